@@ -1,0 +1,93 @@
+/**
+ * The domain's vocabulary. Pure types: no AWS or Genesys SDK, nothing but zod elsewhere in lib/domain.
+ * Times are epoch milliseconds unless a name says otherwise.
+ */
+
+/** Messaging channels the agentless endpoint can reach, as Genesys spells `toAddressMessengerType`. */
+export const CHANNELS = ['webmessaging', 'sms', 'whatsapp', 'open'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+/** conversation detail `messageType` (upper case on the wire) → agentless channel. */
+export const MESSAGE_TYPE_TO_CHANNEL: Readonly<Record<string, Channel>> = {
+  WEBMESSAGING: 'webmessaging',
+  SMS: 'sms',
+  WHATSAPP: 'whatsapp',
+  OPEN: 'open',
+}
+
+/** How a later send reaches this customer. Web Messaging uses `externalContactId`; the others an address. */
+export interface CustomerAddress {
+  readonly channel: Channel
+  /** Web Messaging (required), and optionally SMS / Open. */
+  readonly externalContactId?: string
+  /** SMS: E.164 phone number; WhatsApp: WhatsApp id (digits); Open: the Open Messaging user address. */
+  readonly address?: string
+}
+
+export interface AgentLink {
+  readonly agentId: string
+  /** true between user.start and user.end (or acw) for this agent. */
+  readonly connected: boolean
+  /** eventTime of the newest event that set `connected`, so an older event cannot undo a newer one. */
+  readonly changedAt: number
+}
+
+/** One item per messaging conversation: what the presence function needs to target, and the send function to address. */
+export interface Session {
+  readonly conversationId: string
+  readonly channel?: Channel
+  readonly customer?: CustomerAddress
+  readonly queueId?: string
+  /** The agent who most recently connected: the key of the agent-scope index. */
+  readonly lastAgentId?: string
+  readonly agents: Readonly<Record<string, AgentLink>>
+  /** Newest `eventTime` seen for this conversation. Never moves back. */
+  readonly lastActiveAt: number
+  readonly customerEndedAt?: number
+  /** DynamoDB TTL, epoch seconds. */
+  readonly expiresAt: number
+  /** Optimistic-concurrency version, managed by the repository. */
+  readonly version?: number
+}
+
+/** Known state of one agent, kept to detect transitions rather than states. */
+export interface AgentState {
+  readonly agentId: string
+  readonly available: boolean
+  /** Time of the newest presence/routing observation applied (the event's own time). */
+  readonly observedAt: number
+  /** Time of the last trigger fired for this agent (cooldown anchor). */
+  readonly lastTriggeredAt?: number
+  readonly version?: number
+}
+
+export type TargetScope = 'agent' | 'queue'
+
+/** The payload of the `ProactiveMessageRequested` event: everything the send side needs. */
+export interface MessageRequest {
+  /** Deterministic: same trigger + same recipient ⇒ same key. Used for idempotency downstream. */
+  readonly dedupeKey: string
+  readonly conversationId: string
+  readonly customer: CustomerAddress
+  readonly queueId?: string
+  /** The agent whose availability triggered this request. */
+  readonly agentId: string
+  readonly scope: TargetScope
+  /** Time of the triggering event; the send side expires requests older than `maxDelay` after it. */
+  readonly requestedAt: number
+  /** Envelope id of the triggering presence event, for tracing. */
+  readonly triggerEventId: string
+}
+
+export type SendOutcome =
+  | { readonly kind: 'sent'; readonly genesysMessageId?: string; readonly genesysConversationId?: string }
+  | { readonly kind: 'expired'; readonly ageMs: number }
+  | { readonly kind: 'suppressed'; readonly reason: string }
+  | { readonly kind: 'dead-lettered'; readonly reason: string; readonly detail?: GenesysErrorDetail }
+
+export interface GenesysErrorDetail {
+  readonly status?: number
+  readonly code?: string
+  readonly message?: string
+  readonly contextId?: string
+}

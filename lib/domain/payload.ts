@@ -1,0 +1,256 @@
+/**
+ * The agentless request (`POST /api/v2/conversations/messages/agentless`) and its per-channel rules.
+ * One source of truth: the send handler's preflight, the Genesys simulator and `proactive explain-payload`
+ * all use `checkAgentlessRequest`.
+ *
+ * Field facts (shared/reference/genesys-platform.md §1.2, SendAgentlessOutboundMessageRequest):
+ * - fromAddress: SMS → provisioned number; WhatsApp/Open → integration id; Web Messaging → deployment id.
+ * - toAddress: E.164 for SMS; WhatsApp id (digits, no +) for WhatsApp; not allowed for Web Messaging.
+ * - externalContactId: required for Web Messaging; supported for SMS and Open; not for WhatsApp.
+ * - textBody: required for SMS; max 765 characters for SMS, 2000 for the others.
+ * - messagingTemplate: required for WhatsApp.
+ */
+import { CHANNELS, type Channel, type CustomerAddress } from './model.ts'
+
+export interface TemplateParameter {
+  id?: string
+  value?: string
+}
+
+export interface MessagingTemplate {
+  responseId?: string
+  parameters?: TemplateParameter[]
+  headerParameters?: TemplateParameter[]
+  bodyParameters?: TemplateParameter[]
+  buttonUrlParameters?: TemplateParameter[]
+}
+
+/** Mirrors the SDK's `Models.SendAgentlessOutboundMessageRequest` (checked by a type test). */
+export interface AgentlessRequest {
+  fromAddress: string
+  toAddress?: string
+  externalContactId?: string
+  toAddressMessengerType: string
+  textBody?: string
+  messagingTemplate?: MessagingTemplate
+  useExistingActiveConversation?: boolean
+}
+
+export const AGENTLESS_FIELDS = [
+  'fromAddress',
+  'toAddress',
+  'externalContactId',
+  'toAddressMessengerType',
+  'textBody',
+  'messagingTemplate',
+  'useExistingActiveConversation',
+] as const
+
+export const TEMPLATE_FIELDS = [
+  'responseId',
+  'parameters',
+  'headerParameters',
+  'bodyParameters',
+  'buttonUrlParameters',
+  'carouselParameters',
+] as const
+
+export const TEXT_LIMITS: Readonly<Record<Channel, number>> = {
+  sms: 765,
+  webmessaging: 2000,
+  whatsapp: 2000,
+  open: 2000,
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/
+const WHATSAPP_ID = /^[1-9]\d{6,14}$/
+
+export interface PayloadProblem {
+  /** JSON path of the field, e.g. `toAddress` or `messagingTemplate.responseId`. */
+  readonly field: string
+  readonly problem: string
+  /** What to do about it, when there is a clear fix. */
+  readonly fix?: string
+}
+
+const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)
+
+const lengthOf = (text: string): number => [...text].length
+
+/**
+ * Checks a body against the agentless rules. Returns every problem found, most fundamental first;
+ * an empty list means Genesys's documented rules accept it.
+ */
+export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return [{ field: '(body)', problem: 'the request body must be a JSON object' }]
+  }
+  const request = body as Record<string, unknown>
+  const problems: PayloadProblem[] = []
+  for (const key of Object.keys(request)) {
+    if (!(AGENTLESS_FIELDS as readonly string[]).includes(key)) {
+      problems.push({
+        field: key,
+        problem: 'is not a field of SendAgentlessOutboundMessageRequest',
+        fix: `remove it; the fields are ${AGENTLESS_FIELDS.join(', ')}`,
+      })
+    }
+  }
+  const channel = request.toAddressMessengerType
+  if (channel === undefined) {
+    problems.push({ field: 'toAddressMessengerType', problem: 'is required', fix: `one of ${CHANNELS.join(', ')}` })
+  } else if (!isChannel(channel)) {
+    problems.push({
+      field: 'toAddressMessengerType',
+      problem: `must be one of ${CHANNELS.join(', ')} (lower case), got ${JSON.stringify(channel)}`,
+    })
+  }
+  for (const field of ['fromAddress', 'toAddress', 'externalContactId', 'textBody'] as const) {
+    const value = request[field]
+    if (value !== undefined && typeof value !== 'string') {
+      problems.push({ field, problem: `must be a string, got ${typeof value}` })
+    }
+  }
+  if (request.useExistingActiveConversation !== undefined && typeof request.useExistingActiveConversation !== 'boolean') {
+    problems.push({ field: 'useExistingActiveConversation', problem: 'must be a boolean' })
+  }
+  if (typeof request.fromAddress !== 'string' || request.fromAddress.trim() === '') {
+    if (request.fromAddress === undefined || typeof request.fromAddress === 'string') {
+      problems.push({ field: 'fromAddress', problem: 'is required', fix: fromAddressFix(isChannel(channel) ? channel : undefined) })
+    }
+  }
+  const template = request.messagingTemplate
+  if (template !== undefined) {
+    if (typeof template !== 'object' || template === null || Array.isArray(template)) {
+      problems.push({ field: 'messagingTemplate', problem: 'must be an object' })
+    } else {
+      for (const key of Object.keys(template)) {
+        if (!(TEMPLATE_FIELDS as readonly string[]).includes(key)) {
+          problems.push({ field: `messagingTemplate.${key}`, problem: 'is not a field of SendMessagingTemplateRequest' })
+        }
+      }
+      const responseId = (template as Record<string, unknown>).responseId
+      if (typeof responseId !== 'string' || responseId === '') {
+        problems.push({ field: 'messagingTemplate.responseId', problem: 'is required: the id of the approved template (canned response)' })
+      }
+    }
+  }
+  if (!isChannel(channel)) return problems
+
+  const toAddress = typeof request.toAddress === 'string' ? request.toAddress : undefined
+  const externalContactId = typeof request.externalContactId === 'string' ? request.externalContactId : undefined
+  const textBody = typeof request.textBody === 'string' ? request.textBody : undefined
+
+  switch (channel) {
+    case 'webmessaging':
+      if (request.toAddress !== undefined) {
+        problems.push({
+          field: 'toAddress',
+          problem: 'is not allowed for webmessaging',
+          fix: 'remove it and put the recipient in externalContactId',
+        })
+      }
+      if (!externalContactId) {
+        problems.push({ field: 'externalContactId', problem: 'is required for webmessaging', fix: 'the recipient\'s external contact id' })
+      }
+      break
+    case 'sms':
+      if (!toAddress && !externalContactId) {
+        problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: 'the customer\'s number in E.164, e.g. +13175555555' })
+      } else if (toAddress && !E164.test(toAddress)) {
+        problems.push({ field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by 7 to 15 digits, e.g. +13175555555' })
+      }
+      if (textBody === undefined) problems.push({ field: 'textBody', problem: 'is required for sms' })
+      break
+    case 'whatsapp':
+      if (!toAddress) {
+        problems.push({ field: 'toAddress', problem: 'is required for whatsapp', fix: 'the WhatsApp id: the phone number\'s digits without +' })
+      } else if (!WHATSAPP_ID.test(toAddress)) {
+        problems.push({ field: 'toAddress', problem: 'must be a WhatsApp id (digits only, no +)', fix: `e.g. ${toAddress.replace(/\D/g, '') || '13175555555'}` })
+      }
+      if (externalContactId !== undefined) {
+        problems.push({ field: 'externalContactId', problem: 'is not supported for whatsapp', fix: 'remove it and use toAddress' })
+      }
+      if (template === undefined) {
+        problems.push({ field: 'messagingTemplate', problem: 'is required for whatsapp', fix: 'an approved WhatsApp template: {"responseId": "<template id>"}' })
+      }
+      break
+    case 'open':
+      if (!toAddress && !externalContactId) {
+        problems.push({ field: 'toAddress', problem: 'is required for open (or externalContactId)', fix: 'the Open Messaging user address' })
+      }
+      break
+  }
+  if (textBody !== undefined) {
+    if (textBody.trim() === '') problems.push({ field: 'textBody', problem: 'must not be empty' })
+    const limit = TEXT_LIMITS[channel]
+    const length = lengthOf(textBody)
+    if (length > limit) problems.push({ field: 'textBody', problem: `is ${length} characters; ${channel} allows at most ${limit}` })
+  } else if (template === undefined && channel !== 'sms') {
+    problems.push({ field: 'textBody', problem: `is required for ${channel} unless a messagingTemplate is given` })
+  }
+  return problems
+}
+
+function fromAddressFix(channel: Channel | undefined): string {
+  switch (channel) {
+    case 'webmessaging':
+      return 'the Messenger deployment id'
+    case 'sms':
+      return 'a provisioned SMS number in E.164'
+    case 'whatsapp':
+    case 'open':
+      return `the ${channel === 'open' ? 'Open Messaging' : 'WhatsApp'} integration id`
+    default:
+      return 'the sender: deployment id (webmessaging), SMS number (sms) or integration id (whatsapp, open)'
+  }
+}
+
+export class InvalidPayloadError extends Error {
+  constructor(readonly problems: readonly PayloadProblem[]) {
+    super(`invalid agentless request: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`)
+    this.name = 'InvalidPayloadError'
+  }
+}
+
+/** Per-channel sender and message settings, from configuration. */
+export interface ChannelSettings {
+  /** deployment id (webmessaging), SMS number (sms), integration id (whatsapp, open). */
+  readonly fromAddress: string
+  /** Text template, e.g. `An agent is available now. Reply here to continue.`; placeholders as in template.ts. */
+  readonly text: string
+  /** WhatsApp: the approved template's id. */
+  readonly templateResponseId?: string
+}
+
+/**
+ * Builds the agentless request for one customer. Throws InvalidPayloadError naming the field
+ * when the result would break a rule, so a request Genesys would reject never leaves.
+ */
+export function buildAgentlessRequest(customer: CustomerAddress, settings: ChannelSettings, text: string): AgentlessRequest {
+  const base = { fromAddress: settings.fromAddress, toAddressMessengerType: customer.channel }
+  let request: AgentlessRequest
+  switch (customer.channel) {
+    case 'webmessaging':
+      request = { ...base, externalContactId: customer.externalContactId ?? '', textBody: text, useExistingActiveConversation: true }
+      break
+    case 'sms':
+      request = { ...base, toAddress: customer.address ?? '', textBody: text }
+      break
+    case 'whatsapp':
+      request = {
+        ...base,
+        toAddress: (customer.address ?? '').replace(/^\+/, ''),
+        messagingTemplate: { responseId: settings.templateResponseId ?? '' },
+      }
+      break
+    case 'open':
+      request = customer.address
+        ? { ...base, toAddress: customer.address, textBody: text }
+        : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
+      break
+  }
+  const problems = checkAgentlessRequest(request)
+  if (problems.length > 0) throw new InvalidPayloadError(problems)
+  return request
+}

@@ -1,0 +1,68 @@
+/**
+ * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
+ * tests and the local cloud wire real adapters against local services.
+ */
+import type { AgentState, MessageRequest, Session } from './model.ts'
+import type { AgentlessRequest } from './payload.ts'
+
+export interface Clock {
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** Result of a compare-and-set write. `conflict` means someone else wrote first: re-read and retry. */
+export type WriteResult = 'written' | 'conflict'
+
+export interface SessionRepository {
+  get(conversationId: string): Promise<Session | undefined>
+  /** Writes `next` if the stored version still equals `next.version` (absent ⇒ item must not exist). */
+  put(next: Session): Promise<WriteResult>
+  /** Sessions whose `lastActiveAt` is in [from, to] for this agent (index on lastAgentId + lastActiveAt). */
+  findByAgent(agentId: string, from: number, to: number): Promise<Session[]>
+  /** Sessions whose `lastActiveAt` is in [from, to] for this queue (index on queueId + lastActiveAt). */
+  findByQueue(queueId: string, from: number, to: number): Promise<Session[]>
+}
+
+export interface AgentStateRepository {
+  get(agentId: string): Promise<AgentState | undefined>
+  /** Compare-and-set on `version`, as SessionRepository.put. */
+  put(next: AgentState): Promise<WriteResult>
+}
+
+/** One message per customer per cap window. */
+export interface OutreachLedger {
+  /**
+   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
+   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   */
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
+}
+
+/** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */
+export interface QueueDirectory {
+  queueIdsOf(agentId: string): Promise<string[]>
+}
+
+export interface MessageRequestPublisher {
+  /** Publishes one `ProactiveMessageRequested` event per request; resolves once all are accepted. */
+  publish(requests: readonly MessageRequest[]): Promise<void>
+}
+
+export type AgentlessSendResult =
+  | { readonly ok: true; readonly status: number; readonly messageId?: string; readonly conversationId?: string }
+  | {
+      readonly ok: false
+      /** permanent: do not retry (400/403/404/409/413 or a preflight failure). transient: retry later. */
+      readonly kind: 'permanent' | 'transient' | 'rate-limited'
+      readonly status?: number
+      readonly code?: string
+      readonly message?: string
+      readonly contextId?: string
+      /** Seconds, from `Retry-After` on a 429. */
+      readonly retryAfterSeconds?: number
+    }
+
+export interface GenesysMessaging {
+  sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult>
+}

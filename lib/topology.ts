@@ -1,0 +1,171 @@
+/**
+ * One source of truth for how the pipeline is wired: event sources and types, rule patterns, queue and
+ * event-source settings. The CDK stack (cdk/) and the local cloud (local/) both read these objects, so a
+ * rule that matches locally matches in AWS because it is the same pattern.
+ */
+
+/** Prefix of every partner event source Genesys Cloud creates: `aws.partner/genesys.com/cloud/{orgId}/{suffix}`. */
+export const GENESYS_SOURCE_PREFIX = 'aws.partner/genesys.com'
+
+export const genesysEventSourceName = (orgId: string, suffix: string): string =>
+  `${GENESYS_SOURCE_PREFIX}/cloud/${orgId}/${suffix}`
+
+/** `detail-type` is the topic pattern with a literal `{id}`; the concrete ids are in `detail.topicName`. */
+export const DETAIL_TYPES = {
+  presence: 'v2.users.{id}.presence',
+  routingStatus: 'v2.users.{id}.routingStatus',
+  customerStart: 'v2.detail.events.conversation.{id}.customer.start',
+  customerEnd: 'v2.detail.events.conversation.{id}.customer.end',
+  acdStart: 'v2.detail.events.conversation.{id}.acd.start',
+  userStart: 'v2.detail.events.conversation.{id}.user.start',
+  userEnd: 'v2.detail.events.conversation.{id}.user.end',
+  acw: 'v2.detail.events.conversation.{id}.acw',
+} as const
+
+export const CONVERSATION_DETAIL_TYPES = [
+  DETAIL_TYPES.customerStart,
+  DETAIL_TYPES.customerEnd,
+  DETAIL_TYPES.acdStart,
+  DETAIL_TYPES.userStart,
+  DETAIL_TYPES.userEnd,
+  DETAIL_TYPES.acw,
+] as const
+
+export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const
+
+/** The topics to put in the Genesys `amazon-eventbridge-source` integration's `eventFilter`. */
+export const GENESYS_TOPICS = [...AGENT_DETAIL_TYPES, ...CONVERSATION_DETAIL_TYPES] as const
+
+/** Source of the events this application publishes on its own bus. */
+export const APP_EVENT_SOURCE = 'proactive-messaging'
+
+export const APP_DETAIL_TYPES = {
+  requested: 'ProactiveMessageRequested',
+  sent: 'ProactiveMessageSent',
+  failed: 'ProactiveMessageFailed',
+} as const
+
+export type EventPattern = Record<string, unknown>
+
+/** The accepted Genesys source: any partner source, or only the configured org's. */
+export function genesysSourceFilter(orgId?: string): unknown[] {
+  return [{ prefix: orgId ? `${GENESYS_SOURCE_PREFIX}/cloud/${orgId}/` : `${GENESYS_SOURCE_PREFIX}/` }]
+}
+
+export interface RulePatterns {
+  /** Partner bus → session-events queue → session-recorder. */
+  readonly conversationEvents: EventPattern
+  /** Partner bus → agent-events queue → presence. */
+  readonly agentEvents: EventPattern
+  /** App bus → send queue → send. */
+  readonly messageRequested: EventPattern
+}
+
+export function rulePatterns(options: { orgId?: string } = {}): RulePatterns {
+  const source = genesysSourceFilter(options.orgId)
+  return {
+    conversationEvents: {
+      source,
+      'detail-type': [...CONVERSATION_DETAIL_TYPES],
+      // Only messaging conversations are recorded; other media never reach the function.
+      detail: { eventBody: { mediaType: ['MESSAGE'] } },
+    },
+    agentEvents: { source, 'detail-type': [...AGENT_DETAIL_TYPES] },
+    messageRequested: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.requested] },
+  }
+}
+
+/** Settings of one SQS queue and the Lambda event source that drains it. */
+export interface StageSettings {
+  /** Records per Lambda invocation. */
+  readonly batchSize: number
+  /** Seconds the ESM waits to fill a batch. */
+  readonly maxBatchingWindowSeconds: number
+  /** The consumer function's timeout, seconds. */
+  readonly functionTimeoutSeconds: number
+  readonly functionMemoryMb: number
+  /** At least 6 × the function timeout (AWS guidance for SQS event sources). */
+  readonly visibilityTimeoutSeconds: number
+  /** Receives before SQS moves a message to the DLQ (at least 5). */
+  readonly maxReceiveCount: number
+  /** ESM maximum concurrency (2 to 1000). */
+  readonly maxConcurrency: number
+  /** Seconds a message is kept (queue and DLQ). */
+  readonly retentionSeconds: number
+}
+
+const DAY = 86_400
+
+export const STAGES = {
+  conversationEvents: {
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    functionTimeoutSeconds: 30,
+    functionMemoryMb: 512,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    maxConcurrency: 10,
+    retentionSeconds: 4 * DAY,
+  },
+  agentEvents: {
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    functionTimeoutSeconds: 60,
+    functionMemoryMb: 512,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    maxConcurrency: 5,
+    retentionSeconds: 4 * DAY,
+  },
+  send: {
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    functionTimeoutSeconds: 60,
+    functionMemoryMb: 512,
+    visibilityTimeoutSeconds: 360,
+    // Each 429 answered with Retry-After is a receive; leave room for a storm before dead-lettering.
+    maxReceiveCount: 10,
+    maxConcurrency: 2,
+    retentionSeconds: 4 * DAY,
+  },
+} as const satisfies Record<string, StageSettings>
+
+export type StageName = keyof typeof STAGES
+
+/** DLQs keep messages for the maximum SQS allows, so an operator has time to redrive. */
+export const DLQ_RETENTION_SECONDS = 14 * DAY
+
+/**
+ * ESM concurrency for the send stage, from the Genesys request budget: each worker paces itself to
+ * budget / concurrency, and a send takes roughly `expectedLatencyMs`, so more workers than needed only
+ * add 429 risk. Lambda requires at least 2.
+ */
+export function sendConcurrencyFor(budgetPerMinute: number, expectedLatencyMs = 250): number {
+  const perWorkerPerMinute = 60_000 / expectedLatencyMs
+  return Math.min(1000, Math.max(2, Math.ceil(budgetPerMinute / perWorkerPerMinute)))
+}
+
+/** Names of the Lambda functions, their entry files and the queue that feeds them. */
+export const FUNCTIONS = {
+  sessionRecorder: { entry: 'functions/session-recorder/index.ts', stage: 'conversationEvents' },
+  presence: { entry: 'functions/presence/index.ts', stage: 'agentEvents' },
+  send: { entry: 'functions/send/index.ts', stage: 'send' },
+} as const satisfies Record<string, { entry: string; stage: StageName }>
+
+/** Table layouts (keys and indexes) shared by the stack, the adapters and the local cloud. */
+export const TABLES = {
+  sessions: {
+    partitionKey: 'conversationId',
+    ttlAttribute: 'expiresAt',
+    indexes: {
+      byAgent: { partitionKey: 'lastAgentId', sortKey: 'lastActiveAt' },
+      byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
+    },
+  },
+  /** Agent state, the outreach ledger, the queue-membership cache and idempotency records, by `pk`. */
+  state: {
+    partitionKey: 'pk',
+    ttlAttribute: 'expiresAt',
+    indexes: {},
+  },
+} as const

@@ -1,0 +1,72 @@
+/**
+ * `proactive` — the project's command line. `npm start` is `proactive run`.
+ * Each subcommand lives in local/commands/<name>.ts and exports `main(args, io): Promise<number>` (the exit code).
+ */
+import { fileURLToPath } from 'node:url'
+
+export interface CommandIo {
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+  readonly stdin: () => Promise<string>
+  readonly env: Record<string, string | undefined>
+}
+
+export type Command = (args: string[], io: CommandIo) => Promise<number>
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Command }> }> = {
+  run: { summary: 'run the pipeline locally on a scenario (default: examples/)', load: () => import('./commands/run.ts') },
+  'explain-payload': { summary: 'explain why Genesys would reject an agentless request body, and fix it', load: () => import('./commands/explain-payload.ts') },
+  'explain-error': { summary: 'explain a Genesys error response and what to check', load: () => import('./commands/explain-error.ts') },
+  check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check.ts') },
+  dlq: { summary: 'inspect or redrive dead-lettered messages', load: () => import('./commands/dlq.ts') },
+}
+
+export const processIo: CommandIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  stdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  env: process.env,
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length))
+  return [
+    'usage: proactive <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
+    '',
+    'Run `proactive <command> --help` for a command\'s options.',
+  ].join('\n')
+}
+
+export async function runCli(argv: string[], io: CommandIo = processIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage())
+    return name === undefined ? 2 : 0
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    io.err(`proactive: unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  const { main } = await command.load()
+  return main(rest, io)
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(`proactive: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exitCode = 1
+    },
+  )
+}

@@ -1,0 +1,10 @@
+// Every test runs offline with dummy AWS credentials: no test may reach a real account.
+process.env.AWS_ACCESS_KEY_ID = 'local'
+process.env.AWS_SECRET_ACCESS_KEY = 'local'
+process.env.AWS_REGION = 'us-east-1'
+process.env.AWS_EC2_METADATA_DISABLED = 'true'
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+process.env.POWERTOOLS_DEV = process.env.POWERTOOLS_DEV ?? 'false'
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT'
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'ProactiveMessaging'
+process.env.POWERTOOLS_METRICS_DISABLED = 'true'
