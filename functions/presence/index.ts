@@ -1,2 +1,101 @@
-// Placeholder: being written. Exports the Lambda handler.
-export const handler = async (): Promise<void> => {}
+/**
+ * presence: agent presence / routing-status events (SQS, from the Genesys partner bus) → on a transition into
+ * available, one ProactiveMessageRequested event per customer to message. Thin: parse, call the use case, report.
+ */
+import type { SQSRecord } from 'aws-lambda'
+import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { CachedQueueDirectory } from '../../lib/adapters/cached-queue-directory.ts'
+import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
+import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
+import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
+import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
+import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
+import { systemClock, type QueueDirectory } from '../../lib/domain/ports.ts'
+import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
+import { handleAvailability, type AvailabilitySettings } from '../../lib/usecases/handle-availability.ts'
+import { genesysCredentialsFor } from '../shared/genesys.ts'
+import { createObservability, shortId } from '../shared/observability.ts'
+import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
+import type { Env, HandlerOverrides } from '../shared/wiring.ts'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+
+export function createPresenceHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
+  const config = loadConfig('presence', presenceConfigSchema, env)
+  const observability = createObservability(SERVICE_NAMES.presence, overrides.telemetry)
+  const { logger, telemetry } = observability
+  const clock = overrides.clock ?? systemClock
+  const aws = createAwsClients(env)
+  const settings: AvailabilitySettings = {
+    scope: config.TARGET_SCOPE,
+    availablePresences: config.AVAILABLE_PRESENCES,
+    availableRoutingStatuses: config.AVAILABLE_ROUTING_STATUSES,
+    cooldownMs: config.COOLDOWN_MINUTES * MINUTE,
+    windowMs: config.WINDOW_HOURS * HOUR,
+    capMs: config.CAP_HOURS * HOUR,
+  }
+  const deps = {
+    agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
+    sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
+    ledger: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
+    queues: config.TARGET_SCOPE === 'queue' ? lazyQueueDirectory() : undefined,
+  }
+
+  // The Genesys SDK is loaded only in queue scope, and only when first needed: agent scope never pays for it.
+  function lazyQueueDirectory(): QueueDirectory {
+    let directory: Promise<QueueDirectory> | undefined
+    const load = async (): Promise<QueueDirectory> => {
+      const { createGenesysClient } = await import('../../lib/adapters/genesys-sdk.ts')
+      const genesys = createGenesysClient({
+        region: config.GENESYS_REGION,
+        gatewayUrl: config.GENESYS_GATEWAY_URL,
+        timeoutMs: config.GENESYS_TIMEOUT_MS,
+        credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+        clock,
+      })
+      return new CachedQueueDirectory({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.QUEUE_CACHE_MINUTES * MINUTE, clock })
+    }
+    return { queueIdsOf: async (agentId) => (await (directory ??= load())).queueIdsOf(agentId) }
+  }
+
+  const processRecord = async (record: SQSRecord): Promise<void> => {
+    telemetry.count(METRIC_NAMES.eventsReceived)
+    let event
+    try {
+      event = parseGenesysEvent(parseEnvelopeJson(record.body))
+    } catch (error) {
+      if (error instanceof EventValidationError) {
+        telemetry.count(METRIC_NAMES.eventsRejected)
+        logger.warn('event rejected', { messageId: record.messageId, problems: error.problems })
+        return
+      }
+      if (error instanceof UnsupportedEventError) {
+        telemetry.count(METRIC_NAMES.eventsIgnored)
+        logger.info('event ignored: unsupported topic', { messageId: record.messageId })
+        return
+      }
+      throw error
+    }
+    if (event.kind !== 'agent') {
+      telemetry.count(METRIC_NAMES.eventsIgnored)
+      logger.info('event ignored: not an agent event', { messageId: record.messageId })
+      return
+    }
+    const outcome = await handleAvailability(event, deps, settings)
+    const context = { agentId: shortId(event.agentId), signal: event.signal, status: event.status, eventId: event.eventId }
+    if (outcome.kind === 'triggered') {
+      telemetry.count(METRIC_NAMES.availabilityTriggers)
+      telemetry.count(METRIC_NAMES.messagesRequested, outcome.requested)
+      telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
+      logger.info('agent became available: messages requested', { ...context, ...outcome })
+    } else {
+      logger.info('no trigger', { ...context, outcome: outcome.kind, ...(outcome.kind === 'no-trigger' ? { reason: outcome.reason } : {}) })
+    }
+  }
+
+  return sqsBatchHandler(processRecord, observability)
+}
+
+export const handler = lazyHandler(() => createPresenceHandler())

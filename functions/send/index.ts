@@ -1,2 +1,131 @@
-// Placeholder: being written. Exports the Lambda handler.
-export const handler = async (): Promise<void> => {}
+/**
+ * send: ProactiveMessageRequested events (SQS, from the app bus) → one agentless message each through the
+ * Genesys Platform API, paced to the request budget. Permanent failures are dead-lettered with their reason
+ * and acknowledged; 429s wait for Retry-After (message visibility); transient failures are retried by SQS.
+ */
+import type { SQSRecord } from 'aws-lambda'
+import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
+import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
+import { TokenBucketPacer, workerBudget } from '../../lib/adapters/pacer.ts'
+import { delayRedelivery, queueUrlFromArn, SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letters.ts'
+import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
+import { EventValidationError } from '../../lib/domain/events.ts'
+import type { MessageRequest } from '../../lib/domain/model.ts'
+import { systemClock } from '../../lib/domain/ports.ts'
+import { parseMessageRequest, type OutcomeDetail } from '../../lib/domain/requests.ts'
+import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
+import { APP_DETAIL_TYPES } from '../../lib/topology.ts'
+import { sendMessage, type SendSettings } from '../../lib/usecases/send-message.ts'
+import { genesysCredentialsFor } from '../shared/genesys.ts'
+import { createObservability, shortId } from '../shared/observability.ts'
+import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
+import type { Env, HandlerOverrides } from '../shared/wiring.ts'
+
+const MINUTE = 60_000
+
+/** Thrown to have SQS deliver the record again later. */
+class RetryLater extends Error {
+  override readonly name = 'RetryLater'
+}
+
+export function createSendHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
+  const config = loadConfig('send', sendConfigSchema, env)
+  const observability = createObservability(SERVICE_NAMES.send, overrides.telemetry)
+  const { logger, telemetry } = observability
+  const clock = overrides.clock ?? systemClock
+  const aws = createAwsClients(env)
+  const deadLetters = new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL)
+  const outcomes = new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)
+  const settings: SendSettings = { maxDelayMs: config.MAX_DELAY_MINUTES * MINUTE, channels: channelSettings(config), brand: config.BRAND_NAME }
+  const deps = {
+    clock,
+    genesys: createGenesysClient({
+      region: config.GENESYS_REGION,
+      gatewayUrl: config.GENESYS_GATEWAY_URL,
+      timeoutMs: config.GENESYS_TIMEOUT_MS,
+      credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+      clock,
+    }),
+    pacer: new TokenBucketPacer({ perMinute: workerBudget(config.GENESYS_BUDGET_PER_MINUTE, config.GENESYS_BUDGET_HEADROOM, config.SEND_MAX_CONCURRENCY) }),
+  }
+
+  async function publishOutcome(request: MessageRequest, detail: Omit<OutcomeDetail, 'dedupeKey' | 'conversationId' | 'channel' | 'agentId' | 'requestedAt'>): Promise<void> {
+    const full: OutcomeDetail = {
+      dedupeKey: request.dedupeKey,
+      conversationId: request.conversationId,
+      channel: request.customer.channel,
+      agentId: request.agentId,
+      requestedAt: request.requestedAt,
+      ...detail,
+    }
+    try {
+      await outcomes.put(detail.outcome === 'sent' ? APP_DETAIL_TYPES.sent : APP_DETAIL_TYPES.failed, [full])
+    } catch (error) {
+      // The message itself is settled; retrying the record would send it again. Report and move on.
+      logger.error('outcome event not published', { dedupeKey: request.dedupeKey, error: (error as Error).message })
+    }
+  }
+
+  async function deadLetter(record: SQSRecord, reason: string, attributes: Record<string, string | number | undefined>): Promise<void> {
+    await deadLetters.send({ body: record.body, reason, attributes: { ...attributes, sourceMessageId: record.messageId } })
+    telemetry.count(METRIC_NAMES.messagesDeadLettered)
+  }
+
+  const processRecord = async (record: SQSRecord): Promise<void> => {
+    let request: MessageRequest
+    try {
+      request = parseMessageRequest(record.body)
+    } catch (error) {
+      if (!(error instanceof EventValidationError)) throw error
+      telemetry.count(METRIC_NAMES.eventsRejected)
+      logger.warn('request rejected', { messageId: record.messageId, problems: error.problems })
+      await deadLetter(record, 'invalid-request', { detail: error.message.slice(0, 1000) })
+      return
+    }
+    const context = { dedupeKey: request.dedupeKey, conversationId: shortId(request.conversationId), channel: request.customer.channel }
+    const decision = await sendMessage(request, deps, settings)
+    switch (decision.kind) {
+      case 'sent':
+        telemetry.count(METRIC_NAMES.messagesSent)
+        logger.info('message sent', { ...context, status: decision.status })
+        await publishOutcome(request, { outcome: 'sent', genesys: { status: decision.status, messageId: decision.messageId, conversationId: decision.genesysConversationId } })
+        return
+      case 'expired':
+        telemetry.count(METRIC_NAMES.messagesExpired)
+        logger.info('request expired: not sent', { ...context, ageMs: decision.ageMs })
+        await publishOutcome(request, { outcome: 'expired', reason: `older than ${config.MAX_DELAY_MINUTES} minutes` })
+        return
+      case 'invalid':
+        telemetry.count(METRIC_NAMES.messagesFailed)
+        logger.warn('request fails preflight: dead-lettered', { ...context, detail: decision.detail })
+        await deadLetter(record, decision.reason, { detail: decision.detail })
+        await publishOutcome(request, { outcome: 'dead-lettered', reason: decision.reason })
+        return
+      case 'permanent': {
+        const { status, code, message, contextId } = decision.result
+        telemetry.count(METRIC_NAMES.messagesFailed)
+        telemetry.count(METRIC_NAMES.genesysPermanentFailures)
+        logger.warn('Genesys refused the message: dead-lettered', { ...context, status, code, contextId })
+        await deadLetter(record, 'genesys-rejected', { genesysStatus: status, genesysCode: code, genesysMessage: message, contextId })
+        await publishOutcome(request, { outcome: 'dead-lettered', reason: 'genesys-rejected', genesys: { status, code, contextId } })
+        return
+      }
+      case 'retry': {
+        const { kind, status, code } = decision.result
+        if (kind === 'rate-limited') {
+          telemetry.count(METRIC_NAMES.genesysRateLimited)
+          await delayRedelivery(aws.sqs, queueUrlFromArn(record.eventSourceARN, env.AWS_ENDPOINT_URL_SQS), record.receiptHandle, decision.delaySeconds ?? 60)
+        } else {
+          telemetry.count(METRIC_NAMES.genesysTransientFailures)
+        }
+        logger.warn('send failed: will retry', { ...context, kind, status, code })
+        throw new RetryLater(`${kind}${status ? ` (${status})` : ''}`)
+      }
+    }
+  }
+
+  return sqsBatchHandler(processRecord, observability)
+}
+
+export const handler = lazyHandler(() => createSendHandler())

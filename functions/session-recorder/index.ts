@@ -1,2 +1,64 @@
-// Placeholder: being written. Exports the Lambda handler.
-export const handler = async (): Promise<void> => {}
+/**
+ * session-recorder: conversation detail events (SQS, from the Genesys partner bus) → one DynamoDB item per
+ * messaging conversation. Thin: parse, call the use case, report.
+ */
+import type { SQSRecord } from 'aws-lambda'
+import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
+import { loadConfig, sessionRecorderConfigSchema } from '../../lib/config.ts'
+import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
+import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
+import { recordSession } from '../../lib/usecases/record-session.ts'
+import { createObservability, shortId } from '../shared/observability.ts'
+import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
+import type { Env, HandlerOverrides } from '../shared/wiring.ts'
+
+const HOUR = 3_600_000
+
+export function createSessionRecorderHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
+  const config = loadConfig('session-recorder', sessionRecorderConfigSchema, env)
+  const observability = createObservability(SERVICE_NAMES.sessionRecorder, overrides.telemetry)
+  const { logger, telemetry } = observability
+  const sessions = new DynamoDbSessionRepository(createAwsClients(env).dynamo, config.SESSIONS_TABLE_NAME)
+  const policy = { windowMs: config.WINDOW_HOURS * HOUR }
+
+  const processRecord = async (record: SQSRecord): Promise<void> => {
+    telemetry.count(METRIC_NAMES.eventsReceived)
+    let event
+    try {
+      event = parseGenesysEvent(parseEnvelopeJson(record.body))
+    } catch (error) {
+      if (error instanceof EventValidationError) {
+        telemetry.count(METRIC_NAMES.eventsRejected)
+        logger.warn('event rejected', { messageId: record.messageId, problems: error.problems })
+        return
+      }
+      if (error instanceof UnsupportedEventError) {
+        telemetry.count(METRIC_NAMES.eventsIgnored)
+        logger.info('event ignored: unsupported topic', { messageId: record.messageId })
+        return
+      }
+      throw error
+    }
+    if (event.kind !== 'conversation') {
+      telemetry.count(METRIC_NAMES.eventsIgnored)
+      logger.info('event ignored: not a conversation event', { messageId: record.messageId })
+      return
+    }
+    const outcome = await recordSession(event, sessions, policy)
+    const context = { conversationId: shortId(event.conversationId), topic: event.topic, eventId: event.eventId }
+    if (outcome.kind === 'ignored') {
+      telemetry.count(METRIC_NAMES.eventsIgnored)
+      logger.info('event ignored', { ...context, reason: outcome.reason })
+    } else if (outcome.kind === 'recorded') {
+      telemetry.count(METRIC_NAMES.sessionsRecorded)
+      logger.info('session recorded', { ...context, created: outcome.created })
+    } else {
+      logger.info('session unchanged (duplicate or older event)', context)
+    }
+  }
+
+  return sqsBatchHandler(processRecord, observability)
+}
+
+export const handler = lazyHandler(() => createSessionRecorderHandler())

@@ -25,11 +25,12 @@ export interface CustomerAddress {
 }
 
 export interface AgentLink {
-  readonly agentId: string
-  /** true between user.start and user.end (or acw) for this agent. */
+  /** true between user.start and user.end (or acw, or the customer's end) for this agent. */
   readonly connected: boolean
   /** eventTime of the newest event that set `connected`, so an older event cannot undo a newer one. */
   readonly changedAt: number
+  /** eventTime of this agent's newest user.start: the latest one to connect is the session's `lastAgentId`. */
+  readonly connectedAt?: number
 }
 
 /** One item per messaging conversation: what the presence function needs to target, and the send function to address. */
@@ -38,6 +39,8 @@ export interface Session {
   readonly channel?: Channel
   readonly customer?: CustomerAddress
   readonly queueId?: string
+  /** eventTime of the event that set `queueId` (a transfer moves it; an older event cannot move it back). */
+  readonly queueSetAt?: number
   /** The agent who most recently connected: the key of the agent-scope index. */
   readonly lastAgentId?: string
   readonly agents: Readonly<Record<string, AgentLink>>

@@ -1,0 +1,126 @@
+/**
+ * The environment of each function: exactly the variable names lib/config.ts reads, plus Powertools and Node
+ * settings. Validated at synth with the same zod schemas the functions use at start, so a setting the function
+ * would reject fails `cdk synth` instead of the first invocation.
+ */
+import { Token } from 'aws-cdk-lib'
+import type { z } from 'zod'
+import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '../lib/config.ts'
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/metrics-names.ts'
+import type { FUNCTIONS } from '../lib/topology.ts'
+import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
+
+export type FunctionKey = keyof typeof FUNCTIONS
+
+/** Resource names and ARNs (usually tokens) the environments refer to. */
+export interface PipelineResources {
+  readonly sessionsTableName: string
+  readonly stateTableName: string
+  readonly appEventBusName: string
+  readonly sendDlqUrl: string
+  readonly genesysSecretArn: string
+  readonly sendMaxConcurrency: number
+}
+
+type Env = Record<string, string>
+
+export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = {
+  sessionRecorder: sessionRecorderConfigSchema,
+  presence: presenceConfigSchema,
+  send: sendConfigSchema,
+}
+
+/** Which setting each configuration variable comes from, to name it in a synth error. */
+const SETTING_OF_VARIABLE: Record<string, SettingName> = {
+  TARGET_SCOPE: 'scope',
+  AVAILABLE_PRESENCES: 'availablePresences',
+  AVAILABLE_ROUTING_STATUSES: 'availableRoutingStatuses',
+  WINDOW_HOURS: 'windowHours',
+  CAP_HOURS: 'capHours',
+  COOLDOWN_MINUTES: 'cooldownMinutes',
+  MAX_DELAY_MINUTES: 'maxDelayMinutes',
+  GENESYS_REGION: 'genesysRegion',
+  GENESYS_BUDGET_PER_MINUTE: 'budgetPerMinute',
+  GENESYS_BUDGET_HEADROOM: 'budgetHeadroom',
+  MESSAGE_TEXT: 'messageText',
+  BRAND_NAME: 'brandName',
+  WEBMESSAGING_DEPLOYMENT_ID: 'webMessagingDeploymentId',
+  SMS_FROM_NUMBER: 'smsFromNumber',
+  WHATSAPP_INTEGRATION_ID: 'whatsappIntegrationId',
+  WHATSAPP_TEMPLATE_ID: 'whatsappTemplateId',
+  OPEN_INTEGRATION_ID: 'openIntegrationId',
+}
+
+function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
+  return {
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[key],
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    NODE_OPTIONS: '--enable-source-maps',
+  }
+}
+
+/** Variables a function reads through lib/config.ts (everything except the runtime settings above). */
+export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
+  const window = { WINDOW_HOURS: String(settings.windowHours), CAP_HOURS: String(settings.capHours) }
+  const genesys = { GENESYS_REGION: settings.genesysRegion, GENESYS_SECRET_ARN: resources.genesysSecretArn }
+  return {
+    sessionRecorder: { SESSIONS_TABLE_NAME: resources.sessionsTableName, ...window },
+    presence: {
+      SESSIONS_TABLE_NAME: resources.sessionsTableName,
+      STATE_TABLE_NAME: resources.stateTableName,
+      APP_EVENT_BUS_NAME: resources.appEventBusName,
+      TARGET_SCOPE: settings.scope,
+      AVAILABLE_PRESENCES: settings.availablePresences.join(','),
+      AVAILABLE_ROUTING_STATUSES: settings.availableRoutingStatuses.join(','),
+      COOLDOWN_MINUTES: String(settings.cooldownMinutes),
+      ...window,
+      ...genesys,
+    },
+    send: {
+      STATE_TABLE_NAME: resources.stateTableName,
+      APP_EVENT_BUS_NAME: resources.appEventBusName,
+      SEND_DLQ_URL: resources.sendDlqUrl,
+      MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
+      GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
+      GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
+      SEND_MAX_CONCURRENCY: String(resources.sendMaxConcurrency),
+      MESSAGE_TEXT: settings.messageText,
+      BRAND_NAME: settings.brandName,
+      WEBMESSAGING_DEPLOYMENT_ID: settings.webMessagingDeploymentId,
+      SMS_FROM_NUMBER: settings.smsFromNumber,
+      WHATSAPP_INTEGRATION_ID: settings.whatsappIntegrationId,
+      WHATSAPP_TEMPLATE_ID: settings.whatsappTemplateId,
+      OPEN_INTEGRATION_ID: settings.openIntegrationId,
+      ...genesys,
+    },
+  }
+}
+
+/** Tokens (table names, URLs) are only known at deploy; stand-ins let the schema check everything else. */
+function withStandIns(env: Env): Env {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => {
+      if (!Token.isUnresolved(value)) return [name, value]
+      return [name, name.endsWith('_URL') ? 'https://sqs.us-east-1.amazonaws.com/123456789012/stand-in' : 'stand-in-resolved-at-deploy']
+    }),
+  )
+}
+
+export function validateEnvironment(key: FunctionKey, env: Env): void {
+  const result = CONFIG_SCHEMAS[key].safeParse(withStandIns(env))
+  if (result.success) return
+  const issue = result.error.issues[0]!
+  const variable = String(issue.path[0])
+  const setting = SETTING_OF_VARIABLE[variable]
+  if (setting) throw new SettingError(setting, `${variable} would be rejected by the ${key} function: ${issue.message}`)
+  throw new Error(`The ${key} function would reject its environment: ${variable}: ${issue.message}`)
+}
+
+export function functionEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
+  const config = configEnvironments(settings, resources)
+  const keys = Object.keys(config) as FunctionKey[]
+  for (const key of keys) validateEnvironment(key, config[key])
+  return Object.fromEntries(keys.map((key) => [key, { ...config[key], ...runtimeEnv(key, settings) }])) as Record<FunctionKey, Env>
+}

@@ -1,0 +1,276 @@
+/**
+ * Dashboard and alarms for the pipeline, built with cdk-monitoring-constructs. Alarms go to an encrypted SNS
+ * topic (optionally with an e-mail subscription). docs/operations.md explains each alarm.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib'
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
+import type * as events from 'aws-cdk-lib/aws-events'
+import * as iam from 'aws-cdk-lib/aws-iam'
+import * as kms from 'aws-cdk-lib/aws-kms'
+import type * as lambda from 'aws-cdk-lib/aws-lambda'
+import * as sns from 'aws-cdk-lib/aws-sns'
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions'
+import type * as sqs from 'aws-cdk-lib/aws-sqs'
+import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy, type CustomMetricGroup } from 'cdk-monitoring-constructs'
+import { Construct } from 'constructs'
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICE_NAMES, type MetricName } from '../lib/metrics-names.ts'
+
+const FIVE_MINUTES = Duration.minutes(5)
+
+export interface MonitoredStage {
+  readonly name: string
+  readonly function: lambda.IFunction
+  readonly queue: sqs.IQueue
+  readonly deadLetterQueue: sqs.IQueue
+  readonly maxMessageAgeSeconds: number
+}
+
+export interface MonitoredRule {
+  readonly name: string
+  readonly rule: events.IRule
+  readonly eventBusName: string
+  readonly deadLetterQueue: sqs.IQueue
+}
+
+export interface PipelineMonitoringProps {
+  /** Prefix of alarm and dashboard names; unique per account and region. */
+  readonly namePrefix: string
+  readonly stages: readonly MonitoredStage[]
+  readonly rules: readonly MonitoredRule[]
+  readonly alarmEmail?: string
+  /** Alarm when more than this percentage of Genesys requests in 5 minutes are answered 429. */
+  readonly rateLimitedAlarmPercent: number
+}
+
+function emf(name: MetricName, service: string, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { [SERVICE_DIMENSION]: service },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+    label: label ?? name,
+  })
+}
+
+function ruleMetric(rule: MonitoredRule, metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Events',
+    metricName,
+    dimensionsMap: { EventBusName: rule.eventBusName, RuleName: rule.rule.ruleName },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+    label: `${rule.name} ${metricName}`,
+  })
+}
+
+const breachOnAnyCount = (extra: string) => ({
+  threshold: 0,
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  // These metrics are only published when non-zero.
+  treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+  additionalDescription: extra,
+})
+
+export class PipelineMonitoring extends Construct {
+  readonly alarmTopic: sns.Topic
+  readonly alarmTopicKey: kms.Key
+  readonly facade: MonitoringFacade
+  readonly dashboards: DefaultDashboardFactory
+
+  constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
+    super(scope, id)
+
+    // CloudWatch can publish to an encrypted topic only with a customer managed key that allows it.
+    this.alarmTopicKey = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: `${props.namePrefix} alarm topic` })
+    this.alarmTopicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    )
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: this.alarmTopicKey, enforceSSL: true, displayName: `${props.namePrefix} alarms` })
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail))
+      Validations.of(this.alarmTopic).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'The only subscription is an operator e-mail; an undeliverable alarm e-mail leaves the alarm state visible in CloudWatch, and a DLQ for it would need its own alarm.',
+      })
+    }
+
+    this.dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
+      dashboardNamePrefix: props.namePrefix,
+      createDashboard: true,
+      createSummaryDashboard: false,
+      createAlarmDashboard: false,
+    })
+    this.facade = new MonitoringFacade(this, 'Monitoring', {
+      alarmFactoryDefaults: {
+        alarmNamePrefix: props.namePrefix,
+        actionsEnabled: true,
+        action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic }),
+        datapointsToAlarm: 1,
+        evaluationPeriods: 1,
+        runbookLink: 'docs/operations.md',
+      },
+      metricFactoryDefaults: { period: FIVE_MINUTES },
+      dashboardFactory: this.dashboards,
+    })
+
+    this.addPipelineOverview(props)
+    this.addGenesysAlarms(props)
+    this.addEventBridgeMonitoring(props.rules)
+    this.addStageMonitoring(props.stages)
+  }
+
+  private addPipelineOverview(props: PipelineMonitoringProps): void {
+    const { sessionRecorder, presence, send } = SERVICE_NAMES
+    const groups: CustomMetricGroup[] = [
+      {
+        title: 'Events in',
+        metrics: [
+          ...props.rules.map((rule) => ruleMetric(rule, 'MatchedEvents')),
+          emf(METRIC_NAMES.eventsReceived, sessionRecorder, 'session-recorder received'),
+          emf(METRIC_NAMES.eventsReceived, presence, 'presence received'),
+          emf(METRIC_NAMES.eventsRejected, sessionRecorder, 'session-recorder rejected'),
+          emf(METRIC_NAMES.eventsRejected, presence, 'presence rejected'),
+        ],
+      },
+      {
+        title: 'Sessions and triggers',
+        metrics: [
+          emf(METRIC_NAMES.sessionsRecorded, sessionRecorder),
+          emf(METRIC_NAMES.availabilityTriggers, presence),
+          emf(METRIC_NAMES.messagesRequested, presence),
+          emf(METRIC_NAMES.messagesSuppressed, presence, 'suppressed (presence)'),
+        ],
+      },
+      {
+        title: 'Messages',
+        metrics: [
+          emf(METRIC_NAMES.messagesSent, send),
+          emf(METRIC_NAMES.messagesFailed, send),
+          emf(METRIC_NAMES.messagesDeadLettered, send),
+          emf(METRIC_NAMES.messagesExpired, send),
+          emf(METRIC_NAMES.messagesSuppressed, send, 'suppressed (send)'),
+        ],
+      },
+      {
+        title: 'Genesys responses',
+        metrics: [
+          emf(METRIC_NAMES.genesysRateLimited, send, '429 rate limited'),
+          emf(METRIC_NAMES.genesysPermanentFailures, send, 'permanent (4xx)'),
+          emf(METRIC_NAMES.genesysTransientFailures, send, 'transient (5xx, timeout)'),
+        ],
+      },
+    ]
+    this.facade.addLargeHeader(`${props.namePrefix}: proactive messaging pipeline`)
+    this.facade.monitorCustom({ alarmFriendlyName: 'Pipeline', humanReadableName: 'Pipeline at a glance', metricGroups: groups })
+  }
+
+  private addGenesysAlarms(props: PipelineMonitoringProps): void {
+    const { send } = SERVICE_NAMES
+    const rateLimitedPercent = new cloudwatch.MathExpression({
+      label: 'Genesys 429 %',
+      period: FIVE_MINUTES,
+      expression: '100 * FILL(limited, 0) / (FILL(limited, 0) + FILL(sent, 0) + FILL(permanent, 0) + FILL(transient, 0))',
+      usingMetrics: {
+        limited: emf(METRIC_NAMES.genesysRateLimited, send),
+        sent: emf(METRIC_NAMES.messagesSent, send),
+        permanent: emf(METRIC_NAMES.genesysPermanentFailures, send),
+        transient: emf(METRIC_NAMES.genesysTransientFailures, send),
+      },
+    })
+    this.facade.monitorCustom({
+      alarmFriendlyName: 'Genesys',
+      humanReadableName: 'Genesys API',
+      metricGroups: [
+        {
+          title: 'Genesys alarms',
+          metrics: [
+            {
+              metric: rateLimitedPercent,
+              alarmFriendlyName: 'GenesysRateLimitedPercent',
+              addAlarm: {
+                Warning: {
+                  threshold: props.rateLimitedAlarmPercent,
+                  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+                  additionalDescription: 'Genesys answers 429 to a large share of sends: the budget is higher than the OAuth client allows or another caller shares it.',
+                },
+              },
+            },
+            {
+              metric: emf(METRIC_NAMES.genesysPermanentFailures, send),
+              alarmFriendlyName: 'GenesysPermanentFailures',
+              addAlarm: { Critical: breachOnAnyCount('Genesys rejected a send (400/403/404/409/413): the message is in the send DLQ with the Genesys code.') },
+            },
+          ],
+        },
+      ],
+    })
+  }
+
+  private addEventBridgeMonitoring(rules: readonly MonitoredRule[]): void {
+    this.facade.addMediumHeader('EventBridge rules')
+    for (const rule of rules) {
+      this.facade.monitorCustom({
+        alarmFriendlyName: `Rule-${rule.name}`,
+        humanReadableName: `Rule ${rule.name}`,
+        metricGroups: [
+          {
+            title: `${rule.name}: delivery to the queue`,
+            metrics: [
+              {
+                metric: ruleMetric(rule, 'FailedInvocations'),
+                alarmFriendlyName: 'FailedInvocations',
+                addAlarm: { Critical: breachOnAnyCount('EventBridge could not deliver to the target queue (retrying, then DLQ).') },
+              },
+              {
+                metric: ruleMetric(rule, 'InvocationsSentToDlq'),
+                alarmFriendlyName: 'InvocationsSentToDlq',
+                addAlarm: { Critical: breachOnAnyCount('EventBridge gave up on an event and put it in the rule DLQ.') },
+              },
+              {
+                metric: ruleMetric(rule, 'InvocationsFailedToBeSentToDlq'),
+                alarmFriendlyName: 'InvocationsFailedToBeSentToDlq',
+                addAlarm: { Critical: breachOnAnyCount('Events were lost: EventBridge could not write to the rule DLQ.') },
+              },
+            ],
+          },
+        ],
+      })
+      this.facade.monitorSqsQueue({
+        queue: rule.deadLetterQueue,
+        alarmFriendlyName: `${rule.name}-RuleDLQ`,
+        humanReadableName: `${rule.name} rule DLQ`,
+        addQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING } },
+      })
+    }
+  }
+
+  private addStageMonitoring(stages: readonly MonitoredStage[]): void {
+    this.facade.addMediumHeader('Stages: queues and functions')
+    for (const stage of stages) {
+      this.facade.monitorSqsQueueWithDlq({
+        queue: stage.queue,
+        deadLetterQueue: stage.deadLetterQueue,
+        alarmFriendlyName: `${stage.name}-Queue`,
+        humanReadableName: `${stage.name} queue`,
+        addQueueMaxMessageAgeAlarm: {
+          Warning: { maxAgeInSeconds: stage.maxMessageAgeSeconds, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING },
+        },
+        addDeadLetterQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING } },
+      })
+      this.facade.monitorLambdaFunction({
+        lambdaFunction: stage.function,
+        alarmFriendlyName: `${stage.name}-Function`,
+        humanReadableName: `${stage.name} function`,
+        addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
+        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+      })
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * One pipeline stage: an SQS queue with its own DLQ, drained by a Lambda function through an event source
+ * mapping that reports partial batch failures. Settings come from STAGES in lib/topology.ts.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib'
+import * as iam from 'aws-cdk-lib/aws-iam'
+import * as lambda from 'aws-cdk-lib/aws-lambda'
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
+import * as logs from 'aws-cdk-lib/aws-logs'
+import * as sqs from 'aws-cdk-lib/aws-sqs'
+import { Construct } from 'constructs'
+import { DLQ_RETENTION_SECONDS, STAGES, type StageName } from '../lib/topology.ts'
+
+/** Bundling required by toolchain.md: ESM with a `require` shim for CJS dependencies, AWS SDK bundled. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+  externalModules: [] as string[],
+} as const
+
+/**
+ * An encrypted, TLS-only queue that keeps messages as long as SQS allows: the end of a retry path.
+ * `feeder` says who writes to it: an SQS redrive policy, or EventBridge / a function directly.
+ */
+export function deadLetterQueue(scope: Construct, id: string, why: string, feeder: 'redrive' | 'direct'): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.seconds(DLQ_RETENTION_SECONDS),
+  })
+  if (feeder === 'direct') {
+    // cdk-nag recognises a DLQ only through another queue's redrive policy.
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself a dead-letter queue (${why}).` })
+  }
+  Validations.of(queue).acknowledge({
+    id: 'Serverless-SQSRedrivePolicy',
+    reason: `This queue is itself a dead-letter queue (${why}); operators redrive it with StartMessageMoveTask.`,
+  })
+  return queue
+}
+
+export interface QueueFedFunctionProps {
+  readonly stage: StageName
+  /** Entry file, relative to `codeRoot` (FUNCTIONS[...].entry). */
+  readonly entry: string
+  /** Directory holding package.json, package-lock.json and the entry. */
+  readonly codeRoot: string
+  readonly environment: Record<string, string>
+  readonly logRetention: logs.RetentionDays
+  readonly removalPolicy: RemovalPolicy
+  /** Overrides the stage's event-source maximum concurrency (the send stage derives it from the budget). */
+  readonly maxConcurrency?: number
+  /** A DLQ created beforehand (when its URL must be known before the function); by default one is created. */
+  readonly deadLetterQueue?: sqs.Queue
+}
+
+export class QueueFedFunction extends Construct {
+  readonly queue: sqs.Queue
+  readonly deadLetterQueue: sqs.Queue
+  readonly function: NodejsFunction
+  readonly logGroup: logs.LogGroup
+  readonly role: iam.Role
+  readonly eventSource: SqsEventSource
+
+  constructor(scope: Construct, id: string, props: QueueFedFunctionProps) {
+    super(scope, id)
+    const stage = STAGES[props.stage]
+
+    this.deadLetterQueue = props.deadLetterQueue ?? deadLetterQueue(this, 'DeadLetterQueue', `receives ${props.stage} messages after ${stage.maxReceiveCount} receives`, 'redrive')
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(stage.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(stage.retentionSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: stage.maxReceiveCount },
+    })
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy })
+    // An own role instead of the default one: no AWSLambdaBasicExecutionRole, logs only to this log group.
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    )
+
+    const lockFile = join(props.codeRoot, 'package-lock.json')
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(props.codeRoot, props.entry),
+      projectRoot: props.codeRoot,
+      depsLockFilePath: existsSync(lockFile) ? lockFile : undefined,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: stage.functionMemoryMb,
+      timeout: Duration.seconds(stage.functionTimeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: props.environment,
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+    })
+
+    this.eventSource = new SqsEventSource(this.queue, {
+      batchSize: stage.batchSize,
+      maxBatchingWindow: stage.maxBatchingWindowSeconds > 0 ? Duration.seconds(stage.maxBatchingWindowSeconds) : undefined,
+      reportBatchItemFailures: true,
+      maxConcurrency: props.maxConcurrency ?? stage.maxConcurrency,
+    })
+    this.function.addEventSource(this.eventSource)
+
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked only by its SQS event source mapping, never asynchronously; failed records return to the queue and its redrive policy moves them to the stage DLQ.',
+    })
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: 'SQS event source mappings do not support on-failure destinations; the source queue redrives to its own DLQ after maxReceiveCount receives.',
+    })
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'nodejs22.x is the runtime this project targets and tests (middy 6, Powertools 2); nodejs24.x is adopted deliberately, not by default.',
+    })
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaLatestVersion',
+      reason: 'nodejs22.x is the runtime this project targets and tests (middy 6, Powertools 2); nodejs24.x is adopted deliberately, not by default.',
+    })
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only X-Ray xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (added by active tracing).',
+    })
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Deployment settings: the construct's props and the `cdk.json` context keys are the same flat names, validated
+ * once at synth. An invalid setting fails `cdk synth` with an error that names it and says how to set it.
+ */
+import { z } from 'zod'
+import { DEFAULTS } from '../lib/config.ts'
+
+/** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
+export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
+export const DEFAULT_EVENT_SOURCE_SUFFIX = 'proactive-messaging'
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const
+
+/** Typed, documented props of the ProactiveMessaging construct. Every prop is also a `cdk.json` context key. */
+export interface ProactiveMessagingProps {
+  /** Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for. */
+  readonly genesysOrgId?: string
+  /** The suffix chosen in the Genesys `amazon-eventbridge-source` integration. @default 'proactive-messaging' */
+  readonly eventSourceSuffix?: string
+  /** Import an existing partner event bus by name instead of creating one (mutually exclusive with genesysOrgId). */
+  readonly existingPartnerBusName?: string
+  /** Genesys region host (e.g. `mypurecloud.ie`). @default 'mypurecloud.com' */
+  readonly genesysRegion?: string
+  /** Complete ARN of an existing secret `{"clientId","clientSecret"}`. @default a new secret to fill after deploy */
+  readonly genesysSecretArn?: string
+  /** Genesys API requests per minute the send stage may use; sets the send event source's maximum concurrency. @default 300 */
+  readonly budgetPerMinute?: number
+  /** Share of the budget actually used (0–1]. @default 0.9 */
+  readonly budgetHeadroom?: number
+  /** Who is messaged when an agent becomes available: sessions the agent handled, or sessions of the agent's queues. @default 'agent' */
+  readonly scope?: 'agent' | 'queue'
+  /** Messenger deployment id used as `fromAddress` for Web Messaging. */
+  readonly webMessagingDeploymentId?: string
+  /** Provisioned SMS number (E.164) used as `fromAddress` for SMS. */
+  readonly smsFromNumber?: string
+  /** WhatsApp integration id used as `fromAddress` for WhatsApp. */
+  readonly whatsappIntegrationId?: string
+  /** Approved WhatsApp template (response) id. */
+  readonly whatsappTemplateId?: string
+  /** Open Messaging integration id used as `fromAddress` for Open Messaging. */
+  readonly openIntegrationId?: string
+  /** Message text; may use the placeholders lib/domain/template.ts knows. */
+  readonly messageText?: string
+  readonly brandName?: string
+  /** System presences that count as available. @default ['AVAILABLE','ON_QUEUE'] */
+  readonly availablePresences?: readonly string[]
+  /** Routing statuses that count as available. @default ['IDLE'] */
+  readonly availableRoutingStatuses?: readonly string[]
+  /** How far back a session makes a customer eligible. @default 24 */
+  readonly windowHours?: number
+  /** At most one proactive message per customer in this many hours. @default 24 */
+  readonly capHours?: number
+  /** Minimum minutes between two triggers for one agent. @default 10 */
+  readonly cooldownMinutes?: number
+  /** Requests older than this are not sent. @default 15 */
+  readonly maxDelayMinutes?: number
+  /** E-mail subscribed to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string
+  /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
+  readonly logRetentionDays?: number
+  /** App-bus archive retention; 0 keeps events indefinitely. @default 30 */
+  readonly archiveRetentionDays?: number
+  /** Alarm when the oldest message in the send queue is older than this. @default 300 */
+  readonly sendQueueMaxAgeSeconds?: number
+  /** Alarm when more than this percentage of Genesys requests in 5 minutes are answered 429. @default 10 */
+  readonly rateLimitedAlarmPercent?: number
+  /** Keep tables, the created secret and log groups on `cdk destroy`. @default true */
+  readonly retainData?: boolean
+  /** Powertools log level. @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
+}
+
+export type SettingName = keyof ProactiveMessagingProps
+
+const HINTS: Record<SettingName, string> = {
+  genesysOrgId: 'your Genesys Cloud organization id (Admin > Organization Settings), a UUID',
+  eventSourceSuffix: 'the event source suffix of the Genesys EventBridge integration (letters, digits, . _ -)',
+  existingPartnerBusName: 'the name of an existing partner event bus, aws.partner/genesys.com/cloud/<orgId>/<suffix>',
+  genesysRegion: 'a Genesys region host such as mypurecloud.com or mypurecloud.ie',
+  genesysSecretArn: 'the complete secret ARN, ending in -XXXXXX (a partial ARN would need a wildcard grant)',
+  budgetPerMinute: 'a positive integer: Genesys API requests per minute for this OAuth client',
+  budgetHeadroom: 'a number greater than 0 and at most 1',
+  scope: "'agent' or 'queue'",
+  webMessagingDeploymentId: 'the Messenger deployment id',
+  smsFromNumber: 'an E.164 number such as +13175550100',
+  whatsappIntegrationId: 'the WhatsApp integration id',
+  whatsappTemplateId: 'the approved WhatsApp template id',
+  openIntegrationId: 'the Open Messaging integration id',
+  messageText: 'a text of 1 to 4000 characters using only known placeholders',
+  brandName: 'a name of at most 100 characters',
+  availablePresences: 'a comma-separated list such as AVAILABLE,ON_QUEUE',
+  availableRoutingStatuses: 'a comma-separated list such as IDLE',
+  windowHours: 'a positive number of hours',
+  capHours: 'a positive number of hours',
+  cooldownMinutes: 'a number of minutes, 0 or more',
+  maxDelayMinutes: 'a positive number of minutes',
+  alarmEmail: 'an e-mail address',
+  logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
+  sendQueueMaxAgeSeconds: 'a positive number of seconds',
+  rateLimitedAlarmPercent: 'a percentage greater than 0 and at most 100',
+  retainData: 'true or false',
+  logLevel: 'DEBUG, INFO, WARN or ERROR',
+}
+
+// Context values given with `-c key=value` arrive as strings; the same schema accepts typed props.
+const number = z.coerce.number()
+const list = z.union([z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean)), z.array(z.string())])
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+const uuidLike = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+
+const settingsSchema = z.object({
+  genesysOrgId: uuidLike.optional(),
+  eventSourceSuffix: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  existingPartnerBusName: z.string().regex(/^aws\.partner\/genesys\.com\/\S+$/).optional(),
+  genesysRegion: z.string().regex(/^[a-z0-9.-]+$/).default('mypurecloud.com'),
+  genesysSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/).optional(),
+  budgetPerMinute: number.int().positive().default(DEFAULTS.budgetPerMinute),
+  budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom),
+  scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope),
+  webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging),
+  smsFromNumber: z.string().regex(/^\+[1-9]\d{6,14}$/).default(DEFAULTS.fromAddress.sms),
+  whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp),
+  whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId),
+  openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open),
+  messageText: z.string().min(1).max(4000).default(DEFAULTS.text),
+  brandName: z.string().max(100).default(''),
+  availablePresences: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availablePresences.split(',')),
+  availableRoutingStatuses: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availableRoutingStatuses.split(',')),
+  windowHours: number.positive().default(DEFAULTS.windowHours),
+  capHours: number.positive().default(DEFAULTS.capHours),
+  cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes),
+  maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes),
+  alarmEmail: z.email().optional(),
+  logRetentionDays: number.refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d)).default(30),
+  archiveRetentionDays: number.int().nonnegative().default(30),
+  sendQueueMaxAgeSeconds: number.positive().default(300),
+  rateLimitedAlarmPercent: number.gt(0).max(100).default(10),
+  retainData: bool.default(true),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+})
+
+type ParsedSettings = z.infer<typeof settingsSchema>
+
+/** Where Genesys events come from: a bus this stack creates for the partner source, or an imported one. */
+export type PartnerBusSource =
+  | { readonly kind: 'create'; readonly orgId: string; readonly suffix: string; readonly placeholder: boolean }
+  | { readonly kind: 'import'; readonly busName: string; readonly orgId?: string }
+
+export type ResolvedSettings = Omit<ParsedSettings, 'genesysOrgId' | 'eventSourceSuffix' | 'existingPartnerBusName'> & {
+  readonly partnerBus: PartnerBusSource
+}
+
+export class SettingError extends Error {
+  constructor(setting: SettingName, problem: string) {
+    super(
+      `Invalid setting "${setting}": ${problem}. Expected ${HINTS[setting]}. ` +
+        `Set it in cdk.json "context", with \`cdk synth -c ${setting}=...\`, or as the ProactiveMessaging prop \`${setting}\`.`,
+    )
+    this.name = 'SettingError'
+  }
+}
+
+/** The setting keys, for reading them from CDK context. */
+export const SETTING_NAMES = Object.keys(HINTS) as SettingName[]
+
+/** Reads every known setting from construct context (cdk.json or `-c`); unset keys are left out. */
+export function settingsFromContext(tryGetContext: (key: string) => unknown): Record<string, unknown> {
+  const found: Record<string, unknown> = {}
+  for (const name of SETTING_NAMES) {
+    const value = tryGetContext(name)
+    if (value !== undefined && value !== '') found[name] = value
+  }
+  return found
+}
+
+const ORG_FROM_BUS = /^aws\.partner\/genesys\.com\/cloud\/([^/]+)\/[^/]+$/
+
+export function resolveSettings(input: ProactiveMessagingProps | Record<string, unknown>): ResolvedSettings {
+  const result = settingsSchema.safeParse(input)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    throw new SettingError(issue.path[0] as SettingName, issue.message)
+  }
+  const { genesysOrgId, eventSourceSuffix, existingPartnerBusName, ...rest } = result.data
+  return { ...rest, partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName) }
+}
+
+function partnerBusSource(orgId?: string, suffix?: string, busName?: string): PartnerBusSource {
+  if (busName !== undefined) {
+    if (orgId !== undefined || suffix !== undefined) {
+      const extra: SettingName = orgId !== undefined ? 'genesysOrgId' : 'eventSourceSuffix'
+      throw new SettingError(extra, 'cannot be combined with existingPartnerBusName (the imported bus already names the source)')
+    }
+    return { kind: 'import', busName, orgId: ORG_FROM_BUS.exec(busName)?.[1] }
+  }
+  if (orgId === undefined && suffix !== undefined) throw new SettingError('genesysOrgId', 'is required when eventSourceSuffix is set')
+  return {
+    kind: 'create',
+    orgId: orgId ?? PLACEHOLDER_ORG_ID,
+    suffix: suffix ?? DEFAULT_EVENT_SOURCE_SUFFIX,
+    placeholder: orgId === undefined,
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The deployable stack: one ProactiveMessaging construct configured from cdk.json context (or explicit props),
+ * plus outputs an operator and the `proactive` CLI need (queue URLs, bus and table names, the secret ARN).
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
+import type { Construct } from 'constructs'
+import { ProactiveMessaging } from './proactive-messaging.ts'
+import { settingsFromContext, type ProactiveMessagingProps } from './settings.ts'
+
+export interface ProactiveMessagingStackProps extends StackProps {
+  /** Settings; each one overrides the cdk.json context key of the same name. */
+  readonly settings?: ProactiveMessagingProps
+}
+
+export class ProactiveMessagingStack extends Stack {
+  readonly pipeline: ProactiveMessaging
+
+  constructor(scope: Construct, id: string, props: ProactiveMessagingStackProps = {}) {
+    super(scope, id, props)
+    const fromContext = settingsFromContext((key) => this.node.tryGetContext(key))
+    this.pipeline = new ProactiveMessaging(this, 'ProactiveMessaging', { ...fromContext, ...props.settings })
+
+    const p = this.pipeline
+    const outputs: Record<string, string> = {
+      PartnerEventBusName: p.partnerBus.eventBusName,
+      AppEventBusName: p.appBus.eventBusName,
+      AppEventsArchiveName: p.archive.archiveName,
+      SessionsTableName: p.sessionsTable.tableName,
+      StateTableName: p.stateTable.tableName,
+      GenesysSecretArn: p.genesysSecret.secretArn,
+      AlarmTopicArn: p.monitoring.alarmTopic.topicArn,
+      SessionRecorderQueueUrl: p.sessionRecorder.queue.queueUrl,
+      SessionRecorderDlqArn: p.sessionRecorder.deadLetterQueue.queueArn,
+      PresenceQueueUrl: p.presence.queue.queueUrl,
+      PresenceDlqArn: p.presence.deadLetterQueue.queueArn,
+      SendQueueUrl: p.send.queue.queueUrl,
+      SendDlqArn: p.send.deadLetterQueue.queueArn,
+      ConversationEventsRuleDlqArn: p.rules.conversationEvents.deadLetterQueue.queueArn,
+      AgentEventsRuleDlqArn: p.rules.agentEvents.deadLetterQueue.queueArn,
+      MessageRequestedRuleDlqArn: p.rules.messageRequested.deadLetterQueue.queueArn,
+    }
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value })
+  }
+}

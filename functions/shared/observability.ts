@@ -1,0 +1,33 @@
+/**
+ * Logger, metrics and the telemetry port the handlers report through. In Lambda, counts become EMF metrics;
+ * the local cloud passes its own Telemetry to tally them per event as well.
+ */
+import { Logger } from '@aws-lambda-powertools/logger'
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
+import { METRICS_NAMESPACE, type MetricName } from '../../lib/metrics-names.ts'
+
+export interface Telemetry {
+  count(metric: MetricName, value?: number): void
+}
+
+export interface Observability {
+  readonly logger: Logger
+  readonly metrics: Metrics
+  readonly telemetry: Telemetry
+}
+
+export function createObservability(serviceName: string, extra?: Telemetry): Observability {
+  const logger = new Logger({ serviceName })
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })
+  const telemetry: Telemetry = {
+    count(metric, value = 1) {
+      if (value <= 0) return
+      metrics.addMetric(metric, MetricUnit.Count, value)
+      extra?.count(metric, value)
+    },
+  }
+  return { logger, metrics, telemetry }
+}
+
+/** First 8 characters of an id: enough to correlate in logs, not the whole identifier. */
+export const shortId = (id: string): string => (id.length > 8 ? `${id.slice(0, 8)}…` : id)

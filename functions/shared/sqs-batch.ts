@@ -1,0 +1,35 @@
+/**
+ * The SQS event-source contract shared by the three functions: records are processed one by one with
+ * Powertools' BatchProcessor, a record whose processor throws is reported as a batch item failure (SQS
+ * retries it, then dead-letters it after maxReceiveCount), and the batch as a whole never throws.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
+import type { Logger } from '@aws-lambda-powertools/logger'
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
+import middy from '@middy/core'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+
+export type RecordProcessor = (record: SQSRecord) => Promise<void>
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
+
+export function sqsBatchHandler(processRecord: RecordProcessor, observability: { logger: Logger; metrics: Metrics }, options: { inParallel?: boolean } = {}): SqsHandler {
+  const processor = new BatchProcessor(EventType.SQS)
+  const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, {
+      context,
+      processInParallel: options.inParallel ?? false,
+      throwOnFullBatchFailure: false,
+    })
+  return middy(handleBatch)
+    .use(injectLambdaContext(observability.logger, { resetKeys: true }))
+    .use(logMetrics(observability.metrics)) as unknown as SqsHandler
+}
+
+/** Builds the handler on first use, so a configuration error surfaces on the first invocation with its message. */
+export function lazyHandler(create: () => SqsHandler): SqsHandler {
+  let handler: SqsHandler | undefined
+  return (event, context) => (handler ??= create())(event, context)
+}

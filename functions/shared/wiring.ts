@@ -1,0 +1,15 @@
+/** What the local cloud and tests may replace when they build a handler; Lambda uses the defaults. */
+import type { CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
+import type { Clock } from '../../lib/domain/ports.ts'
+import type { Telemetry } from './observability.ts'
+
+export interface HandlerOverrides {
+  /** The pipeline's clock (the local cloud reads the current event's time). */
+  readonly clock?: Clock
+  /** Receives every count the handler reports, besides the EMF metrics. */
+  readonly telemetry?: Telemetry
+  /** Genesys OAuth client credentials; by default read from Secrets Manager (GENESYS_SECRET_ARN). */
+  readonly genesysCredentials?: CredentialsSource
+}
+
+export type Env = Record<string, string | undefined>

@@ -1,0 +1,101 @@
+/**
+ * Sessions in DynamoDB (`TABLES.sessions`): one item per conversation, compare-and-set on `version`,
+ * window queries through the sparse `byAgent` / `byQueue` indexes (never a Scan).
+ */
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { AgentLink, Channel, CustomerAddress, Session } from '../domain/model.ts'
+import type { SessionRepository, WriteResult } from '../domain/ports.ts'
+import { TABLES } from '../topology.ts'
+import { putVersioned } from './dynamodb-state.ts'
+
+const layout = TABLES.sessions
+
+export interface SessionRepositoryOptions {
+  /** Items per Query page; DynamoDB's own 1 MB page limit applies when unset. For tests of pagination. */
+  readonly pageSize?: number
+}
+
+type Item = Record<string, unknown>
+
+function toItem(session: Session): Item {
+  return {
+    conversationId: session.conversationId,
+    channel: session.channel,
+    customer: session.customer,
+    // Index key attributes cannot be empty strings; absent keeps the session out of that (sparse) index.
+    queueId: session.queueId || undefined,
+    lastAgentId: session.lastAgentId || undefined,
+    agents: session.agents,
+    lastActiveAt: session.lastActiveAt,
+    customerEndedAt: session.customerEndedAt,
+    expiresAt: session.expiresAt,
+  }
+}
+
+function toSession(item: Item): Session {
+  const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, V>)
+  return {
+    conversationId: item.conversationId as string,
+    ...optional('channel', item.channel as Channel | undefined),
+    ...optional('customer', item.customer as CustomerAddress | undefined),
+    ...optional('queueId', item.queueId as string | undefined),
+    ...optional('lastAgentId', item.lastAgentId as string | undefined),
+    agents: (item.agents ?? {}) as Record<string, AgentLink>,
+    lastActiveAt: item.lastActiveAt as number,
+    ...optional('customerEndedAt', item.customerEndedAt as number | undefined),
+    expiresAt: item.expiresAt as number,
+    ...optional('version', item.version as number | undefined),
+  }
+}
+
+export class DynamoDbSessionRepository implements SessionRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: SessionRepositoryOptions = {},
+  ) {}
+
+  async get(conversationId: string): Promise<Session | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [layout.partitionKey]: conversationId }, ConsistentRead: true }),
+    )
+    return Item ? toSession(Item) : undefined
+  }
+
+  put(next: Session): Promise<WriteResult> {
+    return putVersioned(this.client, this.tableName, layout.partitionKey, toItem(next), next.version)
+  }
+
+  findByAgent(agentId: string, from: number, to: number): Promise<Session[]> {
+    return this.queryWindow('byAgent', agentId, from, to)
+  }
+
+  findByQueue(queueId: string, from: number, to: number): Promise<Session[]> {
+    return this.queryWindow('byQueue', queueId, from, to)
+  }
+
+  private async queryWindow(indexName: keyof typeof layout.indexes, key: string, from: number, to: number): Promise<Session[]> {
+    // DynamoDB rejects BETWEEN with bounds out of order (and empty key values); both can only match nothing.
+    if (from > to || key === '') return []
+    const index = layout.indexes[indexName]
+    const sessions: Session[] = []
+    let exclusiveStartKey: Item | undefined
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :p AND #t BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#t': index.sortKey },
+          ExpressionAttributeValues: { ':p': key, ':from': from, ':to': to },
+          ExclusiveStartKey: exclusiveStartKey,
+          Limit: this.options.pageSize,
+        }),
+      )
+      for (const item of page.Items ?? []) sessions.push(toSession(item))
+      exclusiveStartKey = page.LastEvaluatedKey
+    } while (exclusiveStartKey)
+    return sessions
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The state table (`TABLES.state`, key `pk`): agent state (`agent#<agentId>`) and the outreach ledger
+ * (`cap#<sha256(recipientKey)>`). Also the compare-and-set write the repositories share.
+ */
+import { createHash } from 'node:crypto'
+import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
+import type { AgentState } from '../domain/model.ts'
+import type { AgentStateRepository, OutreachLedger, WriteResult } from '../domain/ports.ts'
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  // By name rather than instanceof: a bundle can hold more than one copy of the SDK's error classes.
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+}
+
+/**
+ * Writes `item` with `version = expectedVersion + 1` if the stored `version` still equals `expectedVersion`;
+ * with no expected version the item must not exist yet.
+ */
+export async function putVersioned(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keyAttribute: string,
+  item: Record<string, unknown>,
+  expectedVersion: number | undefined,
+): Promise<WriteResult> {
+  const condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+    expectedVersion === undefined
+      ? { ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }
+      : {
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...item, version: (expectedVersion ?? 0) + 1 }, ...condition }))
+    return 'written'
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return 'conflict'
+    throw error
+  }
+}
+
+const agentKey = (agentId: string): string => `agent#${agentId}`
+
+export class DynamoDbAgentStateRepository implements AgentStateRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(agentId: string): Promise<AgentState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: agentKey(agentId) }, ConsistentRead: true }),
+    )
+    if (!Item) return undefined
+    return {
+      agentId: Item.agentId as string,
+      available: Item.available as boolean,
+      observedAt: Item.observedAt as number,
+      ...(Item.lastTriggeredAt !== undefined ? { lastTriggeredAt: Item.lastTriggeredAt as number } : {}),
+      ...(Item.version !== undefined ? { version: Item.version as number } : {}),
+    }
+  }
+
+  put(next: AgentState): Promise<WriteResult> {
+    const item = {
+      pk: agentKey(next.agentId),
+      agentId: next.agentId,
+      available: next.available,
+      observedAt: next.observedAt,
+      lastTriggeredAt: next.lastTriggeredAt,
+    }
+    return putVersioned(this.client, this.tableName, 'pk', item, next.version)
+  }
+}
+
+/**
+ * Recipient keys hold personal data (phone numbers, WhatsApp ids), so the ledger stores only their SHA-256.
+ * That keeps raw numbers out of the table, its backups and its streams. It is pseudonymisation, not
+ * anonymisation: a phone number's hash can be found by brute force, so treat the table as personal data still.
+ */
+export function hashRecipientKey(recipientKey: string): string {
+  return createHash('sha256').update(recipientKey, 'utf8').digest('hex')
+}
+
+export const ledgerKey = (recipientKey: string): string => `cap#${hashRecipientKey(recipientKey)}`
+
+export class DynamoDbOutreachLedger implements OutreachLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * One conditional PutItem. It succeeds when there is no reservation, the stored one is at least `capMs`
+   * older than `at`, or it was made with the same `dedupeKey` (a retry of the same trigger must still pass).
+   */
+  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ledgerKey(recipientKey), reservedAt: at, dedupeKey, expiresAt: Math.ceil((at + capMs) / 1000) },
+          ConditionExpression: 'attribute_not_exists(pk) OR reservedAt <= :cutoff OR dedupeKey = :dedupeKey',
+          ExpressionAttributeValues: { ':cutoff': at - capMs, ':dedupeKey': dedupeKey },
+        }),
+      )
+      return true
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false
+      throw error
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Publishes application events with PutEvents: at most 10 entries a call, and entries that EventBridge
+ * reports as failed are retried with backoff. What still fails after the last attempt throws, so the
+ * caller's record is retried by SQS rather than dropped.
+ */
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge'
+import type { MessageRequest } from '../domain/model.ts'
+import type { MessageRequestPublisher } from '../domain/ports.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
+
+export const PUT_EVENTS_MAX_ENTRIES = 10
+
+export interface PublishOptions {
+  readonly maxAttempts?: number
+  readonly baseDelayMs?: number
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+export class PublishError extends Error {
+  constructor(readonly failedCount: number, readonly errorCodes: readonly string[]) {
+    super(`${failedCount} event(s) were not accepted by EventBridge (${[...new Set(errorCodes)].join(', ') || 'no error code'})`)
+    this.name = 'PublishError'
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class EventBridgePublisher {
+  private readonly maxAttempts: number
+  private readonly baseDelayMs: number
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    options: PublishOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 4
+    this.baseDelayMs = options.baseDelayMs ?? 100
+    this.sleep = options.sleep ?? defaultSleep
+  }
+
+  /** Puts every detail as one event of `detailType`; resolves when all were accepted. */
+  async put(detailType: string, details: readonly object[], time?: Date): Promise<void> {
+    const entries: PutEventsRequestEntry[] = details.map((detail) => ({
+      EventBusName: this.busName,
+      Source: APP_EVENT_SOURCE,
+      DetailType: detailType,
+      Detail: JSON.stringify(detail),
+      ...(time ? { Time: time } : {}),
+    }))
+    for (let start = 0; start < entries.length; start += PUT_EVENTS_MAX_ENTRIES) {
+      await this.putChunk(entries.slice(start, start + PUT_EVENTS_MAX_ENTRIES))
+    }
+  }
+
+  private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {
+    let pending = chunk
+    let errorCodes: string[] = []
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (attempt > 1) await this.sleep(backoff(this.baseDelayMs, attempt))
+      let response
+      try {
+        response = await this.client.send(new PutEventsCommand({ Entries: pending }))
+      } catch (error) {
+        if (attempt === this.maxAttempts) throw error
+        continue
+      }
+      if (!response.FailedEntryCount) return
+      const results = response.Entries ?? []
+      // Entries come back in request order; a failed one has an ErrorCode.
+      errorCodes = results.flatMap((result) => (result.ErrorCode ? [result.ErrorCode] : []))
+      pending = pending.filter((_entry, index) => results[index]?.ErrorCode !== undefined || results[index] === undefined)
+      if (pending.length === 0) return
+    }
+    throw new PublishError(pending.length, errorCodes)
+  }
+}
+
+/** Full jitter: a random delay up to base × 2^(attempt-1). */
+function backoff(baseMs: number, attempt: number): number {
+  return Math.round(Math.random() * baseMs * 2 ** (attempt - 1))
+}
+
+export class EventBridgeRequestPublisher implements MessageRequestPublisher {
+  constructor(private readonly publisher: EventBridgePublisher) {}
+
+  publish(requests: readonly MessageRequest[]): Promise<void> {
+    return this.publisher.put(APP_DETAIL_TYPES.requested, requests)
+  }
+}

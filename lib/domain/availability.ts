@@ -1,0 +1,37 @@
+/**
+ * Detecting an agent's transition into available. A presence event says only the new state, so the previous
+ * one is kept (AgentState) and only not-available → available fires, at most once per cooldown.
+ */
+import type { AgentAvailabilityEvent } from './events.ts'
+import type { AgentState } from './model.ts'
+
+export interface AvailabilityPolicy {
+  /** systemPresence values that count as available (compared case-insensitively). */
+  readonly availablePresences: readonly string[]
+  /** routingStatus values that count as available (compared case-insensitively). */
+  readonly availableRoutingStatuses: readonly string[]
+  readonly cooldownMs: number
+}
+
+export type AvailabilityDecision =
+  | { readonly kind: 'stale' } // duplicate or older than what is known: change nothing
+  | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: false; readonly reason: 'no-transition' | 'cooldown' }
+  | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: true }
+
+const normalise = (value: string): string => value.trim().toUpperCase().replace(/[\s-]+/g, '_').replace(/^ONQUEUE$/, 'ON_QUEUE')
+
+export function isAvailable(event: AgentAvailabilityEvent, policy: AvailabilityPolicy): boolean {
+  const accepted = event.signal === 'presence' ? policy.availablePresences : policy.availableRoutingStatuses
+  const status = normalise(event.status)
+  return accepted.some((value) => normalise(value) === status)
+}
+
+export function decideAvailability(previous: AgentState | undefined, event: AgentAvailabilityEvent, policy: AvailabilityPolicy): AvailabilityDecision {
+  if (previous && event.at <= previous.observedAt) return { kind: 'stale' }
+  const available = isAvailable(event, policy)
+  const base: AgentState = { agentId: event.agentId, available, observedAt: event.at, lastTriggeredAt: previous?.lastTriggeredAt, version: previous?.version }
+  if (!available || previous?.available) return { kind: 'update', next: base, trigger: false, reason: 'no-transition' }
+  const last = previous?.lastTriggeredAt
+  if (last !== undefined && event.at - last < policy.cooldownMs) return { kind: 'update', next: base, trigger: false, reason: 'cooldown' }
+  return { kind: 'update', next: { ...base, lastTriggeredAt: event.at }, trigger: true }
+}

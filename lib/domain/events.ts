@@ -1,0 +1,239 @@
+/**
+ * Schemas for what the Genesys Cloud EventBridge integration delivers, and the parsed, typed events the rest
+ * of the domain works with. Field names are Genesys's (shared/reference/genesys-platform.md §7): `detail-type`
+ * is the topic pattern with a literal `{id}`, the ids come from `detail.topicName`.
+ * Schemas accept unknown fields (Genesys adds fields at any time) but reject wrong types, with an error that
+ * names the field and what was expected.
+ */
+import { z } from 'zod'
+import { DETAIL_TYPES } from '../topology.ts'
+import { MESSAGE_TYPE_TO_CHANNEL, type Channel } from './model.ts'
+
+const MAX_ID = 128
+const id = z.string().min(1).max(MAX_ID)
+const isoTime = z
+  .string()
+  .max(64)
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
+/** Sane bounds for epoch-millisecond timestamps: 2000-01-01 to 2100-01-01. */
+const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000)
+
+export const envelopeSchema = z.looseObject({
+  version: z.string().max(16),
+  id,
+  'detail-type': z.string().min(1).max(256),
+  source: z.string().min(1).max(256),
+  account: z.string().max(64),
+  time: isoTime,
+  region: z.string().max(64),
+  resources: z.array(z.string()).max(100),
+  detail: z.looseObject({
+    topicName: z.string().min(1).max(512),
+    version: z.string().max(16).optional(),
+    eventBody: z.looseObject({}),
+    metadata: z.looseObject({ CorrelationId: z.string().max(MAX_ID).optional() }).optional(),
+    timestamp: isoTime.optional(),
+  }),
+})
+export type Envelope = z.infer<typeof envelopeSchema>
+
+export const presenceBodySchema = z.looseObject({
+  source: z.string().max(64).optional(),
+  presenceDefinition: z.looseObject({ id: id.optional(), systemPresence: z.string().min(1).max(64) }),
+  primary: z.boolean().optional(),
+  message: z.string().max(4096).optional(),
+  modifiedDate: isoTime.optional(),
+})
+
+export const routingStatusBodySchema = z.looseObject({
+  id: id.optional(),
+  routingStatus: z.looseObject({ status: z.string().min(1).max(64), startTime: isoTime.optional() }),
+})
+
+const address = z.string().min(1).max(512)
+export const conversationBodySchema = z.looseObject({
+  eventTime: epochMs,
+  conversationId: id,
+  participantId: id.optional(),
+  sessionId: id.optional(),
+  mediaType: z.string().min(1).max(32),
+  messageType: z.string().max(32).optional(),
+  direction: z.string().max(16).optional(),
+  externalContactId: id.optional(),
+  conversationExternalContactIds: z.array(z.string().max(MAX_ID)).max(100).optional(),
+  addressFrom: address.optional(),
+  addressTo: address.optional(),
+  ani: address.optional(),
+  dnis: address.optional(),
+  queueId: id.optional(),
+  userId: id.optional(),
+  disconnectType: z.string().max(32).optional(),
+})
+
+export const CONVERSATION_TOPICS = ['customer.start', 'customer.end', 'acd.start', 'user.start', 'user.end', 'acw'] as const
+export type ConversationTopic = (typeof CONVERSATION_TOPICS)[number]
+
+interface EventCommon {
+  /** Envelope id: unique per event, stable across redeliveries. */
+  readonly eventId: string
+  /** The event's own time (epoch ms): the pipeline's clock for this event. */
+  readonly at: number
+  readonly source: string
+  readonly correlationId?: string
+}
+
+export interface AgentAvailabilityEvent extends EventCommon {
+  readonly kind: 'agent'
+  readonly signal: 'presence' | 'routingStatus'
+  readonly agentId: string
+  /** `systemPresence` (presence) or `routingStatus.status` (routing status), as delivered. */
+  readonly status: string
+  readonly presenceDefinitionId?: string
+}
+
+export interface ConversationEvent extends EventCommon {
+  readonly kind: 'conversation'
+  readonly topic: ConversationTopic
+  readonly conversationId: string
+  readonly mediaType: string
+  readonly messageType?: string
+  /** Agentless channel for `messageType`, when it is one the agentless endpoint can reach. */
+  readonly channel?: Channel
+  readonly direction?: string
+  readonly externalContactId?: string
+  readonly customerAddress?: string
+  readonly queueId?: string
+  readonly userId?: string
+}
+
+export type GenesysEvent = AgentAvailabilityEvent | ConversationEvent
+
+export interface FieldProblem {
+  readonly field: string
+  readonly problem: string
+}
+
+export class EventValidationError extends Error {
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.problem}`).join('; '))
+    this.name = 'EventValidationError'
+  }
+}
+
+/** The event is well formed but for a topic this pipeline does not handle. */
+export class UnsupportedEventError extends Error {
+  constructor(readonly detailType: string) {
+    super(`detail-type ${JSON.stringify(detailType.slice(0, 100))} is not a topic this pipeline handles`)
+    this.name = 'UnsupportedEventError'
+  }
+}
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+const USER_TOPIC = new RegExp(`^v2\\.users\\.(${UUID})\\.(presence|routingStatus)$`)
+const CONVERSATION_TOPIC = new RegExp(`^v2\\.detail\\.events\\.conversation\\.(${UUID})\\.(${CONVERSATION_TOPICS.map((t) => t.replace('.', '\\.')).join('|')})$`)
+
+const CONVERSATION_DETAIL_TYPE_TO_TOPIC: Readonly<Record<string, ConversationTopic>> = {
+  [DETAIL_TYPES.customerStart]: 'customer.start',
+  [DETAIL_TYPES.customerEnd]: 'customer.end',
+  [DETAIL_TYPES.acdStart]: 'acd.start',
+  [DETAIL_TYPES.userStart]: 'user.start',
+  [DETAIL_TYPES.userEnd]: 'user.end',
+  [DETAIL_TYPES.acw]: 'acw',
+}
+
+function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    problem: issue.message,
+  }))
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.infer<S> {
+  const result = schema.safeParse(value)
+  if (!result.success) throw new EventValidationError(problemsOf(result.error, prefix))
+  return result.data
+}
+
+/** Parses a JSON string as EventBridge delivers it in an SQS body; names the problem when it is not JSON. */
+export function parseEnvelopeJson(body: string): unknown {
+  try {
+    return JSON.parse(body)
+  } catch (error) {
+    throw new EventValidationError([{ field: '(body)', problem: `is not valid JSON: ${(error as Error).message.slice(0, 120)}` }])
+  }
+}
+
+/**
+ * Validates an EventBridge envelope from the Genesys integration and returns the typed event.
+ * Throws EventValidationError (naming each bad field) or UnsupportedEventError (a topic we do not handle).
+ */
+export function parseGenesysEvent(input: unknown): GenesysEvent {
+  const envelope = parseWith(envelopeSchema, input, '')
+  const detailType = envelope['detail-type']
+  const { detail } = envelope
+  const common = {
+    eventId: envelope.id,
+    source: envelope.source,
+    correlationId: detail.metadata?.CorrelationId,
+  }
+  const envelopeTime = Date.parse(detail.timestamp ?? envelope.time)
+
+  if (detailType === DETAIL_TYPES.presence || detailType === DETAIL_TYPES.routingStatus) {
+    const signal = detailType === DETAIL_TYPES.presence ? 'presence' : 'routingStatus'
+    const match = USER_TOPIC.exec(detail.topicName)
+    if (!match || match[2] !== signal) {
+      throw new EventValidationError([{ field: 'detail.topicName', problem: `expected v2.users.{uuid}.${signal}, got ${JSON.stringify(detail.topicName.slice(0, 100))}` }])
+    }
+    const agentId = (match[1] ?? '').toLowerCase()
+    if (signal === 'presence') {
+      const body = parseWith(presenceBodySchema, detail.eventBody, 'detail.eventBody')
+      return {
+        kind: 'agent',
+        signal,
+        agentId,
+        status: body.presenceDefinition.systemPresence,
+        presenceDefinitionId: body.presenceDefinition.id,
+        at: body.modifiedDate ? Date.parse(body.modifiedDate) : envelopeTime,
+        ...common,
+      }
+    }
+    const body = parseWith(routingStatusBodySchema, detail.eventBody, 'detail.eventBody')
+    return {
+      kind: 'agent',
+      signal,
+      agentId,
+      status: body.routingStatus.status,
+      at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime,
+      ...common,
+    }
+  }
+
+  const topic = CONVERSATION_DETAIL_TYPE_TO_TOPIC[detailType]
+  if (topic === undefined) throw new UnsupportedEventError(detailType)
+  const match = CONVERSATION_TOPIC.exec(detail.topicName)
+  if (!match || match[2] !== topic) {
+    throw new EventValidationError([{ field: 'detail.topicName', problem: `expected v2.detail.events.conversation.{uuid}.${topic}, got ${JSON.stringify(detail.topicName.slice(0, 100))}` }])
+  }
+  const body = parseWith(conversationBodySchema, detail.eventBody, 'detail.eventBody')
+  if (body.conversationId.toLowerCase() !== (match[1] ?? '').toLowerCase()) {
+    throw new EventValidationError([{ field: 'detail.eventBody.conversationId', problem: 'does not match the conversation id in detail.topicName' }])
+  }
+  const inbound = (body.direction ?? 'INBOUND').toUpperCase() !== 'OUTBOUND'
+  return {
+    kind: 'conversation',
+    topic,
+    conversationId: body.conversationId.toLowerCase(),
+    at: body.eventTime,
+    mediaType: body.mediaType.toUpperCase(),
+    messageType: body.messageType?.toUpperCase(),
+    channel: body.messageType ? MESSAGE_TYPE_TO_CHANNEL[body.messageType.toUpperCase()] : undefined,
+    direction: body.direction,
+    externalContactId: body.externalContactId ?? body.conversationExternalContactIds?.[0],
+    // UNVERIFIED which field carries the customer's address for messaging: for an inbound conversation the
+    // customer is the sender (addressFrom, else ani); for an outbound one the recipient (addressTo, else dnis).
+    customerAddress: inbound ? (body.addressFrom ?? body.ani) : (body.addressTo ?? body.dnis),
+    queueId: body.queueId,
+    userId: body.userId?.toLowerCase(),
+    ...common,
+  }
+}

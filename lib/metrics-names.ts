@@ -1,0 +1,47 @@
+/**
+ * The CloudWatch EMF metrics the functions emit and the stack's dashboard and alarms read. One list, so a
+ * renamed metric cannot silently leave an alarm watching nothing.
+ */
+
+/** `POWERTOOLS_METRICS_NAMESPACE` of every function. */
+export const METRICS_NAMESPACE = 'ProactiveMessaging'
+
+/** Powertools adds this dimension with the function's `POWERTOOLS_SERVICE_NAME`. */
+export const SERVICE_DIMENSION = 'service'
+
+/** `POWERTOOLS_SERVICE_NAME` of each function (keys match `FUNCTIONS` in topology.ts). */
+export const SERVICE_NAMES = {
+  sessionRecorder: 'session-recorder',
+  presence: 'presence',
+  send: 'send',
+} as const
+
+export const METRIC_NAMES = {
+  /** A Genesys or app event reached a function (one per SQS record). */
+  eventsReceived: 'EventsReceived',
+  /** The event failed schema validation. */
+  eventsRejected: 'EventsRejected',
+  /** Valid, but nothing to do (other media, older than the stored state, not a transition). */
+  eventsIgnored: 'EventsIgnored',
+  sessionsRecorded: 'SessionsRecorded',
+  /** An agent went from not available to available (after cooldown). */
+  availabilityTriggers: 'AvailabilityTriggers',
+  /** ProactiveMessageRequested events published. */
+  messagesRequested: 'MessagesRequested',
+  /** A request not published or not sent because the customer was already messaged in the cap window. */
+  messagesSuppressed: 'MessagesSuppressed',
+  messagesSent: 'MessagesSent',
+  messagesFailed: 'MessagesFailed',
+  /** Permanent failures written to the send DLQ by the send function. */
+  messagesDeadLettered: 'MessagesDeadLettered',
+  /** Requests older than maxDelay, dropped on purpose. */
+  messagesExpired: 'MessagesExpired',
+  /** Genesys answered 429. */
+  genesysRateLimited: 'GenesysRateLimited',
+  /** Genesys answered 400/403/404/409/413. */
+  genesysPermanentFailures: 'GenesysPermanentFailures',
+  /** 5xx, timeouts, network errors. */
+  genesysTransientFailures: 'GenesysTransientFailures',
+} as const
+
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES]

@@ -1,0 +1,424 @@
+/**
+ * The local cloud: the whole pipeline on one machine with no AWS account. dynalite (DynamoDB), local-aws-sqs
+ * (SQS with redrive), the in-process EventBridge applying the stack's own rule patterns, the real handlers
+ * invoked as Lambda's SQS event source invokes them (batches, partial failures, visibility, redrive), and the
+ * Genesys simulator (or a real org).
+ */
+import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { createLocalSqsServer } from './sqs.ts'
+import { createPresenceHandler } from '../functions/presence/index.ts'
+import { createSendHandler } from '../functions/send/index.ts'
+import { createSessionRecorderHandler } from '../functions/session-recorder/index.ts'
+import type { Telemetry } from '../functions/shared/observability.ts'
+import type { SqsHandler } from '../functions/shared/sqs-batch.ts'
+import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
+import type { MetricName } from '../lib/metrics-names.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
+import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
+import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
+import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator.ts'
+
+export const LOCAL_NAMES = {
+  partnerBus: 'aws.partner/genesys.com/cloud/local-org/local',
+  appBus: 'proactive-messaging',
+  sessionsTable: 'local-sessions',
+  stateTable: 'local-state',
+  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send' } satisfies Record<StageName, string>,
+} as const
+
+export type ServiceName = 'session-recorder' | 'presence' | 'send'
+
+export interface LocalCloudOptions {
+  /** Function settings, by the same environment names the CDK stack sets (see lib/config.ts). */
+  readonly config?: Readonly<Record<string, string>>
+  /** `simulator` (default) or `real`: send to the Genesys org named by GENESYS_* in `realGenesys`. */
+  readonly genesys?: 'simulator' | 'real'
+  readonly simulator?: SimulatorOptions
+  /** For `genesys: 'real'`: client id and secret, region. */
+  readonly realGenesys?: { readonly clientId: string; readonly clientSecret: string; readonly region: string }
+  /**
+   * Seconds a received message stays invisible locally before SQS offers it again (Lambda uses the queue's
+   * visibility timeout, minutes; scaled down so local retries happen in seconds).
+   */
+  readonly visibilitySeconds?: number
+  /** Powertools log level of the handlers: SILENT (default), ERROR, WARN, INFO, DEBUG. */
+  readonly logLevel?: string
+}
+
+export interface DeadLetterRecord {
+  readonly queue: string
+  readonly conversationId?: string
+  readonly dedupeKey?: string
+  readonly reason: string
+  readonly attributes: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** The pipeline's clock: it reads the time of the event being replayed. */
+export class ReplayClock {
+  private current = Date.now()
+  now(): number {
+    return this.current
+  }
+  set(time: number): void {
+    this.current = time
+  }
+}
+
+/** Counts every metric each handler reports, per service. */
+export class Tally {
+  private readonly counts = new Map<string, number>()
+  for(service: ServiceName): Telemetry {
+    return { count: (metric, value = 1) => this.add(`${service}/${metric}`, value) }
+  }
+  get(service: ServiceName, metric: MetricName): number {
+    return this.counts.get(`${service}/${metric}`) ?? 0
+  }
+  total(metric: MetricName): number {
+    let sum = 0
+    for (const [key, value] of this.counts) if (key.endsWith(`/${metric}`)) sum += value
+    return sum
+  }
+  private add(key: string, value: number): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + value)
+  }
+}
+
+interface Stage {
+  readonly name: StageName
+  readonly service: ServiceName
+  readonly queueUrl: string
+  readonly queueArn: string
+  readonly dlqUrl: string
+  readonly handler: SqsHandler
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class LocalCloud {
+  readonly clock = new ReplayClock()
+  readonly tally = new Tally()
+  readonly bus: LocalEventBridge
+  /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
+  readonly outcomes: EventEnvelope[] = []
+  private stages: Stage[] = []
+  private readonly closers: (() => Promise<void>)[] = []
+
+  private constructor(
+    private readonly options: LocalCloudOptions,
+    readonly sqs: SQSClient,
+    readonly dynamo: DynamoDBClient,
+    readonly simulator: GenesysSimulator | undefined,
+    readonly env: Record<string, string>,
+  ) {
+    this.bus = new LocalEventBridge({ clock: this.clock })
+  }
+
+  static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+    // The SDK's default credential chain reads process.env; every endpoint here is local.
+    process.env.AWS_ACCESS_KEY_ID ??= 'local'
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local'
+    process.env.AWS_REGION ??= 'us-east-1'
+    process.env.AWS_EC2_METADATA_DISABLED = 'true'
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+    const region = process.env.AWS_REGION
+    const closers: (() => Promise<void>)[] = []
+    try {
+      const dynamoServer: LocalDynamo = await startLocalDynamo()
+      closers.push(() => dynamoServer.close())
+      const sqsServer: Server = await createLocalSqsServer()
+      closers.push(() => new Promise<void>((resolve) => sqsServer.close(() => resolve())))
+      const sqsEndpoint = `http://127.0.0.1:${(sqsServer.address() as AddressInfo).port}`
+      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(options.simulator)
+      if (simulator) closers.push(() => simulator.close())
+
+      const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
+      const dynamo = new DynamoDBClient({ endpoint: dynamoServer.endpoint, region, credentials })
+      const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
+      await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
+
+      const env: Record<string, string> = {
+        AWS_REGION: region,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoServer.endpoint,
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+        SESSIONS_TABLE_NAME: LOCAL_NAMES.sessionsTable,
+        STATE_TABLE_NAME: LOCAL_NAMES.stateTable,
+        APP_EVENT_BUS_NAME: LOCAL_NAMES.appBus,
+        POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
+        ...(simulator ? { GENESYS_GATEWAY_URL: simulator.url } : { GENESYS_REGION: options.realGenesys?.region ?? '' }),
+        ...options.config,
+      }
+      const cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      cloud.closers.push(...closers)
+      await cloud.wire()
+      return cloud
+    } catch (error) {
+      for (const close of closers.reverse()) await close().catch(() => undefined)
+      throw error
+    }
+  }
+
+  private async wire(): Promise<void> {
+    const { endpoint, close } = await this.bus.listen()
+    this.closers.push(close)
+    this.env.AWS_ENDPOINT_URL_EVENTBRIDGE = endpoint
+    // Powertools reads its settings from process.env at construction time.
+    process.env.POWERTOOLS_LOG_LEVEL = this.env.POWERTOOLS_LOG_LEVEL
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true'
+    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'ProactiveMessaging'
+
+    const queues = {} as Record<StageName, { url: string; arn: string; dlqUrl: string }>
+    for (const name of Object.keys(STAGES) as StageName[]) queues[name] = await this.createStageQueues(name)
+    this.env.SEND_DLQ_URL = queues.send.dlqUrl
+
+    const credentials: CredentialsSource = this.simulator
+      ? staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
+      : staticCredentials({ clientId: this.options.realGenesys?.clientId ?? '', clientSecret: this.options.realGenesys?.clientSecret ?? '' })
+    const overrides = (service: ServiceName) => ({ clock: this.clock, telemetry: this.tally.for(service), genesysCredentials: credentials })
+    const handlers: Record<StageName, [ServiceName, SqsHandler]> = {
+      conversationEvents: ['session-recorder', createSessionRecorderHandler(this.env, overrides('session-recorder'))],
+      agentEvents: ['presence', createPresenceHandler(this.env, overrides('presence'))],
+      send: ['send', createSendHandler(this.env, overrides('send'))],
+    }
+    this.stages = (Object.keys(STAGES) as StageName[]).map((name) => ({
+      name,
+      service: handlers[name][0],
+      handler: handlers[name][1],
+      queueUrl: queues[name].url,
+      queueArn: queues[name].arn,
+      dlqUrl: queues[name].dlqUrl,
+    }))
+
+    const patterns = rulePatterns({ orgId: this.env.GENESYS_ORG_ID })
+    this.bus.createBus(LOCAL_NAMES.partnerBus)
+    this.bus.createBus(LOCAL_NAMES.appBus)
+    const toQueue = (queueUrl: string) => async (event: EventEnvelope) => {
+      await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }))
+    }
+    this.bus.addRule({ name: 'conversation-events', busName: LOCAL_NAMES.partnerBus, pattern: patterns.conversationEvents, target: toQueue(queues.conversationEvents.url) })
+    this.bus.addRule({ name: 'agent-events', busName: LOCAL_NAMES.partnerBus, pattern: patterns.agentEvents, target: toQueue(queues.agentEvents.url) })
+    this.bus.addRule({ name: 'message-requested', busName: LOCAL_NAMES.appBus, pattern: patterns.messageRequested, target: toQueue(queues.send.url) })
+    this.bus.addRule({
+      name: 'local-outcomes',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.sent, APP_DETAIL_TYPES.failed] },
+      target: async (event) => {
+        this.outcomes.push(event)
+      },
+    })
+  }
+
+  private async createStageQueues(name: StageName): Promise<{ url: string; arn: string; dlqUrl: string }> {
+    const settings = STAGES[name]
+    const queueName = LOCAL_NAMES.queues[name]
+    const dlq = await this.sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }))
+    const dlqUrl = dlq.QueueUrl ?? ''
+    const dlqArn = await this.queueArn(dlqUrl)
+    const queue = await this.sqs.send(
+      new CreateQueueCommand({
+        QueueName: queueName,
+        Attributes: {
+          VisibilityTimeout: String(this.visibilitySeconds),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: settings.maxReceiveCount }),
+        },
+      }),
+    )
+    const url = queue.QueueUrl ?? ''
+    return { url, arn: await this.queueArn(url), dlqUrl }
+  }
+
+  private get visibilitySeconds(): number {
+    return this.options.visibilitySeconds ?? 1
+  }
+
+  private async queueArn(queueUrl: string): Promise<string> {
+    const attributes = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    return attributes.Attributes?.QueueArn ?? ''
+  }
+
+  /** Puts a Genesys event on the partner bus, as the integration does. Returns the rules it matched. */
+  async deliverGenesysEvent(envelope: EventEnvelope): Promise<string[]> {
+    return this.bus.deliver(LOCAL_NAMES.partnerBus, envelope)
+  }
+
+  /**
+   * Runs the functions until every queue is empty and nothing is in flight: the SQS event sources, one batch
+   * at a time per stage, with retries after the (local) visibility timeout and redrive to the DLQs.
+   */
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000)
+    for (;;) {
+      let worked = false
+      for (const stage of this.stages) worked = (await this.pumpOnce(stage)) || worked
+      if (worked) continue
+      if (await this.isIdle()) return
+      if (Date.now() > deadline) throw new Error('local cloud: the pipeline did not drain in time')
+      await sleep(100)
+    }
+  }
+
+  private async isIdle(): Promise<boolean> {
+    for (const stage of this.stages) {
+      const { Attributes: a = {} } = await this.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: stage.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      )
+      if (Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0) > 0) return false
+    }
+    return true
+  }
+
+  /** One event-source poll: receive a batch, invoke, delete what succeeded. Returns whether a batch ran. */
+  private async pumpOnce(stage: Stage): Promise<boolean> {
+    const settings = STAGES[stage.name]
+    const received = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stage.queueUrl,
+        MaxNumberOfMessages: settings.batchSize,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 0,
+      }),
+    )
+    const messages = received.Messages ?? []
+    if (messages.length === 0) return false
+    const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, stage.queueArn)) }
+    let failedIds: Set<string>
+    try {
+      const response = (await stage.handler(event, lambdaContext(stage.service))) as SQSBatchResponse | undefined
+      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier))
+    } catch {
+      failedIds = new Set(messages.map((message) => message.MessageId ?? ''))
+    }
+    const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''))
+    if (done.length > 0) {
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: stage.queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })) }),
+      )
+    }
+    return true
+  }
+
+  /** Everything in the dead-letter queues, with the reason the send function (or the redrive) gave. */
+  async deadLetters(): Promise<DeadLetterRecord[]> {
+    const records: DeadLetterRecord[] = []
+    for (const stage of this.stages) {
+      for (const message of await this.peekAll(stage.dlqUrl)) {
+        const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, value.StringValue ?? '']))
+        const body = message.Body ?? ''
+        const detail = detailOf(body)
+        records.push({
+          queue: `${LOCAL_NAMES.queues[stage.name]}-dlq`,
+          conversationId: str(detail?.conversationId) ?? str((detail?.eventBody as Record<string, unknown> | undefined)?.conversationId),
+          dedupeKey: str(detail?.dedupeKey),
+          reason: attributes.reason ?? `max-receives-exceeded (${STAGES[stage.name].maxReceiveCount} receives)`,
+          attributes,
+          body,
+        })
+      }
+    }
+    return records
+  }
+
+  /** Reads every message of a queue and makes each visible again at once: a look, not a take. */
+  private async peekAll(queueUrl: string): Promise<Message[]> {
+    const seen = new Map<string, Message>()
+    for (let round = 0; round < 100; round++) {
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'], VisibilityTimeout: 30 }),
+      )
+      if (Messages.length === 0) break
+      for (const message of Messages) seen.set(message.MessageId ?? randomUUID(), message)
+    }
+    const { ChangeMessageVisibilityBatchCommand } = await import('@aws-sdk/client-sqs')
+    const all = [...seen.values()]
+    for (let start = 0; start < all.length; start += 10) {
+      const chunk = all.slice(start, start + 10)
+      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 })) }))
+    }
+    return all
+  }
+
+  /** Number of session items stored (a Scan: fine locally, never used by the functions). */
+  async sessionCount(): Promise<number> {
+    let count = 0
+    let start: Record<string, never> | undefined
+    do {
+      const page = await this.dynamo.send(new ScanCommand({ TableName: LOCAL_NAMES.sessionsTable, Select: 'COUNT', ExclusiveStartKey: start }))
+      count += page.Count ?? 0
+      start = page.LastEvaluatedKey as Record<string, never> | undefined
+    } while (start)
+    return count
+  }
+
+  queueUrl(stage: StageName, dlq = false): string {
+    const found = this.stages.find((candidate) => candidate.name === stage)
+    if (!found) throw new Error(`unknown stage ${stage}`)
+    return dlq ? found.dlqUrl : found.queueUrl
+  }
+
+  async close(): Promise<void> {
+    this.sqs.destroy()
+    this.dynamo.destroy()
+    for (const close of this.closers.reverse()) await close().catch(() => undefined)
+  }
+}
+
+function toSqsRecord(message: Message, queueArn: string): SQSRecord {
+  const a = message.Attributes ?? {}
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? '',
+      SenderId: a.SenderId ?? '',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '',
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, { stringValue: value.StringValue, dataType: value.DataType ?? 'String', stringListValues: [], binaryListValues: [] }]),
+    ),
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: queueArn.split(':')[3] ?? 'us-east-1',
+  }
+}
+
+/** A Lambda context without getRemainingTimeInMillis, so middy arms no timeout timer in local runs. */
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+  } as unknown as Context
+}
+
+function detailOf(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(body) as { detail?: unknown }
+    return parsed && typeof parsed.detail === 'object' ? (parsed.detail as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)

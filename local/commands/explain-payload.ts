@@ -1,0 +1,130 @@
+/**
+ * `proactive explain-payload FILE|-` — why the agentless endpoint would reject this body, field by field,
+ * and the body it would accept. Exit 0 when the body is valid, 1 when not, 2 on a usage or input error.
+ */
+import { readFile } from 'node:fs/promises'
+import { explainPayload, stillNeeded, type PayloadExplanation } from '../../lib/domain/explain.ts'
+import type { CommandIo } from '../cli.ts'
+
+const HELP = `usage: proactive explain-payload [--json] FILE
+       proactive explain-payload [--json] -        (read the body from standard input)
+
+Explains, field by field, what POST /api/v2/conversations/messages/agentless will do with a
+request body (SendAgentlessOutboundMessageRequest): unknown fields, missing required fields and the
+rules of the chosen channel (webmessaging, sms, whatsapp, open). When the intent can be derived
+from a wrongly shaped body (to/from objects, body.content, channelId…), prints a corrected body,
+re-checked with the same rules the send handler uses before every send.
+
+Options:
+  --json     print the explanation as JSON: {valid, channel, problems, fields, channelRules,
+             notes, correction: {body, changes, remaining, passes}}
+  -h, --help show this help
+
+Exit status: 0 the body is valid, 1 it is not (or is not JSON), 2 usage or file error.`
+
+export interface ParsedArgs {
+  readonly json: boolean
+  readonly help: boolean
+  readonly file?: string
+  readonly error?: string
+}
+
+/** `[--json] FILE|-` and `--help`; shared by the explain commands. */
+export function parseArgs(args: readonly string[]): ParsedArgs {
+  let json = false
+  let help = false
+  const files: string[] = []
+  for (const arg of args) {
+    if (arg === '--json') json = true
+    else if (arg === '--help' || arg === '-h') help = true
+    else if (arg.startsWith('-') && arg !== '-') return { json, help, error: `unknown option ${arg}` }
+    else files.push(arg)
+  }
+  if (help) return { json, help }
+  if (files.length !== 1) return { json, help, error: files.length === 0 ? 'a FILE (or - for standard input) is required' : 'only one FILE is accepted' }
+  return { json, help, file: files[0] }
+}
+
+/** Reads FILE, or standard input for `-`. */
+export async function readInput(file: string, io: CommandIo): Promise<string> {
+  return file === '-' ? io.stdin() : readFile(file, 'utf8')
+}
+
+/** Parses JSON, reporting the position of a syntax error rather than throwing. */
+export function parseJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown }
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+const LABELS: Record<string, string> = { ok: 'ok', invalid: 'INVALID', unknown: 'UNKNOWN', missing: 'MISSING' }
+
+export function renderExplanation(explanation: PayloadExplanation): string[] {
+  const lines: string[] = []
+  const problemCount = explanation.problems.length
+  lines.push(
+    explanation.valid
+      ? `VALID: the agentless rules accept this ${explanation.channel ?? ''} body.`
+      : `REJECTED: ${problemCount} problem${problemCount === 1 ? '' : 's'} with this body.`,
+  )
+  lines.push('', `Channel: ${explanation.channel ?? 'unknown (toAddressMessengerType is missing or not one of webmessaging, sms, whatsapp, open)'}`, '', 'Fields:')
+  const width = Math.max(0, ...explanation.fields.map((report) => report.field.length))
+  for (const report of explanation.fields) {
+    const head = `  ${(LABELS[report.verdict] ?? report.verdict).padEnd(7)}  ${report.field.padEnd(width)}`
+    if (report.verdict === 'unknown' || report.problems.length === 0) {
+      lines.push(`${head}  ${report.says}`.trimEnd())
+      continue
+    }
+    const [first, ...rest] = report.problems
+    for (const [index, problem] of [first!, ...rest].entries()) {
+      const text = `${problem.problem}${problem.fix ? ` → ${problem.fix}` : ''}`
+      lines.push(index === 0 ? `${head}  ${text}` : `  ${''.padEnd(7)}  ${''.padEnd(width)}  ${text}`)
+    }
+  }
+  if (explanation.channelRules.length > 0) {
+    lines.push('', `Rules for ${explanation.channel}:`, ...explanation.channelRules.map((rule) => `  - ${rule}`))
+  }
+  if (!explanation.valid) {
+    const { correction } = explanation
+    lines.push('')
+    if (correction.passes) {
+      lines.push('Corrected body (passes the same checks the sender runs before every send):', JSON.stringify(correction.body, null, 2))
+    } else {
+      lines.push('No corrected body yet: these values cannot be derived from what you sent. Fill them in:', ...stillNeeded(correction).map((line) => `  - ${line}`))
+    }
+    if (correction.changes.length > 0) lines.push('', 'Changes made:', ...correction.changes.map((change) => `  - ${change}`))
+  }
+  if (explanation.notes.length > 0) lines.push('', 'Notes:', ...explanation.notes.map((note) => `  - ${note}`))
+  return lines
+}
+
+export async function main(args: string[], io: CommandIo): Promise<number> {
+  const parsed = parseArgs(args)
+  if (parsed.help) {
+    io.out(HELP)
+    return 0
+  }
+  if (parsed.error || parsed.file === undefined) {
+    io.err(`explain-payload: ${parsed.error ?? 'missing FILE'}\n\n${HELP}`)
+    return 2
+  }
+  let text: string
+  try {
+    text = await readInput(parsed.file, io)
+  } catch (error) {
+    io.err(`explain-payload: cannot read ${parsed.file}: ${error instanceof Error ? error.message : String(error)}`)
+    return 2
+  }
+  const json = parseJson(text)
+  if ('error' in json) {
+    if (parsed.json) io.out(JSON.stringify({ valid: false, error: `not JSON: ${json.error}` }, null, 2))
+    else io.out(`REJECTED: the body is not JSON (${json.error}). Genesys expects a JSON object with Content-Type: application/json.`)
+    return 1
+  }
+  const explanation = explainPayload(json.value)
+  if (parsed.json) io.out(JSON.stringify(explanation, null, 2))
+  else for (const line of renderExplanation(explanation)) io.out(line)
+  return explanation.valid ? 0 : 1
+}

@@ -1,0 +1,163 @@
+/**
+ * `proactive run` (`npm start`): replays a scenario through the local cloud and shows what was sent.
+ *   npm start                                   the bundled example (examples/)
+ *   npm start -- --events PATH [--json]         a .jsonl / .json file or a folder of them
+ */
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
+import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
+import { readScenario, ScenarioError } from '../scenario.ts'
+import type { CommandIo } from '../cli.ts'
+
+const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
+
+export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real] [--verbose]
+
+Runs the pipeline locally (DynamoDB, SQS, EventBridge and a Genesys simulator, all in this process) on a
+scenario of Genesys events and shows what was sent.
+
+  --events PATH   a .jsonl file (one event a line), a .json array, or a folder of them read in name order
+                  (default: examples/). Each event exactly as EventBridge delivers it from Genesys.
+  --json          print progress to standard error and, as the last line of standard output, one JSON summary
+  --scope S       who is messaged: agent (sessions the agent handled, default) or queue (sessions of the
+                  agent's queues; memberships come from the simulator, see --set)
+  --set N=V       a function setting by its environment name (README, Configuration), e.g. --set COOLDOWN_MINUTES=0
+  --genesys real  send to a real Genesys org instead of the simulator: needs GENESYS_CLIENT_ID,
+                  GENESYS_CLIENT_SECRET, GENESYS_REGION and the channel ids (WEBMESSAGING_DEPLOYMENT_ID, ...)
+  --verbose       show the functions' structured logs (INFO)
+`
+
+export async function main(args: string[], io: CommandIo): Promise<number> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        events: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        scope: { type: 'string' },
+        set: { type: 'string', multiple: true, default: [] },
+        genesys: { type: 'string', default: 'simulator' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }))
+  } catch (error) {
+    io.err(`proactive run: ${(error as Error).message}\n\n${HELP}`)
+    return 2
+  }
+  if (values.help) {
+    io.out(HELP)
+    return 0
+  }
+  const config: Record<string, string> = {}
+  for (const setting of values.set ?? []) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(setting)
+    if (!match) {
+      io.err(`proactive run: --set expects NAME=VALUE with an upper-case setting name, got "${setting}"`)
+      return 2
+    }
+    config[match[1] as string] = match[2] as string
+  }
+  if (values.scope !== undefined) {
+    if (values.scope !== 'agent' && values.scope !== 'queue') {
+      io.err(`proactive run: --scope must be agent or queue, got "${values.scope}"`)
+      return 2
+    }
+    config.TARGET_SCOPE = values.scope
+  }
+  const options: LocalCloudOptions = { config, logLevel: values.verbose ? 'INFO' : 'SILENT' }
+  if (values.genesys === 'real') {
+    const { GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION } = io.env
+    const missing = Object.entries({ GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION }).filter(([, v]) => !v).map(([k]) => k)
+    if (missing.length > 0) {
+      io.err(`proactive run: --genesys real needs ${missing.join(', ')} in the environment`)
+      return 2
+    }
+    for (const name of ['WEBMESSAGING_DEPLOYMENT_ID', 'SMS_FROM_NUMBER', 'WHATSAPP_INTEGRATION_ID', 'WHATSAPP_TEMPLATE_ID', 'OPEN_INTEGRATION_ID', 'MESSAGE_TEXT', 'BRAND_NAME']) {
+      const value = io.env[name]
+      if (value && config[name] === undefined) config[name] = value
+    }
+    Object.assign(options, { genesys: 'real', realGenesys: { clientId: GENESYS_CLIENT_ID, clientSecret: GENESYS_CLIENT_SECRET, region: GENESYS_REGION } })
+  } else if (values.genesys !== 'simulator') {
+    io.err(`proactive run: --genesys must be simulator or real, got "${values.genesys}"`)
+    return 2
+  }
+
+  const path = values.events ?? DEFAULT_EVENTS
+  let entries
+  try {
+    entries = await readScenario(path)
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      io.err(`proactive run: ${error.message}`)
+      return 2
+    }
+    throw error
+  }
+
+  const progress = values.json ? io.err : io.out
+  progress(`Replaying ${entries.length} event(s) from ${path} through the local pipeline (${values.genesys === 'real' ? 'real Genesys org' : 'Genesys simulator'})`)
+  let cloud: LocalCloud
+  try {
+    cloud = await LocalCloud.start(options)
+  } catch (error) {
+    io.err(`proactive run: the local cloud could not start: ${(error as Error).message}`)
+    return 1
+  }
+  let summary: RunSummary
+  try {
+    summary = await runScenario(cloud, entries, (report) => progress(formatReport(report)))
+  } finally {
+    await cloud.close()
+  }
+  if (values.json) {
+    io.out(JSON.stringify(summary))
+  } else {
+    io.out(formatSummary(summary))
+  }
+  return 0
+}
+
+const VERDICT_MARK = { accepted: 'ok ', rejected: 'BAD', ignored: ' - ' } as const
+
+function formatReport(report: EventReport): string {
+  const width = String(report.total).length
+  return `[${String(report.index).padStart(width)}/${report.total}] ${VERDICT_MARK[report.verdict]} ${report.label}  ${report.note}`
+}
+
+export function formatSummary(summary: RunSummary): string {
+  const { events, messages } = summary
+  const lines = [
+    '',
+    `Events    ${events.received} received: ${events.accepted} accepted, ${events.rejected} rejected, ${events.ignored} ignored`,
+    `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
+    `Triggers  ${summary.triggers} agent availability transition(s)`,
+    `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+  ]
+  if (summary.genesys.requests.length > 0) {
+    lines.push('', 'Sent to Genesys (POST /api/v2/conversations/messages/agentless):')
+    for (const request of summary.genesys.requests) lines.push(`  ${request.status ?? '…'}  ${describeBody(request.body)}`)
+  }
+  if (summary.deadLetters.length > 0) {
+    lines.push('', 'Dead letters:')
+    for (const letter of summary.deadLetters) lines.push(`  ${letter.queue}  ${letter.conversationId?.slice(0, 8) ?? '(unknown)'}…  ${letter.reason}`)
+  }
+  return lines.join('\n')
+}
+
+/** A sent body, with the recipient masked: the summary is for people and may be pasted into tickets. */
+function describeBody(body: unknown): string {
+  if (typeof body !== 'object' || body === null) return String(body)
+  const b = body as Record<string, unknown>
+  const recipient = typeof b.externalContactId === 'string' ? `externalContactId ${mask(b.externalContactId)}` : typeof b.toAddress === 'string' ? `toAddress ${mask(b.toAddress)}` : '(no recipient)'
+  const content = typeof b.textBody === 'string' ? `"${b.textBody}"` : b.messagingTemplate ? 'template' : ''
+  return `${String(b.toAddressMessengerType).padEnd(12)} ${recipient}  ${content}`
+}
+
+export function mask(value: string): string {
+  return value.length <= 4 ? '****' : `${'*'.repeat(Math.min(8, value.length - 4))}${value.slice(-4)}`
+}

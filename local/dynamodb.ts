@@ -1,0 +1,97 @@
+/**
+ * The local DynamoDB: dynalite in memory on 127.0.0.1, and the two tables created from `TABLES`.
+ * dynalite has no UpdateTimeToLive and no transactions, so TTL is not enabled locally (items never expire
+ * by themselves here) and nothing in the adapters uses transactions.
+ */
+import type { AddressInfo } from 'node:net'
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type AttributeDefinition,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb'
+import dynalite from 'dynalite'
+import { TABLES } from '../lib/topology.ts'
+
+export interface LocalDynamo {
+  readonly endpoint: string
+  close(): Promise<void>
+}
+
+export async function startLocalDynamo(): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  }
+}
+
+/** Key attributes that are Numbers; every other key attribute is a String. */
+const NUMBER_KEYS: ReadonlySet<string> = new Set(['lastActiveAt'])
+
+interface TableLayout {
+  readonly partitionKey: string
+  readonly indexes: Readonly<Record<string, { readonly partitionKey: string; readonly sortKey: string }>>
+}
+
+export function createTableInput(tableName: string, layout: TableLayout): CreateTableCommandInput {
+  const indexes = Object.entries(layout.indexes)
+  const keyNames = new Set([layout.partitionKey, ...indexes.flatMap(([, index]) => [index.partitionKey, index.sortKey])])
+  const attributeDefinitions: AttributeDefinition[] = [...keyNames].map((name) => ({
+    AttributeName: name,
+    AttributeType: NUMBER_KEYS.has(name) ? 'N' : 'S',
+  }))
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions,
+    KeySchema: [{ AttributeName: layout.partitionKey, KeyType: 'HASH' }],
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map(([indexName, index]) => ({
+            IndexName: indexName,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  }
+}
+
+/** Creates both tables (an existing table is left as it is) and waits until they are ACTIVE. */
+export async function createTables(client: DynamoDBClient, names: { sessions: string; state: string }): Promise<void> {
+  const tables: [string, TableLayout][] = [
+    [names.sessions, TABLES.sessions],
+    [names.state, TABLES.state],
+  ]
+  for (const [tableName, layout] of tables) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName, layout)))
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'ResourceInUseException') throw error
+    }
+    await waitUntilActive(client, tableName)
+  }
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }))
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`)
+}

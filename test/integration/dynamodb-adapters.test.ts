@@ -1,0 +1,288 @@
+import { DynamoDBClient, ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb'
+import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { CachedQueueDirectory } from '../../lib/adapters/cached-queue-directory.ts'
+import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
+import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger, hashRecipientKey } from '../../lib/adapters/dynamodb-state.ts'
+import type { Session } from '../../lib/domain/model.ts'
+import type { QueueDirectory } from '../../lib/domain/ports.ts'
+import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
+
+const TABLE_NAMES = { sessions: 'sessions-test', state: 'state-test' }
+
+let local: LocalDynamo
+let raw: DynamoDBClient
+let dynamo: DynamoDBDocumentClient
+
+beforeAll(async () => {
+  local = await startLocalDynamo()
+  raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1' })
+  await createTables(raw, TABLE_NAMES)
+  dynamo = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: local.endpoint }).dynamo
+})
+
+afterAll(async () => {
+  dynamo?.destroy()
+  raw?.destroy()
+  await local?.close()
+})
+
+let sequence = 0
+const uniqueId = (prefix: string): string => `${prefix}-${++sequence}`
+
+function session(overrides: Partial<Session> & { conversationId: string; lastActiveAt: number }): Session {
+  return { agents: {}, expiresAt: Math.ceil(overrides.lastActiveAt / 1000) + 86_400, ...overrides }
+}
+
+describe('createAwsClients', () => {
+  it('points each client at its AWS_ENDPOINT_URL_* variable and in the configured region', async () => {
+    const clients = createAwsClients({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4001',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:4002',
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4003',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:4004',
+    })
+    const portOf = async (config: { endpoint?: () => Promise<{ port?: number }> }) => (await config.endpoint?.())?.port
+    expect(await portOf(clients.dynamo.config)).toBe(4001)
+    expect(await portOf(clients.eventBridge.config)).toBe(4002)
+    expect(await portOf(clients.sqs.config)).toBe(4003)
+    expect(await portOf(clients.secretsManager.config)).toBe(4004)
+    expect(await clients.sqs.config.region()).toBe('eu-west-1')
+  })
+
+  it('builds one instance of each client per call, on first use', () => {
+    const first = createAwsClients({ AWS_REGION: 'us-east-1' })
+    const second = createAwsClients({ AWS_REGION: 'us-east-1' })
+    expect(first.sqs).toBe(first.sqs)
+    expect(first.dynamo).toBe(first.dynamo)
+    expect(first.sqs).not.toBe(second.sqs)
+  })
+})
+
+describe('DynamoDbSessionRepository', () => {
+  const repository = () => new DynamoDbSessionRepository(dynamo, TABLE_NAMES.sessions)
+
+  it('round-trips a complete session, with version 1 after the first write', async () => {
+    const full = session({
+      conversationId: uniqueId('conv'),
+      channel: 'sms',
+      customer: { channel: 'sms', address: '+13175550123' },
+      queueId: 'queue-1',
+      lastAgentId: 'agent-1',
+      agents: {
+        'agent-1': { connected: false, changedAt: 1_700_000_000_500, connectedAt: 1_700_000_000_100 },
+        'agent-2': { connected: true, changedAt: 1_700_000_000_900 },
+      },
+      lastActiveAt: 1_700_000_001_000,
+      customerEndedAt: 1_700_000_001_000,
+    })
+    expect(await repository().put(full)).toBe('written')
+    expect(await repository().get(full.conversationId)).toStrictEqual({ ...full, version: 1 })
+  })
+
+  it('round-trips a minimal session without inventing optional fields', async () => {
+    const minimal = session({ conversationId: uniqueId('conv'), lastActiveAt: 1_700_000_000_000 })
+    await repository().put(minimal)
+    expect(await repository().get(minimal.conversationId)).toStrictEqual({ ...minimal, version: 1 })
+  })
+
+  it('returns undefined for an unknown conversation', async () => {
+    expect(await repository().get(uniqueId('missing'))).toBeUndefined()
+  })
+
+  it('refuses to create a session twice', async () => {
+    const created = session({ conversationId: uniqueId('conv'), lastActiveAt: 1000, lastAgentId: 'first' })
+    expect(await repository().put(created)).toBe('written')
+    expect(await repository().put({ ...created, lastAgentId: 'second' })).toBe('conflict')
+    expect((await repository().get(created.conversationId))?.lastAgentId).toBe('first')
+  })
+
+  it('writes on the current version and rejects a stale one', async () => {
+    const created = session({ conversationId: uniqueId('conv'), lastActiveAt: 1000 })
+    await repository().put(created)
+    const stored = (await repository().get(created.conversationId))!
+    expect(await repository().put({ ...stored, lastActiveAt: 2000 })).toBe('written')
+    expect(await repository().put({ ...stored, lastActiveAt: 3000 })).toBe('conflict')
+    const latest = await repository().get(created.conversationId)
+    expect(latest).toMatchObject({ lastActiveAt: 2000, version: 2 })
+  })
+
+  it('rejects an update of a session that does not exist', async () => {
+    expect(await repository().put(session({ conversationId: uniqueId('conv'), lastActiveAt: 1000, version: 3 }))).toBe('conflict')
+  })
+
+  it('finds exactly the sessions of an agent in [from, to], inclusive at both edges', async () => {
+    const agentId = uniqueId('agent')
+    const times = [999, 1000, 1500, 2000, 2001]
+    for (const lastActiveAt of times) {
+      await repository().put(session({ conversationId: uniqueId('conv'), lastAgentId: agentId, lastActiveAt }))
+    }
+    await repository().put(session({ conversationId: uniqueId('conv'), lastAgentId: uniqueId('other-agent'), lastActiveAt: 1500 }))
+    const found = await repository().findByAgent(agentId, 1000, 2000)
+    expect(found.map((s) => s.lastActiveAt).sort((a, b) => a - b)).toEqual([1000, 1500, 2000])
+    expect(found.every((s) => s.lastAgentId === agentId)).toBe(true)
+  })
+
+  it('finds exactly the sessions of a queue in [from, to], inclusive at both edges', async () => {
+    const queueId = uniqueId('queue')
+    for (const lastActiveAt of [4999, 5000, 6000, 6001]) {
+      await repository().put(session({ conversationId: uniqueId('conv'), queueId, lastActiveAt }))
+    }
+    const found = await repository().findByQueue(queueId, 5000, 6000)
+    expect(found.map((s) => s.lastActiveAt).sort((a, b) => a - b)).toEqual([5000, 6000])
+  })
+
+  it('returns nothing for an inverted window instead of failing', async () => {
+    expect(await repository().findByAgent('agent-1', 2000, 1000)).toEqual([])
+  })
+
+  it('follows pagination to the last page', async () => {
+    const agentId = uniqueId('agent')
+    const conversationIds = Array.from({ length: 7 }, () => uniqueId('conv'))
+    for (const [i, conversationId] of conversationIds.entries()) {
+      await repository().put(session({ conversationId, lastAgentId: agentId, lastActiveAt: 10_000 + i }))
+    }
+    const paged = new DynamoDbSessionRepository(dynamo, TABLE_NAMES.sessions, { pageSize: 2 })
+    const found = await paged.findByAgent(agentId, 0, 20_000)
+    expect(found.map((s) => s.conversationId).sort()).toEqual([...conversationIds].sort())
+  })
+
+  it('keeps sessions without a queue out of the byQueue index', async () => {
+    const withoutQueue = session({ conversationId: uniqueId('conv'), lastAgentId: uniqueId('agent'), lastActiveAt: 7000 })
+    const emptyQueue = session({ conversationId: uniqueId('conv'), queueId: '', lastActiveAt: 7000 })
+    expect(await repository().put(withoutQueue)).toBe('written')
+    expect(await repository().put(emptyQueue)).toBe('written')
+    // A Scan of the index only to inspect it: the adapter itself never scans.
+    const { Items } = await dynamo.send(new ScanCommand({ TableName: TABLE_NAMES.sessions, IndexName: 'byQueue' }))
+    const indexed = new Set((Items ?? []).map((item) => item.conversationId))
+    expect(indexed.size).toBeGreaterThan(0)
+    expect(indexed.has(withoutQueue.conversationId)).toBe(false)
+    expect(indexed.has(emptyQueue.conversationId)).toBe(false)
+    expect(await repository().findByAgent(withoutQueue.lastAgentId!, 7000, 7000)).toHaveLength(1)
+  })
+})
+
+describe('DynamoDbAgentStateRepository', () => {
+  const repository = () => new DynamoDbAgentStateRepository(dynamo, TABLE_NAMES.state)
+
+  it('round-trips agent state under agent#<id> and compares-and-sets on version', async () => {
+    const agentId = uniqueId('agent')
+    expect(await repository().get(agentId)).toBeUndefined()
+    expect(await repository().put({ agentId, available: false, observedAt: 100 })).toBe('written')
+    expect(await repository().put({ agentId, available: true, observedAt: 200 })).toBe('conflict')
+    const stored = await repository().get(agentId)
+    expect(stored).toStrictEqual({ agentId, available: false, observedAt: 100, version: 1 })
+    expect(await repository().put({ ...stored!, available: true, observedAt: 200, lastTriggeredAt: 200 })).toBe('written')
+    expect(await repository().put({ ...stored!, observedAt: 300 })).toBe('conflict')
+    expect(await repository().get(agentId)).toStrictEqual({ agentId, available: true, observedAt: 200, lastTriggeredAt: 200, version: 2 })
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `agent#${agentId}` } }))
+    expect(Item?.agentId).toBe(agentId)
+  })
+})
+
+describe('DynamoDbOutreachLedger', () => {
+  const ledger = () => new DynamoDbOutreachLedger(dynamo, TABLE_NAMES.state)
+  const CAP = 24 * 3_600_000
+  const T = 1_700_000_000_000
+
+  it('allows one reservation per recipient per cap window', async () => {
+    const recipient = `sms:+1317555${String(++sequence).padStart(4, '0')}`
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
+    expect(await ledger().tryReserve(recipient, T + 1000, CAP, 'trigger-2:conv')).toBe(false)
+    expect(await ledger().tryReserve(recipient, T + CAP - 1, CAP, 'trigger-3:conv')).toBe(false)
+    expect(await ledger().tryReserve(recipient, T + CAP, CAP, 'trigger-4:conv')).toBe(true)
+    expect(await ledger().tryReserve(recipient, T + CAP + 1, CAP, 'trigger-5:conv')).toBe(false)
+  })
+
+  it('lets a retry of the same trigger reserve again', async () => {
+    const recipient = `webmessaging:${uniqueId('contact')}`
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-2:conv')).toBe(false)
+  })
+
+  it('gives exactly one of 10 concurrent callers the reservation', async () => {
+    const recipient = `whatsapp:${uniqueId('4477009')}`
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ledger().tryReserve(recipient, T + i, CAP, `trigger-${i}:conv`)),
+    )
+    expect(results.filter(Boolean)).toHaveLength(1)
+  })
+
+  it('stores the recipient key hashed, with no raw phone number in the table', async () => {
+    const phone = '+13175559876'
+    await ledger().tryReserve(`sms:${phone}`, T, CAP, 'trigger-x:conv')
+    const pk = `cap#${hashRecipientKey(`sms:${phone}`)}`
+    expect(pk).toMatch(/^cap#[0-9a-f]{64}$/)
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk } }))
+    expect(Item).toEqual({ pk, reservedAt: T, dedupeKey: 'trigger-x:conv', expiresAt: Math.ceil((T + CAP) / 1000) })
+    const { Items } = await raw.send(new RawScanCommand({ TableName: TABLE_NAMES.state }))
+    expect(JSON.stringify(Items)).not.toContain('5559876')
+  })
+})
+
+describe('CachedQueueDirectory', () => {
+  const TTL = 5 * 60_000
+
+  function fixture() {
+    const calls: string[] = []
+    let queueIds = ['queue-a', 'queue-b']
+    const inner: QueueDirectory = {
+      queueIdsOf: async (agentId) => {
+        calls.push(agentId)
+        return [...queueIds]
+      },
+    }
+    const clock = { time: 1_700_000_000_000, now() { return this.time } }
+    const directory = () => new CachedQueueDirectory({ inner, client: dynamo, tableName: TABLE_NAMES.state, ttlMs: TTL, clock })
+    return { calls, inner, clock, directory, setQueueIds: (ids: string[]) => (queueIds = ids) }
+  }
+
+  it('serves repeat lookups from memory, then from the table in another container, until the TTL passes', async () => {
+    const { calls, clock, directory, setQueueIds } = fixture()
+    const agentId = uniqueId('agent')
+    const container = directory()
+    expect(await container.queueIdsOf(agentId)).toEqual(['queue-a', 'queue-b'])
+    expect(calls).toHaveLength(1)
+    setQueueIds(['queue-c'])
+    clock.time += TTL - 1
+    expect(await container.queueIdsOf(agentId)).toEqual(['queue-a', 'queue-b'])
+    expect(await directory().queueIdsOf(agentId)).toEqual(['queue-a', 'queue-b'])
+    expect(calls).toHaveLength(1)
+    clock.time += 1
+    expect(await container.queueIdsOf(agentId)).toEqual(['queue-c'])
+    expect(calls).toHaveLength(2)
+  })
+
+  it('keeps the cache per agent in queues#<agentId> with a TTL', async () => {
+    const { clock, directory } = fixture()
+    const agentId = uniqueId('agent')
+    await directory().queueIdsOf(agentId)
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `queues#${agentId}` } }))
+    expect(Item).toEqual({
+      pk: `queues#${agentId}`,
+      queueIds: ['queue-a', 'queue-b'],
+      fetchedAt: clock.time,
+      expiresAt: Math.ceil((clock.time + TTL) / 1000),
+    })
+  })
+
+  it('does not share one agent\'s queues with another', async () => {
+    const { calls, directory } = fixture()
+    const container = directory()
+    await container.queueIdsOf(uniqueId('agent'))
+    await container.queueIdsOf(uniqueId('agent'))
+    expect(calls).toHaveLength(2)
+  })
+
+  it('asks the inner directory every time when the TTL is 0', async () => {
+    const { calls, inner, clock } = fixture()
+    const uncached = new CachedQueueDirectory({ inner, client: dynamo, tableName: TABLE_NAMES.state, ttlMs: 0, clock })
+    const agentId = uniqueId('agent')
+    await uncached.queueIdsOf(agentId)
+    await uncached.queueIdsOf(agentId)
+    expect(calls).toEqual([agentId, agentId])
+  })
+})

@@ -1,0 +1,354 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import {
+  EventValidationError,
+  UnsupportedEventError,
+  parseEnvelopeJson,
+  parseGenesysEvent,
+  type AgentAvailabilityEvent,
+  type ConversationEvent,
+} from '../../lib/domain/events.ts'
+import { parseMessageRequest } from '../../lib/domain/requests.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from '../../lib/topology.ts'
+import { conversationEvent, presenceEvent, routingStatusEvent, TEST_SOURCE, type ConversationTopicName } from '../support/genesys-events.ts'
+
+const fixture = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))
+
+const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
+const CONVERSATION = '2f7bf00a-0fc2-4d6a-9b56-92238191433e'
+const QUEUE = 'a1b2c3d4-0000-4000-8000-000000000001'
+const T = Date.parse('2026-03-01T10:00:00.000Z')
+
+function problemsOf(input: unknown): { field: string; problem: string }[] {
+  try {
+    parseGenesysEvent(input)
+  } catch (error) {
+    expect(error).toBeInstanceOf(EventValidationError)
+    return [...(error as EventValidationError).problems]
+  }
+  throw new Error('expected an EventValidationError')
+}
+
+function asConversation(input: unknown): ConversationEvent {
+  const event = parseGenesysEvent(input)
+  if (event.kind !== 'conversation') throw new Error(`expected a conversation event, got ${event.kind}`)
+  return event
+}
+
+function asAgent(input: unknown): AgentAvailabilityEvent {
+  const event = parseGenesysEvent(input)
+  if (event.kind !== 'agent') throw new Error(`expected an agent event, got ${event.kind}`)
+  return event
+}
+
+describe('verbatim Genesys fixtures', () => {
+  it('parses the customer.start sample as a CHAT conversation event', () => {
+    const event = asConversation(fixture('eventbridge-conversation-customer-start.json'))
+    expect(event).toMatchObject({
+      kind: 'conversation',
+      topic: 'customer.start',
+      eventId: 'adbcfa5b-0116-4baa-b66b-a3f5902e95bf',
+      conversationId: CONVERSATION,
+      at: 1649237444949,
+      mediaType: 'CHAT',
+      direction: 'INBOUND',
+      externalContactId: 'uwu',
+      correlationId: 'fe8a8579-b83f-4f07-b371-2b39398f91a8',
+      source: 'aws.partner/genesys.com.test/cloud/32aa07aa-db1b-4987-abd0-9483601ec29d/test-event-bus',
+    })
+    expect(event.channel).toBeUndefined()
+    expect(event.messageType).toBeUndefined()
+  })
+
+  it('parses the customer.end sample, taking the time from eventTime, not the disagreeing envelope times', () => {
+    const event = asConversation(fixture('eventbridge-conversation-customer-end.json'))
+    expect(event).toMatchObject({ topic: 'customer.end', conversationId: CONVERSATION, at: 1649237504949, mediaType: 'CHAT' })
+    expect(event.externalContactId).toBe('12456349-b5c7-4d8f-9eb4-f4df18bce9a9')
+  })
+
+  it('rejects the unknown detail-type sample with UnsupportedEventError', () => {
+    const input = fixture('eventbridge-unknown-detail-type.json')
+    expect(() => parseGenesysEvent(input)).toThrow(UnsupportedEventError)
+    expect(() => parseGenesysEvent(input)).toThrow(/v2\.something\.but\.conversation/)
+  })
+
+  it('rejects the audit presence sample with UnsupportedEventError (the old blueprint topic is not ours)', () => {
+    const input = fixture('eventbridge-audit-user-presence.json')
+    let caught: unknown
+    try {
+      parseGenesysEvent(input)
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(UnsupportedEventError)
+    expect((caught as UnsupportedEventError).detailType).toBe('v2.audits.entitytype.{id}.entityid.{id}')
+  })
+
+  it('parses the developer-center presence notification wrapped in an envelope: user id from topicName, time from the envelope', () => {
+    const detail = { ...fixture('notification-user-presence.json'), timestamp: '2026-03-01T10:00:00.250Z' }
+    const input = { ...presenceEvent({ agentId: AGENT, systemPresence: 'BUSY', at: T }), detail }
+    const event = asAgent(input)
+    expect(event).toMatchObject({
+      kind: 'agent',
+      signal: 'presence',
+      agentId: AGENT,
+      status: 'AVAILABLE',
+      presenceDefinitionId: '6a3af858-942f-489d-9700-5f9bcdcdae9b',
+      at: Date.parse('2026-03-01T10:00:00.250Z'),
+      correlationId: '290034f4-c3d7-46fd-8342-ee5bc859b7e9',
+    })
+  })
+
+  it('falls back to the envelope time when there is neither modifiedDate nor detail.timestamp', () => {
+    const built = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T + 700, omitModifiedDate: true })
+    const { timestamp: _dropped, ...detail } = built.detail
+    expect(asAgent({ ...built, detail }).at).toBe(Date.parse(built.time))
+  })
+})
+
+describe('agent events', () => {
+  it('parses presence: agent id from detail.topicName, status as delivered, time from modifiedDate', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T, id: 'evt-1' })
+    expect(envelope['detail-type']).toBe('v2.users.{id}.presence')
+    expect(asAgent(envelope)).toMatchObject({ kind: 'agent', signal: 'presence', agentId: AGENT, status: 'ON_QUEUE', at: T, eventId: 'evt-1', source: TEST_SOURCE })
+  })
+
+  it('lower-cases the agent id so the same agent is one key whatever the case', () => {
+    const envelope = presenceEvent({ agentId: AGENT.toUpperCase(), systemPresence: 'AVAILABLE', at: T })
+    expect(asAgent(envelope).agentId).toBe(AGENT)
+  })
+
+  it('parses routingStatus: status from routingStatus.status, time from startTime', () => {
+    const envelope = routingStatusEvent({ agentId: AGENT, status: 'IDLE', at: T + 5 })
+    expect(envelope['detail-type']).toBe('v2.users.{id}.routingStatus')
+    expect(asAgent(envelope)).toMatchObject({ signal: 'routingStatus', agentId: AGENT, status: 'IDLE', at: T + 5 })
+  })
+
+  it('rejects a topicName whose signal does not match the detail-type', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.detail.topicName = `v2.users.${AGENT}.routingStatus`
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.topicName', problem: expect.stringContaining('v2.users.{uuid}.presence') }])
+  })
+
+  it('rejects a topicName without a user id', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.detail.topicName = 'v2.users.{id}.presence'
+    expect(problemsOf(envelope).map((p) => p.field)).toEqual(['detail.topicName'])
+  })
+
+  it('names the missing presenceDefinition.systemPresence', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.detail.eventBody.presenceDefinition = { id: 'x' }
+    const problems = problemsOf(envelope)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]?.field).toBe('detail.eventBody.presenceDefinition.systemPresence')
+    expect(problems[0]?.problem).toMatch(/expected string/)
+  })
+
+  it('names a modifiedDate that is no date', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.detail.eventBody.modifiedDate = 'yesterday-ish'
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.modifiedDate', problem: expect.stringMatching(/ISO 8601/) }])
+  })
+
+  it('names a routingStatus.status of the wrong type', () => {
+    const envelope = routingStatusEvent({ agentId: AGENT, status: 'IDLE', at: T })
+    envelope.detail.eventBody.routingStatus = { status: 3 }
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.routingStatus.status', problem: expect.stringMatching(/expected string/) }])
+  })
+})
+
+const TOPICS: readonly ConversationTopicName[] = ['customer.start', 'customer.end', 'acd.start', 'user.start', 'user.end', 'acw']
+const DETAIL_TYPE_BY_TOPIC: Record<ConversationTopicName, string> = {
+  'customer.start': DETAIL_TYPES.customerStart,
+  'customer.end': DETAIL_TYPES.customerEnd,
+  'acd.start': DETAIL_TYPES.acdStart,
+  'user.start': DETAIL_TYPES.userStart,
+  'user.end': DETAIL_TYPES.userEnd,
+  acw: DETAIL_TYPES.acw,
+}
+
+describe('conversation detail events', () => {
+  it.each(TOPICS)('parses %s with the topic from the detail-type and the ids from topicName', (topic) => {
+    const envelope = conversationEvent(topic, { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', queueId: QUEUE, userId: AGENT })
+    expect(envelope['detail-type']).toBe(DETAIL_TYPE_BY_TOPIC[topic])
+    expect(envelope['detail-type']).toContain('{id}')
+    expect(asConversation(envelope)).toMatchObject({ kind: 'conversation', topic, conversationId: CONVERSATION, at: T, mediaType: 'MESSAGE', queueId: QUEUE, userId: AGENT })
+  })
+
+  it.each([
+    ['WEBMESSAGING', 'webmessaging'],
+    ['SMS', 'sms'],
+    ['WHATSAPP', 'whatsapp'],
+    ['OPEN', 'open'],
+    ['sms', 'sms'],
+  ] as const)('maps messageType %s to the agentless channel %s', (messageType, channel) => {
+    const event = asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType }))
+    expect(event.channel).toBe(channel)
+    expect(event.messageType).toBe(messageType.toUpperCase())
+  })
+
+  it.each(['FACEBOOK', 'INSTAGRAM', 'APPLE', 'UNKNOWN'])('parses messageType %s but gives it no agentless channel', (messageType) => {
+    const event = asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType }))
+    expect(event.messageType).toBe(messageType)
+    expect(event.channel).toBeUndefined()
+  })
+
+  it('keeps the Web Messaging externalContactId, falling back to conversationExternalContactIds', () => {
+    const direct = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', externalContactId: 'contact-1' })
+    expect(asConversation(direct).externalContactId).toBe('contact-1')
+    const listed = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: ['contact-2'] } })
+    expect(asConversation(listed).externalContactId).toBe('contact-2')
+  })
+
+  it('takes the customer address from addressFrom (inbound), else ani; from addressTo (outbound), else dnis', () => {
+    const base = { conversationId: CONVERSATION, at: T, messageType: 'SMS' } as const
+    expect(asConversation(conversationEvent('customer.start', { ...base, addressFrom: '+15550001111', addressTo: '+15550009999' })).customerAddress).toBe('+15550001111')
+    expect(asConversation(conversationEvent('customer.start', { ...base, extra: { ani: '+15550002222' } })).customerAddress).toBe('+15550002222')
+    expect(
+      asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', addressFrom: '+15550009999', addressTo: '+15550003333' })).customerAddress,
+    ).toBe('+15550003333')
+    expect(asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', extra: { dnis: '+15550004444' } })).customerAddress).toBe('+15550004444')
+  })
+
+  it('normalises ids to lower case and media types to upper case', () => {
+    const upper = CONVERSATION.toUpperCase()
+    const envelope = conversationEvent('user.start', { conversationId: upper, at: T, messageType: 'sms', mediaType: 'message', userId: AGENT.toUpperCase() })
+    expect(asConversation(envelope)).toMatchObject({ conversationId: CONVERSATION, mediaType: 'MESSAGE', messageType: 'SMS', userId: AGENT })
+  })
+
+  it('accepts unknown extra fields at every level', () => {
+    const envelope: Record<string, any> = conversationEvent('acd.start', { conversationId: CONVERSATION, at: T, messageType: 'OPEN', queueId: QUEUE })
+    envelope.newEnvelopeField = 1
+    envelope.detail.someNewDetailField = { nested: true }
+    envelope.detail.eventBody.journeyContext = { customer: { id: 'x' } }
+    envelope.detail.eventBody.utilizationLabel = 'label'
+    envelope.detail.metadata.Extra = 'x'
+    expect(asConversation(envelope).queueId).toBe(QUEUE)
+  })
+
+  it('names eventTime and what was expected when it is a string', () => {
+    const envelope = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS' })
+    envelope.detail.eventBody.eventTime = '2026-03-01T10:00:00Z'
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.eventTime', problem: expect.stringMatching(/expected number/) }])
+  })
+
+  it('names every bad field at once', () => {
+    const envelope = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS', userId: AGENT })
+    envelope.detail.eventBody.mediaType = 7
+    envelope.detail.eventBody.userId = ''
+    delete envelope.detail.eventBody.eventTime
+    const fields = problemsOf(envelope).map((p) => p.field)
+    expect(fields).toEqual(expect.arrayContaining(['detail.eventBody.mediaType', 'detail.eventBody.userId', 'detail.eventBody.eventTime']))
+  })
+
+  it('rejects an eventBody conversationId that differs from the one in topicName', () => {
+    const envelope = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS' })
+    envelope.detail.eventBody.conversationId = '00000000-0000-4000-8000-000000000000'
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.conversationId', problem: expect.stringContaining('topicName') }])
+  })
+
+  it('rejects a topicName for another topic than the detail-type', () => {
+    const envelope = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS', userId: AGENT })
+    envelope.detail.topicName = `v2.detail.events.conversation.${CONVERSATION}.user.end`
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.topicName', problem: expect.stringContaining('.user.start') }])
+  })
+
+  it('rejects topics it does not handle, e.g. acd.end or conversationsummary', () => {
+    const acdEnd = { ...conversationEvent('acd.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS' }), 'detail-type': 'v2.detail.events.conversation.{id}.acd.end' }
+    expect(() => parseGenesysEvent(acdEnd)).toThrow(UnsupportedEventError)
+    const summary = { ...presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T }), 'detail-type': 'v2.users.{id}.conversationsummary' }
+    expect(() => parseGenesysEvent(summary)).toThrow(UnsupportedEventError)
+  })
+})
+
+describe('envelope validation', () => {
+  it('names missing envelope fields', () => {
+    const { 'detail-type': _dt, ...rest } = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    expect(problemsOf(rest)).toEqual([{ field: 'detail-type', problem: expect.stringMatching(/expected string/) }])
+  })
+
+  it('names a missing detail.topicName and a non-object eventBody', () => {
+    const envelope: Record<string, any> = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    delete envelope.detail.topicName
+    envelope.detail.eventBody = 'nope'
+    const problems = problemsOf(envelope)
+    expect(problems.map((p) => p.field).sort()).toEqual(['detail.eventBody', 'detail.topicName'])
+    expect(problems.find((p) => p.field === 'detail.eventBody')?.problem).toMatch(/expected object/)
+  })
+
+  it('names a body that is not an object at all', () => {
+    expect(problemsOf('a string')).toEqual([{ field: '(body)', problem: expect.stringMatching(/expected object/) }])
+    expect(problemsOf(null)).toEqual([{ field: '(body)', problem: expect.stringMatching(/expected object/) }])
+  })
+
+  it('names a time that is no date', () => {
+    const envelope = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.time = 'not a time'
+    expect(problemsOf(envelope)).toEqual([{ field: 'time', problem: expect.stringMatching(/ISO 8601/) }])
+  })
+
+  it('parseEnvelopeJson names the body when it is not JSON', () => {
+    expect(parseEnvelopeJson('{"a":1}')).toEqual({ a: 1 })
+    try {
+      parseEnvelopeJson('{oops')
+      throw new Error('expected a failure')
+    } catch (error) {
+      expect(error).toBeInstanceOf(EventValidationError)
+      expect((error as EventValidationError).problems[0]).toMatchObject({ field: '(body)', problem: expect.stringMatching(/not valid JSON/) })
+    }
+  })
+
+  it('round-trips through JSON as an SQS body would carry it', () => {
+    const envelope = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WHATSAPP', addressFrom: '15550001111' })
+    expect(asConversation(parseEnvelopeJson(JSON.stringify(envelope)))).toMatchObject({ channel: 'whatsapp', customerAddress: '15550001111' })
+  })
+})
+
+describe('parseMessageRequest (own bus, read back by the send side)', () => {
+  const detail = {
+    dedupeKey: 'evt-1:conv-1',
+    conversationId: 'conv-1',
+    customer: { channel: 'webmessaging', externalContactId: 'contact-1' },
+    queueId: QUEUE,
+    agentId: AGENT,
+    scope: 'agent',
+    requestedAt: T,
+    triggerEventId: 'evt-1',
+  }
+  const body = (d: unknown, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ version: '0', id: 'x', source: APP_EVENT_SOURCE, 'detail-type': APP_DETAIL_TYPES.requested, detail: d, ...extra })
+
+  const fieldsOf = (text: string): string[] => {
+    try {
+      parseMessageRequest(text)
+    } catch (error) {
+      expect(error).toBeInstanceOf(EventValidationError)
+      return (error as EventValidationError).problems.map((p) => p.field)
+    }
+    throw new Error('expected an EventValidationError')
+  }
+
+  it('returns the request detail', () => {
+    expect(parseMessageRequest(body(detail))).toEqual(detail)
+  })
+
+  it('rejects another source or detail-type', () => {
+    expect(fieldsOf(body(detail, { source: 'someone-else' }))).toEqual(['source'])
+    expect(fieldsOf(body(detail, { 'detail-type': APP_DETAIL_TYPES.sent }))).toEqual(['detail-type'])
+  })
+
+  it('rejects a customer without any address, naming it', () => {
+    expect(fieldsOf(body({ ...detail, customer: { channel: 'sms' } }))).toEqual(['detail.customer'])
+  })
+
+  it('rejects an unknown channel and unknown detail fields (hand-written queue messages)', () => {
+    expect(fieldsOf(body({ ...detail, customer: { channel: 'email', address: 'a@b' } }))).toEqual(['detail.customer.channel'])
+    expect(fieldsOf(body({ ...detail, text: 'hello' }))).toEqual(['detail'])
+  })
+
+  it('names a non-JSON body', () => {
+    expect(fieldsOf('not json')).toEqual(['(body)'])
+  })
+})

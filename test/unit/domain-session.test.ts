@@ -1,0 +1,267 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseGenesysEvent, type ConversationEvent } from '../../lib/domain/events.ts'
+import type { Session } from '../../lib/domain/model.ts'
+import { applyConversationEvent, hasConnectedAgent, type SessionPolicy } from '../../lib/domain/session.ts'
+import { conversationEvent, conversationLifecycle, type ConversationEventInput, type ConversationTopicName } from '../support/genesys-events.ts'
+
+const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'
+const AGENT_A = '11111111-0000-4000-8000-00000000000a'
+const AGENT_B = '22222222-0000-4000-8000-00000000000b'
+const QUEUE_1 = '33333333-0000-4000-8000-000000000001'
+const QUEUE_2 = '33333333-0000-4000-8000-000000000002'
+const T = Date.parse('2026-03-01T10:00:00.000Z')
+const HOUR = 3_600_000
+const POLICY: SessionPolicy = { windowMs: 24 * HOUR }
+
+function parse(topic: ConversationTopicName, input: Partial<ConversationEventInput> & { at: number }): ConversationEvent {
+  const event = parseGenesysEvent(conversationEvent(topic, { conversationId: CONVERSATION, messageType: 'WEBMESSAGING', ...input }))
+  if (event.kind !== 'conversation') throw new Error('expected a conversation event')
+  return event
+}
+
+/** What the session recorder does: fold the events, keeping the stored item when told `unchanged`. */
+function fold(events: readonly ConversationEvent[], policy: SessionPolicy = POLICY): Session | undefined {
+  let session: Session | undefined
+  for (const event of events) {
+    const decision = applyConversationEvent(session, event, policy)
+    if (decision.kind === 'write') session = decision.session
+  }
+  return session
+}
+
+function mustFold(events: readonly ConversationEvent[]): Session {
+  const session = fold(events)
+  if (!session) throw new Error('expected a session')
+  return session
+}
+
+describe('applyConversationEvent: what a session holds', () => {
+  it('records a Web Messaging conversation: channel, externalContactId (no address), queue, agent, times, TTL', () => {
+    const events = conversationLifecycle({
+      conversationId: CONVERSATION,
+      messageType: 'WEBMESSAGING',
+      start: T,
+      agentId: AGENT_A,
+      queueId: QUEUE_1,
+      externalContactId: 'contact-1',
+      addressFrom: 'should-not-be-used',
+    }).map((e) => parseGenesysEvent(e) as ConversationEvent)
+    const session = mustFold(events)
+    const lastAt = T + 301_000
+    expect(session).toEqual({
+      conversationId: CONVERSATION,
+      channel: 'webmessaging',
+      customer: { channel: 'webmessaging', externalContactId: 'contact-1' },
+      queueId: QUEUE_1,
+      queueSetAt: T + 300_000,
+      lastAgentId: AGENT_A,
+      agents: { [AGENT_A]: { connected: false, changedAt: lastAt, connectedAt: T + 30_000 } },
+      lastActiveAt: lastAt,
+      customerEndedAt: lastAt,
+      expiresAt: Math.ceil((lastAt + 24 * HOUR + HOUR) / 1000),
+    })
+    expect(hasConnectedAgent(session)).toBe(false)
+  })
+
+  it.each([
+    ['SMS', 'sms', '+15550001111'],
+    ['WHATSAPP', 'whatsapp', '15550001111'],
+    ['OPEN', 'open', 'user@open.example'],
+  ] as const)('records the customer address for %s', (messageType, channel, addressFrom) => {
+    const session = mustFold([parse('customer.start', { at: T, messageType, addressFrom })])
+    expect(session.channel).toBe(channel)
+    expect(session.customer).toEqual({ channel, address: addressFrom })
+  })
+
+  it('keeps an SMS externalContactId alongside the address', () => {
+    const session = mustFold([parse('customer.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: 'contact-9' })])
+    expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', externalContactId: 'contact-9' })
+  })
+
+  it('uses the recipient address for an outbound (agent-initiated) conversation', () => {
+    const session = mustFold([parse('customer.start', { at: T, messageType: 'SMS', direction: 'OUTBOUND', addressFrom: '+15550009999', addressTo: '+15550001111' })])
+    expect(session.customer?.address).toBe('+15550001111')
+  })
+
+  it('has no customer for Web Messaging without an externalContactId', () => {
+    const session = mustFold([parse('customer.start', { at: T, addressFrom: 'x' })])
+    expect(session.customer).toBeUndefined()
+  })
+
+  it('takes addressing only from the customer topics', () => {
+    const session = mustFold([parse('acd.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111', queueId: QUEUE_1 })])
+    expect(session.customer).toBeUndefined()
+    expect(session.queueId).toBe(QUEUE_1)
+  })
+
+  it.each(['VOICE', 'CHAT', 'EMAIL', 'CALLBACK'])('ignores mediaType %s', (mediaType) => {
+    expect(applyConversationEvent(undefined, parse('customer.start', { at: T, mediaType }), POLICY)).toEqual({ kind: 'ignored', reason: 'not-messaging' })
+  })
+
+  it.each(['FACEBOOK', 'INSTAGRAM', 'APPLE'])('ignores messaging type %s that the agentless endpoint cannot reach', (messageType) => {
+    expect(applyConversationEvent(undefined, parse('customer.start', { at: T, messageType }), POLICY)).toEqual({ kind: 'ignored', reason: 'unsupported-message-type' })
+  })
+
+  it('marks an agent connected between user.start and user.end', () => {
+    const started = mustFold([parse('customer.start', { at: T, externalContactId: 'c' }), parse('user.start', { at: T + 10, userId: AGENT_A })])
+    expect(hasConnectedAgent(started)).toBe(true)
+    expect(started.lastAgentId).toBe(AGENT_A)
+    const ended = mustFold([parse('user.start', { at: T + 10, userId: AGENT_A }), parse('user.end', { at: T + 20, userId: AGENT_A })])
+    expect(hasConnectedAgent(ended)).toBe(false)
+  })
+
+  it('treats acw as the end of the agent’s part', () => {
+    const session = mustFold([parse('user.start', { at: T, userId: AGENT_A }), parse('acw', { at: T + 5, userId: AGENT_A })])
+    expect(hasConnectedAgent(session)).toBe(false)
+  })
+
+  it('still knows an agent is connected when another one has left (transfer)', () => {
+    const session = mustFold([
+      parse('user.start', { at: T, userId: AGENT_A, queueId: QUEUE_1 }),
+      parse('user.end', { at: T + 100, userId: AGENT_A, queueId: QUEUE_1 }),
+      parse('acd.start', { at: T + 110, queueId: QUEUE_2 }),
+      parse('user.start', { at: T + 120, userId: AGENT_B, queueId: QUEUE_2 }),
+    ])
+    expect(hasConnectedAgent(session)).toBe(true)
+    expect(session.lastAgentId).toBe(AGENT_B)
+    expect(session.queueId).toBe(QUEUE_2)
+    expect(Object.keys(session.agents).sort()).toEqual([AGENT_A, AGENT_B])
+  })
+
+  it('disconnects every agent when the customer ends, even if their user.end was lost', () => {
+    const session = mustFold([parse('user.start', { at: T, userId: AGENT_A }), parse('customer.end', { at: T + 50 })])
+    expect(hasConnectedAgent(session)).toBe(false)
+    expect(session.customerEndedAt).toBe(T + 50)
+  })
+
+  it('does not let an older event move lastActiveAt, the queue or an agent back', () => {
+    const session = mustFold([
+      parse('acd.start', { at: T + 1000, queueId: QUEUE_2 }),
+      parse('user.end', { at: T + 900, userId: AGENT_A }),
+      parse('acd.start', { at: T + 10, queueId: QUEUE_1 }),
+      parse('user.start', { at: T + 20, userId: AGENT_A }),
+    ])
+    expect(session.lastActiveAt).toBe(T + 1000)
+    expect(session.queueId).toBe(QUEUE_2)
+    expect(hasConnectedAgent(session)).toBe(false)
+    expect(session.expiresAt).toBe(Math.ceil((T + 1000 + 25 * HOUR) / 1000))
+  })
+
+  it('sets the TTL from the window plus the retention slack', () => {
+    const session = mustFold([parse('customer.start', { at: T })])
+    expect(session.expiresAt).toBe(Math.ceil((T + 24 * HOUR + HOUR) / 1000))
+    const decision = applyConversationEvent(undefined, parse('customer.start', { at: T + 1 }), { windowMs: 2 * HOUR, retentionSlackMs: 0 })
+    expect(decision.kind === 'write' && decision.session.expiresAt).toBe(Math.ceil((T + 1 + 2 * HOUR) / 1000))
+  })
+
+  it('answers unchanged for a duplicate and keeps the stored version', () => {
+    const first = parse('user.start', { at: T, userId: AGENT_A })
+    const decision = applyConversationEvent(undefined, first, POLICY)
+    if (decision.kind !== 'write') throw new Error('expected write')
+    const stored: Session = { ...decision.session, version: 3 }
+    expect(applyConversationEvent(stored, first, POLICY)).toEqual({ kind: 'unchanged' })
+    const next = applyConversationEvent(stored, parse('user.end', { at: T + 1, userId: AGENT_A }), POLICY)
+    expect(next.kind === 'write' && next.session.version).toBe(3)
+  })
+})
+
+// ---- Property: the same set of events, in any order and with duplicates, gives the same session. ----
+
+const AGENTS = [AGENT_A, AGENT_B] as const
+const QUEUES = [QUEUE_1, QUEUE_2] as const
+const CUSTOMER_BY_TYPE = {
+  WEBMESSAGING: { externalContactId: 'contact-1' },
+  SMS: { addressFrom: '+15550001111' },
+  WHATSAPP: { addressFrom: '15550001111' },
+  OPEN: { addressFrom: 'user@open.example', externalContactId: 'contact-2' },
+} as const
+type MessagingType = keyof typeof CUSTOMER_BY_TYPE
+
+interface EventSpec {
+  readonly topic: ConversationTopicName
+  /** Offset from T in seconds, from a small range so that ties happen. */
+  readonly second: number
+  readonly agent: 0 | 1
+  readonly queue: 0 | 1
+  /** Agent and ACD events may come without messageType; the customer's never do. */
+  readonly withMessageType: boolean
+}
+
+const specArb: fc.Arbitrary<EventSpec> = fc.record({
+  topic: fc.constantFrom<ConversationTopicName>('customer.start', 'customer.end', 'acd.start', 'user.start', 'user.end', 'acw'),
+  second: fc.integer({ min: 0, max: 6 }),
+  agent: fc.constantFrom(0 as const, 1 as const),
+  queue: fc.constantFrom(0 as const, 1 as const),
+  withMessageType: fc.boolean(),
+})
+
+const parsedEvents = new Map<string, ConversationEvent>()
+
+/** Builds and parses the envelope, as the recorder would receive it (cached: the inputs repeat across runs). */
+function toEvent(spec: EventSpec, messageType: MessagingType): ConversationEvent {
+  const key = JSON.stringify([spec, messageType])
+  const cached = parsedEvents.get(key)
+  if (cached) return cached
+  const event = buildEvent(spec, messageType)
+  parsedEvents.set(key, event)
+  return event
+}
+
+function buildEvent(spec: EventSpec, messageType: MessagingType): ConversationEvent {
+  const customerTopic = spec.topic.startsWith('customer.')
+  const agentTopic = spec.topic === 'user.start' || spec.topic === 'user.end' || spec.topic === 'acw'
+  return parse(spec.topic, {
+    at: T + spec.second * 1000,
+    messageType: customerTopic || spec.withMessageType ? messageType : undefined,
+    ...(customerTopic ? CUSTOMER_BY_TYPE[messageType] : {}),
+    ...(spec.topic === 'acd.start' || agentTopic ? { queueId: QUEUES[spec.queue] } : {}),
+    ...(agentTopic ? { userId: AGENTS[spec.agent] } : {}),
+  })
+}
+
+/** The specification of "still connected": the agent's newest own event is a start, and no customer.end is at or after it. */
+function expectedConnected(events: readonly ConversationEvent[], agentId: string): boolean {
+  const own = events.filter((e) => e.userId === agentId && ['user.start', 'user.end', 'acw'].includes(e.topic))
+  if (own.length === 0) return false
+  const newest = Math.max(...own.map((e) => e.at))
+  const atNewest = own.filter((e) => e.at === newest)
+  if (atNewest.some((e) => e.topic !== 'user.start')) return false
+  return !events.some((e) => e.topic === 'customer.end' && e.at >= newest)
+}
+
+const scenarioArb = fc
+  .record({
+    messageType: fc.constantFrom<MessagingType>('WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN'),
+    specs: fc.array(specArb, { minLength: 1, maxLength: 9 }),
+  })
+  .chain(({ messageType, specs }) =>
+    fc.record({
+      messageType: fc.constant(messageType),
+      specs: fc.constant(specs),
+      // Each delivery picks events by index: every event at least once, some twice, in any order.
+      delivery: fc
+        .array(fc.nat({ max: specs.length - 1 }), { maxLength: 4 })
+        .chain((duplicates) => fc.shuffledSubarray([...specs.keys(), ...duplicates], { minLength: specs.length + duplicates.length })),
+    }),
+  )
+
+describe('applyConversationEvent: order and duplicates do not matter (property)', () => {
+  it('gives the same session for any delivery order of the same events', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ messageType, specs, delivery }) => {
+        const events = specs.map((spec) => toEvent(spec, messageType))
+        const inOrder = fold(events)
+        const delivered = fold(delivery.map((index) => events[index] as ConversationEvent))
+        expect(delivered).toEqual(inOrder)
+        if (!inOrder) return
+        expect(inOrder.lastActiveAt).toBe(Math.max(...events.map((e) => e.at)))
+        expect(inOrder.expiresAt).toBe(Math.ceil((inOrder.lastActiveAt + 25 * HOUR) / 1000))
+        for (const agentId of AGENTS) {
+          expect(inOrder.agents[agentId]?.connected ?? false, `agent ${agentId}`).toBe(expectedConnected(events, agentId))
+        }
+      }),
+      { seed: 20260301, numRuns: 200 },
+    )
+  })
+})
