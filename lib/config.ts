@@ -13,6 +13,8 @@ const csv = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    // An empty list would silently mean "never available": the function could never fire.
+    .refine((items) => items.length > 0, 'must list at least one value, e.g. ' + fallback)
 
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback)
 

@@ -526,7 +526,9 @@ function adviceFor(status: number | undefined, code: string | undefined): Status
       checks: [
         `Admin > Integrations > OAuth > the client > Roles: assign a role that has Conversation > Message > Create (${PERMISSION}), in the right division`,
         'a new token is needed after changing roles',
-        'UNVERIFIED: a 403 without a missing.permissions code may mean the channel is not enabled or licensed for the org (WhatsApp agentless needs a CX 1 Digital Add-on II / CX 2 / CX 3 licence)',
+        ...(code === 'missing.permissions' || code === 'missing.any.permissions'
+          ? []
+          : ['UNVERIFIED: a 403 without a missing.permissions code may mean the channel is not enabled or licensed for the org (WhatsApp agentless needs a CX 1 Digital Add-on II / CX 2 / CX 3 licence)']),
       ],
       retryable: false,
     }

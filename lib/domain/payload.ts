@@ -186,7 +186,8 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
     const limit = TEXT_LIMITS[channel]
     const length = lengthOf(textBody)
     if (length > limit) problems.push({ field: 'textBody', problem: `is ${length} characters; ${channel} allows at most ${limit}` })
-  } else if (template === undefined && channel !== 'sms') {
+  } else if (template === undefined && channel !== 'sms' && channel !== 'whatsapp') {
+    // WhatsApp needs the template whatever the text (reported above), so asking for a textBody would mislead.
     problems.push({ field: 'textBody', problem: `is required for ${channel} unless a messagingTemplate is given` })
   }
   return problems

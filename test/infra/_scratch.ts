@@ -1,13 +1,14 @@
-import { App } from 'aws-cdk-lib'
-import { Template } from 'aws-cdk-lib/assertions'
+const t0 = performance.now()
+const { Template } = await import('aws-cdk-lib/assertions')
+const { testApp } = await import('./template-helpers.ts')
+const t1 = performance.now()
 const { ProactiveMessagingStack } = await import('../../cdk/stack.ts')
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } })
-const stack = new ProactiveMessagingStack(app, 'T', { settings: { alarmEmail: 'ops@example.com' } })
-const t = Template.fromStack(stack).toJSON()
-const byType: Record<string, number> = {}
-for (const r of Object.values<any>(t.Resources)) byType[r.Type] = (byType[r.Type] ?? 0) + 1
-console.log(byType)
-for (const [id, r] of Object.entries<any>(t.Resources)) {
-  if (['AWS::Lambda::EventSourceMapping','AWS::Events::Rule','AWS::IAM::Policy'].includes(r.Type)) console.log(id, JSON.stringify(r.Properties).slice(0,1500))
-  if (r.Type === 'AWS::CloudWatch::Alarm') console.log(r.Properties.AlarmName, r.Properties.MetricName ?? 'math', r.Properties.Threshold, r.Properties.ComparisonOperator)
-}
+const t2 = performance.now()
+const stack = new ProactiveMessagingStack(testApp(), 'T', { settings: { alarmEmail: 'ops@example.com' } })
+const t3 = performance.now()
+Template.fromStack(stack)
+const t4 = performance.now()
+const { AwsSolutionsChecks } = await import('cdk-nag')
+new AwsSolutionsChecks(stack).validateScope(stack)
+const t5 = performance.now()
+console.log({ cdkImport: t1 - t0, stackImport: t2 - t1, construct: t3 - t2, synth: t4 - t3, nag: t5 - t4 })

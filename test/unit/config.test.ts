@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  DEFAULTS,
+  channelSettings,
+  loadConfig,
+  presenceConfigSchema,
+  sendConfigSchema,
+  sessionRecorderConfigSchema,
+} from '../../lib/config.ts'
+import { buildAgentlessRequest } from '../../lib/domain/payload.ts'
+
+const PRESENCE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus' }
+const SEND_ENV = { STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('defaults', () => {
+  it('presence: agent scope, AVAILABLE/ON_QUEUE, IDLE, 24 h window and cap, 10 min cooldown', () => {
+    expect(loadConfig('presence', presenceConfigSchema, PRESENCE_ENV)).toEqual({
+      ...PRESENCE_ENV,
+      TARGET_SCOPE: 'agent',
+      AVAILABLE_PRESENCES: ['AVAILABLE', 'ON_QUEUE'],
+      AVAILABLE_ROUTING_STATUSES: ['IDLE'],
+      WINDOW_HOURS: 24,
+      CAP_HOURS: 24,
+      COOLDOWN_MINUTES: 10,
+      QUEUE_CACHE_MINUTES: 5,
+      GENESYS_REGION: 'mypurecloud.com',
+      GENESYS_TIMEOUT_MS: 10_000,
+    })
+  })
+
+  it('session recorder: 24 h window and cap', () => {
+    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions' })).toEqual({
+      SESSIONS_TABLE_NAME: 'sessions',
+      WINDOW_HOURS: 24,
+      CAP_HOURS: 24,
+    })
+  })
+
+  it('send: 15 min max delay, the budget, the default text and senders', () => {
+    const config = loadConfig('send', sendConfigSchema, SEND_ENV)
+    expect(config).toMatchObject({
+      MAX_DELAY_MINUTES: 15,
+      GENESYS_BUDGET_PER_MINUTE: 300,
+      GENESYS_BUDGET_HEADROOM: 0.9,
+      SEND_MAX_CONCURRENCY: 2,
+      MESSAGE_TEXT: DEFAULTS.text,
+      BRAND_NAME: '',
+      WEBMESSAGING_DEPLOYMENT_ID: DEFAULTS.fromAddress.webmessaging,
+      SMS_FROM_NUMBER: DEFAULTS.fromAddress.sms,
+      WHATSAPP_INTEGRATION_ID: DEFAULTS.fromAddress.whatsapp,
+      WHATSAPP_TEMPLATE_ID: DEFAULTS.whatsappTemplateId,
+      OPEN_INTEGRATION_ID: DEFAULTS.fromAddress.open,
+    })
+    expect(config.GENESYS_SECRET_ARN).toBeUndefined()
+  })
+
+  it('matches the documented defaults table', () => {
+    expect(DEFAULTS).toMatchObject({ scope: 'agent', availablePresences: 'AVAILABLE,ON_QUEUE', windowHours: 24, capHours: 24, cooldownMinutes: 10, maxDelayMinutes: 15 })
+  })
+})
+
+describe('values from the environment', () => {
+  it('reads numbers from strings and trims list items', () => {
+    const config = loadConfig('presence', presenceConfigSchema, {
+      ...PRESENCE_ENV,
+      TARGET_SCOPE: 'queue',
+      AVAILABLE_PRESENCES: ' available , on_queue ,',
+      WINDOW_HOURS: '12',
+      CAP_HOURS: '48',
+      COOLDOWN_MINUTES: '0',
+    })
+    expect(config).toMatchObject({ TARGET_SCOPE: 'queue', AVAILABLE_PRESENCES: ['available', 'on_queue'], WINDOW_HOURS: 12, CAP_HOURS: 48, COOLDOWN_MINUTES: 0 })
+  })
+
+  it('ignores variables it does not know (Lambda sets many)', () => {
+    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', AWS_REGION: 'eu-west-1', PATH: '/usr/bin' })).not.toHaveProperty('PATH')
+  })
+})
+
+describe('a bad value is a ConfigError naming the variable', () => {
+  it.each([
+    ['WINDOW_HOURS', 'abc'],
+    ['WINDOW_HOURS', '0'],
+    ['WINDOW_HOURS', '-1'],
+    ['CAP_HOURS', 'twenty'],
+    ['COOLDOWN_MINUTES', '-5'],
+    ['TARGET_SCOPE', 'team'],
+    ['AVAILABLE_PRESENCES', ''],
+    ['AVAILABLE_ROUTING_STATUSES', ' , '],
+    ['GENESYS_GATEWAY_URL', 'not a url'],
+    ['SESSIONS_TABLE_NAME', 'ab'],
+  ])('presence: %s=%j', (name, value) => {
+    const error = configError(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, [name]: value }))
+    expect(error.message).toContain('invalid configuration for presence')
+    expect(error.message).toContain(`${name}:`)
+  })
+
+  it('names a missing required variable', () => {
+    const { APP_EVENT_BUS_NAME: _missing, ...env } = PRESENCE_ENV
+    expect(configError(() => loadConfig('presence', presenceConfigSchema, env)).message).toMatch(/APP_EVENT_BUS_NAME: /)
+  })
+
+  it('names every bad variable at once', () => {
+    const message = configError(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, WINDOW_HOURS: 'x', TARGET_SCOPE: 'y' })).message
+    expect(message).toContain('WINDOW_HOURS')
+    expect(message).toContain('TARGET_SCOPE')
+  })
+
+  it.each([
+    ['SMS_FROM_NUMBER', '5550100', /E\.164/],
+    ['SEND_DLQ_URL', 'send-dlq', /URL/i],
+    ['MAX_DELAY_MINUTES', '0', /MAX_DELAY_MINUTES/],
+    ['GENESYS_BUDGET_HEADROOM', '1.5', /GENESYS_BUDGET_HEADROOM/],
+    ['GENESYS_BUDGET_HEADROOM', '0', /GENESYS_BUDGET_HEADROOM/],
+    ['SEND_MAX_CONCURRENCY', '1.5', /SEND_MAX_CONCURRENCY/],
+    ['MESSAGE_TEXT', '', /MESSAGE_TEXT/],
+    ['MESSAGE_TEXT', 'x'.repeat(4001), /MESSAGE_TEXT/],
+  ])('send: %s=%j', (name, value, expected) => {
+    const error = configError(() => loadConfig('send', sendConfigSchema, { ...SEND_ENV, [name]: value }))
+    expect(error.message).toContain(`${name}:`)
+    expect(error.message).toMatch(expected)
+  })
+
+  it('rejects a message text with an unknown placeholder, naming the variable and the placeholder', () => {
+    const error = configError(() => loadConfig('send', sendConfigSchema, { ...SEND_ENV, MESSAGE_TEXT_SMS: 'Hi {{firstName}}, {{brand}} here' }))
+    expect(error.message).toContain('MESSAGE_TEXT_SMS: unknown placeholder {{firstName}}')
+    expect(error.message).not.toContain('brand')
+  })
+})
+
+describe('channelSettings', () => {
+  it('maps each channel to its sender, text and (WhatsApp) template', () => {
+    const config = loadConfig('send', sendConfigSchema, {
+      ...SEND_ENV,
+      MESSAGE_TEXT: 'General {{brand}}',
+      MESSAGE_TEXT_SMS: 'Short {{brand}}',
+      WEBMESSAGING_DEPLOYMENT_ID: 'deployment-1',
+      SMS_FROM_NUMBER: '+13175550199',
+      WHATSAPP_INTEGRATION_ID: 'wa-1',
+      WHATSAPP_TEMPLATE_ID: 'tpl-1',
+      OPEN_INTEGRATION_ID: 'open-1',
+    })
+    expect(channelSettings(config)).toEqual({
+      webmessaging: { fromAddress: 'deployment-1', text: 'General {{brand}}' },
+      sms: { fromAddress: '+13175550199', text: 'Short {{brand}}' },
+      whatsapp: { fromAddress: 'wa-1', text: 'General {{brand}}', templateResponseId: 'tpl-1' },
+      open: { fromAddress: 'open-1', text: 'General {{brand}}' },
+    })
+  })
+
+  it('with the defaults, builds a valid agentless request for every channel', () => {
+    const settings = channelSettings(loadConfig('send', sendConfigSchema, SEND_ENV))
+    expect(() => buildAgentlessRequest({ channel: 'webmessaging', externalContactId: 'c' }, settings.webmessaging, settings.webmessaging.text)).not.toThrow()
+    expect(() => buildAgentlessRequest({ channel: 'sms', address: '+15550001111' }, settings.sms, settings.sms.text)).not.toThrow()
+    expect(() => buildAgentlessRequest({ channel: 'whatsapp', address: '15550001111' }, settings.whatsapp, settings.whatsapp.text)).not.toThrow()
+    expect(() => buildAgentlessRequest({ channel: 'open', address: 'user@open.example' }, settings.open, settings.open.text)).not.toThrow()
+  })
+})

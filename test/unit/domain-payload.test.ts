@@ -1,0 +1,219 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { CustomerAddress } from '../../lib/domain/model.ts'
+import {
+  AGENTLESS_FIELDS,
+  InvalidPayloadError,
+  TEXT_LIMITS,
+  buildAgentlessRequest,
+  checkAgentlessRequest,
+  type ChannelSettings,
+} from '../../lib/domain/payload.ts'
+
+const DEPLOYMENT_ID = '7c4f1e2a-0000-4000-8000-00000000d3b1'
+const WHATSAPP_INTEGRATION = '00000000-0000-4000-8000-0000000000a1'
+const OPEN_INTEGRATION = '00000000-0000-4000-8000-0000000000b2'
+const TEMPLATE_ID = '00000000-0000-4000-8000-0000000000c3'
+const TEXT = 'An agent is available now. Reply here to continue.'
+
+const SETTINGS = {
+  webmessaging: { fromAddress: DEPLOYMENT_ID, text: TEXT },
+  sms: { fromAddress: '+13175550100', text: TEXT },
+  whatsapp: { fromAddress: WHATSAPP_INTEGRATION, text: TEXT, templateResponseId: TEMPLATE_ID },
+  open: { fromAddress: OPEN_INTEGRATION, text: TEXT },
+} satisfies Record<string, ChannelSettings>
+
+const fieldsOf = (body: unknown): string[] => checkAgentlessRequest(body).map((p) => p.field)
+
+function buildError(customer: CustomerAddress, settings: ChannelSettings, text: string): InvalidPayloadError {
+  try {
+    buildAgentlessRequest(customer, settings, text)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    return error as InvalidPayloadError
+  }
+  throw new Error('expected InvalidPayloadError')
+}
+
+describe('buildAgentlessRequest', () => {
+  it('Web Messaging: fromAddress is the deployment id, the recipient is externalContactId, no toAddress', () => {
+    const request = buildAgentlessRequest({ channel: 'webmessaging', externalContactId: 'contact-1' }, SETTINGS.webmessaging, TEXT)
+    expect(request).toEqual({
+      fromAddress: DEPLOYMENT_ID,
+      toAddressMessengerType: 'webmessaging',
+      externalContactId: 'contact-1',
+      textBody: TEXT,
+      useExistingActiveConversation: true,
+    })
+    expect(request).not.toHaveProperty('toAddress')
+  })
+
+  it('Web Messaging: never puts a stored address in toAddress', () => {
+    const request = buildAgentlessRequest({ channel: 'webmessaging', externalContactId: 'contact-1', address: 'someone' }, SETTINGS.webmessaging, TEXT)
+    expect(request).not.toHaveProperty('toAddress')
+  })
+
+  it('Web Messaging: refuses a customer without externalContactId, naming the field', () => {
+    const error = buildError({ channel: 'webmessaging' }, SETTINGS.webmessaging, TEXT)
+    expect(error.problems.map((p) => p.field)).toEqual(['externalContactId'])
+    expect(error.message).toContain('externalContactId')
+  })
+
+  it('SMS: E.164 toAddress and the text', () => {
+    expect(buildAgentlessRequest({ channel: 'sms', address: '+15550001111' }, SETTINGS.sms, TEXT)).toEqual({
+      fromAddress: '+13175550100',
+      toAddressMessengerType: 'sms',
+      toAddress: '+15550001111',
+      textBody: TEXT,
+    })
+  })
+
+  it('SMS: refuses a number that is not E.164', () => {
+    expect(buildError({ channel: 'sms', address: '5550001111' }, SETTINGS.sms, TEXT).problems).toEqual([expect.objectContaining({ field: 'toAddress', problem: expect.stringContaining('E.164') })])
+  })
+
+  it('SMS: allows 765 characters and refuses 766, naming textBody', () => {
+    const customer: CustomerAddress = { channel: 'sms', address: '+15550001111' }
+    expect(buildAgentlessRequest(customer, SETTINGS.sms, 'x'.repeat(765)).textBody).toHaveLength(765)
+    expect(buildError(customer, SETTINGS.sms, 'x'.repeat(766)).problems).toEqual([expect.objectContaining({ field: 'textBody', problem: expect.stringContaining('765') })])
+  })
+
+  it('WhatsApp: toAddress is the number’s digits without +, and the approved template is required', () => {
+    expect(buildAgentlessRequest({ channel: 'whatsapp', address: '+15550001111' }, SETTINGS.whatsapp, TEXT)).toEqual({
+      fromAddress: WHATSAPP_INTEGRATION,
+      toAddressMessengerType: 'whatsapp',
+      toAddress: '15550001111',
+      messagingTemplate: { responseId: TEMPLATE_ID },
+    })
+  })
+
+  it('WhatsApp: refuses to build without a template id, naming messagingTemplate.responseId', () => {
+    const { templateResponseId: _none, ...noTemplate } = SETTINGS.whatsapp
+    expect(buildError({ channel: 'whatsapp', address: '15550001111' }, noTemplate, TEXT).problems.map((p) => p.field)).toEqual(['messagingTemplate.responseId'])
+  })
+
+  it('Open: toAddress when there is an address, else externalContactId', () => {
+    expect(buildAgentlessRequest({ channel: 'open', address: 'user@open.example' }, SETTINGS.open, TEXT)).toEqual({
+      fromAddress: OPEN_INTEGRATION,
+      toAddressMessengerType: 'open',
+      toAddress: 'user@open.example',
+      textBody: TEXT,
+    })
+    expect(buildAgentlessRequest({ channel: 'open', externalContactId: 'contact-2' }, SETTINGS.open, TEXT)).toEqual({
+      fromAddress: OPEN_INTEGRATION,
+      toAddressMessengerType: 'open',
+      externalContactId: 'contact-2',
+      textBody: TEXT,
+    })
+  })
+
+  it.each(['webmessaging', 'open'] as const)('%s: allows 2000 characters and refuses 2001', (channel) => {
+    const customer: CustomerAddress = channel === 'open' ? { channel, address: 'user@open.example' } : { channel, externalContactId: 'contact-1' }
+    expect(buildAgentlessRequest(customer, SETTINGS[channel], 'y'.repeat(2000)).textBody).toHaveLength(2000)
+    expect(buildError(customer, SETTINGS[channel], 'y'.repeat(2001)).problems).toEqual([expect.objectContaining({ field: 'textBody', problem: expect.stringContaining('2000') })])
+  })
+
+  it('refuses an empty sender, naming fromAddress', () => {
+    expect(buildError({ channel: 'sms', address: '+15550001111' }, { ...SETTINGS.sms, fromAddress: '' }, TEXT).problems.map((p) => p.field)).toEqual(['fromAddress'])
+  })
+
+  it('refuses an empty text, naming textBody', () => {
+    expect(buildError({ channel: 'webmessaging', externalContactId: 'c' }, SETTINGS.webmessaging, '   ').problems.map((p) => p.field)).toEqual(['textBody'])
+  })
+})
+
+describe('checkAgentlessRequest', () => {
+  it('accepts the documented examples (Open verbatim, Web Messaging as built from the field rules)', () => {
+    expect(
+      checkAgentlessRequest({ fromAddress: '<Integration ID>', toAddress: 'messaging-user@externalservice.com', toAddressMessengerType: 'open', textBody: 'Outbound message text!' }),
+    ).toEqual([])
+    expect(
+      checkAgentlessRequest({
+        fromAddress: DEPLOYMENT_ID,
+        externalContactId: 'contact-1',
+        toAddressMessengerType: 'webmessaging',
+        textBody: 'An agent is now available…',
+        useExistingActiveConversation: true,
+      }),
+    ).toEqual([])
+  })
+
+  it.each(['type', 'channelId', 'to', 'from', 'body', 'fromAddressId', 'message'])('flags the invented field %s by name', (field) => {
+    const body = { fromAddress: '+13175550100', toAddress: '+15550001111', toAddressMessengerType: 'sms', textBody: TEXT, [field]: 'x' }
+    expect(checkAgentlessRequest(body)).toEqual([expect.objectContaining({ field, problem: expect.stringContaining('not a field'), fix: expect.stringContaining('fromAddress') })])
+  })
+
+  it('flags the forum’s invented payload field by field', () => {
+    const forum = { type: 'proactive', channelId: 'abc', to: '+15550001111', from: '+13175550100', body: 'hi' }
+    expect(fieldsOf(forum)).toEqual(expect.arrayContaining(['type', 'channelId', 'to', 'from', 'body', 'toAddressMessengerType', 'fromAddress']))
+  })
+
+  it('requires a lower-case known messenger type', () => {
+    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'SMS', toAddress: '+15550001111', textBody: TEXT })).toEqual(['toAddressMessengerType'])
+    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'web_messaging', externalContactId: 'c', textBody: TEXT })).toEqual(['toAddressMessengerType'])
+    expect(fieldsOf({ fromAddress: 'x', toAddress: '+15550001111', textBody: TEXT })).toEqual(['toAddressMessengerType'])
+  })
+
+  it('Web Messaging: flags toAddress and a missing externalContactId', () => {
+    const problems = checkAgentlessRequest({ fromAddress: DEPLOYMENT_ID, toAddress: 'contact-1', toAddressMessengerType: 'webmessaging', textBody: TEXT })
+    expect(problems.map((p) => p.field)).toEqual(['toAddress', 'externalContactId'])
+    expect(problems[0]?.fix).toContain('externalContactId')
+  })
+
+  it('SMS: flags a missing textBody and a missing recipient', () => {
+    expect(fieldsOf({ fromAddress: '+13175550100', toAddressMessengerType: 'sms' })).toEqual(['toAddress', 'textBody'])
+  })
+
+  it('WhatsApp: flags a + in toAddress (with the digits as the fix), externalContactId and a missing template', () => {
+    const problems = checkAgentlessRequest({ fromAddress: WHATSAPP_INTEGRATION, toAddress: '+15550001111', externalContactId: 'c', toAddressMessengerType: 'whatsapp' })
+    expect(problems.map((p) => p.field)).toEqual(['toAddress', 'externalContactId', 'messagingTemplate'])
+    expect(problems[0]?.fix).toContain('15550001111')
+  })
+
+  it('WhatsApp: flags unknown template fields and a missing responseId', () => {
+    const problems = checkAgentlessRequest({ fromAddress: WHATSAPP_INTEGRATION, toAddress: '15550001111', toAddressMessengerType: 'whatsapp', messagingTemplate: { name: 'x' } })
+    expect(problems.map((p) => p.field)).toEqual(['messagingTemplate.name', 'messagingTemplate.responseId'])
+  })
+
+  it('Open: requires a recipient and a text or template', () => {
+    expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open' })).toEqual(['toAddress', 'textBody'])
+    expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', externalContactId: 'c', messagingTemplate: { responseId: 't' } })).toEqual([])
+  })
+
+  it('names fields of the wrong type', () => {
+    expect(fieldsOf({ fromAddress: 5, toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT })).toEqual(['fromAddress'])
+    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT, useExistingActiveConversation: 'yes' })).toEqual([
+      'useExistingActiveConversation',
+    ])
+    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'whatsapp', toAddress: '15550001111', messagingTemplate: 'tpl' })).toEqual(['messagingTemplate'])
+  })
+
+  it('names the body when it is not an object', () => {
+    for (const body of [null, 'text', [], 42]) expect(fieldsOf(body)).toEqual(['(body)'])
+  })
+
+  it('has a text limit for every channel: SMS 765, the others 2000', () => {
+    expect(TEXT_LIMITS).toEqual({ sms: 765, webmessaging: 2000, whatsapp: 2000, open: 2000 })
+  })
+
+  it('names a field in every problem, whatever the body (property)', () => {
+    const keyArb = fc.oneof(fc.constantFrom(...AGENTLESS_FIELDS, 'type', 'to', 'body'), fc.string({ minLength: 1, maxLength: 8 }))
+    const valueArb = fc.oneof(
+      fc.constantFrom('webmessaging', 'sms', 'whatsapp', 'open', '+15550001111', '15550001111', ''),
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
+    )
+    fc.assert(
+      fc.property(fc.dictionary(keyArb, valueArb, { maxKeys: 8 }), (body) => {
+        for (const problem of checkAgentlessRequest(body)) {
+          expect(problem.field.length).toBeGreaterThan(0)
+          expect(problem.problem.length).toBeGreaterThan(0)
+        }
+      }),
+      { seed: 11, numRuns: 300 },
+    )
+  })
+})
