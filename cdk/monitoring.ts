@@ -2,7 +2,7 @@
  * Dashboard and alarms for the pipeline, built with cdk-monitoring-constructs. Alarms go to an encrypted SNS
  * topic (optionally with an e-mail subscription). docs/operations.md explains each alarm.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib'
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
 import type * as events from 'aws-cdk-lib/aws-events'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -82,7 +82,13 @@ export class PipelineMonitoring extends Construct {
     super(scope, id)
 
     // CloudWatch can publish to an encrypted topic only with a customer managed key that allows it.
-    this.alarmTopicKey = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: `${props.namePrefix} alarm topic` })
+    // The key protects only in-flight alarm notifications, so it goes with the stack (after KMS's waiting period).
+    this.alarmTopicKey = new kms.Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: `${props.namePrefix} alarm topic`,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    })
     this.alarmTopicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

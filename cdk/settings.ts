@@ -77,9 +77,9 @@ export type SettingName = keyof ProactiveMessagingProps
 
 const HINTS: Record<SettingName, string> = {
   genesysOrgId: 'your Genesys Cloud organization id (Admin > Organization Settings), a UUID',
-  eventSourceSuffix: 'the event source suffix of the Genesys EventBridge integration (letters, digits, . _ -)',
+  eventSourceSuffix: 'the event source suffix of the Genesys EventBridge integration (at most 64 letters, digits, . _ -)',
   existingPartnerBusName: 'the name of an existing partner event bus, aws.partner/genesys.com/cloud/<orgId>/<suffix>',
-  genesysRegion: 'a Genesys region host such as mypurecloud.com or mypurecloud.ie',
+  genesysRegion: 'a Genesys region host such as mypurecloud.com or mypurecloud.ie (or an SDK region key such as eu_west_1)',
   genesysSecretArn: 'the complete secret ARN, ending in -XXXXXX (a partial ARN would need a wildcard grant)',
   budgetPerMinute: 'a positive integer: Genesys API requests per minute for this OAuth client',
   budgetHeadroom: 'a number greater than 0 and at most 1',
@@ -114,9 +114,9 @@ const uuidLike = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 const settingsSchema = z.object({
   genesysOrgId: uuidLike.optional(),
-  eventSourceSuffix: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  eventSourceSuffix: z.string().max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
   existingPartnerBusName: z.string().regex(/^aws\.partner\/genesys\.com\/\S+$/).optional(),
-  genesysRegion: z.string().regex(/^[a-z0-9.-]+$/).default('mypurecloud.com'),
+  genesysRegion: z.string().regex(/^[a-z0-9._-]+$/).default('mypurecloud.com'),
   genesysSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/).optional(),
   budgetPerMinute: number.int().positive().default(DEFAULTS.budgetPerMinute),
   budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom),

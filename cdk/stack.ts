@@ -30,15 +30,21 @@ export class ProactiveMessagingStack extends Stack {
       GenesysSecretArn: p.genesysSecret.secretArn,
       AlarmTopicArn: p.monitoring.alarmTopic.topicArn,
       SessionRecorderQueueUrl: p.sessionRecorder.queue.queueUrl,
+      SessionRecorderQueueArn: p.sessionRecorder.queue.queueArn,
       SessionRecorderDlqArn: p.sessionRecorder.deadLetterQueue.queueArn,
       PresenceQueueUrl: p.presence.queue.queueUrl,
+      PresenceQueueArn: p.presence.queue.queueArn,
       PresenceDlqArn: p.presence.deadLetterQueue.queueArn,
       SendQueueUrl: p.send.queue.queueUrl,
+      SendQueueArn: p.send.queue.queueArn,
+      SendDlqUrl: p.send.deadLetterQueue.queueUrl,
       SendDlqArn: p.send.deadLetterQueue.queueArn,
       ConversationEventsRuleDlqArn: p.rules.conversationEvents.deadLetterQueue.queueArn,
       AgentEventsRuleDlqArn: p.rules.agentEvents.deadLetterQueue.queueArn,
       MessageRequestedRuleDlqArn: p.rules.messageRequested.deadLetterQueue.queueArn,
     }
+    const dashboard = p.monitoring.dashboards.dashboard
+    if (dashboard) outputs.DashboardName = dashboard.dashboardName
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value })
   }
 }

@@ -41,6 +41,12 @@ export const DEFAULTS = {
 
 const tableName = z.string().min(3, 'must be a DynamoDB table name (at least 3 characters)')
 
+/** The Genesys Cloud org whose events are trusted (lib/domain/source-trust.ts); unset trusts any Genesys Cloud org. */
+const genesysOrgId = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a Genesys Cloud org id such as 32aa07aa-db1b-4987-abd0-9483601ec29d')
+  .optional()
+
 const genesysConnection = {
   /** Region host (e.g. mypurecloud.ie) or SDK key (e.g. eu_west_1). */
   GENESYS_REGION: z.string().default('mypurecloud.com'),
@@ -53,12 +59,14 @@ const genesysConnection = {
 
 export const sessionRecorderConfigSchema = z.object({
   SESSIONS_TABLE_NAME: tableName,
+  GENESYS_ORG_ID: genesysOrgId,
   WINDOW_HOURS: positiveNumber(DEFAULTS.windowHours),
   CAP_HOURS: positiveNumber(DEFAULTS.capHours),
 })
 
 export const presenceConfigSchema = z.object({
   SESSIONS_TABLE_NAME: tableName,
+  GENESYS_ORG_ID: genesysOrgId,
   STATE_TABLE_NAME: tableName,
   APP_EVENT_BUS_NAME: z.string().min(1),
   TARGET_SCOPE: z.enum(['agent', 'queue']).default(DEFAULTS.scope),
@@ -84,6 +92,10 @@ export const sendConfigSchema = z
     GENESYS_BUDGET_HEADROOM: z.coerce.number().gt(0).max(1).default(DEFAULTS.budgetHeadroom),
     /** How many send workers share the budget (the event source's maximum concurrency). */
     SEND_MAX_CONCURRENCY: z.coerce.number().int().positive().default(2),
+    /** An attempt that started longer ago than this and never finished died with its worker (the function timeout). */
+    SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+    /** First retry delay after a transient Genesys failure; doubles with each delivery, with jitter. */
+    RETRY_BASE_SECONDS: z.coerce.number().nonnegative().max(900).default(10),
     MESSAGE_TEXT: text.default(DEFAULTS.text),
     MESSAGE_TEXT_WEBMESSAGING: text.optional(),
     MESSAGE_TEXT_SMS: text.optional(),

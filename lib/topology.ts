@@ -5,22 +5,14 @@
  */
 
 /** Prefix of every partner event source Genesys Cloud creates: `aws.partner/genesys.com/cloud/{orgId}/{suffix}`. */
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from './domain/topics.ts'
+
+export { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES }
+
 export const GENESYS_SOURCE_PREFIX = 'aws.partner/genesys.com'
 
 export const genesysEventSourceName = (orgId: string, suffix: string): string =>
   `${GENESYS_SOURCE_PREFIX}/cloud/${orgId}/${suffix}`
-
-/** `detail-type` is the topic pattern with a literal `{id}`; the concrete ids are in `detail.topicName`. */
-export const DETAIL_TYPES = {
-  presence: 'v2.users.{id}.presence',
-  routingStatus: 'v2.users.{id}.routingStatus',
-  customerStart: 'v2.detail.events.conversation.{id}.customer.start',
-  customerEnd: 'v2.detail.events.conversation.{id}.customer.end',
-  acdStart: 'v2.detail.events.conversation.{id}.acd.start',
-  userStart: 'v2.detail.events.conversation.{id}.user.start',
-  userEnd: 'v2.detail.events.conversation.{id}.user.end',
-  acw: 'v2.detail.events.conversation.{id}.acw',
-} as const
 
 export const CONVERSATION_DETAIL_TYPES = [
   DETAIL_TYPES.customerStart,
@@ -35,15 +27,6 @@ export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.presence, DETAIL_TYPES.routingSt
 
 /** The topics to put in the Genesys `amazon-eventbridge-source` integration's `eventFilter`. */
 export const GENESYS_TOPICS = [...AGENT_DETAIL_TYPES, ...CONVERSATION_DETAIL_TYPES] as const
-
-/** Source of the events this application publishes on its own bus. */
-export const APP_EVENT_SOURCE = 'proactive-messaging'
-
-export const APP_DETAIL_TYPES = {
-  requested: 'ProactiveMessageRequested',
-  sent: 'ProactiveMessageSent',
-  failed: 'ProactiveMessageFailed',
-} as const
 
 export type EventPattern = Record<string, unknown>
 

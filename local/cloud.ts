@@ -25,9 +25,11 @@ import { createSendHandler } from '../functions/send/index.ts'
 import { createSessionRecorderHandler } from '../functions/session-recorder/index.ts'
 import type { Telemetry } from '../functions/shared/observability.ts'
 import type { SqsHandler } from '../functions/shared/sqs-batch.ts'
+import type { HandlerOverrides } from '../functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
 import type { MetricName } from '../lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
+import { CrashAfterSend, seededRandom, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator.ts'
@@ -57,6 +59,10 @@ export interface LocalCloudOptions {
   readonly visibilitySeconds?: number
   /** Powertools log level of the handlers: SILENT (default), ERROR, WARN, INFO, DEBUG. */
   readonly logLevel?: string
+  /** Faults to inject (see local/chaos.ts). */
+  readonly chaos?: ChaosSpec
+  /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
+  readonly sendWorkers?: number
 }
 
 export interface DeadLetterRecord {
@@ -98,13 +104,23 @@ export class Tally {
   }
 }
 
+/** One Lambda instance draining a queue: its handler, and whether it is busy with a batch. */
+interface Worker {
+  handler: SqsHandler
+  /** Resolves when this instance dies mid-batch (crashAfterSend); never otherwise. */
+  crashed: Promise<void>
+  busy: boolean
+}
+
 interface Stage {
   readonly name: StageName
   readonly service: ServiceName
   readonly queueUrl: string
   readonly queueArn: string
   readonly dlqUrl: string
-  readonly handler: SqsHandler
+  readonly workers: Worker[]
+  /** Starts a fresh instance (a new container after a crash). */
+  readonly spawn: () => Worker
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -117,6 +133,9 @@ export class LocalCloud {
   readonly outcomes: EventEnvelope[] = []
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
+  private readonly random: () => number
+  /** Injected faults that happened, by kind (the simulator counts its own). */
+  readonly faults = { redelivered: 0, crashed: 0, dynamoThrottled: () => 0 }
 
   private constructor(
     private readonly options: LocalCloudOptions,
@@ -126,6 +145,7 @@ export class LocalCloud {
     readonly env: Record<string, string>,
   ) {
     this.bus = new LocalEventBridge({ clock: this.clock })
+    this.random = seededRandom((options.chaos?.seed ?? 1) + 1)
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -143,7 +163,13 @@ export class LocalCloud {
       const sqsServer: Server = await createLocalSqsServer()
       closers.push(() => new Promise<void>((resolve) => sqsServer.close(() => resolve())))
       const sqsEndpoint = `http://127.0.0.1:${(sqsServer.address() as AddressInfo).port}`
-      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(options.simulator)
+      const chaos = options.chaos ?? {}
+      const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
+      const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
+      const simulatorOptions: SimulatorOptions = anyGenesysFault
+        ? { ...options.simulator, faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 } }
+        : (options.simulator ?? {})
+      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(simulatorOptions)
       if (simulator) closers.push(() => simulator.close())
 
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
@@ -151,18 +177,31 @@ export class LocalCloud {
       const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
       await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
 
+      let handlerDynamoEndpoint = dynamoServer.endpoint
+      let dynamoThrottled = () => 0
+      if ((chaos.ddbThrottle ?? 0) > 0) {
+        const proxy = await startThrottlingProxy(dynamoServer.endpoint, chaos.ddbThrottle ?? 0, seededRandom((chaos.seed ?? 1) + 2))
+        closers.push(() => proxy.close())
+        handlerDynamoEndpoint = proxy.endpoint
+        dynamoThrottled = proxy.throttled
+      }
       const env: Record<string, string> = {
         AWS_REGION: region,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoServer.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: handlerDynamoEndpoint,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
         SESSIONS_TABLE_NAME: LOCAL_NAMES.sessionsTable,
         STATE_TABLE_NAME: LOCAL_NAMES.stateTable,
         APP_EVENT_BUS_NAME: LOCAL_NAMES.appBus,
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
         ...(simulator ? { GENESYS_GATEWAY_URL: simulator.url } : { GENESYS_REGION: options.realGenesys?.region ?? '' }),
+        // Scaled to the local visibility timeout: retries and dead attempts are recognised in seconds, not minutes.
+        RETRY_BASE_SECONDS: '1',
+        SEND_ATTEMPT_TIMEOUT_SECONDS: '3',
+        ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
       const cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
       await cloud.wire()
       return cloud
@@ -188,20 +227,37 @@ export class LocalCloud {
     const credentials: CredentialsSource = this.simulator
       ? staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
       : staticCredentials({ clientId: this.options.realGenesys?.clientId ?? '', clientSecret: this.options.realGenesys?.clientSecret ?? '' })
-    const overrides = (service: ServiceName) => ({ clock: this.clock, telemetry: this.tally.for(service), genesysCredentials: credentials })
-    const handlers: Record<StageName, [ServiceName, SqsHandler]> = {
-      conversationEvents: ['session-recorder', createSessionRecorderHandler(this.env, overrides('session-recorder'))],
-      agentEvents: ['presence', createPresenceHandler(this.env, overrides('presence'))],
-      send: ['send', createSendHandler(this.env, overrides('send'))],
+    const chaos = this.options.chaos ?? {}
+    const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
+      clock: this.clock,
+      telemetry: this.tally.for(service),
+      genesysCredentials: credentials,
+      ...extra,
+    })
+    const plainWorker = (handler: SqsHandler): Worker => ({ handler, crashed: new Promise(() => {}), busy: false })
+    const spawnSend = (): Worker => {
+      const crash = new CrashAfterSend(chaos.crashAfterSend ?? 0, this.random)
+      const handler = createSendHandler(this.env, overrides('send', { decorate: { genesys: crash.genesys, ledger: crash.ledger } }))
+      return { handler, crashed: crash.crashedPromise, busy: false }
     }
-    this.stages = (Object.keys(STAGES) as StageName[]).map((name) => ({
-      name,
-      service: handlers[name][0],
-      handler: handlers[name][1],
-      queueUrl: queues[name].url,
-      queueArn: queues[name].arn,
-      dlqUrl: queues[name].dlqUrl,
-    }))
+    const spawners: Record<StageName, [ServiceName, () => Worker, number]> = {
+      conversationEvents: ['session-recorder', () => plainWorker(createSessionRecorderHandler(this.env, overrides('session-recorder'))), 1],
+      agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
+      send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
+    }
+    this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
+      const [service, spawn, count] = spawners[name]
+      return {
+        name,
+        service,
+        spawn,
+        workers: Array.from({ length: count }, spawn),
+        queueUrl: queues[name].url,
+        queueArn: queues[name].arn,
+        dlqUrl: queues[name].dlqUrl,
+      }
+    })
+    if ((chaos.putEventsFail ?? 0) > 0) this.bus.setFaults({ putEventsFail: chaos.putEventsFail, seed: chaos.seed ?? 1 })
 
     const patterns = rulePatterns({ orgId: this.env.GENESYS_ORG_ID })
     this.bus.createBus(LOCAL_NAMES.partnerBus)
@@ -256,21 +312,33 @@ export class LocalCloud {
   }
 
   /**
-   * Runs the functions until every queue is empty and nothing is in flight: the SQS event sources, one batch
-   * at a time per stage, with retries after the (local) visibility timeout and redrive to the DLQs.
+   * Runs the functions until every queue is empty and nothing is in flight: the SQS event sources, each
+   * worker one batch at a time, with retries after the (local) visibility timeout and redrive to the DLQs.
    */
   async drain(options: { timeoutMs?: number } = {}): Promise<void> {
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000)
+    const deadline = Date.now() + (options.timeoutMs ?? 300_000)
+    const running = new Set<Promise<void>>()
     for (;;) {
-      let worked = false
       let inFlight = 0
       for (const stage of this.stages) {
-        const depth = await this.depth(stage.queueUrl)
+        const idle = stage.workers.filter((worker) => !worker.busy)
         // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
-        if (depth.visible > 0) worked = (await this.pumpOnce(stage)) || worked
+        const depth = await this.depth(stage.queueUrl)
         inFlight += depth.visible + depth.invisible
+        const wanted = Math.min(idle.length, Math.ceil(depth.visible / STAGES[stage.name].batchSize))
+        for (const worker of idle.slice(0, wanted)) {
+          worker.busy = true
+          const poll: Promise<void> = this.pumpOnce(stage, worker).finally(() => {
+            worker.busy = false
+            running.delete(poll)
+          })
+          running.add(poll)
+        }
       }
-      if (worked) continue
+      if (running.size > 0) {
+        await Promise.race([...running, sleep(20)])
+        continue
+      }
       if (inFlight === 0) return
       if (Date.now() > deadline) throw new Error('local cloud: the pipeline did not drain in time')
       await sleep(50)
@@ -287,8 +355,8 @@ export class LocalCloud {
     }
   }
 
-  /** One event-source poll: receive a batch, invoke, delete what succeeded. Returns whether a batch ran. */
-  private async pumpOnce(stage: Stage): Promise<boolean> {
+  /** One event-source poll by one worker: receive a batch, invoke, delete what succeeded. */
+  private async pumpOnce(stage: Stage, worker: Worker): Promise<void> {
     const settings = STAGES[stage.name]
     const received = await this.sqs.send(
       new ReceiveMessageCommand({
@@ -300,22 +368,40 @@ export class LocalCloud {
       }),
     )
     const messages = received.Messages ?? []
-    if (messages.length === 0) return false
+    if (messages.length === 0) return
     const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, stage.queueArn)) }
-    let failedIds: Set<string>
-    try {
-      const response = (await stage.handler(event, lambdaContext(stage.service))) as SQSBatchResponse | undefined
-      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier))
-    } catch {
-      failedIds = new Set(messages.map((message) => message.MessageId ?? ''))
+    const outcome = await Promise.race([
+      worker.handler(event, lambdaContext(stage.service)).then(
+        (response) => ({ kind: 'done' as const, response: response as SQSBatchResponse | undefined }),
+        () => ({ kind: 'threw' as const }),
+      ),
+      worker.crashed.then(() => ({ kind: 'crashed' as const })),
+    ])
+    if (!outcome || outcome.kind === 'crashed') {
+      // The instance died mid-batch: nothing is acknowledged, and Lambda starts a new one.
+      this.faults.crashed++
+      const index = stage.workers.indexOf(worker)
+      if (index >= 0) stage.workers[index] = stage.spawn()
+      return
     }
-    const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''))
+    const failedIds = new Set(
+      outcome.kind === 'done' ? (outcome.response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) : messages.map((message) => message.MessageId ?? ''),
+    )
+    const redeliver = this.options.chaos?.redeliver ?? 0
+    const done = messages.filter((message) => {
+      if (failedIds.has(message.MessageId ?? '')) return false
+      // At-least-once delivery: SQS may hand out a message again even after it was processed.
+      if (redeliver > 0 && this.random() < redeliver) {
+        this.faults.redelivered++
+        return false
+      }
+      return true
+    })
     if (done.length > 0) {
       await this.sqs.send(
         new DeleteMessageBatchCommand({ QueueUrl: stage.queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })) }),
       )
     }
-    return true
   }
 
   /** Everything in the dead-letter queues, with the reason the send function (or the redrive) gave. */

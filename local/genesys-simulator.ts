@@ -314,6 +314,11 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
         send(res, record, 504, errorBody(504, 'request.timeout', 'The request timed out.'), rateHeaders(token))
       }, faults.timeoutHoldMs ?? 30_000)
       held.add(timer)
+      // The client gave up (its timeout): nothing left to answer.
+      res.on('close', () => {
+        clearTimeout(timer)
+        held.delete(timer)
+      })
       return
     }
     const problems: PayloadProblem[] = parsed ? checkAgentlessRequest(body) : [{ field: '(body)', problem: 'is not valid JSON' }]

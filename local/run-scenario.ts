@@ -5,7 +5,8 @@
  */
 import { EventValidationError, parseGenesysEvent, UnsupportedEventError } from '../lib/domain/events.ts'
 import { METRIC_NAMES } from '../lib/metrics-names.ts'
-import type { LocalCloud } from './cloud.ts'
+import { APP_DETAIL_TYPES } from '../lib/topology.ts'
+import { LOCAL_NAMES, type DeadLetterRecord, type LocalCloud } from './cloud.ts'
 import type { EventEnvelope } from './event-bus.ts'
 import type { ScenarioEntry } from './scenario.ts'
 
@@ -14,8 +15,14 @@ export interface RunSummary {
   sessions: { recorded: number }
   triggers: number
   messages: { requested: number; sent: number; failed: number; deadLettered: number; suppressed: number; expired: number }
-  genesys: { requests: { path: string; status: number | undefined; body: unknown }[] }
+  genesys: {
+    requests: { path: string; status: number | undefined; body: unknown }[]
+    /** Recipients Genesys accepted more than one message for (must be 0). */
+    duplicateRecipients: number
+  }
   deadLetters: { conversationId: string | undefined; reason: string; queue: string }[]
+  /** Every request (by dedupe key) ends in exactly one of sent, dead-lettered or expired. */
+  reconciliation: { requested: number; sent: number; deadLettered: number; expired: number; unsettled: number; settledTwice: number; balanced: boolean }
 }
 
 export type EventVerdict = 'accepted' | 'rejected' | 'ignored'
@@ -118,6 +125,7 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
   const requests = cloud.simulator?.agentlessRequests() ?? []
   return {
     events,
+    reconciliation: reconcile(cloud, deadLetters),
     sessions: { recorded: await cloud.sessionCount() },
     triggers: t.total(availabilityTriggers),
     messages: {
@@ -128,7 +136,53 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       suppressed: t.total(messagesSuppressed),
       expired: t.total(METRIC_NAMES.messagesExpired),
     },
-    genesys: { requests: requests.map((request) => ({ path: request.path, status: request.status, body: request.body })) },
+    genesys: {
+      requests: requests.map((request) => ({ path: request.path, status: request.status, body: request.body })),
+      duplicateRecipients: duplicateRecipients(requests.filter((request) => request.status !== undefined && request.status >= 200 && request.status < 300).map((request) => request.body)),
+    },
     deadLetters: deadLetters.map((letter) => ({ conversationId: letter.conversationId, reason: letter.reason, queue: letter.queue })),
   }
+}
+
+/** Recipients (channel + address) that Genesys accepted more than one message for. */
+export function duplicateRecipients(acceptedBodies: readonly unknown[]): number {
+  const counts = new Map<string, number>()
+  for (const body of acceptedBodies) {
+    const b = (body ?? {}) as Record<string, unknown>
+    const key = `${String(b.toAddressMessengerType)}:${String(b.externalContactId ?? b.toAddress)}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return [...counts.values()].filter((count) => count > 1).length
+}
+
+/**
+ * Matches every requested message (by dedupe key, from the app bus) with its end: a Sent or Failed outcome
+ * event, or a message in the send DLQ. Duplicates of one request are not separate requests.
+ */
+function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]): RunSummary['reconciliation'] {
+  const ends = new Map<string, Set<string>>()
+  const requested = new Set<string>()
+  for (const event of cloud.bus.acceptedEvents(LOCAL_NAMES.appBus)) {
+    const detail = event.detail as { dedupeKey?: unknown; outcome?: unknown }
+    if (typeof detail.dedupeKey !== 'string') continue
+    if (event['detail-type'] === APP_DETAIL_TYPES.requested) {
+      requested.add(detail.dedupeKey)
+      continue
+    }
+    const outcome = detail.outcome === 'sent' ? 'sent' : detail.outcome === 'expired' ? 'expired' : 'dead-lettered'
+    ends.set(detail.dedupeKey, (ends.get(detail.dedupeKey) ?? new Set()).add(outcome))
+  }
+  for (const letter of deadLetters) {
+    if (letter.queue.startsWith('send') && letter.dedupeKey) ends.set(letter.dedupeKey, (ends.get(letter.dedupeKey) ?? new Set()).add('dead-lettered'))
+  }
+  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, unsettled: 0, settledTwice: 0 }
+  for (const key of requested) {
+    const end = ends.get(key)
+    if (!end || end.size === 0) totals.unsettled++
+    else if (end.size > 1) totals.settledTwice++
+    else if (end.has('sent')) totals.sent++
+    else if (end.has('expired')) totals.expired++
+    else totals.deadLettered++
+  }
+  return { ...totals, balanced: totals.unsettled === 0 && totals.settledTwice === 0 }
 }

@@ -10,6 +10,7 @@ import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger } from '../../lib/
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
 import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
+import { checkEventSource } from '../../lib/domain/source-trust.ts'
 import { systemClock, type QueueDirectory } from '../../lib/domain/ports.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
 import { handleAvailability, type AvailabilitySettings } from '../../lib/usecases/handle-availability.ts'
@@ -77,6 +78,12 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
         return
       }
       throw error
+    }
+    const trust = checkEventSource(event.source, { orgId: config.GENESYS_ORG_ID })
+    if (!trust.trusted) {
+      telemetry.count(METRIC_NAMES.eventsIgnored)
+      logger.warn('event ignored: untrusted source', { messageId: record.messageId, field: trust.field, problem: trust.problem })
+      return
     }
     if (event.kind !== 'agent') {
       telemetry.count(METRIC_NAMES.eventsIgnored)

@@ -5,6 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
 import { TokenBucketPacer, workerBudget } from '../../lib/adapters/pacer.ts'
@@ -20,9 +21,15 @@ import { sendMessage, type SendSettings } from '../../lib/usecases/send-message.
 import { genesysCredentialsFor } from '../shared/genesys.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
-import type { Env, HandlerOverrides } from '../shared/wiring.ts'
+import { decorate, type Env, type HandlerOverrides } from '../shared/wiring.ts'
 
 const MINUTE = 60_000
+
+/** Exponential backoff by how often SQS has delivered the record: base × 2^(n-1), at most 15 min, jittered down by up to half. */
+export function retryDelaySeconds(receiveCount: number, baseSeconds: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(900, baseSeconds * 2 ** Math.max(0, receiveCount - 1))
+  return Math.round(ceiling * (0.5 + random() / 2))
+}
 
 /** Thrown to have SQS deliver the record again later. */
 class RetryLater extends Error {
@@ -37,16 +44,26 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
   const aws = createAwsClients(env)
   const deadLetters = new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL)
   const outcomes = new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)
-  const settings: SendSettings = { maxDelayMs: config.MAX_DELAY_MINUTES * MINUTE, channels: channelSettings(config), brand: config.BRAND_NAME }
+  const settings: SendSettings = {
+    maxDelayMs: config.MAX_DELAY_MINUTES * MINUTE,
+    channels: channelSettings(config),
+    brand: config.BRAND_NAME,
+    attemptTimeoutMs: config.SEND_ATTEMPT_TIMEOUT_SECONDS * 1000,
+  }
   const deps = {
     clock,
-    genesys: createGenesysClient({
-      region: config.GENESYS_REGION,
-      gatewayUrl: config.GENESYS_GATEWAY_URL,
-      timeoutMs: config.GENESYS_TIMEOUT_MS,
-      credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
-      clock,
-    }),
+    wallClock: systemClock,
+    ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
+    genesys: decorate(
+      overrides.decorate?.genesys,
+      createGenesysClient({
+        region: config.GENESYS_REGION,
+        gatewayUrl: config.GENESYS_GATEWAY_URL,
+        timeoutMs: config.GENESYS_TIMEOUT_MS,
+        credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+        clock,
+      }),
+    ),
     pacer: new TokenBucketPacer({ perMinute: workerBudget(config.GENESYS_BUDGET_PER_MINUTE, config.GENESYS_BUDGET_HEADROOM, config.SEND_MAX_CONCURRENCY) }),
   }
 
@@ -111,16 +128,30 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         await publishOutcome(request, { outcome: 'dead-lettered', reason: 'genesys-rejected', genesys: { status, code, contextId } })
         return
       }
+      case 'duplicate':
+        telemetry.count(METRIC_NAMES.messagesSuppressed)
+        logger.info('already sent: duplicate delivery acknowledged', context)
+        return
+      case 'outcome-unknown': {
+        const { status, code, contextId } = decision.result ?? {}
+        telemetry.count(METRIC_NAMES.messagesFailed)
+        logger.warn('outcome unknown: dead-lettered, not resent', { ...context, status, code, detail: decision.detail })
+        await deadLetter(record, 'outcome-unknown', { detail: decision.detail, genesysStatus: status, genesysCode: code, contextId })
+        await publishOutcome(request, { outcome: 'dead-lettered', reason: 'outcome-unknown' })
+        return
+      }
       case 'retry': {
-        const { kind, status, code } = decision.result
-        if (kind === 'rate-limited') {
+        const { status, code } = decision.result ?? {}
+        if (decision.reason === 'rate-limited') {
           telemetry.count(METRIC_NAMES.genesysRateLimited)
           await delayRedelivery(aws.sqs, queueUrlFromArn(record.eventSourceARN, env.AWS_ENDPOINT_URL_SQS), record.receiptHandle, decision.delaySeconds ?? 60)
         } else {
-          telemetry.count(METRIC_NAMES.genesysTransientFailures)
+          if (decision.reason === 'transient') telemetry.count(METRIC_NAMES.genesysTransientFailures)
+          const receives = Number(record.attributes.ApproximateReceiveCount) || 1
+          await delayRedelivery(aws.sqs, queueUrlFromArn(record.eventSourceARN, env.AWS_ENDPOINT_URL_SQS), record.receiptHandle, retryDelaySeconds(receives, config.RETRY_BASE_SECONDS))
         }
-        logger.warn('send failed: will retry', { ...context, kind, status, code })
-        throw new RetryLater(`${kind}${status ? ` (${status})` : ''}`)
+        logger.warn('send failed: will retry', { ...context, reason: decision.reason, status, code })
+        throw new RetryLater(`${decision.reason}${status ? ` (${status})` : ''}`)
       }
     }
   }

@@ -7,6 +7,7 @@ import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
 import { loadConfig, sessionRecorderConfigSchema } from '../../lib/config.ts'
 import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
+import { checkEventSource } from '../../lib/domain/source-trust.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
 import { recordSession } from '../../lib/usecases/record-session.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
@@ -39,6 +40,12 @@ export function createSessionRecorderHandler(env: Env = process.env, overrides: 
         return
       }
       throw error
+    }
+    const trust = checkEventSource(event.source, { orgId: config.GENESYS_ORG_ID })
+    if (!trust.trusted) {
+      telemetry.count(METRIC_NAMES.eventsIgnored)
+      logger.warn('event ignored: untrusted source', { messageId: record.messageId, field: trust.field, problem: trust.problem })
+      return
     }
     if (event.kind !== 'conversation') {
       telemetry.count(METRIC_NAMES.eventsIgnored)

@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import { METRICS_NAMESPACE, type MetricName } from '../../lib/metrics-names.ts'
+import { maskLogValue } from './log-masking.ts'
 
 export interface Telemetry {
   count(metric: MetricName, value?: number): void
@@ -17,7 +18,8 @@ export interface Observability {
 }
 
 export function createObservability(serviceName: string, extra?: Telemetry): Observability {
-  const logger = new Logger({ serviceName })
+  // Every log line goes through the masking replacer: no caller can log personal data or a secret by mistake.
+  const logger = new Logger({ serviceName, jsonReplacerFn: maskLogValue })
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })
   const telemetry: Telemetry = {
     count(metric, value = 1) {

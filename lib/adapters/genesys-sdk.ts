@@ -18,6 +18,7 @@
 import platformClient from 'purecloud-platform-client-v2'
 import type { AgentlessSendResult, Clock, GenesysMessaging, QueueDirectory } from '../domain/ports.ts'
 import type { AgentlessRequest } from '../domain/payload.ts'
+// Type-only: a value import would load @aws-sdk/client-secrets-manager with this module.
 import type { CredentialsSource, GenesysCredentials } from './genesys-credentials.ts'
 
 type SdkClient = typeof platformClient.ApiClient
@@ -183,16 +184,24 @@ export function classifyApiFailure(error: unknown, now: number): Failure {
       return compact({ ok: false, kind: 'rate-limited', ...common, retryAfterSeconds: retryAfterSeconds(http.headers, now) })
     }
     const permanent = PERMANENT_STATUSES.has(http.status) || (http.status >= 400 && http.status < 500 && http.status !== 401 && http.status !== 408)
-    return compact({ ok: false, kind: permanent ? 'permanent' : 'transient', ...common })
+    // A gateway timeout means the request got in and its fate is not known.
+    const kind = permanent ? 'permanent' : http.status === 504 ? 'unknown' : 'transient'
+    return compact({ ok: false, kind, ...common })
   }
   return networkFailure(error)
 }
 
-/** Timeouts, refused or reset connections, and anything unexpected: worth retrying later. */
+/** Errors that mean the request never reached Genesys: retrying cannot send it twice. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL'])
+
+/**
+ * Network failures. A refused connection or a failed DNS lookup never reached Genesys: transient. A timeout or
+ * a connection dropped mid-request may have been accepted: unknown, so it is never sent again automatically.
+ */
 function networkFailure(error: unknown): Failure {
-  const code = isObject(error) && typeof error.code === 'string' ? error.code : undefined
-  const message = error instanceof Error || (isObject(error) && typeof error.message === 'string') ? String((error as { message: unknown }).message) : String(error)
-  return compact({ ok: false, kind: 'transient', code: code ?? 'network.error', message })
+  const code = isObject(error) && typeof error.code === 'string' ? error.code : 'network.error'
+  const message = isObject(error) && typeof error.message === 'string' ? error.message : String(error)
+  return { ok: false, kind: NOT_SENT_CODES.has(code) ? 'transient' : 'unknown', code, message }
 }
 
 /** A failed login, already classified: token endpoint 401 is `bad.credentials` (permanent). */

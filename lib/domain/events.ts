@@ -6,17 +6,22 @@
  * names the field and what was expected.
  */
 import { z } from 'zod'
-import { DETAIL_TYPES } from '../topology.ts'
+import { DETAIL_TYPES } from './topics.ts'
 import { MESSAGE_TYPE_TO_CHANNEL, type Channel } from './model.ts'
 
 const MAX_ID = 128
 const id = z.string().min(1).max(MAX_ID)
+/** Sane bounds for timestamps (epoch ms): 2000-01-01 to 2100-01-01. */
+const MIN_TIME = 946_684_800_000
+const MAX_TIME = 4_102_444_800_000
+// Bounded like epochMs: an event dated in year 9999 would otherwise become an agent's or a session's newest
+// state, and every later (real) event would look stale.
 const isoTime = z
   .string()
   .max(64)
   .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
-/** Sane bounds for epoch-millisecond timestamps: 2000-01-01 to 2100-01-01. */
-const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000)
+  .refine((value) => Number.isNaN(Date.parse(value)) || (Date.parse(value) >= MIN_TIME && Date.parse(value) <= MAX_TIME), 'expected a date-time between 2000 and 2100')
+const epochMs = z.number().int().min(MIN_TIME).max(MAX_TIME)
 
 export const envelopeSchema = z.looseObject({
   version: z.string().max(16),

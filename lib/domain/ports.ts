@@ -53,8 +53,12 @@ export type AgentlessSendResult =
   | { readonly ok: true; readonly status: number; readonly messageId?: string; readonly conversationId?: string }
   | {
       readonly ok: false
-      /** permanent: do not retry (400/403/404/409/413 or a preflight failure). transient: retry later. */
-      readonly kind: 'permanent' | 'transient' | 'rate-limited'
+      /**
+       * permanent: do not retry (400/403/404/409/413 or a preflight failure). transient: Genesys did not take it
+       * (5xx other than 504, a refused connection): retry later. rate-limited: 429, retry after `retryAfterSeconds`.
+       * unknown: the request may have been accepted (client timeout, 504, connection reset after sending).
+       */
+      readonly kind: 'permanent' | 'transient' | 'rate-limited' | 'unknown'
       readonly status?: number
       readonly code?: string
       readonly message?: string
@@ -65,4 +69,23 @@ export type AgentlessSendResult =
 
 export interface GenesysMessaging {
   sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult>
+}
+
+/** What the delivery ledger knows of one request (by dedupe key) when an attempt may not start. */
+export type DeliveryState =
+  | { readonly state: 'sent' }
+  | { readonly state: 'in-flight'; readonly startedAt: number }
+
+/**
+ * The send side's record of each request, by dedupe key: no request is sent twice, and one whose outcome is
+ * unknown (the worker died after sending, or the call timed out) is never sent again automatically.
+ */
+export interface DeliveryLedger {
+  /** Claims the request for one attempt. `started` unless it was sent already or an attempt is (or was) under way. */
+  begin(dedupeKey: string, now: number): Promise<'started' | DeliveryState>
+  /**
+   * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
+   * `dead-lettered`: handed to an operator, who may redrive it, which allows one more attempt.
+   */
+  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number): Promise<void>
 }

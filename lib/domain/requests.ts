@@ -4,7 +4,7 @@
  * since a queue message can be redriven or written by hand.
  */
 import { z } from 'zod'
-import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from './topics.ts'
 import { EventValidationError, parseEnvelopeJson } from './events.ts'
 import { CHANNELS, type MessageRequest } from './model.ts'
 

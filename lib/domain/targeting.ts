@@ -24,7 +24,10 @@ export function windowOf(at: number, windowMs: number): { from: number; to: numb
 
 /** Identifies a customer on a channel. Holds personal data: store it hashed, never log it. */
 export function recipientKey(customer: CustomerAddress): string {
-  return `${customer.channel}:${customer.externalContactId ?? customer.address ?? ''}`
+  // Keyed on what the agentless request is addressed to (buildAgentlessRequest), so one phone number is one
+  // customer even when its conversations carried different (or no) external contact ids.
+  const id = customer.channel === 'webmessaging' ? customer.externalContactId : customer.address || customer.externalContactId
+  return `${customer.channel}:${id ?? ''}`
 }
 
 /** Same trigger and same conversation ⇒ same key, so redeliveries and retries are recognisable downstream. */
@@ -49,13 +52,10 @@ export function selectRecipients(sessions: readonly Session[], trigger: Trigger,
       skipped.outsideWindow++
       continue
     }
-    if (hasConnectedAgent(session)) {
-      skipped.agentConnected++
-      continue
-    }
     const customer = session.customer
     if (!customer || !(customer.externalContactId || customer.address)) {
-      skipped.noAddress++
+      if (hasConnectedAgent(session)) skipped.agentConnected++
+      else skipped.noAddress++
       continue
     }
     const key = recipientKey(customer)
@@ -63,7 +63,13 @@ export function selectRecipients(sessions: readonly Session[], trigger: Trigger,
     if (existing) skipped.sameCustomer++
     if (!existing || isNewer(session, existing)) newestPerCustomer.set(key, { ...session, customer })
   }
-  const requests = [...newestPerCustomer.values()]
+  const recipients: (Session & { customer: CustomerAddress })[] = []
+  for (const session of newestPerCustomer.values()) {
+    // A customer whose newest conversation still has an agent is being served: no message, not even from an older one.
+    if (hasConnectedAgent(session)) skipped.agentConnected++
+    else recipients.push(session)
+  }
+  const requests = recipients
     .sort((a, b) => b.lastActiveAt - a.lastActiveAt || (a.conversationId < b.conversationId ? -1 : 1))
     .map(
       (session): MessageRequest => ({

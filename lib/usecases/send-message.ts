@@ -1,31 +1,41 @@
 /**
  * send's use case for one request: expire it if it is too old to be true, build and check the agentless
- * request, pace, send, and classify the result. Returns what happened; the handler turns that into
- * acknowledge / dead-letter / retry.
+ * request, claim it in the delivery ledger (never twice), pace, send, and classify the result. Returns what
+ * happened; the handler turns that into acknowledge / dead-letter / retry.
  */
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type ChannelSettings } from '../domain/payload.ts'
-import type { AgentlessSendResult, Clock, GenesysMessaging } from '../domain/ports.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging } from '../domain/ports.ts'
 import { renderTemplate } from '../domain/template.ts'
 
 export interface SendSettings {
   readonly maxDelayMs: number
   readonly channels: Readonly<Record<Channel, ChannelSettings>>
   readonly brand: string
+  /** An attempt older than this that never finished died (the function's timeout): its outcome is unknown. */
+  readonly attemptTimeoutMs: number
 }
 
 export interface SendDeps {
   readonly genesys: GenesysMessaging
+  /** The pipeline's clock: requests expire `maxDelayMs` after the trigger by this clock. */
   readonly clock: Clock
+  /** Real time, for the ledger's attempt ages (the local cloud's pipeline clock replays event times). */
+  readonly wallClock: Clock
   readonly pacer: { acquire(): Promise<void>; pause(seconds: number): void }
+  readonly ledger: DeliveryLedger
 }
 
+type Failure = Extract<AgentlessSendResult, { ok: false }>
+
 export type SendDecision =
-  | { readonly kind: 'sent'; readonly status: number; readonly messageId?: string; readonly genesysConversationId?: string }
+  | { readonly kind: 'sent'; readonly status: number; readonly messageId?: string; readonly genesysConversationId?: string; readonly ledgerError?: string }
   | { readonly kind: 'expired'; readonly ageMs: number }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
-  | { readonly kind: 'permanent'; readonly result: Extract<AgentlessSendResult, { ok: false }> }
-  | { readonly kind: 'retry'; readonly result: Extract<AgentlessSendResult, { ok: false }>; readonly delaySeconds?: number }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'permanent'; readonly result: Failure }
+  | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
+  | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress'; readonly result?: Failure; readonly delaySeconds?: number }
 
 export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings): Promise<SendDecision> {
   const ageMs = deps.clock.now() - request.requestedAt
@@ -43,13 +53,38 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     throw error
   }
 
+  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now())
+  if (claim !== 'started') {
+    if (claim.state === 'sent') return { kind: 'duplicate' }
+    if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
+    await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+    return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
+  }
+
   await deps.pacer.acquire()
   const result = await deps.genesys.sendAgentless(body)
-  if (result.ok) return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId }
-  if (result.kind === 'permanent') return { kind: 'permanent', result }
-  if (result.kind === 'rate-limited') {
-    deps.pacer.pause(result.retryAfterSeconds ?? 60)
-    return { kind: 'retry', result, delaySeconds: result.retryAfterSeconds ?? 60 }
+  if (result.ok) {
+    try {
+      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now())
+    } catch (error) {
+      // Sent all the same. The record stays in flight, so a stray redelivery is dead-lettered, never resent.
+      return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId, ledgerError: (error as Error).message }
+    }
+    return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId }
   }
-  return { kind: 'retry', result }
+  switch (result.kind) {
+    case 'permanent':
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+      return { kind: 'permanent', result }
+    case 'unknown':
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+      return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, result }
+    case 'rate-limited':
+      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
+      deps.pacer.pause(result.retryAfterSeconds ?? 60)
+      return { kind: 'retry', reason: 'rate-limited', result, delaySeconds: result.retryAfterSeconds ?? 60 }
+    case 'transient':
+      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
+      return { kind: 'retry', reason: 'transient', result }
+  }
 }

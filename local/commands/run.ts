@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { parseChaosSpec } from '../chaos.ts'
 import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
@@ -25,6 +26,10 @@ scenario of Genesys events and shows what was sent.
   --set N=V       a function setting by its environment name (README, Configuration), e.g. --set COOLDOWN_MINUTES=0
   --genesys real  send to a real Genesys org instead of the simulator: needs GENESYS_CLIENT_ID,
                   GENESYS_CLIENT_SECRET, GENESYS_REGION and the channel ids (WEBMESSAGING_DEPLOYMENT_ID, ...)
+  --chaos SPEC    inject faults: a comma-separated list of http429=P, http5xx=P, timeout=P, token401=P,
+                  redeliver=P (SQS delivers a message again), crashAfterSend=P (the send worker dies after
+                  Genesys accepted), putEventsFail=P, ddbThrottle=P, and seed=N; P a probability
+  --workers N     concurrent send workers (default 1)
   --verbose       show the functions' structured logs (INFO)
 `
 
@@ -40,6 +45,8 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         set: { type: 'string', multiple: true, default: [] },
         genesys: { type: 'string', default: 'simulator' },
         verbose: { type: 'boolean', default: false },
+        chaos: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -70,6 +77,22 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     config.TARGET_SCOPE = values.scope
   }
   const options: LocalCloudOptions = { config, logLevel: values.verbose ? 'INFO' : 'SILENT' }
+  if (values.chaos !== undefined) {
+    try {
+      Object.assign(options, { chaos: parseChaosSpec(values.chaos) })
+    } catch (error) {
+      io.err(`proactive run: --chaos: ${(error as Error).message}`)
+      return 2
+    }
+  }
+  if (values.workers !== undefined) {
+    const workers = Number(values.workers)
+    if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+      io.err(`proactive run: --workers must be a whole number from 1 to 16, got "${values.workers}"`)
+      return 2
+    }
+    Object.assign(options, { sendWorkers: workers })
+  }
   if (values.genesys === 'real') {
     const { GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION } = io.env
     const missing = Object.entries({ GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION }).filter(([, v]) => !v).map(([k]) => k)
@@ -137,6 +160,7 @@ export function formatSummary(summary: RunSummary): string {
     `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
     `Triggers  ${summary.triggers} agent availability transition(s)`,
     `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+    `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice)`}`,
   ]
   if (summary.genesys.requests.length > 0) {
     lines.push('', 'Sent to Genesys (POST /api/v2/conversations/messages/agentless):')

@@ -133,12 +133,12 @@ describe('sendAgentless', () => {
     expect(result.ok === false && result.retryAfterSeconds).toBeGreaterThanOrEqual(1)
   })
 
-  it('returns transient when the request times out', async () => {
+  it('returns unknown when the request times out: Genesys may have accepted it', async () => {
     const impatient = adapter(sim, { timeoutMs: 150 })
     await impatient.sendAgentless(webmessagingRequest()) // logs in outside the fault
     sim.setFaults({ sequence: ['timeout'], timeoutHoldMs: 10_000 })
     const result = await impatient.sendAgentless(webmessagingRequest())
-    expect(result).toMatchObject({ ok: false, kind: 'transient' })
+    expect(result).toMatchObject({ ok: false, kind: 'unknown' })
     expect(result.ok === false && result.code).toMatch(/ECONNABORTED|ETIMEDOUT/)
   })
 
@@ -355,6 +355,8 @@ describe('configuration helpers', () => {
     [408, 'transient'],
     [500, 'transient'],
     [502, 'transient'],
+    [503, 'transient'],
+    [504, 'unknown'],
   ])('classifies HTTP %i as %s', (status, kind) => {
     expect(classifyApiFailure({ status, headers: {}, body: { code: 'x', message: 'm', contextId: 'c' } }, 0)).toMatchObject({ kind, status, code: 'x', message: 'm', contextId: 'c' })
   })

@@ -195,7 +195,7 @@ describe('decideAvailability (property): duplicates and delivery order never add
         expect(run(delivery, outOfOrder.state).triggers).toEqual([])
         expect(run(delivery, outOfOrder.state).state).toEqual(outOfOrder.state)
       }),
-      { seed: 424242, numRuns: 150 },
+      { seed: 424242, numRuns: 120 },
     )
   })
 })

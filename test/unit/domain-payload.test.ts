@@ -213,7 +213,7 @@ describe('checkAgentlessRequest', () => {
           expect(problem.problem.length).toBeGreaterThan(0)
         }
       }),
-      { seed: 11, numRuns: 300 },
+      { seed: 11, numRuns: 200 },
     )
   })
 })

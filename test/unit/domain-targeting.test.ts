@@ -97,12 +97,33 @@ describe('selectRecipients: one message per customer', () => {
     expect(result.skipped.sameCustomer).toBe(2)
   })
 
-  it('prefers the newest session whose agent has left over an older one only when the newer is busy', () => {
+  it('does not message a customer whose newest conversation still has an agent connected, not even from an older one', () => {
     const sessions = [
       session('c-busy-newer', AT - HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - HOUR } } }),
       session('c-older', AT - 2 * HOUR, sms('+15550001111')),
     ]
-    expect(selectRecipients(sessions, TRIGGER, WINDOW).requests.map((r) => r.conversationId)).toEqual(['c-older'])
+    const result = selectRecipients(sessions, TRIGGER, WINDOW)
+    expect(result.requests).toEqual([])
+    expect(result.skipped).toMatchObject({ agentConnected: 1, sameCustomer: 1 })
+  })
+
+  it('does message from the newest conversation when only an older one still shows an agent connected', () => {
+    const sessions = [
+      session('c-stale-busy', AT - 2 * HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - 2 * HOUR } } }),
+      session('c-newer', AT - HOUR, sms('+15550001111')),
+    ]
+    expect(selectRecipients(sessions, TRIGGER, WINDOW).requests.map((r) => r.conversationId)).toEqual(['c-newer'])
+  })
+
+  it('treats one phone number as one customer, whatever external contact ids its conversations carried', () => {
+    const sessions = [
+      session('c-with-contact', AT - HOUR, { channel: 'sms', address: '+15550001111', externalContactId: 'contact-1' }),
+      session('c-duplicate-contact', AT - 2 * HOUR, { channel: 'sms', address: '+15550001111', externalContactId: 'contact-1-dup' }),
+      session('c-no-contact', AT - 3 * HOUR, sms('+15550001111')),
+    ]
+    const result = selectRecipients(sessions, TRIGGER, WINDOW)
+    expect(result.requests.map((r) => r.conversationId)).toEqual(['c-with-contact'])
+    expect(result.skipped.sameCustomer).toBe(2)
   })
 
   it('treats the same id on different channels as different customers', () => {
@@ -156,6 +177,11 @@ describe('selectRecipients: the requests', () => {
   it('recipientKey names the channel and the customer', () => {
     expect(recipientKey(web('contact-1'))).toBe('webmessaging:contact-1')
     expect(recipientKey(sms('+15550001111'))).toBe('sms:+15550001111')
+    // Keyed on what the agentless request is addressed to: the number for SMS/WhatsApp, the address first for Open.
+    expect(recipientKey({ channel: 'sms', address: '+15550001111', externalContactId: 'contact-1' })).toBe('sms:+15550001111')
+    expect(recipientKey({ channel: 'open', address: 'user@open.example', externalContactId: 'contact-2' })).toBe('open:user@open.example')
+    expect(recipientKey({ channel: 'open', externalContactId: 'contact-2' })).toBe('open:contact-2')
+    expect(recipientKey({ channel: 'webmessaging', externalContactId: 'contact-1', address: 'ignored' })).toBe('webmessaging:contact-1')
     expect(recipientKey(web('x'))).not.toBe(recipientKey({ channel: 'open', externalContactId: 'x' }))
   })
 })
@@ -187,16 +213,26 @@ describe('selectRecipients (property): the answer does not depend on the order s
           const source = sessions.find((s) => s.conversationId === request.conversationId) as Session
           expect(source.lastActiveAt).toBeGreaterThanOrEqual(AT - WINDOW)
           expect(source.lastActiveAt).toBeLessThanOrEqual(AT)
-          // The request's session is the newest eligible one of that customer.
-          const eligible = sessions.filter(
-            (s) => s.customer && recipientKey(s.customer) === recipientKey(request.customer) && s.lastActiveAt >= AT - WINDOW && s.lastActiveAt <= AT && !s.agents.x?.connected,
-          )
-          expect(source.lastActiveAt).toBe(Math.max(...eligible.map((s) => s.lastActiveAt)))
+          // The request's session is the customer's newest in the window (ties: smallest conversation id).
+          const ofCustomer = sessions.filter((s) => s.customer && recipientKey(s.customer) === recipientKey(request.customer) && s.lastActiveAt >= AT - WINDOW && s.lastActiveAt <= AT)
+          const newest = Math.max(...ofCustomer.map((s) => s.lastActiveAt))
+          expect(source.lastActiveAt).toBe(newest)
+          expect(source.conversationId).toBe(ofCustomer.filter((s) => s.lastActiveAt === newest).map((s) => s.conversationId).sort()[0])
+          expect(source.agents.x?.connected ?? false).toBe(false)
         }
+        // And every customer whose newest session in the window is free gets one.
+        const inWindow = sessions.filter((s) => s.customer && s.lastActiveAt >= AT - WINDOW && s.lastActiveAt <= AT)
+        const newestByKey = new Map<string, Session>()
+        for (const s of [...inWindow].sort((a, b) => b.lastActiveAt - a.lastActiveAt || (a.conversationId < b.conversationId ? -1 : 1))) {
+          const key = recipientKey(s.customer as CustomerAddress)
+          if (!newestByKey.has(key)) newestByKey.set(key, s)
+        }
+        const expectedKeys = [...newestByKey].filter(([, s]) => !s.agents.x?.connected).map(([key]) => key)
+        expect([...keys].sort()).toEqual(expectedKeys.sort())
         const { skipped } = result
         expect(result.requests.length + skipped.outsideWindow + skipped.agentConnected + skipped.noAddress + skipped.sameCustomer).toBe(sessions.length)
       }),
-      { seed: 7, numRuns: 200 },
+      { seed: 7, numRuns: 150 },
     )
   })
 })

@@ -1,0 +1,56 @@
+/**
+ * The send side's delivery ledger in the state table: `delivery#<dedupeKey>` with `status` in-flight | sent |
+ * retryable | dead-lettered. Powertools idempotency was the first choice, but its in-progress records expire and
+ * the call runs again, which is a duplicate message when the worker died after Genesys accepted. Here an
+ * attempt that never finished is reported as such and left for an operator.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { DeliveryLedger, DeliveryState } from '../domain/ports.ts'
+import { isConditionalCheckFailed } from './dynamodb-state.ts'
+
+const deliveryKey = (dedupeKey: string): string => `delivery#${dedupeKey}`
+
+export class DynamoDbDeliveryLedger implements DeliveryLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** How long a record is kept: longer than a request can live (max delay) plus redrive time. */
+    private readonly retentionMs: number = 7 * 86_400_000,
+  ) {}
+
+  async begin(dedupeKey: string, now: number): Promise<'started' | DeliveryState> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: deliveryKey(dedupeKey), status: 'in-flight', startedAt: now, expiresAt: this.expiry(now) },
+          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:retryable, :deadLettered)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':retryable': 'retryable', ':deadLettered': 'dead-lettered' },
+        }),
+      )
+      return 'started'
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, ConsistentRead: true }))
+    if (Item?.status === 'sent') return { state: 'sent' }
+    return { state: 'in-flight', startedAt: typeof Item?.startedAt === 'number' ? Item.startedAt : 0 }
+  }
+
+  async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: deliveryKey(dedupeKey) },
+        UpdateExpression: 'SET #status = :status, finishedAt = :now, expiresAt = :expiresAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': outcome, ':now': now, ':expiresAt': this.expiry(now) },
+      }),
+    )
+  }
+
+  private expiry(now: number): number {
+    return Math.ceil((now + this.retentionMs) / 1000)
+  }
+}

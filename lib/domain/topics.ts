@@ -1,0 +1,23 @@
+/** Names on the wire: the Genesys topics (as EventBridge `detail-type`) and this application's own events. */
+
+/** `detail-type` is the topic pattern with a literal `{id}`; the concrete ids are in `detail.topicName`. */
+export const DETAIL_TYPES = {
+  presence: 'v2.users.{id}.presence',
+  routingStatus: 'v2.users.{id}.routingStatus',
+  customerStart: 'v2.detail.events.conversation.{id}.customer.start',
+  customerEnd: 'v2.detail.events.conversation.{id}.customer.end',
+  acdStart: 'v2.detail.events.conversation.{id}.acd.start',
+  userStart: 'v2.detail.events.conversation.{id}.user.start',
+  userEnd: 'v2.detail.events.conversation.{id}.user.end',
+  acw: 'v2.detail.events.conversation.{id}.acw',
+} as const
+
+/** Source of the events this application publishes on its own bus. */
+export const APP_EVENT_SOURCE = 'proactive-messaging'
+
+export const APP_DETAIL_TYPES = {
+  requested: 'ProactiveMessageRequested',
+  sent: 'ProactiveMessageSent',
+  failed: 'ProactiveMessageFailed',
+} as const
+

@@ -1,0 +1,110 @@
+/** Settings validation at synth: defaults, context coercion, and errors that name the setting and how to set it. */
+import { describe, expect, it } from 'vitest'
+import { functionEnvironments } from '../../cdk/function-environment.ts'
+import { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
+import { PLACEHOLDER_ORG_ID, resolveSettings, SettingError, settingsFromContext, type ProactiveMessagingProps } from '../../cdk/settings.ts'
+import { ProactiveMessagingStack } from '../../cdk/stack.ts'
+import { DEFAULTS } from '../../lib/config.ts'
+import { testApp } from './template-helpers.ts'
+
+const RESOURCES = {
+  sessionsTableName: 'sessions',
+  stateTableName: 'state',
+  appEventBusName: 'app-bus',
+  sendDlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/send-dlq',
+  genesysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:g-AbC123',
+  sendMaxConcurrency: 2,
+}
+
+function errorOf(run: () => unknown): SettingError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof SettingError) return error
+    throw error
+  }
+  throw new Error('expected a SettingError')
+}
+
+describe('resolveSettings', () => {
+  it('works with nothing set: placeholder org, defaults from lib/config.ts', () => {
+    const settings = resolveSettings({})
+    expect(settings.partnerBus).toEqual({ kind: 'create', orgId: PLACEHOLDER_ORG_ID, suffix: 'proactive-messaging', placeholder: true })
+    expect(settings).toMatchObject({
+      budgetPerMinute: DEFAULTS.budgetPerMinute,
+      scope: DEFAULTS.scope,
+      smsFromNumber: DEFAULTS.fromAddress.sms,
+      logRetentionDays: 30,
+      archiveRetentionDays: 30,
+      retainData: true,
+    })
+  })
+
+  it('reads the org id from an imported bus name', () => {
+    const settings = resolveSettings({ existingPartnerBusName: 'aws.partner/genesys.com/cloud/c3d4e5f6-0000-4000-8000-000000000003/x' })
+    expect(settings.partnerBus).toEqual({ kind: 'import', busName: expect.any(String), orgId: 'c3d4e5f6-0000-4000-8000-000000000003' })
+  })
+
+  it('coerces context strings', () => {
+    const context: Record<string, unknown> = { budgetPerMinute: '600', availablePresences: 'AVAILABLE, BUSY', retainData: 'false', other: 'x', alarmEmail: '' }
+    const found = settingsFromContext((key) => context[key])
+    expect(found).toEqual({ budgetPerMinute: '600', availablePresences: 'AVAILABLE, BUSY', retainData: 'false' })
+    expect(resolveSettings(found)).toMatchObject({ budgetPerMinute: 600, availablePresences: ['AVAILABLE', 'BUSY'], retainData: false })
+  })
+
+  it.each<[string, ProactiveMessagingProps, keyof ProactiveMessagingProps]>([
+    ['negative budget', { budgetPerMinute: -5 }, 'budgetPerMinute'],
+    ['unknown scope', { scope: 'team' as never }, 'scope'],
+    ['retention CloudWatch does not offer', { logRetentionDays: 31 }, 'logRetentionDays'],
+    ['org id that is not a UUID', { genesysOrgId: 'my-org' }, 'genesysOrgId'],
+    ['suffix without org id', { eventSourceSuffix: 'pm' }, 'genesysOrgId'],
+    ['org id and an imported bus', { genesysOrgId: PLACEHOLDER_ORG_ID, existingPartnerBusName: 'aws.partner/genesys.com/cloud/o/s' }, 'genesysOrgId'],
+    ['bus that is not a Genesys partner bus', { existingPartnerBusName: 'default' }, 'existingPartnerBusName'],
+    ['partial secret ARN (would need a wildcard grant)', { genesysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:genesys' }, 'genesysSecretArn'],
+    ['SMS number that is not E.164', { smsFromNumber: '0171 555' }, 'smsFromNumber'],
+    ['invalid e-mail', { alarmEmail: 'ops' }, 'alarmEmail'],
+    ['headroom above 1', { budgetHeadroom: 1.5 }, 'budgetHeadroom'],
+  ])('rejects %s, naming the setting and how to set it', (_case, props, setting) => {
+    const error = errorOf(() => resolveSettings(props))
+    expect(error.message).toContain(`"${setting}"`)
+    expect(error.message).toContain(`-c ${setting}=`)
+    expect(error.message).toContain('cdk.json')
+  })
+})
+
+describe('function environments', () => {
+  it('rejects a message text the send function would reject, naming messageText', () => {
+    const settings = resolveSettings({ messageText: 'Hi {{firstName}}' })
+    const error = errorOf(() => functionEnvironments(settings, RESOURCES))
+    expect(error.message).toContain('"messageText"')
+    expect(error.message).toContain('MESSAGE_TEXT')
+  })
+
+  it('passes the channel ids and window settings through', () => {
+    const settings = resolveSettings({ webMessagingDeploymentId: 'dep-1', windowHours: 12, capHours: 48, cooldownMinutes: 0 })
+    const env = functionEnvironments(settings, RESOURCES)
+    expect(env.send.WEBMESSAGING_DEPLOYMENT_ID).toBe('dep-1')
+    expect(env.presence).toMatchObject({ WINDOW_HOURS: '12', CAP_HOURS: '48', COOLDOWN_MINUTES: '0' })
+    expect(env.sessionRecorder).toMatchObject({ WINDOW_HOURS: '12', SESSIONS_TABLE_NAME: 'sessions' })
+  })
+})
+
+describe('stack construction', () => {
+  it('fails synth on invalid context with the setting named', () => {
+    const app = testApp({ budgetPerMinute: 'lots' })
+    expect(() => new ProactiveMessagingStack(app, 'Bad')).toThrow(/"budgetPerMinute".*-c budgetPerMinute=/)
+  })
+
+  it('lets explicit props override context', () => {
+    const app = testApp({ scope: 'team' })
+    const stack = new ProactiveMessagingStack(app, 'Override', { settings: { scope: 'queue' } })
+    expect(stack.pipeline.settings.scope).toBe('queue')
+  })
+
+  it('warns at synth when the placeholder org id is used', () => {
+    const stack = new ProactiveMessagingStack(testApp(), 'Placeholder')
+    const pipeline = stack.node.findChild('ProactiveMessaging') as ProactiveMessaging
+    const warnings = pipeline.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data))
+    expect(warnings.some((w) => w.includes('genesysOrgId is not set'))).toBe(true)
+  })
+})
