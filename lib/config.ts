@@ -96,6 +96,8 @@ export const sendConfigSchema = z
     SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
     /** First retry delay after a transient Genesys failure; doubles with each delivery, with jitter. */
     RETRY_BASE_SECONDS: z.coerce.number().nonnegative().max(900).default(10),
+    /** Longest retry delay after a transient failure (SQS visibility, at most 12 h). */
+    RETRY_MAX_SECONDS: z.coerce.number().nonnegative().max(43_200).default(900),
     MESSAGE_TEXT: text.default(DEFAULTS.text),
     MESSAGE_TEXT_WEBMESSAGING: text.optional(),
     MESSAGE_TEXT_SMS: text.optional(),

@@ -82,7 +82,7 @@ export class CrashAfterSend {
   })
 
   ledger = (inner: DeliveryLedger): DeliveryLedger => ({
-    begin: (dedupeKey, now) => (this.crashed ? never() : inner.begin(dedupeKey, now)),
+    begin: (dedupeKey, now, options) => (this.crashed ? never() : inner.begin(dedupeKey, now, options)),
     finish: (dedupeKey, outcome, now) => (this.crashed ? never() : inner.finish(dedupeKey, outcome, now)),
   })
 }

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import {
-  ChangeMessageVisibilityBatchCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -29,6 +28,7 @@ import type { HandlerOverrides } from '../functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
 import type { MetricName } from '../lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
+import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
 import { CrashAfterSend, seededRandom, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
@@ -65,13 +65,8 @@ export interface LocalCloudOptions {
   readonly sendWorkers?: number
 }
 
-export interface DeadLetterRecord {
+export interface DeadLetterRecord extends DeadLetterView {
   readonly queue: string
-  readonly conversationId?: string
-  readonly dedupeKey?: string
-  readonly reason: string
-  readonly attributes: Readonly<Record<string, string>>
-  readonly body: string
 }
 
 /** The pipeline's clock: it reads the time of the event being replayed. */
@@ -134,6 +129,7 @@ export class LocalCloud {
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
+  private readonly receiveCounts = new Map<string, number>()
   /** Injected faults that happened, by kind (the simulator counts its own). */
   readonly faults = { redelivered: 0, crashed: 0, dynamoThrottled: () => 0 }
 
@@ -167,7 +163,12 @@ export class LocalCloud {
       const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
       const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
       const simulatorOptions: SimulatorOptions = anyGenesysFault
-        ? { ...options.simulator, faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 } }
+        ? {
+            // A short rate window keeps injected 429s' Retry-After (the time to the window's end) to seconds.
+            rateWindowMs: 2_000,
+            ...options.simulator,
+            faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 },
+          }
         : (options.simulator ?? {})
       const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(simulatorOptions)
       if (simulator) closers.push(() => simulator.close())
@@ -196,6 +197,7 @@ export class LocalCloud {
         ...(simulator ? { GENESYS_GATEWAY_URL: simulator.url } : { GENESYS_REGION: options.realGenesys?.region ?? '' }),
         // Scaled to the local visibility timeout: retries and dead attempts are recognised in seconds, not minutes.
         RETRY_BASE_SECONDS: '1',
+        RETRY_MAX_SECONDS: '2',
         SEND_ATTEMPT_TIMEOUT_SECONDS: '3',
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
@@ -279,22 +281,17 @@ export class LocalCloud {
   }
 
   private async createStageQueues(name: StageName): Promise<{ url: string; arn: string; dlqUrl: string }> {
-    const settings = STAGES[name]
     const queueName = LOCAL_NAMES.queues[name]
     const dlq = await this.sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }))
-    const dlqUrl = dlq.QueueUrl ?? ''
-    const dlqArn = await this.queueArn(dlqUrl)
+    // The local event source counts receives and redrives at the stage's maxReceiveCount itself (see pumpOnce),
+    // because local-aws-sqs also counts a ChangeMessageVisibility as a receive. The queue's own redrive policy
+    // (at SQS's maximum, never reached) keeps the DLQ relationship that StartMessageMoveTask needs.
+    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: await this.queueArn(dlq.QueueUrl ?? ''), maxReceiveCount: 1000 })
     const queue = await this.sqs.send(
-      new CreateQueueCommand({
-        QueueName: queueName,
-        Attributes: {
-          VisibilityTimeout: String(this.visibilitySeconds),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: settings.maxReceiveCount }),
-        },
-      }),
+      new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(this.visibilitySeconds), RedrivePolicy: redrivePolicy } }),
     )
     const url = queue.QueueUrl ?? ''
-    return { url, arn: await this.queueArn(url), dlqUrl }
+    return { url, arn: await this.queueArn(url), dlqUrl: dlq.QueueUrl ?? '' }
   }
 
   private get visibilitySeconds(): number {
@@ -367,7 +364,17 @@ export class LocalCloud {
         WaitTimeSeconds: 0,
       }),
     )
-    const messages = received.Messages ?? []
+    const messages: Message[] = []
+    for (const message of received.Messages ?? []) {
+      const id = message.MessageId ?? ''
+      const receives = (this.receiveCounts.get(id) ?? 0) + 1
+      this.receiveCounts.set(id, receives)
+      if (receives > settings.maxReceiveCount) {
+        await this.moveToDeadLetterQueue(stage, message)
+        continue
+      }
+      messages.push({ ...message, Attributes: { ...message.Attributes, ApproximateReceiveCount: String(receives) } })
+    }
     if (messages.length === 0) return
     const event: SQSEvent = { Records: messages.map((message) => toSqsRecord(message, stage.queueArn)) }
     const outcome = await Promise.race([
@@ -404,43 +411,32 @@ export class LocalCloud {
     }
   }
 
+  /** SQS's redrive: a message received more than maxReceiveCount times goes to the DLQ, as it was. */
+  private async moveToDeadLetterQueue(stage: Stage, message: Message): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stage.dlqUrl,
+        MessageBody: message.Body ?? '',
+        ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0 ? { MessageAttributes: message.MessageAttributes } : {}),
+      }),
+    )
+    await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: stage.queueUrl, Entries: [{ Id: '0', ReceiptHandle: message.ReceiptHandle ?? '' }] }))
+  }
+
   /** Everything in the dead-letter queues, with the reason the send function (or the redrive) gave. */
   async deadLetters(): Promise<DeadLetterRecord[]> {
     const records: DeadLetterRecord[] = []
     for (const stage of this.stages) {
-      for (const message of await this.peekAll(stage.dlqUrl)) {
-        const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, value.StringValue ?? '']))
-        const body = message.Body ?? ''
-        const detail = detailOf(body)
-        records.push({
-          queue: `${LOCAL_NAMES.queues[stage.name]}-dlq`,
-          conversationId: str(detail?.conversationId) ?? str((detail?.eventBody as Record<string, unknown> | undefined)?.conversationId),
-          dedupeKey: str(detail?.dedupeKey),
-          reason: attributes.reason ?? `max-receives-exceeded (${STAGES[stage.name].maxReceiveCount} receives)`,
-          attributes,
-          body,
-        })
+      for (const letter of await peekDeadLetters(this.sqs, stage.dlqUrl, { maxReceiveCount: STAGES[stage.name].maxReceiveCount })) {
+        records.push({ queue: `${LOCAL_NAMES.queues[stage.name]}-dlq`, ...letter })
       }
     }
     return records
   }
 
-  /** Reads every message of a queue and makes each visible again at once: a look, not a take. */
-  private async peekAll(queueUrl: string): Promise<Message[]> {
-    const seen = new Map<string, Message>()
-    for (let round = 0; round < 100; round++) {
-      const { Messages = [] } = await this.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'], VisibilityTimeout: 30 }),
-      )
-      if (Messages.length === 0) break
-      for (const message of Messages) seen.set(message.MessageId ?? randomUUID(), message)
-    }
-    const all = [...seen.values()]
-    for (let start = 0; start < all.length; start += 10) {
-      const chunk = all.slice(start, start + 10)
-      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 })) }))
-    }
-    return all
+  /** Moves a stage's dead letters back to its queue (StartMessageMoveTask), as `proactive dlq redrive` does. */
+  async redrive(stage: StageName): Promise<RedriveResult> {
+    return redriveDeadLetters(this.sqs, this.queueUrl(stage, true), { pollMs: 250 })
   }
 
   /** Number of session items stored (a Scan: fine locally, never used by the functions). */
@@ -503,14 +499,3 @@ function lambdaContext(functionName: string): Context {
     logStreamName: 'local',
   } as unknown as Context
 }
-
-function detailOf(body: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(body) as { detail?: unknown }
-    return parsed && typeof parsed.detail === 'object' ? (parsed.detail as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)

@@ -25,9 +25,9 @@ import { decorate, type Env, type HandlerOverrides } from '../shared/wiring.ts'
 
 const MINUTE = 60_000
 
-/** Exponential backoff by how often SQS has delivered the record: base × 2^(n-1), at most 15 min, jittered down by up to half. */
-export function retryDelaySeconds(receiveCount: number, baseSeconds: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(900, baseSeconds * 2 ** Math.max(0, receiveCount - 1))
+/** Exponential backoff by how often SQS has delivered the record: base × 2^(n-1) up to a maximum, jittered down by up to half. */
+export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxSeconds, baseSeconds * 2 ** Math.max(0, receiveCount - 1))
   return Math.round(ceiling * (0.5 + random() / 2))
 }
 
@@ -101,7 +101,10 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
       return
     }
     const context = { dedupeKey: request.dedupeKey, conversationId: shortId(request.conversationId), channel: request.customer.channel }
-    const decision = await sendMessage(request, deps, settings)
+    // The send function dead-letters with a `reason` attribute, which a redrive carries back: the mark of an
+    // operator's decision to try again.
+    const redriven = record.messageAttributes?.reason?.stringValue !== undefined
+    const decision = await sendMessage(request, deps, settings, { redriven })
     switch (decision.kind) {
       case 'sent':
         telemetry.count(METRIC_NAMES.messagesSent)
@@ -130,7 +133,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
       }
       case 'duplicate':
         telemetry.count(METRIC_NAMES.messagesSuppressed)
-        logger.info('already sent: duplicate delivery acknowledged', context)
+        logger.info('already settled (sent or dead-lettered): duplicate delivery acknowledged', context)
         return
       case 'outcome-unknown': {
         const { status, code, contextId } = decision.result ?? {}
@@ -148,7 +151,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         } else {
           if (decision.reason === 'transient') telemetry.count(METRIC_NAMES.genesysTransientFailures)
           const receives = Number(record.attributes.ApproximateReceiveCount) || 1
-          await delayRedelivery(aws.sqs, queueUrlFromArn(record.eventSourceARN, env.AWS_ENDPOINT_URL_SQS), record.receiptHandle, retryDelaySeconds(receives, config.RETRY_BASE_SECONDS))
+          await delayRedelivery(aws.sqs, queueUrlFromArn(record.eventSourceARN, env.AWS_ENDPOINT_URL_SQS), record.receiptHandle, retryDelaySeconds(receives, config.RETRY_BASE_SECONDS, config.RETRY_MAX_SECONDS))
         }
         logger.warn('send failed: will retry', { ...context, reason: decision.reason, status, code })
         throw new RetryLater(`${decision.reason}${status ? ` (${status})` : ''}`)

@@ -7,7 +7,7 @@
  * - by key: values under keys that hold personal data (addresses, contact ids, message text) are masked;
  *   values under keys that hold secrets (client secret, tokens, authorization) are redacted;
  * - by content: in every other string, phone-number-like digit runs (E.164, WhatsApp ids) and e-mail
- *   addresses are replaced. UUIDs, ISO dates and IPv4 addresses are left readable: they are ids and times.
+ *   addresses are replaced. UUIDs, ISO dates, IPv4 addresses and ARNs are left readable: ids and times.
  * Long strings are cut, so a hostile 256 KB field cannot become a 256 KB log line.
  */
 
@@ -61,7 +61,8 @@ export function isPersonalKey(key: string): boolean {
   return PERSONAL_KEYS.has(normalise(key))
 }
 
-// Readable tokens, matched first so their digits are not taken for phone numbers.
+// Readable tokens, matched first so their digits are not taken for phone numbers. An ARN keeps its account id.
+const ARN_PREFIX = /arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:\d{12}:/
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/
 const ISO_DATE = /(?:19|20|21)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)/
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])/
@@ -71,13 +72,13 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 // digits: +13175550100, 447700900123 (a WhatsApp id), +1 (317) 555-0100, 0317.555.0100.
 const PHONE = /(?<!\d)\+?\(?\d(?:[\s().-]{0,2}\d){6,14}(?!\d)/
 
-const TOKENS = new RegExp([UUID, ISO_DATE, IPV4, EMAIL, PHONE].map((pattern) => `(${pattern.source})`).join('|'), 'g')
+const TOKENS = new RegExp([ARN_PREFIX, UUID, ISO_DATE, IPV4, EMAIL, PHONE].map((pattern) => `(${pattern.source})`).join('|'), 'g')
 
 /** Replaces phone-number-like digit runs and e-mail addresses in free text; ids and dates stay readable. */
 export function maskPersonalData(text: string): string {
   const cut = text.length > MAX_LOGGED_STRING ? `${text.slice(0, MAX_LOGGED_STRING)}…(${text.length - MAX_LOGGED_STRING} more characters)` : text
-  return cut.replace(TOKENS, (whole: string, uuid?: string, isoDate?: string, ipv4?: string, email?: string) => {
-    if (uuid || isoDate || ipv4) return whole
+  return cut.replace(TOKENS, (whole: string, arn?: string, uuid?: string, isoDate?: string, ipv4?: string, email?: string) => {
+    if (arn || uuid || isoDate || ipv4) return whole
     return email ? MASKED_EMAIL : MASKED_PHONE
   })
 }

@@ -18,15 +18,16 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     private readonly retentionMs: number = 7 * 86_400_000,
   ) {}
 
-  async begin(dedupeKey: string, now: number): Promise<'started' | DeliveryState> {
+  async begin(dedupeKey: string, now: number, options: { redriven?: boolean } = {}): Promise<'started' | DeliveryState> {
+    const restartable = options.redriven ? '#status IN (:retryable, :deadLettered)' : '#status = :retryable'
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: deliveryKey(dedupeKey), status: 'in-flight', startedAt: now, expiresAt: this.expiry(now) },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:retryable, :deadLettered)',
+          ConditionExpression: `attribute_not_exists(pk) OR ${restartable}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':retryable': 'retryable', ':deadLettered': 'dead-lettered' },
+          ExpressionAttributeValues: { ':retryable': 'retryable', ...(options.redriven ? { ':deadLettered': 'dead-lettered' } : {}) },
         }),
       )
       return 'started'
@@ -35,6 +36,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, ConsistentRead: true }))
     if (Item?.status === 'sent') return { state: 'sent' }
+    if (Item?.status === 'dead-lettered') return { state: 'dead-lettered' }
     return { state: 'in-flight', startedAt: typeof Item?.startedAt === 'number' ? Item.startedAt : 0 }
   }
 

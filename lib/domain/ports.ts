@@ -74,6 +74,7 @@ export interface GenesysMessaging {
 /** What the delivery ledger knows of one request (by dedupe key) when an attempt may not start. */
 export type DeliveryState =
   | { readonly state: 'sent' }
+  | { readonly state: 'dead-lettered' }
   | { readonly state: 'in-flight'; readonly startedAt: number }
 
 /**
@@ -81,11 +82,14 @@ export type DeliveryState =
  * unknown (the worker died after sending, or the call timed out) is never sent again automatically.
  */
 export interface DeliveryLedger {
-  /** Claims the request for one attempt. `started` unless it was sent already or an attempt is (or was) under way. */
-  begin(dedupeKey: string, now: number): Promise<'started' | DeliveryState>
+  /**
+   * Claims the request for one attempt: `started`, unless it was sent, an attempt is (or was) under way, or it
+   * was dead-lettered. `redriven`: an operator sent a dead-lettered request back, which allows one more attempt.
+   */
+  begin(dedupeKey: string, now: number, options?: { readonly redriven?: boolean }): Promise<'started' | DeliveryState>
   /**
    * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
-   * `dead-lettered`: handed to an operator, who may redrive it, which allows one more attempt.
+   * `dead-lettered`: handed to an operator; only a redrive may try it again.
    */
   finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number): Promise<void>
 }

@@ -37,7 +37,11 @@ export type SendDecision =
   | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
   | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress'; readonly result?: Failure; readonly delaySeconds?: number }
 
-export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings): Promise<SendDecision> {
+/**
+ * `redriven`: the request comes back from the dead-letter queue by an operator's decision, so one that was
+ * dead-lettered may be tried once more. Any other copy of a dead-lettered request is a duplicate.
+ */
+export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { redriven?: boolean } = {}): Promise<SendDecision> {
   const ageMs = deps.clock.now() - request.requestedAt
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
 
@@ -53,9 +57,9 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     throw error
   }
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now())
+  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), options)
   if (claim !== 'started') {
-    if (claim.state === 'sent') return { kind: 'duplicate' }
+    if (claim.state === 'sent' || claim.state === 'dead-lettered') return { kind: 'duplicate' }
     if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
     await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
     return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }

@@ -72,6 +72,16 @@ describe('send-path failures through the local cloud', () => {
     expect(outcomeTypes(local)).toEqual([APP_DETAIL_TYPES.failed])
   })
 
+  it('dead-letters a permanent 403 (missing permission) without retrying', async () => {
+    const { cloud: local, summary } = await run({ simulator: { clients: { 'local-client': { secret: 'local-secret', permissions: ['routing:queue:view'] } } } })
+
+    expect(agentlessStatuses(local)).toEqual([403])
+    expect(summary.messages).toMatchObject({ sent: 0, deadLettered: 1 })
+    const [letter] = (await local.deadLetters()).filter((candidate) => candidate.queue.startsWith('send'))
+    expect(attribute(letter?.attributes ?? {}, /^(genesys)?code$/i)).toBe('missing.permissions')
+    expect(outcomeTypes(local)).toEqual([APP_DETAIL_TYPES.failed])
+  })
+
   it('retries a 5xx and sends once when Genesys recovers', async () => {
     const { cloud: local, summary } = await run({ config: { RETRY_BASE_SECONDS: '0' }, simulator: { faults: { sequence: ['http5xx'] } } })
 
@@ -92,6 +102,18 @@ describe('send-path failures through the local cloud', () => {
     // Honouring Retry-After: the retry did not come before the 3 s the simulator asked for (less a second of rounding).
     const [first, second] = requests
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(2_000)
+  })
+
+  it('never resends a request that timed out (Genesys may have taken it): dead-lettered as outcome-unknown', async () => {
+    const { cloud: local, summary } = await run({
+      config: { RETRY_BASE_SECONDS: '0', GENESYS_TIMEOUT_MS: '500' },
+      simulator: { faults: { sequence: ['timeout'], timeoutHoldMs: 2_000 } },
+    })
+
+    expect(local.simulator?.agentlessRequests()).toHaveLength(1)
+    expect(summary.messages).toMatchObject({ requested: 1, sent: 0, deadLettered: 1 })
+    expect(summary.deadLetters).toEqual([expect.objectContaining({ reason: 'outcome-unknown', queue: 'send-dlq' })])
+    expect(outcomeTypes(local)).toEqual([APP_DETAIL_TYPES.failed])
   })
 
   describe('max delay (15 min by default), measured at send time', () => {

@@ -219,6 +219,21 @@ const scenarios: Record<string, () => Line[]> = {
     ]
   },
 
+  'cap-window': () => {
+    const T = Date.parse('2025-12-01T09:00:00.000Z')
+    return [
+      ...shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - HOUR }),
+      ...shortConversation({ n: 2, customer: web(2), agentId: AGENT.a, endedAt: T - 2 * HOUR }),
+      presence(AGENT.a, 'OFFLINE', T - 30 * MINUTE),
+      presence(AGENT.a, 'AVAILABLE', T), // both customers messaged
+      // The first customer comes back the next day; the second does not.
+      ...shortConversation({ n: 3, customer: sms(1), agentId: AGENT.a, endedAt: T + 20 * HOUR }),
+      presence(AGENT.a, 'OFFLINE', T + 21 * HOUR),
+      // 24 h 1 min after the first message: the cap is over for customer 1; customer 2's session (26 h) is out of the window.
+      presence(AGENT.a, 'AVAILABLE', T + 24 * HOUR + MINUTE),
+    ]
+  },
+
   'malformed-mixed': () => {
     const T = Date.parse('2025-11-11T11:00:00.000Z')
     const [start, userStart, userEnd] = shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - HOUR }) as [GenesysEnvelope, GenesysEnvelope, GenesysEnvelope]

@@ -1,0 +1,98 @@
+/**
+ * Generated workloads for the chaos suite and the benchmarks: many customers, agents and queues, with
+ * overlapping customers, built from the same envelope builders as the tests. Deterministic for a seed.
+ */
+import { seededRandom } from './chaos.ts'
+import { conversationEvent, presenceEvent, uuidFrom, type GenesysEnvelope, type MessagingType } from './genesys-events.ts'
+import type { LocalCloud } from './cloud.ts'
+import type { EventEnvelope } from './event-bus.ts'
+
+export interface WorkloadOptions {
+  /** Distinct customers. */
+  readonly customers: number
+  /** Conversations; more than `customers` means some customers had several. Default: customers. */
+  readonly conversations?: number
+  readonly agents: number
+  readonly queues?: number
+  /** When the last conversation ended; the agents come back after it. */
+  readonly at: number
+  readonly seed?: number
+  /** Share of conversations that still have an agent connected. Default 0. */
+  readonly stillConnectedShare?: number
+}
+
+export interface Workload {
+  /** Conversation events: customer.start, acd.start, user.start, user.end (compact: what targeting needs). */
+  readonly conversationEvents: GenesysEnvelope[]
+  readonly agentIds: string[]
+  readonly queueIds: string[]
+  /** queue → member agents, for the simulator's queueMemberships (each agent in one queue). */
+  readonly memberships: Record<string, string[]>
+  /**
+   * Customers to message when every agent comes back: per agent, those whose newest conversation with that
+   * agent has ended; a customer eligible through several agents is messaged once (the cap).
+   */
+  readonly eligibleCustomers: Set<string>
+}
+
+const CHANNELS: readonly MessagingType[] = ['WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN']
+
+export function buildWorkload(options: WorkloadOptions): Workload {
+  const random = seededRandom(options.seed ?? 1)
+  const conversations = options.conversations ?? options.customers
+  const agentIds = Array.from({ length: options.agents }, (_, i) => uuidFrom('agent', i))
+  const queueIds = Array.from({ length: options.queues ?? 1 }, (_, i) => uuidFrom('queue', i))
+  const memberships: Record<string, string[]> = {}
+  agentIds.forEach((agentId, i) => {
+    memberships[agentId] = [queueIds[i % queueIds.length] as string]
+  })
+  const events: GenesysEnvelope[] = []
+  // Newest conversation per (agent, customer): agent scope looks at the conversations that agent handled.
+  const newest = new Map<string, { at: number; customer: number; connected: boolean }>()
+  for (let c = 0; c < conversations; c++) {
+    const customer = c < options.customers ? c : Math.floor(random() * options.customers)
+    const channel = CHANNELS[customer % CHANNELS.length] as MessagingType
+    const agentId = agentIds[Math.floor(random() * agentIds.length)] as string
+    const queueId = memberships[agentId]?.[0] as string
+    const conversationId = uuidFrom('conversation', c)
+    // Spread over the 20 hours before `at`, ending at least a minute before it.
+    const start = options.at - 60_000 - Math.floor(random() * 20 * 3_600_000)
+    const connected = random() < (options.stillConnectedShare ?? 0)
+    const address = channel === 'WEBMESSAGING' ? { externalContactId: uuidFrom('contact', customer) } : { addressFrom: channel === 'OPEN' ? `customer-${customer}@open.example` : `+1317${String(5_000_000 + customer).padStart(7, '0')}` }
+    const common = { conversationId, messageType: channel }
+    events.push(
+      conversationEvent('customer.start', { ...common, ...address, at: start }),
+      conversationEvent('acd.start', { ...common, at: start + 1_000, queueId }),
+      conversationEvent('user.start', { ...common, at: start + 2_000, queueId, userId: agentId }),
+    )
+    if (!connected) events.push(conversationEvent('user.end', { ...common, at: start + 50_000, queueId, userId: agentId }))
+    const key = `${agentId}/${customer}`
+    const previous = newest.get(key)
+    if (!previous || start > previous.at) newest.set(key, { at: start, customer, connected })
+  }
+  events.sort((a, b) => eventTime(a) - eventTime(b))
+  const eligibleCustomers = new Set<string>()
+  for (const session of newest.values()) if (!session.connected) eligibleCustomers.add(String(session.customer))
+  return { conversationEvents: events, agentIds, queueIds, memberships, eligibleCustomers }
+}
+
+function eventTime(envelope: GenesysEnvelope): number {
+  return (envelope.detail.eventBody as { eventTime: number }).eventTime
+}
+
+/** An agent going offline and coming back: the events that make one trigger. */
+export function availabilityFlip(agentId: string, at: number): GenesysEnvelope[] {
+  return [presenceEvent({ agentId, systemPresence: 'OFFLINE', at: at - 60_000 }), presenceEvent({ agentId, systemPresence: 'AVAILABLE', at })]
+}
+
+/**
+ * Records the conversation events in bulk (delivered in order, drained once: the session recorder takes them
+ * ten at a time, as it would from a busy queue), so a large workload loads in seconds.
+ */
+export async function loadSessions(cloud: LocalCloud, workload: Workload): Promise<void> {
+  for (const event of workload.conversationEvents) {
+    cloud.clock.set(eventTime(event))
+    await cloud.deliverGenesysEvent(event as unknown as EventEnvelope)
+  }
+  await cloud.drain()
+}

@@ -1,0 +1,82 @@
+/**
+ * `proactive run` as a user runs it: a child process, dummy AWS credentials, no network. Checks the exit codes
+ * and that `--json` ends standard output with the run summary.
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const SCENARIO = 'test/scenarios/window-edges/events.jsonl'
+
+interface Result {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+function runCommand(command: string, args: readonly string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'us-east-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const proactiveRun = (...args: string[]) => runCommand('npx', ['tsx', 'local/cli.ts', 'run', ...args])
+
+const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? ''
+
+describe('proactive run (CLI)', () => {
+  it('replays a scenario and ends standard output with the JSON summary', async () => {
+    const { code, stdout, stderr } = await proactiveRun('--events', SCENARIO, '--json')
+
+    expect(code, stderr).toBe(0)
+    const summary = JSON.parse(lastLine(stdout)) as { events: { received: number }; triggers: number; messages: { sent: number } }
+    // The window-edges scenario: 11 events, one trigger, the two customers inside the 24 h window messaged.
+    expect(summary.events.received).toBe(11)
+    expect(summary.triggers).toBe(1)
+    expect(summary.messages.sent).toBe(2)
+  }, 60_000)
+
+  it('fails with a message naming a path it cannot read', async () => {
+    const missing = 'test/scenarios/no-such-scenario/events.jsonl'
+    const { code, stdout, stderr } = await proactiveRun('--events', missing, '--json')
+
+    expect(code).not.toBe(0)
+    expect(stderr).toContain(missing)
+    expect(stdout).not.toMatch(/^\{/m)
+  }, 60_000)
+
+  it('fails on an unknown flag and shows the usage', async () => {
+    const { code, stderr } = await proactiveRun('--no-such-flag')
+
+    expect(code).not.toBe(0)
+    expect(stderr).toContain('--no-such-flag')
+    expect(stderr).toMatch(/usage:/i)
+  }, 60_000)
+
+  it('npm start with no flags replays the bundled example and sends its 4 messages', async () => {
+    const { code, stdout, stderr } = await runCommand('npm', ['start', '--silent'])
+
+    expect(code, stderr).toBe(0)
+    expect(stdout).toMatch(/^Messages\s+\d+ requested, 4 sent, 0 failed/m)
+  }, 120_000)
+})
