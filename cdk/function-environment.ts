@@ -65,9 +65,14 @@ function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
 export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
   const window = { WINDOW_HOURS: String(settings.windowHours), CAP_HOURS: String(settings.capHours) }
   const genesys = { GENESYS_REGION: settings.genesysRegion, GENESYS_SECRET_ARN: resources.genesysSecretArn }
+  // The functions check the org as well as the rules do (defence in depth), once a real org is known.
+  const bus = settings.partnerBus
+  const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
+  const trustedOrg: Env = orgId ? { GENESYS_ORG_ID: orgId } : {}
   return {
-    sessionRecorder: { SESSIONS_TABLE_NAME: resources.sessionsTableName, ...window },
+    sessionRecorder: { SESSIONS_TABLE_NAME: resources.sessionsTableName, ...window, ...trustedOrg },
     presence: {
+      ...trustedOrg,
       SESSIONS_TABLE_NAME: resources.sessionsTableName,
       STATE_TABLE_NAME: resources.stateTableName,
       APP_EVENT_BUS_NAME: resources.appEventBusName,

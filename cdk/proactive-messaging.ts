@@ -32,17 +32,6 @@ export const RULE_TARGET_RETRY = { retryAttempts: 185, maxEventAgeSeconds: 86_40
 /** The package root: entries in FUNCTIONS and package-lock.json are relative to it. */
 export const CODE_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-const TABLE_ITEM_ACCESS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-]
-
 export interface RoutedRule {
   readonly rule: events.Rule
   readonly deadLetterQueue: sqs.Queue
@@ -192,20 +181,19 @@ export class ProactiveMessaging extends Construct {
     const sessions = this.sessionsTable.tableArn
     const state = this.stateTable.tableArn
     const indexArns = Object.keys(TABLES.sessions.indexes).map((name) => `${sessions}/index/${name}`)
+    const readSecret = new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.genesysSecret.secretArn] })
 
-    this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: TABLE_ITEM_ACCESS, resources: [sessions] }))
+    this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
 
-    this.presence.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [sessions, ...indexArns] }),
-    )
-    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: TABLE_ITEM_ACCESS, resources: [state] }))
+    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
+    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [state] }))
     this.appBus.grantPutEventsTo(this.presence.role)
-    this.genesysSecret.grantRead(this.presence.role)
+    this.presence.role.addToPolicy(readSecret)
 
-    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: TABLE_ITEM_ACCESS, resources: [state] }))
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [state] }))
     this.appBus.grantPutEventsTo(this.send.role)
-    this.genesysSecret.grantRead(this.send.role)
-    sendDlq.grantSendMessages(this.send.role)
+    this.send.role.addToPolicy(readSecret)
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [sendDlq.queueArn] }))
   }
 
   private route(id: string, bus: events.IEventBus, pattern: Record<string, unknown>, queue: sqs.Queue): RoutedRule {

@@ -5,6 +5,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
+  ListDeadLetterSourceQueuesCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   StartMessageMoveTaskCommand,
@@ -75,6 +76,12 @@ export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<stri
   return Attributes.QueueArn
 }
 
+/** The queue whose redrive policy points at this DLQ, when there is exactly one. */
+async function soleSourceQueueArn(sqs: SQSClient, dlqUrl: string): Promise<string | undefined> {
+  const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }))
+  return queueUrls.length === 1 ? queueArnOf(sqs, queueUrls[0] as string) : undefined
+}
+
 export interface RedriveResult {
   readonly status: string
   readonly moved: number
@@ -93,7 +100,10 @@ export async function redriveDeadLetters(
   options: { destinationArn?: string; onProgress?: (result: RedriveResult) => void; pollMs?: number; timeoutMs?: number } = {},
 ): Promise<RedriveResult> {
   const sourceArn = await queueArnOf(sqs, dlqUrl)
-  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, ...(options.destinationArn ? { DestinationArn: options.destinationArn } : {}) }))
+  // Messages the send function dead-lettered itself (SendMessage) carry no source queue, and a move task
+  // without a destination fails for them (CouldNotDetermineMessageSource): name the one source queue.
+  const destinationArn = options.destinationArn ?? (await soleSourceQueueArn(sqs, dlqUrl))
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, ...(destinationArn ? { DestinationArn: destinationArn } : {}) }))
   const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000)
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000))

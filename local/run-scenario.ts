@@ -5,6 +5,7 @@
  */
 import { EventValidationError, parseGenesysEvent, UnsupportedEventError } from '../lib/domain/events.ts'
 import { METRIC_NAMES } from '../lib/metrics-names.ts'
+import { maskPersonalData } from '../functions/shared/log-masking.ts'
 import { APP_DETAIL_TYPES } from '../lib/topology.ts'
 import { LOCAL_NAMES, type DeadLetterRecord, type LocalCloud } from './cloud.ts'
 import type { EventEnvelope } from './event-bus.ts'
@@ -107,8 +108,9 @@ function diagnose(envelope: unknown): string | undefined {
     parseGenesysEvent(envelope)
     return undefined
   } catch (error) {
-    if (error instanceof EventValidationError || error instanceof UnsupportedEventError) return error.message
-    return (error as Error).message
+    // The schema's message can quote the offending value, which may be a phone number: mask it like the logs.
+    if (error instanceof EventValidationError || error instanceof UnsupportedEventError) return maskPersonalData(error.message)
+    return maskPersonalData((error as Error).message)
   }
 }
 
@@ -160,7 +162,7 @@ export function duplicateRecipients(acceptedBodies: readonly unknown[]): number 
  * event, or a message in the send DLQ. Duplicates of one request are not separate requests.
  */
 function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]): RunSummary['reconciliation'] {
-  const ends = new Map<string, Set<string>>()
+  const ends = new Map<string, string[]>()
   const requested = new Set<string>()
   for (const event of cloud.bus.acceptedEvents(LOCAL_NAMES.appBus)) {
     const detail = event.detail as { dedupeKey?: unknown; outcome?: unknown }
@@ -170,18 +172,26 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
       continue
     }
     const outcome = detail.outcome === 'sent' ? 'sent' : detail.outcome === 'expired' ? 'expired' : 'dead-lettered'
-    ends.set(detail.dedupeKey, (ends.get(detail.dedupeKey) ?? new Set()).add(outcome))
+    ends.set(detail.dedupeKey, [...(ends.get(detail.dedupeKey) ?? []), outcome])
   }
+  const stillDeadLettered = new Set<string>()
   for (const letter of deadLetters) {
-    if (letter.queue.startsWith('send') && letter.dedupeKey) ends.set(letter.dedupeKey, (ends.get(letter.dedupeKey) ?? new Set()).add('dead-lettered'))
+    if (!letter.queue.startsWith('send') || !letter.dedupeKey) continue
+    stillDeadLettered.add(letter.dedupeKey)
+    // Redriven after too many receives: no outcome event was published for it.
+    if (!ends.has(letter.dedupeKey)) ends.set(letter.dedupeKey, ['dead-lettered'])
   }
   const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, unsettled: 0, settledTwice: 0 }
   for (const key of requested) {
-    const end = ends.get(key)
-    if (!end || end.size === 0) totals.unsettled++
-    else if (end.size > 1) totals.settledTwice++
-    else if (end.has('sent')) totals.sent++
-    else if (end.has('expired')) totals.expired++
+    const history = ends.get(key) ?? []
+    const last = history.at(-1)
+    // Only an operator's redrive may follow a dead letter with another outcome, and it takes the message out of the DLQ.
+    const earlier = history.slice(0, -1)
+    const settledTwice = earlier.some((outcome) => outcome !== 'dead-lettered') || (earlier.length > 0 && stillDeadLettered.has(key))
+    if (last === undefined) totals.unsettled++
+    else if (settledTwice) totals.settledTwice++
+    else if (last === 'sent') totals.sent++
+    else if (last === 'expired') totals.expired++
     else totals.deadLettered++
   }
   return { ...totals, balanced: totals.unsettled === 0 && totals.settledTwice === 0 }
