@@ -90,7 +90,6 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
       GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
       GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
-      SEND_MAX_CONCURRENCY: String(resources.sendMaxConcurrency),
       MESSAGE_TEXT: settings.messageText,
       BRAND_NAME: settings.brandName,
       WEBMESSAGING_DEPLOYMENT_ID: settings.webMessagingDeploymentId,

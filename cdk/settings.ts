@@ -28,7 +28,7 @@ export interface ProactiveMessagingProps {
   readonly genesysSecretArn?: string
   /** Genesys API requests per minute the send stage may use; sets the send event source's maximum concurrency. @default 300 */
   readonly budgetPerMinute?: number
-  /** Share of the budget actually used (0–1]. @default 0.9 */
+  /** Share of the budget actually used (0–1]. @default 0.95 */
   readonly budgetHeadroom?: number
   /** Who is messaged when an agent becomes available: sessions the agent handled, or sessions of the agent's queues. @default 'agent' */
   readonly scope?: 'agent' | 'queue'

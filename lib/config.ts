@@ -28,7 +28,7 @@ export const DEFAULTS = {
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
   budgetPerMinute: 300,
-  budgetHeadroom: 0.9,
+  budgetHeadroom: 0.95,
   text: 'An agent is available now. Reply here to continue your conversation.',
   fromAddress: {
     webmessaging: '00000000-0000-4000-8000-00000000d3b1',
@@ -90,8 +90,6 @@ export const sendConfigSchema = z
     GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute),
     /** Share of the budget actually used, leaving room for other callers of the same OAuth client. */
     GENESYS_BUDGET_HEADROOM: z.coerce.number().gt(0).max(1).default(DEFAULTS.budgetHeadroom),
-    /** How many send workers share the budget (the event source's maximum concurrency). */
-    SEND_MAX_CONCURRENCY: z.coerce.number().int().positive().default(2),
     /** An attempt that started longer ago than this and never finished died with its worker (the function timeout). */
     SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
     /** First retry delay after a transient Genesys failure; doubles with each delivery, with jitter. */

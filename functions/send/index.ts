@@ -8,7 +8,7 @@ import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
-import { TokenBucketPacer, workerBudget } from '../../lib/adapters/pacer.ts'
+import { DynamoDbRateLimiter } from '../../lib/adapters/dynamodb-rate-limiter.ts'
 import { delayRedelivery, queueUrlFromArn, SqsDeadLetterQueue } from '../../lib/adapters/sqs-dead-letters.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
 import { EventValidationError } from '../../lib/domain/events.ts'
@@ -64,7 +64,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         clock,
       }),
     ),
-    pacer: new TokenBucketPacer({ perMinute: workerBudget(config.GENESYS_BUDGET_PER_MINUTE, config.GENESYS_BUDGET_HEADROOM, config.SEND_MAX_CONCURRENCY) }),
+    pacer: new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM }),
   }
 
   async function publishOutcome(request: MessageRequest, detail: Omit<OutcomeDetail, 'dedupeKey' | 'conversationId' | 'channel' | 'agentId' | 'requestedAt'>): Promise<void> {

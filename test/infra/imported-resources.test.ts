@@ -59,7 +59,6 @@ describe('imported partner bus and secret, settings from context', () => {
     const [, esm] = ofType(template, 'AWS::Lambda::EventSourceMapping').find(([, r]) => r.Properties.FunctionName.Ref === sendId)!
     expect(esm.Properties.ScalingConfig.MaximumConcurrency).toBe(concurrency)
     expect(env('ProactiveMessagingSendFunction')).toMatchObject({
-      SEND_MAX_CONCURRENCY: String(concurrency),
       GENESYS_BUDGET_PER_MINUTE: '1800',
       GENESYS_BUDGET_HEADROOM: '0.5',
       SMS_FROM_NUMBER: '+442071838750',

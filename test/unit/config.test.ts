@@ -52,8 +52,7 @@ describe('defaults', () => {
     expect(config).toMatchObject({
       MAX_DELAY_MINUTES: 15,
       GENESYS_BUDGET_PER_MINUTE: 300,
-      GENESYS_BUDGET_HEADROOM: 0.9,
-      SEND_MAX_CONCURRENCY: 2,
+      GENESYS_BUDGET_HEADROOM: 0.95,
       MESSAGE_TEXT: DEFAULTS.text,
       BRAND_NAME: '',
       WEBMESSAGING_DEPLOYMENT_ID: DEFAULTS.fromAddress.webmessaging,
@@ -123,7 +122,6 @@ describe('a bad value is a ConfigError naming the variable', () => {
     ['MAX_DELAY_MINUTES', '0', /MAX_DELAY_MINUTES/],
     ['GENESYS_BUDGET_HEADROOM', '1.5', /GENESYS_BUDGET_HEADROOM/],
     ['GENESYS_BUDGET_HEADROOM', '0', /GENESYS_BUDGET_HEADROOM/],
-    ['SEND_MAX_CONCURRENCY', '1.5', /SEND_MAX_CONCURRENCY/],
     ['MESSAGE_TEXT', '', /MESSAGE_TEXT/],
     ['MESSAGE_TEXT', 'x'.repeat(4001), /MESSAGE_TEXT/],
   ])('send: %s=%j', (name, value, expected) => {

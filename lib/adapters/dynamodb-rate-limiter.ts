@@ -1,0 +1,84 @@
+/**
+ * Paces Genesys requests to one budget shared by every send worker: each request claims a slot in the current
+ * window with one conditional update of a counter item in the state table (`pace#<window>`). Window limits are
+ * spread so that the long-run rate is exactly `perMinute` (4.75 a second alternates 4 and 5), and a sliding
+ * minute never holds more than `perMinute` plus one window's worth. A 429's Retry-After pauses this worker.
+ */
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { isConditionalCheckFailed } from './dynamodb-state.ts'
+
+export interface Pacer {
+  /** Resolves when a request may be sent. */
+  acquire(): Promise<void>
+  /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
+  pause(seconds: number): void
+}
+
+export interface RateLimiterOptions {
+  readonly client: DynamoDBDocumentClient
+  readonly tableName: string
+  /** Requests a minute for all workers together (budget × headroom). */
+  readonly perMinute: number
+  readonly windowMs?: number
+  readonly now?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+/** How many requests window `k` may hold so that windows 0..k together hold floor((k+1) × perWindow). */
+export function windowLimit(k: number, perWindow: number): number {
+  return Math.floor((k + 1) * perWindow) - Math.floor(k * perWindow)
+}
+
+export class DynamoDbRateLimiter implements Pacer {
+  private readonly windowMs: number
+  private readonly perWindow: number
+  private readonly now: () => number
+  private readonly sleep: (ms: number) => Promise<void>
+  private pausedUntil = 0
+
+  constructor(private readonly options: RateLimiterOptions) {
+    if (!(options.perMinute > 0)) throw new Error('rate limiter: perMinute must be positive')
+    this.windowMs = options.windowMs ?? 1000
+    this.perWindow = (options.perMinute * this.windowMs) / 60_000
+    this.now = options.now ?? Date.now
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  }
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.now()
+      if (now < this.pausedUntil) {
+        await this.sleep(this.pausedUntil - now)
+        continue
+      }
+      const window = Math.floor(now / this.windowMs)
+      const limit = windowLimit(window, this.perWindow)
+      if (limit > 0 && (await this.claim(window, limit))) return
+      // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
+      await this.sleep((window + 1) * this.windowMs - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10)))
+    }
+  }
+
+  pause(seconds: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + seconds * 1000)
+  }
+
+  private async claim(window: number, limit: number): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk: `pace#${window}` },
+          UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expiresAt': Math.ceil(((window + 1) * this.windowMs) / 1000) + 3600 },
+        }),
+      )
+      return true
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false
+      throw error
+    }
+  }
+}
