@@ -1,0 +1,209 @@
+/**
+ * The send side's guarantees, part by part, against a real (local) DynamoDB: the delivery ledger never lets a
+ * request be sent twice, the shared rate limiter never lets the workers together exceed the budget, and the
+ * send use case turns every fault into exactly one decision.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { retryDelaySeconds } from '../../functions/send/index.ts'
+import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
+import { DynamoDbRateLimiter, windowLimit } from '../../lib/adapters/dynamodb-rate-limiter.ts'
+import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
+import type { MessageRequest } from '../../lib/domain/model.ts'
+import type { AgentlessSendResult, GenesysMessaging } from '../../lib/domain/ports.ts'
+import { sendMessage, type SendSettings } from '../../lib/usecases/send-message.ts'
+import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
+
+let local: LocalDynamo
+let raw: DynamoDBClient
+let dynamo: DynamoDBDocumentClient
+const STATE = 'state-guarantees'
+
+beforeAll(async () => {
+  local = await startLocalDynamo()
+  raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1' })
+  await createTables(raw, { sessions: 'sessions-guarantees', state: STATE })
+  dynamo = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: local.endpoint }).dynamo
+})
+
+afterAll(async () => {
+  dynamo?.destroy()
+  raw?.destroy()
+  await local?.close()
+})
+
+let sequence = 0
+const key = (): string => `trigger-${++sequence}:conversation`
+
+describe('delivery ledger', () => {
+  it('starts a request once; a second claim sees it in flight, then sent', async () => {
+    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const k = key()
+    expect(await ledger.begin(k, 1_000)).toBe('started')
+    expect(await ledger.begin(k, 2_000)).toEqual({ state: 'in-flight', startedAt: 1_000 })
+    await ledger.finish(k, 'sent', 3_000)
+    expect(await ledger.begin(k, 4_000)).toEqual({ state: 'sent' })
+  })
+
+  it('lets a retryable request start again, but a dead-lettered one only when redriven', async () => {
+    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const retryable = key()
+    await ledger.begin(retryable, 1_000)
+    await ledger.finish(retryable, 'retryable', 1_500)
+    expect(await ledger.begin(retryable, 2_000)).toBe('started')
+
+    const dead = key()
+    await ledger.begin(dead, 1_000)
+    await ledger.finish(dead, 'dead-lettered', 1_500)
+    expect(await ledger.begin(dead, 2_000)).toEqual({ state: 'dead-lettered' })
+    expect(await ledger.begin(dead, 2_000, { redriven: true })).toBe('started')
+  })
+
+  it('gives exactly one of ten concurrent claims', async () => {
+    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const k = key()
+    const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.begin(k, 1_000)))
+    expect(claims.filter((claim) => claim === 'started')).toHaveLength(1)
+  })
+})
+
+describe('shared rate limiter', () => {
+  it('spreads a fractional per-window rate so the long run is exact', () => {
+    const limits = Array.from({ length: 60 }, (_, k) => windowLimit(k, 4.75))
+    expect(limits.reduce((a, b) => a + b, 0)).toBe(285)
+    expect(new Set(limits)).toEqual(new Set([4, 5]))
+  })
+
+  it('never lets workers together claim more than the window limit', async () => {
+    let now = 1_800_000_000_000
+    const sleeps: number[] = []
+    const options = {
+      client: dynamo,
+      tableName: STATE,
+      perMinute: 300,
+      now: () => now,
+      // A worker that finds the window full waits for the next one: advance the clock instead of sleeping.
+      sleep: async (ms: number) => {
+        sleeps.push(ms)
+        now += ms
+      },
+    }
+    const workers = [new DynamoDbRateLimiter(options), new DynamoDbRateLimiter(options), new DynamoDbRateLimiter(options)]
+    const granted: number[] = []
+    for (let i = 0; i < 30; i++) {
+      await (workers[i % 3] as DynamoDbRateLimiter).acquire()
+      granted.push(Math.floor(now / 1000))
+    }
+    const perSecond = new Map<number, number>()
+    for (const second of granted) perSecond.set(second, (perSecond.get(second) ?? 0) + 1)
+    expect(Math.max(...perSecond.values())).toBe(5) // 300 a minute
+    expect(perSecond.size).toBe(6)
+    expect(sleeps.length).toBeGreaterThan(0)
+  })
+
+  it('waits out a pause (Retry-After) before granting again', async () => {
+    let now = 1_900_000_000_000
+    const limiter = new DynamoDbRateLimiter({ client: dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (now += ms) })
+    limiter.pause(3)
+    const before = now
+    await limiter.acquire()
+    expect(now - before).toBeGreaterThanOrEqual(3_000)
+  })
+})
+
+describe('retry backoff', () => {
+  it('doubles with each delivery up to the maximum, jittered down by at most half', () => {
+    expect(retryDelaySeconds(1, 10, 900, () => 1)).toBe(10)
+    expect(retryDelaySeconds(3, 10, 900, () => 1)).toBe(40)
+    expect(retryDelaySeconds(3, 10, 900, () => 0)).toBe(20)
+    expect(retryDelaySeconds(20, 10, 900, () => 1)).toBe(900)
+  })
+})
+
+describe('send use case', () => {
+  const config = loadConfig('send', sendConfigSchema, { STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
+  const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000 }
+  const request = (dedupeKey: string): MessageRequest => ({
+    dedupeKey,
+    conversationId: 'c0a8012e-0000-4000-8000-000000000001',
+    customer: { channel: 'sms', address: '+13175550123' },
+    agentId: 'a',
+    scope: 'agent',
+    requestedAt: 1_000,
+    triggerEventId: 'e',
+  })
+  const genesysAnswering = (...results: AgentlessSendResult[]) => {
+    const calls: unknown[] = []
+    const genesys: GenesysMessaging = {
+      sendAgentless: async (body) => {
+        calls.push(body)
+        return results[Math.min(calls.length - 1, results.length - 1)] as AgentlessSendResult
+      },
+    }
+    return { genesys, calls }
+  }
+  const deps = (genesys: GenesysMessaging, wall = 10_000) => ({
+    genesys,
+    clock: { now: () => 2_000 },
+    wallClock: { now: () => wall },
+    pacer: { acquire: async () => {}, pause: () => {} },
+    ledger: new DynamoDbDeliveryLedger(dynamo, STATE),
+  })
+
+  it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200, messageId: 'm' })
+    const k = key()
+    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
+    expect(calls).toHaveLength(1)
+  })
+
+  it('does not resend after an unknown outcome; a redrive sends it once more', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: false, kind: 'unknown', code: 'ECONNABORTED' }, { ok: true, status: 200 })
+    const k = key()
+    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'outcome-unknown' })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
+    expect(await sendMessage(request(k), deps(genesys), settings, { redriven: true })).toMatchObject({ kind: 'sent' })
+    expect(calls).toHaveLength(2)
+  })
+
+  it('treats an attempt that never finished as in progress, then as outcome unknown once it is older than the timeout', async () => {
+    const k = key()
+    await new DynamoDbDeliveryLedger(dynamo, STATE).begin(k, 10_000) // a worker that died after claiming
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    expect(await sendMessage(request(k), deps(genesys, 20_000), settings)).toEqual({ kind: 'retry', reason: 'attempt-in-progress' })
+    expect(await sendMessage(request(k), deps(genesys, 80_001), settings)).toMatchObject({ kind: 'outcome-unknown' })
+    expect(calls).toHaveLength(0)
+  })
+
+  it('retries a 429 after Retry-After and a 503, sending once they clear', async () => {
+    const { genesys, calls } = genesysAnswering(
+      { ok: false, kind: 'rate-limited', status: 429, retryAfterSeconds: 7 },
+      { ok: false, kind: 'transient', status: 503 },
+      { ok: true, status: 200 },
+    )
+    const k = key()
+    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 7 })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'retry', reason: 'transient' })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent' })
+    expect(calls).toHaveLength(3)
+  })
+
+  it('expires a request older than the max delay without claiming or calling', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    const old = { ...request(key()), requestedAt: 2_000 - 15 * 60_000 - 1 }
+    expect(await sendMessage(old, deps(genesys), settings)).toMatchObject({ kind: 'expired' })
+    expect(calls).toHaveLength(0)
+  })
+
+  it('dead-letters a request Genesys would reject, naming the field, without calling', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    const bad = { ...request(key()), customer: { channel: 'sms' as const, address: '3175550123' } }
+    const decision = await sendMessage(bad, deps(genesys), settings)
+    expect(decision).toMatchObject({ kind: 'invalid', reason: 'invalid-payload' })
+    expect(decision.kind === 'invalid' && decision.detail).toMatch(/toAddress/)
+    expect(calls).toHaveLength(0)
+  })
+})
