@@ -35,18 +35,6 @@ export function parseChaosSpec(text: string): ChaosSpec {
   return spec
 }
 
-/** mulberry32: small, fast, and the same sequence everywhere for one seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const never = <T>(): Promise<T> => new Promise<T>(() => {})
 
 /**

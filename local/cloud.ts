@@ -29,7 +29,8 @@ import { staticCredentials, type CredentialsSource } from '../lib/adapters/genes
 import type { MetricName } from '../lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
 import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
-import { CrashAfterSend, seededRandom, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
+import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
+import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator.ts'
@@ -487,7 +488,7 @@ function toSqsRecord(message: Message, queueArn: string): SQSRecord {
 }
 
 /** A Lambda context without getRemainingTimeInMillis, so middy arms no timeout timer in local runs. */
-function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName = 'local'): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

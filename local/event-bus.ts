@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { matchesPattern, validatePattern } from './event-pattern.ts'
+import { seededRandom } from './random.ts'
 
 /** The event as EventBridge delivers it to a rule target. */
 export interface EventEnvelope<Detail = Record<string, unknown>> {
@@ -156,7 +157,7 @@ export class LocalEventBridge {
     const probability = faults.putEventsFail ?? 0
     if (!(probability >= 0 && probability <= 1)) throw new RangeError('putEventsFail must be between 0 and 1')
     this.faultProbability = probability
-    this.nextRandom = mulberry32(faults.seed ?? 1)
+    this.nextRandom = seededRandom(faults.seed ?? 1)
   }
 
   /** PutEvents: validates the call and each entry, then delivers accepted events to matching rules. */
@@ -324,18 +325,6 @@ function timeOf(time: PutEventsEntry['Time']): number | undefined {
 }
 
 const isoSeconds = (epochMs: number): string => new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z')
-
-/** Small seeded PRNG, so fault injection fails the same entries for the same seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

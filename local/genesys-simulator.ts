@@ -6,6 +6,7 @@
  *
  * Point the SDK at it with `setGateway({protocol: 'http', host: '127.0.0.1', port})`.
  */
+import { seededRandom } from './random.ts'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -54,6 +55,11 @@ export interface SimulatorOptions {
   readonly rateLimitPerMinute?: number
   /** Length of the fixed rate-limit window. Default 60000; tests scale it down. */
   readonly rateWindowMs?: number
+  /**
+   * What the rate limit counts: each token on its own (`token`, default: Genesys' per-token limit), or every
+   * token of one OAuth client together (`client`: several workers that each log in share one budget).
+   */
+  readonly rateLimitScope?: 'token' | 'client'
   /** userId → ids of the queues the user is a member of. */
   readonly queueMemberships?: Readonly<Record<string, readonly string[]>>
   /** Known Messenger deployment ids (webmessaging fromAddress). When given, any other fromAddress is rejected. */
@@ -120,11 +126,14 @@ export interface GenesysSimulator {
   close(): Promise<void>
 }
 
-interface IssuedToken {
-  readonly clientId: string
-  expiresAt: number
+interface RateCounter {
   windowStart: number
   count: number
+}
+
+interface IssuedToken extends RateCounter {
+  readonly clientId: string
+  expiresAt: number
 }
 
 interface ErrorDetail {
@@ -135,18 +144,6 @@ interface ErrorDetail {
 const DEFAULT_PERMISSIONS = [PERMISSION_SEND, PERMISSION_QUEUES]
 const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
 const MAX_PAGE_SIZE = 500
-
-/** mulberry32: tiny, good enough, and the same sequence on every platform for a given seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function errorCodeOf(problem: PayloadProblem): string {
   if (problem.problem.startsWith('is required')) return 'required'
@@ -164,14 +161,15 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
 
   const requests: RecordedRequest[] = []
   const tokens = new Map<string, IssuedToken>()
+  const clientCounters = new Map<string, RateCounter>()
   const held = new Set<NodeJS.Timeout>()
   let faults: SimulatorFaults = options.faults ?? {}
-  let random = prng(faults.seed ?? 1)
+  let random = seededRandom(faults.seed ?? 1)
   let sequence = [...(faults.sequence ?? [])]
 
   function setFaults(next: SimulatorFaults | undefined): void {
     faults = next ?? {}
-    random = prng(faults.seed ?? 1)
+    random = seededRandom(faults.seed ?? 1)
     sequence = [...(faults.sequence ?? [])]
   }
 
@@ -199,10 +197,19 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
     return { message, code, status, contextId: randomUUID(), details, errors: [] }
   }
 
+  /** The counter a token's calls are counted on: its own, or its OAuth client's (rateLimitScope 'client'). */
+  function counterOf(token: IssuedToken): RateCounter {
+    if (options.rateLimitScope !== 'client') return token
+    let counter = clientCounters.get(token.clientId)
+    if (!counter) clientCounters.set(token.clientId, (counter = { windowStart: now(), count: 0 }))
+    return counter
+  }
+
   function rateHeaders(token: IssuedToken | undefined): Record<string, string> {
     const at = now()
-    const count = token && at < token.windowStart + rateWindowMs ? token.count : 0
-    const resetMs = token ? Math.max(0, token.windowStart + rateWindowMs - at) : rateWindowMs
+    const counter = token && counterOf(token)
+    const count = counter && at < counter.windowStart + rateWindowMs ? counter.count : 0
+    const resetMs = counter ? Math.max(0, counter.windowStart + rateWindowMs - at) : rateWindowMs
     return {
       'ININ-Correlation-Id': randomUUID(),
       'inin-ratelimit-count': String(count),
@@ -212,7 +219,7 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
   }
 
   function retryAfterSeconds(token: IssuedToken): number {
-    return Math.max(1, Math.ceil((token.windowStart + rateWindowMs - now()) / 1000))
+    return Math.max(1, Math.ceil((counterOf(token).windowStart + rateWindowMs - now()) / 1000))
   }
 
   function handleToken(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, rawBody: string): void {
@@ -262,12 +269,13 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
       return undefined
     }
     const at = now()
-    if (at >= token.windowStart + rateWindowMs) {
-      token.windowStart = at
-      token.count = 0
+    const counter = counterOf(token)
+    if (at >= counter.windowStart + rateWindowMs) {
+      counter.windowStart = at
+      counter.count = 0
     }
-    token.count += 1
-    if (token.count > rateLimit) {
+    counter.count += 1
+    if (counter.count > rateLimit) {
       const retryAfter = retryAfterSeconds(token)
       send(res, record, 429, errorBody(429, 'too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`), {
         ...rateHeaders(token),
@@ -553,6 +561,7 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
         token.windowStart = now()
         token.count = 0
       }
+      clientCounters.clear()
       setFaults(options.faults)
     },
     setFaults,

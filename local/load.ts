@@ -2,7 +2,7 @@
  * Generated workloads for the chaos suite and the benchmarks: many customers, agents and queues, with
  * overlapping customers, built from the same envelope builders as the tests. Deterministic for a seed.
  */
-import { seededRandom } from './chaos.ts'
+import { seededRandom } from './random.ts'
 import { conversationEvent, presenceEvent, uuidFrom, type GenesysEnvelope, type MessagingType } from './genesys-events.ts'
 import type { LocalCloud } from './cloud.ts'
 import type { EventEnvelope } from './event-bus.ts'

@@ -9,12 +9,11 @@ import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.
 import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
-import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
-import { checkEventSource } from '../../lib/domain/source-trust.ts'
 import { systemClock, type QueueDirectory } from '../../lib/domain/ports.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
 import { handleAvailability, type AvailabilitySettings } from '../../lib/usecases/handle-availability.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
+import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'
@@ -62,34 +61,8 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   }
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
-    telemetry.count(METRIC_NAMES.eventsReceived)
-    let event
-    try {
-      event = parseGenesysEvent(parseEnvelopeJson(record.body))
-    } catch (error) {
-      if (error instanceof EventValidationError) {
-        telemetry.count(METRIC_NAMES.eventsRejected)
-        logger.warn('event rejected', { messageId: record.messageId, problems: error.problems })
-        return
-      }
-      if (error instanceof UnsupportedEventError) {
-        telemetry.count(METRIC_NAMES.eventsIgnored)
-        logger.info('event ignored: unsupported topic', { messageId: record.messageId })
-        return
-      }
-      throw error
-    }
-    const trust = checkEventSource(event.source, { orgId: config.GENESYS_ORG_ID })
-    if (!trust.trusted) {
-      telemetry.count(METRIC_NAMES.eventsIgnored)
-      logger.warn('event ignored: untrusted source', { messageId: record.messageId, field: trust.field, problem: trust.problem })
-      return
-    }
-    if (event.kind !== 'agent') {
-      telemetry.count(METRIC_NAMES.eventsIgnored)
-      logger.info('event ignored: not an agent event', { messageId: record.messageId })
-      return
-    }
+    const event = acceptGenesysEvent(record, 'agent', { logger, telemetry, orgId: config.GENESYS_ORG_ID })
+    if (!event) return
     const outcome = await handleAvailability(event, deps, settings)
     const context = { agentId: shortId(event.agentId), signal: event.signal, status: event.status, eventId: event.eventId }
     if (outcome.kind === 'triggered') {

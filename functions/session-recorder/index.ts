@@ -6,10 +6,9 @@ import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
 import { loadConfig, sessionRecorderConfigSchema } from '../../lib/config.ts'
-import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
-import { checkEventSource } from '../../lib/domain/source-trust.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
 import { recordSession } from '../../lib/usecases/record-session.ts'
+import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'
@@ -24,34 +23,8 @@ export function createSessionRecorderHandler(env: Env = process.env, overrides: 
   const policy = { windowMs: config.WINDOW_HOURS * HOUR }
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
-    telemetry.count(METRIC_NAMES.eventsReceived)
-    let event
-    try {
-      event = parseGenesysEvent(parseEnvelopeJson(record.body))
-    } catch (error) {
-      if (error instanceof EventValidationError) {
-        telemetry.count(METRIC_NAMES.eventsRejected)
-        logger.warn('event rejected', { messageId: record.messageId, problems: error.problems })
-        return
-      }
-      if (error instanceof UnsupportedEventError) {
-        telemetry.count(METRIC_NAMES.eventsIgnored)
-        logger.info('event ignored: unsupported topic', { messageId: record.messageId })
-        return
-      }
-      throw error
-    }
-    const trust = checkEventSource(event.source, { orgId: config.GENESYS_ORG_ID })
-    if (!trust.trusted) {
-      telemetry.count(METRIC_NAMES.eventsIgnored)
-      logger.warn('event ignored: untrusted source', { messageId: record.messageId, field: trust.field, problem: trust.problem })
-      return
-    }
-    if (event.kind !== 'conversation') {
-      telemetry.count(METRIC_NAMES.eventsIgnored)
-      logger.info('event ignored: not a conversation event', { messageId: record.messageId })
-      return
-    }
+    const event = acceptGenesysEvent(record, 'conversation', { logger, telemetry, orgId: config.GENESYS_ORG_ID })
+    if (!event) return
     const outcome = await recordSession(event, sessions, policy)
     const context = { conversationId: shortId(event.conversationId), topic: event.topic, eventId: event.eventId }
     if (outcome.kind === 'ignored') {

@@ -20,7 +20,8 @@ export interface Observability {
 export function createObservability(serviceName: string, extra?: Telemetry): Observability {
   // Every log line goes through the masking replacer: no caller can log personal data or a secret by mistake.
   const logger = new Logger({ serviceName, jsonReplacerFn: maskLogValue })
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })
+  // Metrics' own warnings (e.g. an invocation with nothing to count) go through the structured logger.
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger })
   const telemetry: Telemetry = {
     count(metric, value = 1) {
       if (value <= 0) return

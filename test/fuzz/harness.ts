@@ -103,15 +103,4 @@ export function sqsRecord(body: string, queueArn = 'arn:aws:sqs:us-east-1:000000
   }
 }
 
-export function lambdaContext(functionName = 'fuzz'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'fuzz',
-  } as unknown as Context
-}
+export { lambdaContext } from '../../local/cloud.ts'
