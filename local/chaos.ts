@@ -71,7 +71,8 @@ export class CrashAfterSend {
 
   ledger = (inner: DeliveryLedger): DeliveryLedger => ({
     begin: (dedupeKey, now, options) => (this.crashed ? never() : inner.begin(dedupeKey, now, options)),
-    finish: (dedupeKey, outcome, now) => (this.crashed ? never() : inner.finish(dedupeKey, outcome, now)),
+    finish: (dedupeKey, outcome, now, reason) => (this.crashed ? never() : inner.finish(dedupeKey, outcome, now, reason)),
+    markNotified: (dedupeKey) => (this.crashed ? never() : inner.markNotified(dedupeKey)),
   })
 }
 

@@ -172,7 +172,9 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
       continue
     }
     const outcome = detail.outcome === 'sent' ? 'sent' : detail.outcome === 'expired' ? 'expired' : 'dead-lettered'
-    ends.set(detail.dedupeKey, [...(ends.get(detail.dedupeKey) ?? []), outcome])
+    const history = ends.get(detail.dedupeKey) ?? []
+    // Outcome events are at least once: the same outcome reported again is one end, not two.
+    if (history.at(-1) !== outcome) ends.set(detail.dedupeKey, [...history, outcome])
   }
   const stillDeadLettered = new Set<string>()
   for (const letter of deadLetters) {

@@ -76,12 +76,9 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
       requestedAt: request.requestedAt,
       ...detail,
     }
-    try {
-      await outcomes.put(detail.outcome === 'sent' ? APP_DETAIL_TYPES.sent : APP_DETAIL_TYPES.failed, [full])
-    } catch (error) {
-      // The message itself is settled; retrying the record would send it again. Report and move on.
-      logger.error('outcome event not published', { dedupeKey: request.dedupeKey, error: (error as Error).message })
-    }
+    // If this fails the record is retried: the ledger knows the request is settled but not reported, so the
+    // retry reports it and sends nothing.
+    await outcomes.put(detail.outcome === 'sent' ? APP_DETAIL_TYPES.sent : APP_DETAIL_TYPES.failed, [full])
   }
 
   async function deadLetter(record: SQSRecord, reason: string, attributes: Record<string, string | number | undefined>): Promise<void> {
@@ -110,6 +107,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         telemetry.count(METRIC_NAMES.messagesSent)
         logger.info('message sent', { ...context, status: decision.status })
         await publishOutcome(request, { outcome: 'sent', genesys: { status: decision.status, messageId: decision.messageId, conversationId: decision.genesysConversationId } })
+        await deps.ledger.markNotified(request.dedupeKey)
         return
       case 'expired':
         telemetry.count(METRIC_NAMES.messagesExpired)
@@ -129,18 +127,35 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         logger.warn('Genesys refused the message: dead-lettered', { ...context, status, code, contextId })
         await deadLetter(record, 'genesys-rejected', { genesysStatus: status, genesysCode: code, genesysMessage: message, contextId })
         await publishOutcome(request, { outcome: 'dead-lettered', reason: 'genesys-rejected', genesys: { status, code, contextId } })
+        await deps.ledger.markNotified(request.dedupeKey)
         return
       }
-      case 'duplicate':
-        telemetry.count(METRIC_NAMES.messagesSuppressed)
-        logger.info('already settled (sent or dead-lettered): duplicate delivery acknowledged', context)
+      case 'duplicate': {
+        const unreported = decision.unreported
+        if (!unreported) {
+          telemetry.count(METRIC_NAMES.messagesSuppressed)
+          logger.info('already settled (sent or dead-lettered): duplicate delivery acknowledged', context)
+          return
+        }
+        // Settled earlier, but reporting it failed: finish reporting, send nothing.
+        logger.info('settled earlier: reporting the outcome', { ...context, state: unreported.state })
+        if (unreported.state === 'sent') {
+          await publishOutcome(request, { outcome: 'sent' })
+        } else {
+          const reason = unreported.reason ?? 'outcome-unknown'
+          await deadLetter(record, reason, { detail: 'dead-lettered by an earlier attempt whose report failed' })
+          await publishOutcome(request, { outcome: 'dead-lettered', reason })
+        }
+        await deps.ledger.markNotified(request.dedupeKey)
         return
+      }
       case 'outcome-unknown': {
         const { status, code, contextId } = decision.result ?? {}
         telemetry.count(METRIC_NAMES.messagesFailed)
         logger.warn('outcome unknown: dead-lettered, not resent', { ...context, status, code, detail: decision.detail })
         await deadLetter(record, 'outcome-unknown', { detail: decision.detail, genesysStatus: status, genesysCode: code, contextId })
         await publishOutcome(request, { outcome: 'dead-lettered', reason: 'outcome-unknown' })
+        await deps.ledger.markNotified(request.dedupeKey)
         return
       }
       case 'retry': {

@@ -35,20 +35,27 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
       if (!isConditionalCheckFailed(error)) throw error
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, ConsistentRead: true }))
-    if (Item?.status === 'sent') return { state: 'sent' }
-    if (Item?.status === 'dead-lettered') return { state: 'dead-lettered' }
+    if (Item?.status === 'sent' || Item?.status === 'dead-lettered') {
+      return { state: Item.status, notified: Item.notified === true, ...(typeof Item.reason === 'string' ? { reason: Item.reason } : {}) }
+    }
     return { state: 'in-flight', startedAt: typeof Item?.startedAt === 'number' ? Item.startedAt : 0 }
   }
 
-  async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number): Promise<void> {
+  async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: deliveryKey(dedupeKey) },
-        UpdateExpression: 'SET #status = :status, finishedAt = :now, expiresAt = :expiresAt',
+        UpdateExpression: `SET #status = :status, finishedAt = :now, expiresAt = :expiresAt, notified = :false${reason ? ', reason = :reason' : ' REMOVE reason'}`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': outcome, ':now': now, ':expiresAt': this.expiry(now) },
+        ExpressionAttributeValues: { ':status': outcome, ':now': now, ':expiresAt': this.expiry(now), ':false': false, ...(reason ? { ':reason': reason } : {}) },
       }),
+    )
+  }
+
+  async markNotified(dedupeKey: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, UpdateExpression: 'SET notified = :true', ExpressionAttributeValues: { ':true': true } }),
     )
   }
 

@@ -73,8 +73,12 @@ export interface GenesysMessaging {
 
 /** What the delivery ledger knows of one request (by dedupe key) when an attempt may not start. */
 export type DeliveryState =
-  | { readonly state: 'sent' }
-  | { readonly state: 'dead-lettered' }
+  | {
+      readonly state: 'sent' | 'dead-lettered'
+      /** Whether the outcome (event, dead letter) was reported; if not, a redelivery finishes reporting it. */
+      readonly notified: boolean
+      readonly reason?: string
+    }
   | { readonly state: 'in-flight'; readonly startedAt: number }
 
 /**
@@ -91,5 +95,7 @@ export interface DeliveryLedger {
    * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
    * `dead-lettered`: handed to an operator; only a redrive may try it again.
    */
-  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number): Promise<void>
+  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void>
+  /** The outcome of a settled request was reported (outcome event published, dead letter written). */
+  markNotified(dedupeKey: string): Promise<void>
 }

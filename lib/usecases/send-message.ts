@@ -32,7 +32,8 @@ export type SendDecision =
   | { readonly kind: 'sent'; readonly status: number; readonly messageId?: string; readonly genesysConversationId?: string; readonly ledgerError?: string }
   | { readonly kind: 'expired'; readonly ageMs: number }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
-  | { readonly kind: 'duplicate' }
+  /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
+  | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
   | { readonly kind: 'permanent'; readonly result: Failure }
   | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
   | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress'; readonly result?: Failure; readonly delaySeconds?: number }
@@ -59,9 +60,11 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), options)
   if (claim !== 'started') {
-    if (claim.state === 'sent' || claim.state === 'dead-lettered') return { kind: 'duplicate' }
+    if (claim.state !== 'in-flight') {
+      return claim.notified ? { kind: 'duplicate' } : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}) } }
+    }
     if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
-    await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+    await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
     return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
   }
 
@@ -78,10 +81,10 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   }
   switch (result.kind) {
     case 'permanent':
-      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'genesys-rejected')
       return { kind: 'permanent', result }
     case 'unknown':
-      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now())
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
       return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, result }
     case 'rate-limited':
       await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())

@@ -44,7 +44,9 @@ describe('delivery ledger', () => {
     expect(await ledger.begin(k, 1_000)).toBe('started')
     expect(await ledger.begin(k, 2_000)).toEqual({ state: 'in-flight', startedAt: 1_000 })
     await ledger.finish(k, 'sent', 3_000)
-    expect(await ledger.begin(k, 4_000)).toEqual({ state: 'sent' })
+    expect(await ledger.begin(k, 4_000)).toEqual({ state: 'sent', notified: false })
+    await ledger.markNotified(k)
+    expect(await ledger.begin(k, 5_000)).toEqual({ state: 'sent', notified: true })
   })
 
   it('lets a retryable request start again, but a dead-lettered one only when redriven', async () => {
@@ -56,8 +58,8 @@ describe('delivery ledger', () => {
 
     const dead = key()
     await ledger.begin(dead, 1_000)
-    await ledger.finish(dead, 'dead-lettered', 1_500)
-    expect(await ledger.begin(dead, 2_000)).toEqual({ state: 'dead-lettered' })
+    await ledger.finish(dead, 'dead-lettered', 1_500, 'outcome-unknown')
+    expect(await ledger.begin(dead, 2_000)).toEqual({ state: 'dead-lettered', notified: false, reason: 'outcome-unknown' })
     expect(await ledger.begin(dead, 2_000, { redriven: true })).toBe('started')
   })
 
@@ -156,6 +158,9 @@ describe('send use case', () => {
     const { genesys, calls } = genesysAnswering({ ok: true, status: 200, messageId: 'm' })
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
+    // Not reported yet (the handler reports, then marks): the duplicate is told to finish reporting.
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
+    await new DynamoDbDeliveryLedger(dynamo, STATE).markNotified(k)
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
     expect(calls).toHaveLength(1)
   })
@@ -164,7 +169,7 @@ describe('send use case', () => {
     const { genesys, calls } = genesysAnswering({ ok: false, kind: 'unknown', code: 'ECONNABORTED' }, { ok: true, status: 200 })
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'outcome-unknown' })
-    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'outcome-unknown' } })
     expect(await sendMessage(request(k), deps(genesys), settings, { redriven: true })).toMatchObject({ kind: 'sent' })
     expect(calls).toHaveLength(2)
   })

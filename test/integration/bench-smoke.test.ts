@@ -1,0 +1,203 @@
+/**
+ * The benchmarks keep working: `npm run bench -- --quick --json` as a user runs it (a child process), checked for
+ * the JSON shape and the invariants that do not depend on the machine's speed (every eligible customer messaged
+ * once, every request accepted, bundles built as the CDK stack builds them). No timing is asserted. Also the
+ * pure helpers the figures come from, and the simulator's per-client rate limit the pacing scenario relies on.
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sendRateChart } from '../../bench/chart.ts'
+import { summariseRates } from '../../bench/rates.ts'
+import { checkDeliveries, recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
+import { parseArgs, QUICK, type BenchReport } from '../../bench/run.ts'
+import { quantile } from '../../bench/stats.ts'
+import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+function runBenchCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('npm run bench -- --quick --json', () => {
+  let report: BenchReport
+  let stdout: string
+
+  beforeAll(async () => {
+    const result = await runBenchCli(['--quick', '--json'])
+    stdout = result.stdout
+    expect(result.code, result.stderr.slice(-2000)).toBe(0)
+    const lines = result.stdout.trimEnd().split('\n')
+    report = JSON.parse(lines.at(-1) ?? '') as BenchReport
+  }, 240_000)
+
+  it('prints the table before the JSON line, and the JSON names the machine and the command', () => {
+    expect(stdout).toMatch(/^scenario +\| figure/m)
+    expect(stdout).toContain('targets:')
+    expect(report.quick).toBe(true)
+    expect(report.command).toBe('npm run bench -- --quick')
+    expect(report.machine.cores).toBeGreaterThan(0)
+    expect(report.machine.node).toMatch(/^v\d+/)
+  })
+
+  it('fan-out: every eligible session is requested, and the Scan reference finds the same recipients', () => {
+    expect(report.fanOut?.map((r) => r.n)).toEqual(QUICK.fanOutN)
+    for (const r of report.fanOut ?? []) {
+      expect(r.requested).toBe(r.n)
+      expect(r.scanRecipients).toBe(r.n)
+      expect(r.tableItems).toBe(r.n * 10)
+      expect(r.ratio).toBeCloseTo(r.recipientsPerSecond / r.scanRecipientsPerSecond, 6)
+    }
+  })
+
+  it('pacing: every request of the backlog is accepted, for 1, 2 and 4 workers', () => {
+    expect(report.pacing?.map((r) => r.workers)).toEqual([1, 2, 4])
+    for (const r of report.pacing ?? []) {
+      expect(r.accepted).toBe(QUICK.pacing.backlog)
+      expect(r.requests).toBe(r.accepted + r.rateLimited)
+      expect(r.share429).toBeGreaterThanOrEqual(0)
+      expect(r.share429).toBeLessThan(1)
+      expect(r.perSecond.reduce((sum, n) => sum + n, 0)).toBe(r.accepted)
+    }
+  })
+
+  it('latency: percentiles are ordered over the triggers that had recipients', () => {
+    const l = report.latency
+    expect(l?.samples).toBeGreaterThan(0)
+    expect(l?.samples).toBeLessThanOrEqual(QUICK.latencyTriggers)
+    expect(l?.p50Ms).toBeLessThanOrEqual(l?.p95Ms ?? 0)
+    expect(l?.p95Ms).toBeLessThanOrEqual(l?.p99Ms ?? 0)
+    expect(l?.p99Ms).toBeLessThanOrEqual(l?.maxMs ?? 0)
+  })
+
+  it('login storm: every eligible customer messaged exactly once, nobody else', () => {
+    const s = report.storm
+    expect(s).toMatchObject({ duplicates: 0, missing: 0, unexpected: 0, sessionsRecorded: QUICK.storm.conversations })
+    expect(s?.messaged).toBe(s?.expected)
+    expect(s?.expected).toBeGreaterThan(0)
+    expect(s?.floorMs).toBeCloseTo(((s?.messaged ?? 0) / QUICK.storm.budgetPerMinute) * 60_000, 6)
+  })
+
+  it('cold start: the three functions bundled as the CDK stack does, and the SDK variants are smaller', () => {
+    const functions = report.coldStart?.functions ?? []
+    expect(functions.map((f) => f.function).sort()).toEqual(['presence', 'send', 'sessionRecorder'])
+    for (const f of functions) {
+      expect(f.mirrorIdentical).toBe(true)
+      expect(f.cdk.bytes).toBeGreaterThan(100_000)
+      expect(f.cdk.importMsRaw).toHaveLength(QUICK.coldStartRuns)
+    }
+    for (const name of ['presence', 'send']) {
+      const f = functions.find((candidate) => candidate.function === name)
+      expect(f?.variants.withoutSdk?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
+      expect(f?.variants.plainFetch?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
+      expect(f?.variants.deepImport?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
+      expect(f?.sdkShare.bytes).toBeGreaterThan(0)
+    }
+    expect(functions.find((f) => f.function === 'sessionRecorder')?.variants).toEqual({})
+  })
+
+  it('reports each target with whether it was met', () => {
+    expect(report.targets.length).toBeGreaterThan(0)
+    for (const target of report.targets) expect(typeof target.met).toBe('boolean')
+    expect(report.targets.filter((t) => t.name.includes('duplicate') || t.name.includes('mirror')).every((t) => t.met)).toBe(true)
+  })
+})
+
+describe('bench helpers', () => {
+  it('quantile interpolates between closest ranks', () => {
+    expect(quantile([], 0.5)).toBeUndefined()
+    expect(quantile([5, 1, 3], 0.5)).toBe(3)
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5)
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 10)
+  })
+
+  it('the steady rate leaves out the partial first and last seconds; 429s are a share of all requests', () => {
+    const request = (receivedAt: number, status: number): RecordedRequest => ({ method: 'POST', path: AGENTLESS_PATH, query: {}, body: {}, receivedAt, status })
+    const log = [request(1_900, 200), ...[2_000, 2_100, 2_200, 3_000, 3_500, 3_900].map((t) => request(t, 200)), request(3_950, 429), request(4_100, 200)]
+    const rates = summariseRates(log)
+    expect(rates.perSecond).toEqual([1, 3, 3, 1])
+    expect(rates.steadyPerSecond).toBe(3)
+    expect(rates.steadySeconds).toBe(2)
+    expect(rates.share429).toBeCloseTo(1 / 9, 10)
+  })
+
+  it('matches Genesys request bodies to workload customers, counting duplicates and strangers', () => {
+    const bodies = [
+      { toAddressMessengerType: 'webmessaging', externalContactId: recipientOfWorkloadCustomer(0).split(':')[1] },
+      { toAddressMessengerType: 'sms', toAddress: '+13175000001' },
+      { toAddressMessengerType: 'sms', toAddress: '+13175000001' },
+      { toAddressMessengerType: 'whatsapp', toAddress: '13175000002' },
+      { toAddressMessengerType: 'open', toAddress: 'someone-else@open.example' },
+    ]
+    expect(recipientOfBody(bodies[1])).toBe(recipientOfWorkloadCustomer(1))
+    expect(recipientOfBody(bodies[3])).toBe(recipientOfWorkloadCustomer(2))
+    const log = bodies.map((body): RecordedRequest => ({ method: 'POST', path: AGENTLESS_PATH, query: {}, body, receivedAt: 0, status: 200 }))
+    const expected = new Set([0, 1, 2, 3].map(recipientOfWorkloadCustomer))
+    expect(checkDeliveries(log, expected)).toEqual({ expected: 4, messaged: 4, duplicates: 1, missing: 1, unexpected: 1 })
+  })
+
+  it('draws the budget line, the headroom line and one line per run', () => {
+    const svg = sendRateChart({ title: 'a < b', series: [{ label: '1 worker', perSecond: [3, 19, 19] }, { label: '2 workers', perSecond: [19, 19] }], budgetPerSecond: 20, headroom: 0.95 })
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('a &lt; b')
+    expect(svg.match(/<polyline/g)).toHaveLength(2)
+    expect(svg).toContain('budget 20/s')
+  })
+
+  it('parses the command line', () => {
+    expect(parseArgs(['--json', '--quick'])).toMatchObject({ json: true, quick: true, chart: undefined })
+    expect(parseArgs(['--only=pacing,storm', '--chart=none']).only).toEqual(['pacing', 'storm'])
+    expect(parseArgs(['--chart=none']).chart).toBeUndefined()
+    expect(parseArgs([]).chart).toMatch(/docs\/benchmarks\/send-rate\.svg$/)
+    expect(() => parseArgs(['--only=warp'])).toThrow(/unknown scenario warp/)
+  })
+})
+
+describe('Genesys simulator rateLimitScope', () => {
+  const simulators: GenesysSimulator[] = []
+  afterAll(async () => {
+    for (const simulator of simulators) await simulator.close()
+  })
+
+  async function tokens(simulator: GenesysSimulator, count: number): Promise<string[]> {
+    const basic = Buffer.from('local-client:local-secret').toString('base64')
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const response = await fetch(`${simulator.url}${TOKEN_PATH}`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })
+        return ((await response.json()) as { access_token: string }).access_token
+      }),
+    )
+  }
+
+  async function statuses(simulator: GenesysSimulator): Promise<number[]> {
+    const [first, second] = await tokens(simulator, 2)
+    const body = JSON.stringify({ fromAddress: '00000000-0000-4000-8000-00000000d3b1', toAddressMessengerType: 'webmessaging', externalContactId: '00000000-0000-4000-8000-000000000001', textBody: 'hi', useExistingActiveConversation: true })
+    const results: number[] = []
+    for (const token of [first, second, first, second]) {
+      const response = await fetch(`${simulator.url}${AGENTLESS_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
+      results.push(response.status)
+    }
+    return results
+  }
+
+  it("counts each token alone by default, and all of a client's tokens together with 'client'", async () => {
+    const perToken = await startGenesysSimulator({ rateLimitPerMinute: 2 })
+    const perClient = await startGenesysSimulator({ rateLimitPerMinute: 2, rateLimitScope: 'client' })
+    simulators.push(perToken, perClient)
+    expect(await statuses(perToken)).toEqual([200, 200, 200, 200])
+    expect(await statuses(perClient)).toEqual([200, 200, 429, 429])
+  })
+})
