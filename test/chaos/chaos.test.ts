@@ -3,6 +3,7 @@
  * customer gets two messages and every requested message ends exactly once as sent, dead-lettered (with a
  * reason) or expired. CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
  */
+import { appendFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseChaosSpec } from '../../local/chaos.ts'
 import { LocalCloud } from '../../local/cloud.ts'
@@ -51,5 +52,14 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
     expect(accepted).toBeGreaterThanOrEqual(sent)
     expect(accepted).toBeLessThanOrEqual(sent + unknown)
     for (const letter of summary.deadLetters) expect(letter.reason).toMatch(KNOWN_REASONS)
+    // CHAOS_REPORT=file collects each run's figures for docs/guarantees.md.
+    if (process.env.CHAOS_REPORT) {
+      const reasons: Record<string, number> = {}
+      for (const letter of summary.deadLetters) reasons[letter.reason] = (reasons[letter.reason] ?? 0) + 1
+      const statuses: Record<string, number> = {}
+      for (const request of summary.genesys.requests) statuses[String(request.status ?? 'timeout')] = (statuses[String(request.status ?? 'timeout')] ?? 0) + 1
+      const row = { mix: _name, seed, reconciliation: summary.reconciliation, duplicateRecipients: summary.genesys.duplicateRecipients, suppressed: summary.messages.suppressed, reasons, statuses, faults: { redelivered: cloud.faults.redelivered, crashed: cloud.faults.crashed, dynamoThrottled: cloud.faults.dynamoThrottled() } }
+      appendFileSync(process.env.CHAOS_REPORT, `${JSON.stringify(row)}\n`)
+    }
   }, 180_000)
 })
