@@ -1,0 +1,142 @@
+/**
+ * Fan-out: one availability trigger over N eligible sessions of one agent, from the presence event to the last
+ * ProactiveMessageRequested accepted on the app bus (the send stage is not fed: its rule is removed, so only
+ * the presence function runs). The naive reference does the same targeting with a Scan and a filter over the
+ * whole table, which also holds the other agents' sessions.
+ */
+import { performance } from 'node:perf_hooks'
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
+import type { Session } from '../../lib/domain/model.ts'
+import { selectRecipients, windowOf } from '../../lib/domain/targeting.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../../lib/topology.ts'
+import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
+import type { EventEnvelope } from '../../local/event-bus.ts'
+import { availabilityFlip } from '../../local/load.ts'
+import { uuidFrom } from '../../local/genesys-events.ts'
+import { endedSession, writeSessions } from '../sessions.ts'
+
+export interface FanOutOptions {
+  /** Eligible sessions of the agent who comes back. */
+  readonly n: number
+  /** Sessions of other agents in the same table, per eligible session. Default 9 (the agent holds 10% of the table). */
+  readonly backgroundPerSession?: number
+}
+
+export interface FanOutResult {
+  readonly n: number
+  readonly tableItems: number
+  /** Presence event delivered → last ProactiveMessageRequested accepted. */
+  readonly fanOutMs: number
+  readonly requested: number
+  readonly recipientsPerSecond: number
+  /** Targeting only (index Query + selectRecipients), as the presence function does it. */
+  readonly queryTargetingMs: number
+  /** Reference: Scan with a filter on lastAgentId and lastActiveAt, paginated, + selectRecipients. */
+  readonly scanTargetingMs: number
+  readonly scanRecipients: number
+  readonly scanRecipientsPerSecond: number
+  /** Fan-out recipients/s ÷ Scan reference recipients/s. */
+  readonly ratio: number
+  /** Scan ÷ Query, both targeting only. */
+  readonly targetingRatio: number
+}
+
+const HOUR = 3_600_000
+const WINDOW_MS = 24 * HOUR
+
+export async function runFanOut(options: FanOutOptions, at = Date.now()): Promise<FanOutResult> {
+  const cloud = await LocalCloud.start()
+  try {
+    const agentId = uuidFrom('bench-agent', 'fan-out')
+    const queueId = uuidFrom('bench-queue', 0)
+    const otherAgents = Array.from({ length: 9 }, (_, i) => uuidFrom('bench-agent', 'other', i))
+    const sessions: Session[] = []
+    // Ended between 2 minutes and 20 hours before the trigger: inside the 24 h window.
+    const lastActive = (i: number): number => at - 120_000 - ((i * 7_919) % (20 * HOUR))
+    for (let i = 0; i < options.n; i++) {
+      sessions.push(endedSession({ agentId, queueId, customer: i, conversation: `target-${i}`, lastActiveAt: lastActive(i), windowMs: WINDOW_MS }))
+    }
+    const background = options.n * (options.backgroundPerSession ?? 9)
+    for (let i = 0; i < background; i++) {
+      const other = otherAgents[i % otherAgents.length] as string
+      sessions.push(endedSession({ agentId: other, queueId, customer: options.n + i, conversation: `other-${i}`, lastActiveAt: lastActive(i), windowMs: WINDOW_MS }))
+    }
+    await writeSessions(cloud, sessions)
+
+    // Only the presence stage runs: requests are stamped as they are accepted, not sent on.
+    const requestedAt: number[] = []
+    cloud.bus.removeRule('message-requested', LOCAL_NAMES.appBus)
+    cloud.bus.addRule({
+      name: 'bench-requested',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.requested] },
+      target: async () => {
+        requestedAt.push(performance.now())
+      },
+    })
+    const [offline, available] = availabilityFlip(agentId, at) as [unknown, unknown]
+    cloud.clock.set(at - 60_000)
+    await cloud.deliverGenesysEvent(offline as EventEnvelope)
+    await cloud.drain()
+    cloud.clock.set(at)
+    const started = performance.now()
+    await cloud.deliverGenesysEvent(available as EventEnvelope)
+    await cloud.drain({ timeoutMs: 900_000 })
+    const last = requestedAt.at(-1) ?? performance.now()
+    const fanOutMs = last - started
+    const requested = requestedAt.length
+
+    const documents = DynamoDBDocumentClient.from(cloud.dynamo)
+    const trigger = { agentId, eventId: 'bench', at, scope: 'agent' as const }
+    const { from, to } = windowOf(at, WINDOW_MS)
+    let begin = performance.now()
+    const found = await new DynamoDbSessionRepository(documents, LOCAL_NAMES.sessionsTable).findByAgent(agentId, from, to)
+    const queried = selectRecipients(found, trigger, WINDOW_MS).requests.length
+    const queryTargetingMs = performance.now() - begin
+    if (queried !== options.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${options.n}`)
+
+    begin = performance.now()
+    const scanned = await scanForAgent(documents, agentId, from, to)
+    const scanRecipients = selectRecipients(scanned, trigger, WINDOW_MS).requests.length
+    const scanTargetingMs = performance.now() - begin
+
+    const recipientsPerSecond = (requested / fanOutMs) * 1000
+    const scanRecipientsPerSecond = (scanRecipients / scanTargetingMs) * 1000
+    return {
+      n: options.n,
+      tableItems: sessions.length,
+      fanOutMs,
+      requested,
+      recipientsPerSecond,
+      queryTargetingMs,
+      scanTargetingMs,
+      scanRecipients,
+      scanRecipientsPerSecond,
+      ratio: recipientsPerSecond / scanRecipientsPerSecond,
+      targetingRatio: scanTargetingMs / queryTargetingMs,
+    }
+  } finally {
+    await cloud.close()
+  }
+}
+
+/** The naive targeting: read the whole table, keep the agent's sessions in the window. */
+async function scanForAgent(client: DynamoDBDocumentClient, agentId: string, from: number, to: number): Promise<Session[]> {
+  const sessions: Session[] = []
+  let start: Record<string, unknown> | undefined
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: LOCAL_NAMES.sessionsTable,
+        FilterExpression: '#agent = :agent AND #t BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#agent': 'lastAgentId', '#t': 'lastActiveAt' },
+        ExpressionAttributeValues: { ':agent': agentId, ':from': from, ':to': to },
+        ExclusiveStartKey: start,
+      }),
+    )
+    for (const item of page.Items ?? []) sessions.push(item as Session)
+    start = page.LastEvaluatedKey
+  } while (start)
+  return sessions
+}

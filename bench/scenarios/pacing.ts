@@ -1,0 +1,93 @@
+/**
+ * Pacing: a steady backlog on the send queue against the Genesys simulator, whose rate limit is Genesys' own
+ * (300 requests per window, counted across every token of the OAuth client) with time compressed so the run
+ * stays short: a budget of B a minute is 300 per 60 × 300 / B seconds. Measures the accepted rate over the
+ * steady part against the budget, and the share of requests answered 429, for 1, 2 and 4 send workers.
+ */
+import type { MessageRequest } from '../../lib/domain/model.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../../lib/topology.ts'
+import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
+import { uuidFrom } from '../../local/genesys-events.ts'
+import { summariseRates, type RateSummary } from '../rates.ts'
+
+export const GENESYS_RATE_LIMIT = 300
+
+export interface PacingOptions {
+  readonly workers: number
+  /** GENESYS_BUDGET_PER_MINUTE, scaled up from 300. */
+  readonly budgetPerMinute: number
+  /** Requests in the backlog. */
+  readonly backlog: number
+}
+
+export interface PacingResult extends RateSummary {
+  readonly workers: number
+  readonly budgetPerMinute: number
+  readonly headroom: number
+  /** Steady accepted rate ÷ budget (the headroom caps it at 0.95 by default). */
+  readonly rateOverBudget: number
+  readonly drainMs: number
+}
+
+/** The simulator's window that makes Genesys' 300 a minute equal to `budgetPerMinute`. */
+export function scaledWindowMs(budgetPerMinute: number): number {
+  return Math.round((60_000 * GENESYS_RATE_LIMIT) / budgetPerMinute)
+}
+
+export async function runPacing(options: PacingOptions): Promise<PacingResult> {
+  const cloud = await LocalCloud.start({
+    sendWorkers: options.workers,
+    config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute) },
+    simulator: { rateLimitPerMinute: GENESYS_RATE_LIMIT, rateWindowMs: scaledWindowMs(options.budgetPerMinute), rateLimitScope: 'client' },
+  })
+  try {
+    const at = cloud.clock.now()
+    await enqueueRequests(cloud, backlogRequests(options.backlog, at, `pacing-${options.workers}`))
+    const started = Date.now()
+    await cloud.drain({ timeoutMs: 900_000 })
+    const drainMs = Date.now() - started
+    const rates = summariseRates(cloud.simulator?.agentlessRequests() ?? [])
+    if (rates.accepted !== options.backlog) throw new Error(`pacing: ${rates.accepted} of ${options.backlog} requests accepted`)
+    return {
+      ...rates,
+      workers: options.workers,
+      budgetPerMinute: options.budgetPerMinute,
+      headroom: Number(cloud.env.GENESYS_BUDGET_HEADROOM ?? 0.95),
+      rateOverBudget: rates.steadyPerSecond / (options.budgetPerMinute / 60),
+      drainMs,
+    }
+  } finally {
+    await cloud.close()
+  }
+}
+
+/** Requests as the presence function publishes them, each to a different customer. */
+export function backlogRequests(count: number, at: number, run: string): MessageRequest[] {
+  const agentId = uuidFrom('bench-agent', run)
+  return Array.from({ length: count }, (_, i) => {
+    const conversationId = uuidFrom('bench-conversation', run, i)
+    return {
+      dedupeKey: `${run}:${conversationId}`,
+      conversationId,
+      customer: { channel: 'webmessaging', externalContactId: uuidFrom('bench-contact', run, i) },
+      agentId,
+      scope: 'agent',
+      requestedAt: at,
+      triggerEventId: uuidFrom('bench-trigger', run),
+    }
+  })
+}
+
+/** Publishes the requests on the app bus (PutEvents, 10 a call): its rule puts them on the send queue. */
+export async function enqueueRequests(cloud: LocalCloud, requests: readonly MessageRequest[]): Promise<void> {
+  for (let start = 0; start < requests.length; start += 10) {
+    const entries = requests.slice(start, start + 10).map((request) => ({
+      EventBusName: LOCAL_NAMES.appBus,
+      Source: APP_EVENT_SOURCE,
+      DetailType: APP_DETAIL_TYPES.requested,
+      Detail: JSON.stringify(request),
+    }))
+    const result = await cloud.bus.putEvents(entries)
+    if (result.FailedEntryCount) throw new Error(`pacing: ${result.FailedEntryCount} requests not accepted by the app bus`)
+  }
+}

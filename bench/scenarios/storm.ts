@@ -1,0 +1,114 @@
+/**
+ * Login storm: 200 agents come back within one minute over 5,000 recorded sessions whose customers overlap.
+ * The sessions are the session recorder's (its use case run in memory over the workload's conversation
+ * events, then batch-written: see bench/sessions.ts).
+ * Time is compressed as in the pacing scenario (budget B a minute = 300 per 60 × 300 / B s), and so is the
+ * minute of logins: the availability events arrive over 60 × 300 / B seconds of wall time, carrying event
+ * times spread over the real minute. Drain time runs from the first availability event to the last message
+ * Genesys accepted; its floor is unique recipients ÷ budget.
+ */
+import { LocalCloud } from '../../local/cloud.ts'
+import type { EventEnvelope } from '../../local/event-bus.ts'
+import { availabilityFlip, buildWorkload } from '../../local/load.ts'
+import { checkDeliveries, recipientOfWorkloadCustomer, type DeliveryCheck } from '../recipients.ts'
+import { summariseRates, type RateSummary } from '../rates.ts'
+import { recordInMemory, writeSessions } from '../sessions.ts'
+import { sleep } from '../stats.ts'
+import { GENESYS_RATE_LIMIT, scaledWindowMs } from './pacing.ts'
+
+export interface StormOptions {
+  readonly agents: number
+  readonly conversations: number
+  readonly customers: number
+  readonly budgetPerMinute: number
+  readonly workers: number
+  readonly seed?: number
+}
+
+export interface StormResult extends DeliveryCheck {
+  readonly agents: number
+  readonly conversations: number
+  readonly customers: number
+  readonly sessionsRecorded: number
+  readonly loadMs: number
+  readonly budgetPerMinute: number
+  readonly workers: number
+  /** Seconds of wall time the logins were spread over (one minute, compressed). */
+  readonly loginSpreadMs: number
+  readonly drainMs: number
+  /** Unique recipients ÷ budget. */
+  readonly floorMs: number
+  readonly drainOverFloor: number
+  readonly rateLimited: number
+  readonly rates: RateSummary
+}
+
+const AT = Date.parse('2026-03-02T09:00:00Z')
+
+export async function runStorm(options: StormOptions): Promise<StormResult> {
+  const cloud = await LocalCloud.start({
+    sendWorkers: options.workers,
+    config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute) },
+    simulator: { rateLimitPerMinute: GENESYS_RATE_LIMIT, rateWindowMs: scaledWindowMs(options.budgetPerMinute), rateLimitScope: 'client' },
+  })
+  try {
+    const workload = buildWorkload({ customers: options.customers, conversations: options.conversations, agents: options.agents, at: AT - 60_000, seed: options.seed ?? 1 })
+    let started = Date.now()
+    await writeSessions(cloud, await recordInMemory(workload.conversationEvents, 24 * 3_600_000))
+    const loadMs = Date.now() - started
+    const sessionsRecorded = await cloud.sessionCount()
+
+    // Everyone was offline before 9:00 (not part of the storm).
+    const flips = workload.agentIds.map((agentId, i) => availabilityFlip(agentId, AT + Math.floor((i * 60_000) / workload.agentIds.length)) as unknown as [EventEnvelope, EventEnvelope])
+    for (const [offline] of flips) {
+      cloud.clock.set(Date.parse(offline.time))
+      await cloud.deliverGenesysEvent(offline)
+    }
+    await cloud.drain()
+
+    const loginSpreadMs = scaledWindowMs(options.budgetPerMinute)
+    started = Date.now()
+    let delivering = true
+    const delivery = (async () => {
+      for (const [i, [, available]] of flips.entries()) {
+        const due = started + Math.floor((i * loginSpreadMs) / flips.length)
+        if (due > Date.now()) await sleep(due - Date.now())
+        cloud.clock.set(Date.parse(available.time))
+        await cloud.deliverGenesysEvent(available)
+      }
+    })().finally(() => {
+      delivering = false
+    })
+    while (delivering) {
+      await cloud.drain({ timeoutMs: 1_800_000 })
+      await sleep(20)
+    }
+    await delivery
+    await cloud.drain({ timeoutMs: 1_800_000 })
+
+    const agentless = cloud.simulator?.agentlessRequests() ?? []
+    const rates = summariseRates(agentless)
+    const expected = new Set([...workload.eligibleCustomers].map((customer) => recipientOfWorkloadCustomer(Number(customer))))
+    const check = checkDeliveries(agentless, expected)
+    const drainMs = rates.lastAt - started
+    const floorMs = (check.messaged / options.budgetPerMinute) * 60_000
+    return {
+      ...check,
+      agents: options.agents,
+      conversations: options.conversations,
+      customers: options.customers,
+      sessionsRecorded,
+      loadMs,
+      budgetPerMinute: options.budgetPerMinute,
+      workers: options.workers,
+      loginSpreadMs,
+      drainMs,
+      floorMs,
+      drainOverFloor: drainMs / floorMs,
+      rateLimited: rates.rateLimited,
+      rates,
+    }
+  } finally {
+    await cloud.close()
+  }
+}
