@@ -7,8 +7,11 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import type { MessageRequest } from '../domain/model.ts'
 import type { MessageRequestPublisher } from '../domain/ports.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
+import { mapConcurrently } from '../concurrency.ts'
 
 export const PUT_EVENTS_MAX_ENTRIES = 10
+/** PutEvents calls in flight at once for a large fan-out (well inside the account's PutEvents quota). */
+const CHUNKS_IN_FLIGHT = 8
 
 export interface PublishOptions {
   readonly maxAttempts?: number
@@ -49,9 +52,9 @@ export class EventBridgePublisher {
       Detail: JSON.stringify(detail),
       ...(time ? { Time: time } : {}),
     }))
-    for (let start = 0; start < entries.length; start += PUT_EVENTS_MAX_ENTRIES) {
-      await this.putChunk(entries.slice(start, start + PUT_EVENTS_MAX_ENTRIES))
-    }
+    const chunks: PutEventsRequestEntry[][] = []
+    for (let start = 0; start < entries.length; start += PUT_EVENTS_MAX_ENTRIES) chunks.push(entries.slice(start, start + PUT_EVENTS_MAX_ENTRIES))
+    await mapConcurrently(chunks, CHUNKS_IN_FLIGHT, (chunk) => this.putChunk(chunk))
   }
 
   private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {

@@ -11,6 +11,7 @@ import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachLedger, QueueDirectory, SessionRepository } from '../domain/ports.ts'
 import { recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
+import { mapConcurrently } from '../concurrency.ts'
 
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
@@ -39,6 +40,7 @@ export type AvailabilityOutcome =
     }
 
 const MAX_CONFLICT_RETRIES = 8
+const RESERVATIONS_IN_FLIGHT = 32
 
 export async function handleAvailability(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
   let fannedOut: AvailabilityOutcome | undefined
@@ -59,10 +61,11 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const { requests, skipped } = selectRecipients(sessions, trigger, settings.windowMs)
-  const approved: MessageRequest[] = []
-  for (const request of requests) {
-    if (await deps.ledger.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey)) approved.push(request)
-  }
+  // One conditional write per recipient: run them side by side, or a large fan-out outlasts the function.
+  const reserved = await mapConcurrently(requests, RESERVATIONS_IN_FLIGHT, (request) =>
+    deps.ledger.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey),
+  )
+  const approved: MessageRequest[] = requests.filter((_request, index) => reserved[index])
   if (approved.length > 0) await deps.publisher.publish(approved)
   return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed: requests.length - approved.length, skipped }
 }
