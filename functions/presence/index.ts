@@ -5,6 +5,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { CachedQueueDirectory } from '../../lib/adapters/cached-queue-directory.ts'
+import { createGenesysQueueDirectory } from '../../lib/adapters/genesys-queues-http.ts'
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
@@ -40,24 +41,17 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     ledger: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
-    queues: config.TARGET_SCOPE === 'queue' ? lazyQueueDirectory() : undefined,
+    queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
   }
 
-  // The Genesys SDK is loaded only in queue scope, and only when first needed: agent scope never pays for it.
-  function lazyQueueDirectory(): QueueDirectory {
-    let directory: Promise<QueueDirectory> | undefined
-    const load = async (): Promise<QueueDirectory> => {
-      const { createGenesysClient } = await import('../../lib/adapters/genesys-sdk.ts')
-      const genesys = createGenesysClient({
-        region: config.GENESYS_REGION,
-        gatewayUrl: config.GENESYS_GATEWAY_URL,
-        timeoutMs: config.GENESYS_TIMEOUT_MS,
-        credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
-        clock,
-      })
-      return new CachedQueueDirectory({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.QUEUE_CACHE_MINUTES * MINUTE, clock })
-    }
-    return { queueIdsOf: async (agentId) => (await (directory ??= load())).queueIdsOf(agentId) }
+  function queueDirectory(): QueueDirectory {
+    const genesys = createGenesysQueueDirectory({
+      region: config.GENESYS_REGION,
+      gatewayUrl: config.GENESYS_GATEWAY_URL,
+      timeoutMs: config.GENESYS_TIMEOUT_MS,
+      credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+    })
+    return new CachedQueueDirectory({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.QUEUE_CACHE_MINUTES * MINUTE, clock })
   }
 
   const processRecord = async (record: SQSRecord): Promise<void> => {

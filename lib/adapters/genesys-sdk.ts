@@ -15,6 +15,7 @@
  *   can pass on: the AxiosError's config carries the Authorization header, so it is never attached or logged.
  * - A client-credentials token is never refreshed by the SDK (shared/reference/genesys-platform.md §6).
  */
+import { regionHost } from './genesys-regions.ts'
 import platformClient from 'purecloud-platform-client-v2'
 import type { AgentlessSendResult, Clock, GenesysMessaging, QueueDirectory } from '../domain/ports.ts'
 import type { AgentlessRequest } from '../domain/payload.ts'
@@ -58,16 +59,7 @@ const ApiClientClass: new () => SdkClient =
 platformClient.ApiClient.config.live_reload_config = false
 
 /** `mypurecloud.ie`, `https://api.mypurecloud.ie`, `eu_west_1` or `eu-west-1` → `mypurecloud.ie`. */
-export function regionHost(region: string): string {
-  const hosts = platformClient.PureCloudRegionHosts
-  const host = region.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '').replace(/^(api|login)\./, '').toLowerCase()
-  if (Object.values(hosts).includes(host)) return host
-  const byKey = hosts[host.replace(/-/g, '_')]
-  if (byKey) return byKey
-  throw new Error(
-    `unknown Genesys region "${region}": use a region host (${Object.values(hosts).join(', ')}) or an SDK key (${Object.keys(hosts).join(', ')})`,
-  )
-}
+export { regionHost }
 
 export interface Gateway {
   protocol: string
