@@ -6,7 +6,7 @@
  * Facts: shared/reference/genesys-platform.md §0, §1, §4, §5. Anything marked UNVERIFIED there stays marked here.
  */
 import { CHANNELS, type Channel } from './model.ts'
-import { AGENTLESS_FIELDS, TEMPLATE_FIELDS, TEXT_LIMITS, checkAgentlessRequest, type PayloadProblem } from './payload.ts'
+import { AGENTLESS_FIELDS, TEMPLATE_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, type PayloadProblem } from './payload.ts'
 
 type Json = Record<string, unknown>
 
@@ -171,18 +171,6 @@ function describeKnownField(field: string, channel: Channel | undefined, value: 
   }
 }
 
-function senderDescription(channel: Channel): string {
-  switch (channel) {
-    case 'webmessaging':
-      return 'the Messenger deployment id'
-    case 'sms':
-      return 'a provisioned SMS number in E.164'
-    case 'whatsapp':
-      return 'the WhatsApp integration id'
-    case 'open':
-      return 'the Open Messaging integration id'
-  }
-}
 
 const topField = (problem: PayloadProblem): string => problem.field.split('.')[0] ?? problem.field
 

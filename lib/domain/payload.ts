@@ -193,18 +193,22 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
   return problems
 }
 
-function fromAddressFix(channel: Channel | undefined): string {
+/** What `fromAddress` must hold on a channel. */
+export function senderDescription(channel: Channel): string {
   switch (channel) {
     case 'webmessaging':
       return 'the Messenger deployment id'
     case 'sms':
       return 'a provisioned SMS number in E.164'
     case 'whatsapp':
+      return 'the WhatsApp integration id'
     case 'open':
-      return `the ${channel === 'open' ? 'Open Messaging' : 'WhatsApp'} integration id`
-    default:
-      return 'the sender: deployment id (webmessaging), SMS number (sms) or integration id (whatsapp, open)'
+      return 'the Open Messaging integration id'
   }
+}
+
+function fromAddressFix(channel: Channel | undefined): string {
+  return channel ? senderDescription(channel) : 'the sender: deployment id (webmessaging), SMS number (sms) or integration id (whatsapp, open)'
 }
 
 export class InvalidPayloadError extends Error {
