@@ -99,14 +99,17 @@ describe('npm run bench -- --quick --json', () => {
       expect(f.cdk.bytes).toBeGreaterThan(100_000)
       expect(f.cdk.importMsRaw).toHaveLength(QUICK.coldStartRuns)
     }
-    for (const name of ['presence', 'send']) {
+    // Only send carries the Genesys SDK; presence calls Genesys over fetch (docs/benchmarks.md).
+    const send = functions.find((candidate) => candidate.function === 'send')
+    expect(send?.variants.withoutSdk?.bytes).toBeLessThan(send?.cdk.bytes ?? 0)
+    expect(send?.variants.plainFetch?.bytes).toBeLessThan(send?.cdk.bytes ?? 0)
+    expect(send?.variants.deepImport?.bytes).toBeLessThan(send?.cdk.bytes ?? 0)
+    expect(send?.sdkShare.bytes).toBeGreaterThan(0)
+    for (const name of ['presence', 'sessionRecorder']) {
       const f = functions.find((candidate) => candidate.function === name)
-      expect(f?.variants.withoutSdk?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
-      expect(f?.variants.plainFetch?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
-      expect(f?.variants.deepImport?.bytes).toBeLessThan(f?.cdk.bytes ?? 0)
-      expect(f?.sdkShare.bytes).toBeGreaterThan(0)
+      expect(f?.variants).toEqual({})
+      expect(f?.cdk.bytes).toBeLessThan(1_000_000)
     }
-    expect(functions.find((f) => f.function === 'sessionRecorder')?.variants).toEqual({})
   })
 
   it('reports each target with whether it was met', () => {
