@@ -28,7 +28,7 @@ import type { HandlerOverrides } from '../functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
 import type { MetricName } from '../lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
-import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
+import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
@@ -287,21 +287,16 @@ export class LocalCloud {
     // The local event source counts receives and redrives at the stage's maxReceiveCount itself (see pumpOnce),
     // because local-aws-sqs also counts a ChangeMessageVisibility as a receive. The queue's own redrive policy
     // (at SQS's maximum, never reached) keeps the DLQ relationship that StartMessageMoveTask needs.
-    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: await this.queueArn(dlq.QueueUrl ?? ''), maxReceiveCount: 1000 })
+    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArnOf(this.sqs, dlq.QueueUrl ?? ''), maxReceiveCount: 1000 })
     const queue = await this.sqs.send(
       new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(this.visibilitySeconds), RedrivePolicy: redrivePolicy } }),
     )
     const url = queue.QueueUrl ?? ''
-    return { url, arn: await this.queueArn(url), dlqUrl: dlq.QueueUrl ?? '' }
+    return { url, arn: await queueArnOf(this.sqs, url), dlqUrl: dlq.QueueUrl ?? '' }
   }
 
   private get visibilitySeconds(): number {
     return this.options.visibilitySeconds ?? 1
-  }
-
-  private async queueArn(queueUrl: string): Promise<string> {
-    const attributes = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    return attributes.Attributes?.QueueArn ?? ''
   }
 
   /** Puts a Genesys event on the partner bus, as the integration does. Returns the rules it matched. */
