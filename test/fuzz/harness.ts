@@ -8,7 +8,7 @@
  *   FUZZ_RUNS=2000 FUZZ_SEED=12345 npx vitest run test/fuzz   another seed; a failure prints its seed and path
  */
 import { randomUUID } from 'node:crypto'
-import type { Context, SQSRecord } from 'aws-lambda'
+import type { SQSRecord } from 'aws-lambda'
 import type { Telemetry } from '../../functions/shared/observability.ts'
 import type { MetricName } from '../../lib/metrics-names.ts'
 

@@ -198,10 +198,12 @@ describe('functions', () => {
     expect(esm.Properties.ScalingConfig).toEqual({ MaximumConcurrency: expected })
   })
 
-  it('sizes send concurrency from the Genesys budget and tells the workers', () => {
+  it('sizes send concurrency from the Genesys budget and tells the workers the budget they share', () => {
     const { fn, esm } = stageWiring('send')
     expect(sendConcurrencyFor(BUDGET * 0.95)).toBeGreaterThan(2)
+    expect(esm.Properties.ScalingConfig.MaximumConcurrency).toBe(sendConcurrencyFor(BUDGET * 0.95))
     expect(fn.Properties.Environment.Variables.GENESYS_BUDGET_PER_MINUTE).toBe(String(BUDGET))
+    expect(fn.Properties.Environment.Variables.GENESYS_BUDGET_HEADROOM).toBe('0.95')
   })
 
   it.each(Object.keys(FUNCTIONS) as FunctionKey[])('%s: sets only variables its config schema reads, and the schema accepts them', (key) => {
