@@ -4,33 +4,17 @@
  * once, every request accepted, bundles built as the CDK stack builds them). No timing is asserted. Also the
  * pure helpers the figures come from, and the simulator's per-client rate limit the pacing scenario relies on.
  */
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendRateChart } from '../../bench/chart.ts'
 import { summariseRates } from '../../bench/rates.ts'
 import { checkDeliveries, recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
 import { parseArgs, QUICK, type BenchReport } from '../../bench/run.ts'
 import { quantile } from '../../bench/stats.ts'
+import { runCommand } from '../support/run-command.ts'
 import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator.ts'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-function runBenchCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const runBenchCli = (args: readonly string[]) => runCommand(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args])
 
 describe('npm run bench -- --quick --json', () => {
   let report: BenchReport
