@@ -3,43 +3,25 @@
  * request be sent twice, the shared rate limiter never lets the workers together exceed the budget, and the
  * send use case turns every fault into exactly one decision.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { retryDelaySeconds } from '../../functions/send/index.ts'
-import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, windowLimit } from '../../lib/adapters/dynamodb-rate-limiter.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
 import type { MessageRequest } from '../../lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '../../lib/domain/ports.ts'
 import { sendMessage, type SendSettings } from '../../lib/usecases/send-message.ts'
-import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
+import { useLocalDynamo } from '../support/local-dynamo.ts'
 
-let local: LocalDynamo
-let raw: DynamoDBClient
-let dynamo: DynamoDBDocumentClient
 const STATE = 'state-guarantees'
-
-beforeAll(async () => {
-  local = await startLocalDynamo()
-  raw = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1' })
-  await createTables(raw, { sessions: 'sessions-guarantees', state: STATE })
-  dynamo = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: local.endpoint }).dynamo
-})
-
-afterAll(async () => {
-  dynamo?.destroy()
-  raw?.destroy()
-  await local?.close()
-})
+const tables = useLocalDynamo({ sessions: 'sessions-guarantees', state: STATE })
 
 let sequence = 0
 const key = (): string => `trigger-${++sequence}:conversation`
 
 describe('delivery ledger', () => {
   it('starts a request once; a second claim sees it in flight, then sent', async () => {
-    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
     const k = key()
     expect(await ledger.begin(k, 1_000)).toBe('started')
     expect(await ledger.begin(k, 2_000)).toEqual({ state: 'in-flight', startedAt: 1_000 })
@@ -50,7 +32,7 @@ describe('delivery ledger', () => {
   })
 
   it('lets a retryable request start again, but a dead-lettered one only when redriven', async () => {
-    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
     const retryable = key()
     await ledger.begin(retryable, 1_000)
     await ledger.finish(retryable, 'retryable', 1_500)
@@ -64,7 +46,7 @@ describe('delivery ledger', () => {
   })
 
   it('gives exactly one of ten concurrent claims', async () => {
-    const ledger = new DynamoDbDeliveryLedger(dynamo, STATE)
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
     const k = key()
     const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.begin(k, 1_000)))
     expect(claims.filter((claim) => claim === 'started')).toHaveLength(1)
@@ -82,7 +64,7 @@ describe('shared rate limiter', () => {
     let now = 1_800_000_000_000
     const sleeps: number[] = []
     const options = {
-      client: dynamo,
+      client: tables.dynamo,
       tableName: STATE,
       perMinute: 300,
       now: () => now,
@@ -107,7 +89,7 @@ describe('shared rate limiter', () => {
 
   it('waits out a pause (Retry-After) before granting again', async () => {
     let now = 1_900_000_000_000
-    const limiter = new DynamoDbRateLimiter({ client: dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (now += ms) })
+    const limiter = new DynamoDbRateLimiter({ client: tables.dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (now += ms) })
     limiter.pause(3)
     const before = now
     await limiter.acquire()
@@ -151,7 +133,7 @@ describe('send use case', () => {
     clock: { now: () => 2_000 },
     wallClock: { now: () => wall },
     pacer: { acquire: async () => {}, pause: () => {} },
-    ledger: new DynamoDbDeliveryLedger(dynamo, STATE),
+    ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {
@@ -160,7 +142,7 @@ describe('send use case', () => {
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
     // Not reported yet (the handler reports, then marks): the duplicate is told to finish reporting.
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
-    await new DynamoDbDeliveryLedger(dynamo, STATE).markNotified(k)
+    await new DynamoDbDeliveryLedger(tables.dynamo, STATE).markNotified(k)
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
     expect(calls).toHaveLength(1)
   })
@@ -176,7 +158,7 @@ describe('send use case', () => {
 
   it('treats an attempt that never finished as in progress, then as outcome unknown once it is older than the timeout', async () => {
     const k = key()
-    await new DynamoDbDeliveryLedger(dynamo, STATE).begin(k, 10_000) // a worker that died after claiming
+    await new DynamoDbDeliveryLedger(tables.dynamo, STATE).begin(k, 10_000) // a worker that died after claiming
     const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
     expect(await sendMessage(request(k), deps(genesys, 20_000), settings)).toEqual({ kind: 'retry', reason: 'attempt-in-progress' })
     expect(await sendMessage(request(k), deps(genesys, 80_001), settings)).toMatchObject({ kind: 'outcome-unknown' })
