@@ -8,6 +8,7 @@
  * (a redelivery). Pass `id` to make two otherwise equal events distinct.
  */
 import { createHash } from 'node:crypto'
+import { conversationDetailType, type ConversationTopic } from '../lib/domain/topics.ts'
 import { DETAIL_TYPES } from '../lib/topology.ts'
 
 export const TEST_ORG_ID = '32aa07aa-db1b-4987-abd0-9483601ec29d'
@@ -16,7 +17,7 @@ export const TEST_SOURCE = `aws.partner/genesys.com/cloud/${TEST_ORG_ID}/proacti
 export const TEST_ACCOUNT = '123456789012'
 export const TEST_REGION = 'us-east-1'
 
-export type ConversationTopicName = 'customer.start' | 'customer.end' | 'acd.start' | 'user.start' | 'user.end' | 'acw'
+export type ConversationTopicName = ConversationTopic
 /** The messaging `messageType` values Genesys puts on the wire (upper case); others exist (FACEBOOK, …). */
 export type MessagingType = 'WEBMESSAGING' | 'SMS' | 'WHATSAPP' | 'OPEN'
 
@@ -134,15 +135,6 @@ export interface ConversationEventInput extends EnvelopeOptions {
   readonly extra?: Record<string, unknown>
 }
 
-const DETAIL_TYPE_OF: Record<ConversationTopicName, string> = {
-  'customer.start': DETAIL_TYPES.customerStart,
-  'customer.end': DETAIL_TYPES.customerEnd,
-  'acd.start': DETAIL_TYPES.acdStart,
-  'user.start': DETAIL_TYPES.userStart,
-  'user.end': DETAIL_TYPES.userEnd,
-  acw: DETAIL_TYPES.acw,
-}
-
 /** `v2.detail.events.conversation.{id}.{topic}`, with the per-topic fields of §7.3. */
 export function conversationEvent(topic: ConversationTopicName, input: ConversationEventInput): GenesysEnvelope {
   const participant = topic.startsWith('customer.') ? 'customer' : topic === 'acd.start' ? 'acd' : `agent:${input.userId ?? ''}`
@@ -179,7 +171,7 @@ export function conversationEvent(topic: ConversationTopicName, input: Conversat
   }
   Object.assign(body, input.extra)
   const eventBody = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
-  return envelope(DETAIL_TYPE_OF[topic], `v2.detail.events.conversation.${input.conversationId}.${topic}`, input.at, eventBody, input)
+  return envelope(conversationDetailType(topic), `v2.detail.events.conversation.${input.conversationId}.${topic}`, input.at, eventBody, input)
 }
 
 export interface ConversationLifecycleInput {

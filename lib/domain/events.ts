@@ -6,7 +6,7 @@
  * names the field and what was expected.
  */
 import { z } from 'zod'
-import { DETAIL_TYPES } from './topics.ts'
+import { CONVERSATION_TOPICS, conversationDetailType, DETAIL_TYPES, type ConversationTopic } from './topics.ts'
 import { MESSAGE_TYPE_TO_CHANNEL, type Channel } from './model.ts'
 
 const MAX_ID = 128
@@ -75,8 +75,7 @@ export const conversationBodySchema = z.looseObject({
   disconnectType: z.string().max(32).optional(),
 })
 
-export const CONVERSATION_TOPICS = ['customer.start', 'customer.end', 'acd.start', 'user.start', 'user.end', 'acw'] as const
-export type ConversationTopic = (typeof CONVERSATION_TOPICS)[number]
+export { CONVERSATION_TOPICS, type ConversationTopic }
 
 interface EventCommon {
   /** Envelope id: unique per event, stable across redeliveries. */
@@ -137,14 +136,7 @@ const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 const USER_TOPIC = new RegExp(`^v2\\.users\\.(${UUID})\\.(presence|routingStatus)$`)
 const CONVERSATION_TOPIC = new RegExp(`^v2\\.detail\\.events\\.conversation\\.(${UUID})\\.(${CONVERSATION_TOPICS.map((t) => t.replace('.', '\\.')).join('|')})$`)
 
-const CONVERSATION_DETAIL_TYPE_TO_TOPIC: Readonly<Record<string, ConversationTopic>> = {
-  [DETAIL_TYPES.customerStart]: 'customer.start',
-  [DETAIL_TYPES.customerEnd]: 'customer.end',
-  [DETAIL_TYPES.acdStart]: 'acd.start',
-  [DETAIL_TYPES.userStart]: 'user.start',
-  [DETAIL_TYPES.userEnd]: 'user.end',
-  [DETAIL_TYPES.acw]: 'acw',
-}
+const CONVERSATION_DETAIL_TYPE_TO_TOPIC: ReadonlyMap<string, ConversationTopic> = new Map(CONVERSATION_TOPICS.map((topic) => [conversationDetailType(topic), topic]))
 
 function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
   return error.issues.map((issue) => ({
@@ -213,7 +205,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     }
   }
 
-  const topic = CONVERSATION_DETAIL_TYPE_TO_TOPIC[detailType]
+  const topic = CONVERSATION_DETAIL_TYPE_TO_TOPIC.get(detailType)
   if (topic === undefined) throw new UnsupportedEventError(detailType)
   const match = CONVERSATION_TOPIC.exec(detail.topicName)
   if (!match || match[2] !== topic) {

@@ -12,6 +12,13 @@ export const DETAIL_TYPES = {
   acw: 'v2.detail.events.conversation.{id}.acw',
 } as const
 
+/** The conversation detail topics this pipeline handles, by their last segment. */
+export const CONVERSATION_TOPICS = ['customer.start', 'customer.end', 'acd.start', 'user.start', 'user.end', 'acw'] as const
+export type ConversationTopic = (typeof CONVERSATION_TOPICS)[number]
+
+/** `detail-type` of a conversation detail topic: `v2.detail.events.conversation.{id}.<topic>`. */
+export const conversationDetailType = (topic: ConversationTopic): string => `v2.detail.events.conversation.{id}.${topic}`
+
 /** Source of the events this application publishes on its own bus. */
 export const APP_EVENT_SOURCE = 'proactive-messaging'
 
