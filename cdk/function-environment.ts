@@ -88,6 +88,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       APP_EVENT_BUS_NAME: resources.appEventBusName,
       SEND_DLQ_URL: resources.sendDlqUrl,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
+      CAP_HOURS: String(settings.capHours),
       GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
       GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
       MESSAGE_TEXT: settings.messageText,

@@ -186,7 +186,7 @@ export class ProactiveMessaging extends Construct {
     this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
 
     this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
-    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [state] }))
+    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'], resources: [state] }))
     this.appBus.grantPutEventsTo(this.presence.role)
     this.presence.role.addToPolicy(readSecret)
 

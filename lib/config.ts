@@ -87,6 +87,7 @@ export const sendConfigSchema = z
     APP_EVENT_BUS_NAME: z.string().min(1),
     SEND_DLQ_URL: z.url(),
     MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes),
+    CAP_HOURS: positiveNumber(DEFAULTS.capHours),
     GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute),
     /** Share of the budget actually used, leaving room for other callers of the same OAuth client. */
     GENESYS_BUDGET_HEADROOM: z.coerce.number().gt(0).max(1).default(DEFAULTS.budgetHeadroom),

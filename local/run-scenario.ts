@@ -23,7 +23,7 @@ export interface RunSummary {
   }
   deadLetters: { conversationId: string | undefined; reason: string; queue: string }[]
   /** Every request (by dedupe key) ends in exactly one of sent, dead-lettered or expired. */
-  reconciliation: { requested: number; sent: number; deadLettered: number; expired: number; unsettled: number; settledTwice: number; balanced: boolean }
+  reconciliation: { requested: number; sent: number; deadLettered: number; expired: number; suppressed: number; unsettled: number; settledTwice: number; balanced: boolean }
 }
 
 export type EventVerdict = 'accepted' | 'rejected' | 'ignored'
@@ -171,7 +171,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
       requested.add(detail.dedupeKey)
       continue
     }
-    const outcome = detail.outcome === 'sent' ? 'sent' : detail.outcome === 'expired' ? 'expired' : 'dead-lettered'
+    const outcome = detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'suppressed' ? detail.outcome : 'dead-lettered'
     const history = ends.get(detail.dedupeKey) ?? []
     // Outcome events are at least once: the same outcome reported again is one end, not two.
     if (history.at(-1) !== outcome) ends.set(detail.dedupeKey, [...history, outcome])
@@ -183,7 +183,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
     // Redriven after too many receives: no outcome event was published for it.
     if (!ends.has(letter.dedupeKey)) ends.set(letter.dedupeKey, ['dead-lettered'])
   }
-  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, unsettled: 0, settledTwice: 0 }
+  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, suppressed: 0, unsettled: 0, settledTwice: 0 }
   for (const key of requested) {
     const history = ends.get(key) ?? []
     const last = history.at(-1)
@@ -194,6 +194,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
     else if (settledTwice) totals.settledTwice++
     else if (last === 'sent') totals.sent++
     else if (last === 'expired') totals.expired++
+    else if (last === 'suppressed') totals.suppressed++
     else totals.deadLettered++
   }
   return { ...totals, balanced: totals.unsettled === 0 && totals.settledTwice === 0 }

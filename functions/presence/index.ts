@@ -7,7 +7,8 @@ import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { CachedQueueDirectory } from '../../lib/adapters/cached-queue-directory.ts'
 import { createGenesysQueueDirectory } from '../../lib/adapters/genesys-queues-http.ts'
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
-import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
+import { DynamoDbOutreachReservations } from '../../lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbAgentStateRepository } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
 import { systemClock, type QueueDirectory } from '../../lib/domain/ports.ts'
@@ -39,7 +40,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
-    ledger: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    reservations: new DynamoDbOutreachReservations(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
   }

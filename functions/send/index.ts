@@ -6,6 +6,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
+import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
 import { DynamoDbRateLimiter } from '../../lib/adapters/dynamodb-rate-limiter.ts'
@@ -24,6 +25,7 @@ import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-bat
 import { decorate, type Env, type HandlerOverrides } from '../shared/wiring.ts'
 
 const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 
 /** Exponential backoff by how often SQS has delivered the record: base × 2^(n-1) up to a maximum, jittered down by up to half. */
 export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number, random: () => number = Math.random): number {
@@ -49,11 +51,13 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     channels: channelSettings(config),
     brand: config.BRAND_NAME,
     attemptTimeoutMs: config.SEND_ATTEMPT_TIMEOUT_SECONDS * 1000,
+    capMs: config.CAP_HOURS * HOUR,
   }
   const deps = {
     clock,
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
+    outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     genesys: decorate(
       overrides.decorate?.genesys,
       createGenesysClient({
@@ -113,6 +117,11 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
         telemetry.count(METRIC_NAMES.messagesExpired)
         logger.info('request expired: not sent', { ...context, ageMs: decision.ageMs })
         await publishOutcome(request, { outcome: 'expired', reason: `older than ${config.MAX_DELAY_MINUTES} minutes` })
+        return
+      case 'capped':
+        telemetry.count(METRIC_NAMES.messagesSuppressed)
+        logger.info('customer already messaged within the cap window: not sent', context)
+        await publishOutcome(request, { outcome: 'suppressed', reason: `customer messaged within the last ${config.CAP_HOURS} hours` })
         return
       case 'invalid':
         telemetry.count(METRIC_NAMES.messagesFailed)

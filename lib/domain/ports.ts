@@ -30,13 +30,32 @@ export interface AgentStateRepository {
   put(next: AgentState): Promise<WriteResult>
 }
 
-/** One message per customer per cap window. */
+/**
+ * One message per customer per cap window. The send function reserves each customer just before its message
+ * goes out (after the expiry and preflight checks, so a request that is never sent does not use the cap up).
+ */
 export interface OutreachLedger {
   /**
    * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
    * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
    */
   tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
+}
+
+/** A customer's standing reservation in the outreach ledger. */
+export interface OutreachReservation {
+  readonly reservedAt: number
+  readonly dedupeKey: string
+}
+
+/**
+ * Read side of the outreach ledger, for presence: it skips customers already messaged in the cap window
+ * before publishing, so an agent back from a break does not re-request the whole day's customers. A hint,
+ * not the guarantee (that is `OutreachLedger.tryReserve`, in send).
+ */
+export interface OutreachReservations {
+  /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
+  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, OutreachReservation>>
 }
 
 /** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */

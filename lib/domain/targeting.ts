@@ -30,6 +30,14 @@ export function recipientKey(customer: CustomerAddress): string {
   return `${customer.channel}:${id ?? ''}`
 }
 
+/**
+ * Whether a standing reservation keeps this request from going out: it is younger than the cap window and was
+ * made for another request. The same rule as the outreach ledger's conditional write.
+ */
+export function isCapped(reservation: { readonly reservedAt: number; readonly dedupeKey: string } | undefined, at: number, capMs: number, dedupeKey: string): boolean {
+  return reservation !== undefined && reservation.reservedAt > at - capMs && reservation.dedupeKey !== dedupeKey
+}
+
 /** Same trigger and same conversation ⇒ same key, so redeliveries and retries are recognisable downstream. */
 export function dedupeKeyOf(trigger: Trigger, conversationId: string): string {
   return `${trigger.eventId}:${conversationId}`

@@ -1,22 +1,26 @@
 /**
- * presence's use case: detect the transition into available, find the customers to message, reserve each one
- * in the outreach ledger (one message per customer per cap window) and publish one request per recipient.
+ * presence's use case: detect the transition into available, find the customers to message, leave out those
+ * already messaged in the cap window, and publish one request per recipient.
  *
- * Order matters for "never twice, never lost": requests are published before the agent's new state is saved.
- * If publishing fails the record is retried, the decision repeats with the same dedupe keys, and the ledger
- * lets the same key through again. Once the state is saved, a redelivery of the event is stale and fires nothing.
+ * The cap itself is enforced by send, which reserves each customer atomically just before sending. Here it is
+ * only read (one batched read per 100 recipients, no write per recipient), so a fan-out costs a Query, a few
+ * BatchGetItems and the PutEvents calls, and an agent back from a break does not re-request customers
+ * messaged earlier that day. Two triggers at the same moment may both request a customer: send messages one.
+ *
+ * Order matters for "never lost": requests are published before the agent's new state is saved. If publishing
+ * fails the record is retried and the decision repeats with the same dedupe keys, which send recognises.
+ * Once the state is saved, a redelivery of the event is stale and fires nothing.
  */
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachLedger, QueueDirectory, SessionRepository } from '../domain/ports.ts'
-import { recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
-import { mapConcurrently } from '../concurrency.ts'
+import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SessionRepository } from '../domain/ports.ts'
+import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
   readonly sessions: SessionRepository
-  readonly ledger: OutreachLedger
+  readonly reservations: OutreachReservations
   readonly publisher: MessageRequestPublisher
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
@@ -40,7 +44,6 @@ export type AvailabilityOutcome =
     }
 
 const MAX_CONFLICT_RETRIES = 8
-const RESERVATIONS_IN_FLIGHT = 32
 
 export async function handleAvailability(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
   let fannedOut: AvailabilityOutcome | undefined
@@ -51,8 +54,8 @@ export async function handleAvailability(event: AgentAvailabilityEvent, deps: Av
     let outcome: AvailabilityOutcome = decision.trigger ? { kind: 'no-trigger', reason: 'no-transition' } : { kind: 'no-trigger', reason: decision.reason }
     if (decision.trigger) outcome = fannedOut ??= await fanOut(event, deps, settings)
     if ((await deps.agents.put(decision.next)) === 'written') return fannedOut ?? outcome
-    // Another event for this agent was saved first: decide again against it. Customers already reserved for
-    // this trigger are not messaged twice: the ledger and the dedupe keys see to that.
+    // Another event for this agent was saved first: decide again against it. Customers already requested by
+    // this trigger are not messaged twice: the dedupe keys and send's outreach ledger see to that.
   }
   throw new Error(`agent ${event.agentId.slice(0, 8)}…: too many concurrent writers, will retry`)
 }
@@ -61,11 +64,9 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const { requests, skipped } = selectRecipients(sessions, trigger, settings.windowMs)
-  // One conditional write per recipient: run them side by side, or a large fan-out outlasts the function.
-  const reserved = await mapConcurrently(requests, RESERVATIONS_IN_FLIGHT, (request) =>
-    deps.ledger.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey),
-  )
-  const approved: MessageRequest[] = requests.filter((_request, index) => reserved[index])
+  const keys = requests.map((request) => recipientKey(request.customer))
+  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf(keys) : new Map()
+  const approved: MessageRequest[] = requests.filter((request, index) => !isCapped(reservations.get(keys[index] as string), request.requestedAt, settings.capMs, request.dedupeKey))
   if (approved.length > 0) await deps.publisher.publish(approved)
   return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed: requests.length - approved.length, skipped }
 }

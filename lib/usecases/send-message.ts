@@ -1,11 +1,13 @@
 /**
  * send's use case for one request: expire it if it is too old to be true, build and check the agentless
- * request, claim it in the delivery ledger (never twice), pace, send, and classify the result. Returns what
+ * request, reserve the customer in the outreach ledger (one message per customer per cap window), claim the
+ * request in the delivery ledger (never twice), pace, send, and classify the result. Returns what
  * happened; the handler turns that into acknowledge / dead-letter / retry.
  */
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type ChannelSettings } from '../domain/payload.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging } from '../domain/ports.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger } from '../domain/ports.ts'
+import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
 export interface SendSettings {
@@ -14,6 +16,8 @@ export interface SendSettings {
   readonly brand: string
   /** An attempt older than this that never finished died (the function's timeout): its outcome is unknown. */
   readonly attemptTimeoutMs: number
+  /** One message per customer within this window, whichever trigger requested it. */
+  readonly capMs: number
 }
 
 export interface SendDeps {
@@ -24,6 +28,7 @@ export interface SendDeps {
   readonly wallClock: Clock
   readonly pacer: { acquire(): Promise<void>; pause(seconds: number): void }
   readonly ledger: DeliveryLedger
+  readonly outreach: OutreachLedger
 }
 
 type Failure = Extract<AgentlessSendResult, { ok: false }>
@@ -31,6 +36,8 @@ type Failure = Extract<AgentlessSendResult, { ok: false }>
 export type SendDecision =
   | { readonly kind: 'sent'; readonly status: number; readonly messageId?: string; readonly genesysConversationId?: string; readonly ledgerError?: string }
   | { readonly kind: 'expired'; readonly ageMs: number }
+  /** The customer was messaged for another request within the cap window (another trigger got there first). */
+  | { readonly kind: 'capped' }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
@@ -57,6 +64,11 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     }
     throw error
   }
+
+  // After expiry and preflight, so a request that never goes out does not use the customer's cap up. A retry or
+  // redrive of the same request passes: the reservation carries its dedupe key.
+  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey)
+  if (!reserved) return { kind: 'capped' }
 
   const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), options)
   if (claim !== 'started') {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { retryDelaySeconds } from '../../functions/send/index.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, windowLimit } from '../../lib/adapters/dynamodb-rate-limiter.ts'
+import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
 import type { MessageRequest } from '../../lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '../../lib/domain/ports.ts'
@@ -108,11 +109,15 @@ describe('retry backoff', () => {
 
 describe('send use case', () => {
   const config = loadConfig('send', sendConfigSchema, { STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
-  const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000 }
-  const request = (dedupeKey: string): MessageRequest => ({
+  const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000, capMs: 24 * 3_600_000 }
+  // A customer per request unless a test says otherwise (copies of one request share it), so the outreach cap
+  // keeps the tests apart.
+  const phones = new Map<string, string>()
+  const phoneOf = (dedupeKey: string): string => phones.get(dedupeKey) ?? phones.set(dedupeKey, `+1317555${String(phones.size + 1).padStart(4, '0')}`).get(dedupeKey)!
+  const request = (dedupeKey: string, phone = phoneOf(dedupeKey)): MessageRequest => ({
     dedupeKey,
     conversationId: 'c0a8012e-0000-4000-8000-000000000001',
-    customer: { channel: 'sms', address: '+13175550123' },
+    customer: { channel: 'sms', address: phone },
     agentId: 'a',
     scope: 'agent',
     requestedAt: 1_000,
@@ -134,6 +139,7 @@ describe('send use case', () => {
     wallClock: { now: () => wall },
     pacer: { acquire: async () => {}, pause: () => {} },
     ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
+    outreach: new DynamoDbOutreachLedger(tables.dynamo, STATE),
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {
@@ -193,4 +199,37 @@ describe('send use case', () => {
     expect(decision.kind === 'invalid' && decision.detail).toMatch(/toAddress/)
     expect(calls).toHaveLength(0)
   })
+
+  it('messages a customer once per cap window: a request from another trigger is capped without a call', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    const phone = phoneOf(key())
+    const first = request(key(), phone)
+    expect(await sendMessage(first, deps(genesys), settings)).toMatchObject({ kind: 'sent' })
+    expect(await sendMessage(request(key(), phone), deps(genesys), settings)).toEqual({ kind: 'capped' })
+    // The same request again is not capped by its own reservation: the delivery ledger recognises it.
+    expect(await sendMessage(first, deps(genesys), settings)).toMatchObject({ kind: 'duplicate' })
+    const dayLater = { ...request(key(), phone), requestedAt: first.requestedAt + settings.capMs }
+    expect(await sendMessage(dayLater, { ...deps(genesys), clock: { now: () => dayLater.requestedAt + 1_000 } }, settings)).toMatchObject({ kind: 'sent' })
+    expect(calls).toHaveLength(2)
+  })
+
+  it('lets only one of two concurrent requests for the same customer through', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    const phone = phoneOf(key())
+    const decisions = await Promise.all([sendMessage(request(key(), phone), deps(genesys), settings), sendMessage(request(key(), phone), deps(genesys), settings)])
+    expect(decisions.map((d) => d.kind).sort()).toEqual(['capped', 'sent'])
+    expect(calls).toHaveLength(1)
+  })
+
+  it('does not use the cap up on a request that is not sent (expired, or failing preflight)', async () => {
+    const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
+    const phone = phoneOf(key())
+    const expired = { ...request(key(), phone), requestedAt: 2_000 - 15 * 60_000 - 1 }
+    expect(await sendMessage(expired, deps(genesys), settings)).toMatchObject({ kind: 'expired' })
+    const tooLongForSms = { ...settings, channels: { ...settings.channels, sms: { ...settings.channels.sms, text: 'x'.repeat(800) } } }
+    expect(await sendMessage(request(key(), phone), deps(genesys), tooLongForSms)).toMatchObject({ kind: 'invalid' })
+    expect(await sendMessage(request(key(), phone), deps(genesys), settings)).toMatchObject({ kind: 'sent' })
+    expect(calls).toHaveLength(1)
+  })
+
 })
