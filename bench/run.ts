@@ -97,7 +97,9 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
     const largest = results.at(-1)
     if (largest) {
       target('fanout', `recipients/s at N = ${largest.n}`, '≥ 2000', largest.recipientsPerSecond, largest.recipientsPerSecond >= 2_000)
-      target('fanout', `fan-out ÷ Scan reference at N = ${largest.n}`, '≥ 10', largest.ratio, largest.ratio >= 10)
+      // Like for like: the presence function's targeting (index Query + selectRecipients) against the same
+      // targeting by Scan. Fan-out ÷ Scan (r.ratio) sets N publishes against a read-only Scan, and is reported only.
+      target('fanout', `Scan targeting time ÷ index Query targeting time at N = ${largest.n} (table ${largest.tableItems} items)`, '≥ 10', largest.targetingRatio, largest.targetingRatio >= 10)
     }
     for (const r of results) target('fanout', `every eligible session requested at N = ${r.n}`, `= ${r.n}`, r.requested, r.requested === r.n)
   }
@@ -215,7 +217,7 @@ export function formatTable(report: BenchReport): string {
     const s = report.storm
     rows.push([
       `login storm`,
-      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients; duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
+      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients (${fmt(s.requests)} requests, ${fmt(s.suppressedBySend)} suppressed by send); duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
       `floor ${fmt(s.floorMs / 1000, 1)} s (${fmt(s.messaged)} ÷ ${fmt(s.budgetPerMinute)}/min)`,
       fmt(s.drainOverFloor, 3),
     ])

@@ -7,7 +7,8 @@
  * times spread over the real minute. Drain time runs from the first availability event to the last message
  * Genesys accepted; its floor is unique recipients ÷ budget.
  */
-import { LocalCloud } from '../../local/cloud.ts'
+import { APP_DETAIL_TYPES } from '../../lib/topology.ts'
+import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'
 import { checkDeliveries, recipientOfWorkloadCustomer, type DeliveryCheck } from '../recipients.ts'
@@ -39,6 +40,10 @@ export interface StormResult extends DeliveryCheck {
   /** Unique recipients ÷ budget. */
   readonly floorMs: number
   readonly drainOverFloor: number
+  /** ProactiveMessageRequested events the triggers published: more than the recipients where agents share customers. */
+  readonly requests: number
+  /** Requests send did not send because another request had reserved the customer (outcome `suppressed`). */
+  readonly suppressedBySend: number
   readonly rateLimited: number
   readonly rates: RateSummary
 }
@@ -92,6 +97,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const check = checkDeliveries(agentless, expected)
     const drainMs = rates.lastAt - started
     const floorMs = (check.messaged / options.budgetPerMinute) * 60_000
+    const requests = cloud.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested).length
+    const suppressedBySend = cloud.outcomes.filter((event) => (event.detail as { outcome?: unknown }).outcome === 'suppressed').length
     return {
       ...check,
       agents: options.agents,
@@ -105,6 +112,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       drainMs,
       floorMs,
       drainOverFloor: drainMs / floorMs,
+      requests,
+      suppressedBySend,
       rateLimited: rates.rateLimited,
       rates,
     }
