@@ -200,6 +200,7 @@ export function formatTable(report: BenchReport): string {
       `${fmt(r.ratio, 2)}×`,
     ])
     rows.push([`  targeting only`, `index Query: ${fmt(r.queryTargetingMs)} ms`, `Scan: ${fmt(r.scanTargetingMs)} ms`, `${fmt(r.targetingRatio, 1)}× faster`])
+    rows.push([`  read capacity`, `index Query: ${fmt(r.queryReadUnits, 1)} RCU`, `Scan: ${fmt(r.scanReadUnits, 1)} RCU`, `${fmt(r.readUnitsRatio, 1)}× less`])
   }
   for (const r of report.pacing ?? []) {
     rows.push([

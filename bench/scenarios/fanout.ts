@@ -5,6 +5,7 @@
  * whole table, which also holds the other agents' sessions.
  */
 import { performance } from 'node:perf_hooks'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
 import type { Session } from '../../lib/domain/model.ts'
@@ -15,6 +16,7 @@ import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip } from '../../local/load.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
+import { median } from '../stats.ts'
 
 export interface FanOutOptions {
   /** Eligible sessions of the agent who comes back. */
@@ -30,9 +32,9 @@ export interface FanOutResult {
   readonly fanOutMs: number
   readonly requested: number
   readonly recipientsPerSecond: number
-  /** Targeting only (index Query + selectRecipients), as the presence function does it. */
+  /** Targeting only (index Query + selectRecipients), as the presence function does it; median of 3. */
   readonly queryTargetingMs: number
-  /** Reference: Scan with a filter on lastAgentId and lastActiveAt, paginated, + selectRecipients. */
+  /** Reference: Scan with a filter on lastAgentId and lastActiveAt, paginated, + selectRecipients; median of 3. */
   readonly scanTargetingMs: number
   readonly scanRecipients: number
   readonly scanRecipientsPerSecond: number
@@ -40,10 +42,18 @@ export interface FanOutResult {
   readonly ratio: number
   /** Scan ÷ Query, both targeting only. */
   readonly targetingRatio: number
+  /**
+   * Read capacity units DynamoDB reports for one targeting (ReturnConsumedCapacity, eventually consistent reads):
+   * what AWS bills, and what bounds a Query's or a Scan's time there (both read in 1 MB pages).
+   */
+  readonly queryReadUnits: number
+  readonly scanReadUnits: number
+  readonly readUnitsRatio: number
 }
 
 const HOUR = 3_600_000
 const WINDOW_MS = 24 * HOUR
+const TARGETING_RUNS = 3
 
 export async function runFanOut(options: FanOutOptions, at = Date.now()): Promise<FanOutResult> {
   const cloud = await LocalCloud.start()
@@ -87,19 +97,31 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
     const fanOutMs = last - started
     const requested = requestedAt.length
 
-    const documents = DynamoDBDocumentClient.from(cloud.dynamo)
+    // Targeting alone, both ways, medians of TARGETING_RUNS (a single run swings with garbage collection).
+    const { client: documents, readUnits } = capacityCountingClient(cloud)
     const trigger = { agentId, eventId: 'bench', at, scope: 'agent' as const }
     const { from, to } = windowOf(at, WINDOW_MS)
-    let begin = performance.now()
-    const found = await new DynamoDbSessionRepository(documents, LOCAL_NAMES.sessionsTable).findByAgent(agentId, from, to)
-    const queried = selectRecipients(found, trigger, WINDOW_MS).requests.length
-    const queryTargetingMs = performance.now() - begin
-    if (queried !== options.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${options.n}`)
-
-    begin = performance.now()
-    const scanned = await scanForAgent(documents, agentId, from, to)
-    const scanRecipients = selectRecipients(scanned, trigger, WINDOW_MS).requests.length
-    const scanTargetingMs = performance.now() - begin
+    const sessionsRepository = new DynamoDbSessionRepository(documents, LOCAL_NAMES.sessionsTable)
+    const queryRuns: number[] = []
+    const scanRuns: number[] = []
+    let scanRecipients = 0
+    let queryReadUnits = 0
+    let scanReadUnits = 0
+    for (let run = 0; run < TARGETING_RUNS; run++) {
+      readUnits.reset()
+      let begin = performance.now()
+      const queried = selectRecipients(await sessionsRepository.findByAgent(agentId, from, to), trigger, WINDOW_MS).requests.length
+      queryRuns.push(performance.now() - begin)
+      if (queried !== options.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${options.n}`)
+      queryReadUnits = readUnits.total
+      readUnits.reset()
+      begin = performance.now()
+      scanRecipients = selectRecipients(await scanForAgent(documents, agentId, from, to), trigger, WINDOW_MS).requests.length
+      scanRuns.push(performance.now() - begin)
+      scanReadUnits = readUnits.total
+    }
+    const queryTargetingMs = median(queryRuns) as number
+    const scanTargetingMs = median(scanRuns) as number
 
     const recipientsPerSecond = (requested / fanOutMs) * 1000
     const scanRecipientsPerSecond = (scanRecipients / scanTargetingMs) * 1000
@@ -115,10 +137,38 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
       scanRecipientsPerSecond,
       ratio: recipientsPerSecond / scanRecipientsPerSecond,
       targetingRatio: scanTargetingMs / queryTargetingMs,
+      queryReadUnits,
+      scanReadUnits,
+      readUnitsRatio: scanReadUnits / queryReadUnits,
     }
   } finally {
     await cloud.close()
   }
+}
+
+/**
+ * A DynamoDB client of the bench's own that asks every read for its consumed capacity and adds it up (the
+ * handlers' clients are untouched): the repository's Query is measured exactly as it is sent.
+ */
+function capacityCountingClient(cloud: LocalCloud): { client: DynamoDBDocumentClient; readUnits: { total: number; reset(): void } } {
+  const raw = new DynamoDBClient({ endpoint: cloud.env.AWS_ENDPOINT_URL_DYNAMODB, region: cloud.env.AWS_REGION ?? 'us-east-1' })
+  const readUnits = {
+    total: 0,
+    reset() {
+      this.total = 0
+    },
+  }
+  raw.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string }
+      input.ReturnConsumedCapacity = 'TOTAL'
+      const result = await next(args)
+      readUnits.total += (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0
+      return result
+    },
+    { step: 'initialize', name: 'countReadCapacity' },
+  )
+  return { client: DynamoDBDocumentClient.from(raw), readUnits }
 }
 
 /** The naive targeting: read the whole table, keep the agent's sessions in the window. */
