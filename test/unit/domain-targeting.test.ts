@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { CustomerAddress, Session } from '../../lib/domain/model.ts'
-import { dedupeKeyOf, recipientKey, selectRecipients, windowOf, type Trigger } from '../../lib/domain/targeting.ts'
+import { dedupeKeyOf, isCapped, recipientKey, selectRecipients, windowOf, type Trigger } from '../../lib/domain/targeting.ts'
 
 const HOUR = 3_600_000
 const WINDOW = 24 * HOUR
@@ -234,5 +234,19 @@ describe('selectRecipients (property): the answer does not depend on the order s
       }),
       { seed: 7, numRuns: 150 },
     )
+  })
+})
+
+describe('isCapped (presence leaves these customers out; send enforces the same rule atomically)', () => {
+  const CAP = 24 * 3_600_000
+  const AT = 1_700_000_000_000
+  it('caps a customer reserved by another request within the window', () => {
+    expect(isCapped({ reservedAt: AT - 1_000, dedupeKey: 'other:c' }, AT, CAP, 'mine:c')).toBe(true)
+    expect(isCapped({ reservedAt: AT - CAP + 1, dedupeKey: 'other:c' }, AT, CAP, 'mine:c')).toBe(true)
+  })
+  it('lets a customer through with no reservation, one as old as the window, or one made for this request', () => {
+    expect(isCapped(undefined, AT, CAP, 'mine:c')).toBe(false)
+    expect(isCapped({ reservedAt: AT - CAP, dedupeKey: 'other:c' }, AT, CAP, 'mine:c')).toBe(false)
+    expect(isCapped({ reservedAt: AT - 1_000, dedupeKey: 'mine:c' }, AT, CAP, 'mine:c')).toBe(false)
   })
 })
