@@ -1,6 +1,7 @@
 /**
- * The state table (`TABLES.state`, key `pk`): agent state (`agent#<agentId>`, presence) and the outreach ledger
- * (`cap#<sha256(recipientKey)>`, reserved by send; presence reads it through DynamoDbOutreachReservations). Also the compare-and-set write the repositories share.
+ * The state table (`TABLES.state`, key `pk`): agent state (`agent#<agentId>`, presence) and the outreach
+ * ledger (`cap#<sha256(recipientKey)>`, reserved by send; presence reads it through
+ * DynamoDbOutreachReservations). Also the compare-and-set write the repositories share.
  */
 import { createHash } from 'node:crypto'
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
