@@ -231,5 +231,4 @@ describe('send use case', () => {
     expect(await sendMessage(request(key(), phone), deps(genesys), settings)).toMatchObject({ kind: 'sent' })
     expect(calls).toHaveLength(1)
   })
-
 })
