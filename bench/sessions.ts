@@ -13,6 +13,7 @@ import type { SessionRepository, WriteResult } from '../lib/domain/ports.ts'
 import { recordSession } from '../lib/usecases/record-session.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
 import { LOCAL_NAMES, type LocalCloud } from '../local/cloud.ts'
+import { chunksOf } from '../lib/concurrency.ts'
 import { sleep } from './stats.ts'
 
 const BATCH = 25
@@ -50,8 +51,7 @@ function itemOf(session: Session): Record<string, unknown> {
 
 export async function writeSessions(cloud: LocalCloud, sessions: readonly Session[]): Promise<void> {
   const client = DynamoDBDocumentClient.from(cloud.dynamo, { marshallOptions: { removeUndefinedValues: true } })
-  const batches: Record<string, unknown>[][] = []
-  for (let start = 0; start < sessions.length; start += BATCH) batches.push(sessions.slice(start, start + BATCH).map(itemOf))
+  const batches = chunksOf(sessions.map(itemOf), BATCH)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < batches.length) {

@@ -20,4 +20,4 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * factor) / factor
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export { setTimeout as sleep } from 'node:timers/promises'

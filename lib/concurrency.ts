@@ -11,3 +11,10 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
   return results
 }
+
+/** `items` in consecutive slices of at most `size` (a batch API's limit). */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size))
+  return chunks
+}

@@ -4,6 +4,7 @@
  * invoked as Lambda's SQS event source invokes them (batches, partial failures, visibility, redrive), and the
  * Genesys simulator (or a real org).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -118,8 +119,6 @@ interface Stage {
   /** Starts a fresh instance (a new container after a crash). */
   readonly spawn: () => Worker
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export class LocalCloud {
   readonly clock = new ReplayClock()

@@ -17,6 +17,7 @@ import { availabilityFlip } from '../../local/load.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
 import { median } from '../stats.ts'
+import { HOUR } from '../../lib/domain/time.ts'
 
 export interface FanOutOptions {
   /** Eligible sessions of the agent who comes back. */
@@ -51,7 +52,6 @@ export interface FanOutResult {
   readonly readUnitsRatio: number
 }
 
-const HOUR = 3_600_000
 const WINDOW_MS = 24 * HOUR
 const TARGETING_RUNS = 3
 

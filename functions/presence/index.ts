@@ -19,9 +19,7 @@ import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'
-
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
+import { HOUR, MINUTE } from '../../lib/domain/time.ts'
 
 export function createPresenceHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
   const config = loadConfig('presence', presenceConfigSchema, env)

@@ -23,9 +23,7 @@ import { genesysCredentialsFor } from '../shared/genesys.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import { decorate, type Env, type HandlerOverrides } from '../shared/wiring.ts'
-
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
+import { HOUR, MINUTE } from '../../lib/domain/time.ts'
 
 /** Exponential backoff by how often SQS has delivered the record: base × 2^(n-1) up to a maximum, jittered down by up to half. */
 export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number, random: () => number = Math.random): number {

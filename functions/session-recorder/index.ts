@@ -12,8 +12,7 @@ import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'
-
-const HOUR = 3_600_000
+import { HOUR } from '../../lib/domain/time.ts'
 
 export function createSessionRecorderHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
   const config = loadConfig('session-recorder', sessionRecorderConfigSchema, env)

@@ -4,7 +4,8 @@
  * presence, which only reads, is granted BatchGetItem and send is not.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { mapConcurrently } from '../concurrency.ts'
+import { setTimeout as wait } from 'node:timers/promises'
+import { chunksOf, mapConcurrently } from '../concurrency.ts'
 import type { OutreachReservation, OutreachReservations } from '../domain/ports.ts'
 import { ledgerKey } from './dynamodb-state.ts'
 
@@ -18,16 +19,13 @@ export class DynamoDbOutreachReservations implements OutreachReservations {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<unknown> = wait,
   ) {}
 
   async reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, OutreachReservation>> {
     const recipientByPk = new Map(recipientKeys.map((key) => [ledgerKey(key), key]))
-    const pks = [...recipientByPk.keys()]
-    const chunks: string[][] = []
-    for (let i = 0; i < pks.length; i += KEYS_PER_CALL) chunks.push(pks.slice(i, i + KEYS_PER_CALL))
     const found = new Map<string, OutreachReservation>()
-    await mapConcurrently(chunks, CALLS_IN_FLIGHT, async (chunk) => {
+    await mapConcurrently(chunksOf([...recipientByPk.keys()], KEYS_PER_CALL), CALLS_IN_FLIGHT, async (chunk) => {
       for (const item of await this.getAll(chunk)) {
         const recipient = recipientByPk.get(item.pk as string)
         if (recipient !== undefined) found.set(recipient, { reservedAt: item.reservedAt as number, dedupeKey: item.dedupeKey as string })

@@ -4,6 +4,7 @@
  * spread so that the long-run rate is exactly `perMinute` (4.75 a second alternates 4 and 5), and a sliding
  * minute never holds more than `perMinute` plus one window's worth. A 429's Retry-After pauses this worker.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 
@@ -41,7 +42,7 @@ export class DynamoDbRateLimiter implements Pacer {
     this.windowMs = options.windowMs ?? 1000
     this.perWindow = (options.perMinute * this.windowMs) / 60_000
     this.now = options.now ?? Date.now
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? sleep
   }
 
   async acquire(): Promise<void> {

@@ -7,7 +7,8 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import type { MessageRequest } from '../domain/model.ts'
 import type { MessageRequestPublisher } from '../domain/ports.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
-import { mapConcurrently } from '../concurrency.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { chunksOf, mapConcurrently } from '../concurrency.ts'
 
 export const PUT_EVENTS_MAX_ENTRIES = 10
 /** PutEvents calls in flight at once for a large fan-out (well inside the account's PutEvents quota). */
@@ -26,8 +27,6 @@ export class PublishError extends Error {
   }
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 export class EventBridgePublisher {
   private readonly maxAttempts: number
   private readonly baseDelayMs: number
@@ -40,7 +39,7 @@ export class EventBridgePublisher {
   ) {
     this.maxAttempts = options.maxAttempts ?? 4
     this.baseDelayMs = options.baseDelayMs ?? 100
-    this.sleep = options.sleep ?? defaultSleep
+    this.sleep = options.sleep ?? sleep
   }
 
   /** Puts every detail as one event of `detailType`; resolves when all were accepted. */
@@ -52,9 +51,7 @@ export class EventBridgePublisher {
       Detail: JSON.stringify(detail),
       ...(time ? { Time: time } : {}),
     }))
-    const chunks: PutEventsRequestEntry[][] = []
-    for (let start = 0; start < entries.length; start += PUT_EVENTS_MAX_ENTRIES) chunks.push(entries.slice(start, start + PUT_EVENTS_MAX_ENTRIES))
-    await mapConcurrently(chunks, CHUNKS_IN_FLIGHT, (chunk) => this.putChunk(chunk))
+    await mapConcurrently(chunksOf(entries, PUT_EVENTS_MAX_ENTRIES), CHUNKS_IN_FLIGHT, (chunk) => this.putChunk(chunk))
   }
 
   private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { ConversationEvent } from './events.ts'
 import type { AgentLink, CustomerAddress, Session } from './model.ts'
+import { HOUR } from './time.ts'
 
 export type SessionDecision =
   | { readonly kind: 'write'; readonly session: Session }
@@ -15,8 +16,6 @@ export interface SessionPolicy {
   readonly windowMs: number
   readonly retentionSlackMs?: number
 }
-
-const HOUR = 3_600_000
 
 export function applyConversationEvent(previous: Session | undefined, event: ConversationEvent, policy: SessionPolicy): SessionDecision {
   if (event.mediaType !== 'MESSAGE') return { kind: 'ignored', reason: 'not-messaging' }
