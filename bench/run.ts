@@ -91,7 +91,7 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
     const results: FanOutResult[] = []
     for (const n of sizes.fanOutN) {
       log(`fan-out: N = ${n}…`)
-      results.push(await runFanOut({ n }))
+      results.push(await runFanOut({ n, log }))
     }
     report.fanOut = results
     const largest = results.at(-1)
@@ -99,7 +99,9 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
       target('fanout', `recipients/s at N = ${largest.n}`, '≥ 2000', largest.recipientsPerSecond, largest.recipientsPerSecond >= 2_000)
       // Like for like: the presence function's targeting (index Query + selectRecipients) against the same
       // targeting by Scan. Fan-out ÷ Scan (r.ratio) sets N publishes against a read-only Scan, and is reported only.
-      target('fanout', `Scan targeting time ÷ index Query targeting time at N = ${largest.n} (table ${largest.tableItems} items)`, '≥ 10', largest.targetingRatio, largest.targetingRatio >= 10)
+      // Judged over the largest table, where the agent holds 2% (docs/benchmarks.md, Findings); the 10% table's
+      // ratio is in the table beside it.
+      target('fanout', `Scan targeting time ÷ index Query targeting time at N = ${largest.n} (table ${largest.tableItems} items, agent ${pct(largest.agentShare, 0)})`, '≥ 10', largest.targetingRatio, largest.targetingRatio >= 10)
     }
     for (const r of results) target('fanout', `every eligible session requested at N = ${r.n}`, `= ${r.n}`, r.requested, r.requested === r.n)
   }
@@ -187,7 +189,7 @@ function machine(): BenchReport['machine'] {
 // ------------------------------------------------------------------------------------------ the table
 
 const fmt = (value: number | undefined, digits = 0): string => (value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }))
-const pct = (value: number): string => `${(value * 100).toFixed(2)}%`
+const pct = (value: number, digits = 2): string => `${(value * 100).toFixed(digits)}%`
 const kb = (bytes: number): string => `${fmt(bytes / 1024)} KiB`
 
 export function formatTable(report: BenchReport): string {
@@ -199,8 +201,11 @@ export function formatTable(report: BenchReport): string {
       `Scan+filter over ${fmt(r.tableItems)} items: ${fmt(r.scanRecipientsPerSecond)} recipients/s (${fmt(r.scanTargetingMs)} ms)`,
       `${fmt(r.ratio, 2)}×`,
     ])
-    rows.push([`  targeting only`, `index Query: ${fmt(r.queryTargetingMs)} ms`, `Scan: ${fmt(r.scanTargetingMs)} ms`, `${fmt(r.targetingRatio, 1)}× faster`])
-    rows.push([`  read capacity`, `index Query: ${fmt(r.queryReadUnits, 1)} RCU`, `Scan: ${fmt(r.scanReadUnits, 1)} RCU`, `${fmt(r.readUnitsRatio, 1)}× less`])
+    for (const t of r.targeting) {
+      const table = `${fmt(t.tableItems)} items, agent ${pct(t.agentShare, 0)}`
+      rows.push([`  targeting, ${table}`, `index Query: ${fmt(t.queryTargetingMs)} ms`, `Scan: ${fmt(t.scanTargetingMs)} ms`, `${fmt(t.targetingRatio, 1)}× faster`])
+      rows.push([`  read capacity, ${table}`, `index Query: ${fmt(t.queryReadUnits, 1)} RCU`, `Scan: ${fmt(t.scanReadUnits, 1)} RCU`, `${fmt(t.readUnitsRatio, 1)}× less`])
+    }
   }
   for (const r of report.pacing ?? []) {
     rows.push([

@@ -3,6 +3,10 @@
  * ProactiveMessageRequested accepted on the app bus (the send stage is not fed: its rule is removed, so only
  * the presence function runs). The naive reference does the same targeting with a Scan and a filter over the
  * whole table, which also holds the other agents' sessions.
+ *
+ * A Scan's cost grows with the table and a Query's with the agent's own sessions, so the comparison is made at
+ * each table size in `tables`, growing one table: first the agent holds 10% of it, then 2%. The fan-out itself
+ * runs over the largest.
  */
 import { performance } from 'node:perf_hooks'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
@@ -22,25 +26,27 @@ import { HOUR } from '../../lib/domain/time.ts'
 export interface FanOutOptions {
   /** Eligible sessions of the agent who comes back. */
   readonly n: number
-  /** Sessions of other agents in the same table, per eligible session. Default 9 (the agent holds 10% of the table). */
-  readonly backgroundPerSession?: number
+  /**
+   * The table sizes the targeting is compared at, ascending, each as a number of other agents with N sessions
+   * of their own. Default [9, 49]: the agent holds 10% of the table, then 2% (a deployment of 50 equally busy
+   * agents; the login storm scenario has 200).
+   */
+  readonly otherAgents?: readonly number[]
+  /** Progress lines (loading a large table takes minutes). */
+  readonly log?: (line: string) => void
 }
 
-export interface FanOutResult {
-  readonly n: number
+/** The presence function's targeting against the naive Scan, over one table. */
+export interface TargetingComparison {
   readonly tableItems: number
-  /** Presence event delivered → last ProactiveMessageRequested accepted. */
-  readonly fanOutMs: number
-  readonly requested: number
-  readonly recipientsPerSecond: number
+  /** The returning agent's sessions ÷ the table's items. */
+  readonly agentShare: number
   /** Targeting only (index Query + selectRecipients), as the presence function does it; median of 3. */
   readonly queryTargetingMs: number
   /** Reference: Scan with a filter on lastAgentId and lastActiveAt, paginated, + selectRecipients; median of 3. */
   readonly scanTargetingMs: number
   readonly scanRecipients: number
   readonly scanRecipientsPerSecond: number
-  /** Fan-out recipients/s ÷ Scan reference recipients/s. */
-  readonly ratio: number
   /** Scan ÷ Query, both targeting only. */
   readonly targetingRatio: number
   /**
@@ -52,27 +58,56 @@ export interface FanOutResult {
   readonly readUnitsRatio: number
 }
 
+/** The top-level comparison fields are the largest table's, the one the fan-out ran over. */
+export interface FanOutResult extends TargetingComparison {
+  readonly n: number
+  /** Presence event delivered → last ProactiveMessageRequested accepted. */
+  readonly fanOutMs: number
+  readonly requested: number
+  readonly recipientsPerSecond: number
+  /** Fan-out recipients/s ÷ Scan reference recipients/s (largest table). */
+  readonly ratio: number
+  /** The comparison at every table size, ascending. */
+  readonly targeting: TargetingComparison[]
+}
+
+export const DEFAULT_OTHER_AGENTS = [9, 49] as const
 const WINDOW_MS = 24 * HOUR
 const TARGETING_RUNS = 3
+const PROGRESS_EVERY = 100_000
 
 export async function runFanOut(options: FanOutOptions, at = Date.now()): Promise<FanOutResult> {
+  const log = options.log ?? (() => {})
+  const tables = options.otherAgents ?? DEFAULT_OTHER_AGENTS
+  if (tables.length === 0 || tables.some((count, i) => count < 0 || (i > 0 && count <= (tables[i - 1] as number)))) {
+    throw new Error(`fan-out: otherAgents must be ascending counts ≥ 0, got [${tables.join(', ')}]`)
+  }
   const cloud = await LocalCloud.start()
   try {
     const agentId = uuidFrom('bench-agent', 'fan-out')
     const queueId = uuidFrom('bench-queue', 0)
-    const otherAgents = Array.from({ length: 9 }, (_, i) => uuidFrom('bench-agent', 'other', i))
-    const sessions: Session[] = []
     // Ended between 2 minutes and 20 hours before the trigger: inside the 24 h window.
     const lastActive = (i: number): number => at - 120_000 - ((i * 7_919) % (20 * HOUR))
-    for (let i = 0; i < options.n; i++) {
-      sessions.push(endedSession({ agentId, queueId, customer: i, conversation: `target-${i}`, lastActiveAt: lastActive(i), windowMs: WINDOW_MS }))
+    const sessionOf = (agent: string, customer: number, conversation: string, i: number): Session =>
+      endedSession({ agentId: agent, queueId, customer, conversation, lastActiveAt: lastActive(i), windowMs: WINDOW_MS })
+    await writeSessions(cloud, Array.from({ length: options.n }, (_, i) => sessionOf(agentId, i, `target-${i}`, i)))
+
+    const { client: documents, readUnits } = capacityCountingClient(cloud)
+    const compare = comparer(documents, readUnits, { agentId, at, n: options.n })
+    const targeting: TargetingComparison[] = []
+    let loadedAgents = 0
+    for (const otherAgents of tables) {
+      const tableItems = options.n * (otherAgents + 1)
+      log(`fan-out: N = ${options.n}: loading a table of ${tableItems.toLocaleString('en-US')} sessions…`)
+      for (; loadedAgents < otherAgents; loadedAgents++) {
+        const other = uuidFrom('bench-agent', 'other', loadedAgents)
+        const first = options.n * (loadedAgents + 1)
+        await writeSessions(cloud, Array.from({ length: options.n }, (_, i) => sessionOf(other, first + i, `other-${first + i}`, i)))
+        const loaded = first + options.n
+        if (Math.floor(loaded / PROGRESS_EVERY) > Math.floor(first / PROGRESS_EVERY)) log(`fan-out: N = ${options.n}: ${loaded.toLocaleString('en-US')} sessions loaded`)
+      }
+      targeting.push(await compare(tableItems))
     }
-    const background = options.n * (options.backgroundPerSession ?? 9)
-    for (let i = 0; i < background; i++) {
-      const other = otherAgents[i % otherAgents.length] as string
-      sessions.push(endedSession({ agentId: other, queueId, customer: options.n + i, conversation: `other-${i}`, lastActiveAt: lastActive(i), windowMs: WINDOW_MS }))
-    }
-    await writeSessions(cloud, sessions)
 
     // Only the presence stage runs: requests are stamped as they are accepted, not sent on.
     const requestedAt: number[] = []
@@ -96,12 +131,32 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
     const last = requestedAt.at(-1) ?? performance.now()
     const fanOutMs = last - started
     const requested = requestedAt.length
+    const recipientsPerSecond = (requested / fanOutMs) * 1000
+    const largest = targeting.at(-1) as TargetingComparison
+    return {
+      ...largest,
+      n: options.n,
+      fanOutMs,
+      requested,
+      recipientsPerSecond,
+      ratio: recipientsPerSecond / largest.scanRecipientsPerSecond,
+      targeting,
+    }
+  } finally {
+    await cloud.close()
+  }
+}
 
-    // Targeting alone, both ways, medians of TARGETING_RUNS (a single run swings with garbage collection).
-    const { client: documents, readUnits } = capacityCountingClient(cloud)
-    const trigger = { agentId, eventId: 'bench', at, scope: 'agent' as const }
-    const { from, to } = windowOf(at, WINDOW_MS)
-    const sessionsRepository = new DynamoDbSessionRepository(documents, LOCAL_NAMES.sessionsTable)
+/** Targeting alone, both ways, medians of TARGETING_RUNS (a single run swings with garbage collection). */
+function comparer(
+  documents: DynamoDBDocumentClient,
+  readUnits: { total: number; reset(): void },
+  scenario: { agentId: string; at: number; n: number },
+): (tableItems: number) => Promise<TargetingComparison> {
+  const trigger = { agentId: scenario.agentId, eventId: 'bench', at: scenario.at, scope: 'agent' as const }
+  const { from, to } = windowOf(scenario.at, WINDOW_MS)
+  const sessionsRepository = new DynamoDbSessionRepository(documents, LOCAL_NAMES.sessionsTable)
+  return async (tableItems) => {
     const queryRuns: number[] = []
     const scanRuns: number[] = []
     let scanRecipients = 0
@@ -110,39 +165,30 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
     for (let run = 0; run < TARGETING_RUNS; run++) {
       readUnits.reset()
       let begin = performance.now()
-      const queried = selectRecipients(await sessionsRepository.findByAgent(agentId, from, to), trigger, WINDOW_MS).requests.length
+      const queried = selectRecipients(await sessionsRepository.findByAgent(scenario.agentId, from, to), trigger, WINDOW_MS).requests.length
       queryRuns.push(performance.now() - begin)
-      if (queried !== options.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${options.n}`)
+      if (queried !== scenario.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${scenario.n}`)
       queryReadUnits = readUnits.total
       readUnits.reset()
       begin = performance.now()
-      scanRecipients = selectRecipients(await scanForAgent(documents, agentId, from, to), trigger, WINDOW_MS).requests.length
+      scanRecipients = selectRecipients(await scanForAgent(documents, scenario.agentId, from, to), trigger, WINDOW_MS).requests.length
       scanRuns.push(performance.now() - begin)
       scanReadUnits = readUnits.total
     }
     const queryTargetingMs = median(queryRuns) as number
     const scanTargetingMs = median(scanRuns) as number
-
-    const recipientsPerSecond = (requested / fanOutMs) * 1000
-    const scanRecipientsPerSecond = (scanRecipients / scanTargetingMs) * 1000
     return {
-      n: options.n,
-      tableItems: sessions.length,
-      fanOutMs,
-      requested,
-      recipientsPerSecond,
+      tableItems,
+      agentShare: scenario.n / tableItems,
       queryTargetingMs,
       scanTargetingMs,
       scanRecipients,
-      scanRecipientsPerSecond,
-      ratio: recipientsPerSecond / scanRecipientsPerSecond,
+      scanRecipientsPerSecond: (scanRecipients / scanTargetingMs) * 1000,
       targetingRatio: scanTargetingMs / queryTargetingMs,
       queryReadUnits,
       scanReadUnits,
       readUnitsRatio: scanReadUnits / queryReadUnits,
     }
-  } finally {
-    await cloud.close()
   }
 }
 

@@ -42,7 +42,13 @@ describe('npm run bench -- --quick --json', () => {
     for (const r of report.fanOut ?? []) {
       expect(r.requested).toBe(r.n)
       expect(r.scanRecipients).toBe(r.n)
-      expect(r.tableItems).toBe(r.n * 10)
+      // One table grown in two steps, the agent holding 10% then 2%; the top-level figures are the largest's.
+      expect(r.targeting.map((t) => [t.tableItems, t.agentShare, t.scanRecipients])).toEqual([
+        [r.n * 10, 0.1, r.n],
+        [r.n * 50, 0.02, r.n],
+      ])
+      expect(r.tableItems).toBe(r.n * 50)
+      expect(r.scanReadUnits).toBeGreaterThan(r.targeting[0]?.scanReadUnits ?? Infinity)
       expect(r.ratio).toBeCloseTo(r.recipientsPerSecond / r.scanRecipientsPerSecond, 6)
     }
   })
