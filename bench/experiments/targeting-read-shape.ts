@@ -11,7 +11,7 @@ import { HOUR } from '../../lib/domain/time.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
-import { median } from '../stats.ts'
+import { median, round } from '../stats.ts'
 
 const n = Number(process.argv[2] ?? 10_000)
 const otherAgents = Number(process.argv[3] ?? 9)
@@ -88,15 +88,11 @@ await timed('index Query, ProjectionExpression of what targeting reads', query({
 const items = n * (otherAgents + 1)
 console.log(
   JSON.stringify({
-    scanReadUsPerItem: round((scanNoneMs / items) * 1000),
-    queryReadUsPerItem: round((queryNoneMs / n) * 1000),
-    returnUsPerItem: round(((queryMs - queryNoneMs) / n) * 1000),
-    ratio: round(scanMs / queryMs),
-    ratioIfReturnsWereFree: round(scanNoneMs / queryNoneMs),
+    scanReadUsPerItem: round((scanNoneMs / items) * 1000, 1),
+    queryReadUsPerItem: round((queryNoneMs / n) * 1000, 1),
+    returnUsPerItem: round(((queryMs - queryNoneMs) / n) * 1000, 1),
+    ratio: round(scanMs / queryMs, 1),
+    ratioIfReturnsWereFree: round(scanNoneMs / queryNoneMs, 1),
   }),
 )
 await cloud.close()
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10
-}

@@ -34,12 +34,20 @@ export function scaledWindowMs(budgetPerMinute: number): number {
   return Math.round((60_000 * GENESYS_RATE_LIMIT) / budgetPerMinute)
 }
 
-export async function runPacing(options: PacingOptions): Promise<PacingResult> {
-  const cloud = await LocalCloud.start({
+/**
+ * A local cloud whose send workers pace to `budgetPerMinute`, against a simulator that allows Genesys' own 300
+ * requests per window, the window compressed by the same factor, counted per OAuth client.
+ */
+export function startPacedCloud(options: { readonly workers: number; readonly budgetPerMinute: number }): Promise<LocalCloud> {
+  return LocalCloud.start({
     sendWorkers: options.workers,
     config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute) },
     simulator: { rateLimitPerMinute: GENESYS_RATE_LIMIT, rateWindowMs: scaledWindowMs(options.budgetPerMinute), rateLimitScope: 'client' },
   })
+}
+
+export async function runPacing(options: PacingOptions): Promise<PacingResult> {
+  const cloud = await startPacedCloud(options)
   try {
     const at = cloud.clock.now()
     await enqueueRequests(cloud, backlogRequests(options.backlog, at, `pacing-${options.workers}`))

@@ -8,14 +8,14 @@
  * Genesys accepted; its floor is unique recipients ÷ budget.
  */
 import { APP_DETAIL_TYPES } from '../../lib/topology.ts'
-import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
+import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'
 import { checkDeliveries, recipientOfWorkloadCustomer, type DeliveryCheck } from '../recipients.ts'
 import { summariseRates, type RateSummary } from '../rates.ts'
 import { recordInMemory, writeSessions } from '../sessions.ts'
 import { sleep } from '../stats.ts'
-import { GENESYS_RATE_LIMIT, scaledWindowMs } from './pacing.ts'
+import { scaledWindowMs, startPacedCloud } from './pacing.ts'
 
 export interface StormOptions {
   readonly agents: number
@@ -51,11 +51,7 @@ export interface StormResult extends DeliveryCheck {
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
-  const cloud = await LocalCloud.start({
-    sendWorkers: options.workers,
-    config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute) },
-    simulator: { rateLimitPerMinute: GENESYS_RATE_LIMIT, rateWindowMs: scaledWindowMs(options.budgetPerMinute), rateLimitScope: 'client' },
-  })
+  const cloud = await startPacedCloud(options)
   try {
     const workload = buildWorkload({ customers: options.customers, conversations: options.conversations, agents: options.agents, at: AT - 60_000, seed: options.seed ?? 1 })
     let started = Date.now()

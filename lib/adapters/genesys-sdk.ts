@@ -58,9 +58,6 @@ const ApiClientClass: new () => SdkClient =
 // Importing the SDK builds its singleton, which watches the config file; this adapter never uses it.
 platformClient.ApiClient.config.live_reload_config = false
 
-/** `mypurecloud.ie`, `https://api.mypurecloud.ie`, `eu_west_1` or `eu-west-1` → `mypurecloud.ie`. */
-export { regionHost }
-
 export interface Gateway {
   protocol: string
   host: string

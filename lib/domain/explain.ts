@@ -171,7 +171,6 @@ function describeKnownField(field: string, channel: Channel | undefined, value: 
   }
 }
 
-
 const topField = (problem: PayloadProblem): string => problem.field.split('.')[0] ?? problem.field
 
 /** Field by field: what the agentless endpoint will do with this body, and the body it would accept. */
