@@ -2,7 +2,7 @@
  * `proactive explain-error FILE|-` — what a Genesys error response means and what to check.
  * Exit 0 when the input is a recognised error shape, 1 when it is not, 2 on a usage or input error.
  */
-import { explainError, type ErrorExplanation } from '../../lib/domain/explain.ts'
+import { explainError, type ErrorExplanation } from './explain/error-explanation.ts'
 import type { CommandIo } from '../cli.ts'
 import { parseArgs, parseJson, readInput } from './explain-payload.ts'
 

@@ -3,7 +3,8 @@
  * and the body it would accept. Exit 0 when the body is valid, 1 when not, 2 on a usage or input error.
  */
 import { readFile } from 'node:fs/promises'
-import { explainPayload, stillNeeded, type PayloadExplanation } from '../../lib/domain/explain.ts'
+import { explainPayload, type PayloadExplanation } from './explain/payload-explanation.ts'
+import { stillNeeded } from './explain/payload-inference.ts'
 import type { CommandIo } from '../cli.ts'
 
 const HELP = `usage: proactive explain-payload [--json] FILE
