@@ -1,8 +1,8 @@
 /** What each Genesys error code and HTTP status means for an agentless send, and what to check. */
 import { TEXT_LIMITS } from '../../../lib/domain/payload.ts'
+import { AGENTLESS_ENDPOINT as AGENTLESS_PATH } from './forum-shapes.ts'
 
 export const PERMISSION = 'conversation:message:create'
-export const AGENTLESS_PATH = 'POST /api/v2/conversations/messages/agentless'
 
 export const TOKEN_ERRORS: Readonly<Record<string, { title: string; meaning: string[]; checks: string[] }>> = {
   invalid_client: {
@@ -34,7 +34,9 @@ export const TOKEN_ERRORS: Readonly<Record<string, { title: string; meaning: str
   },
   invalid_scope: {
     title: 'The token request named scopes',
-    meaning: ['Scopes apply only to user grants; a client-credentials client gets its access from the roles assigned to it.'],
+    meaning: [
+      'UNVERIFIED: that the login endpoint answers invalid_scope to a client-credentials grant that names scopes (no Genesys sample of this response was found). What is documented: scopes apply only to user grants; a client-credentials client gets its access from the roles assigned to it.',
+    ],
     checks: ['drop the scope parameter; assign a role with ' + PERMISSION + ' to the OAuth client'],
   },
 }
@@ -47,7 +49,7 @@ export interface StatusAdvice {
 }
 
 export function adviceFor(status: number | undefined, code: string | undefined): StatusAdvice {
-  if (code === 'too.many.requests' || status === 429) {
+  if (code === 'too.many.requests' || code === 'too.many.requests.retry.after' || status === 429) {
     return {
       title: 'Rate limit exceeded',
       meaning: [
@@ -118,9 +120,12 @@ export function adviceFor(status: number | undefined, code: string | undefined):
   }
   if (status === 413) {
     return {
-      title: 'The request is too large',
-      meaning: [`The text is over the channel's limit (SMS ${TEXT_LIMITS.sms}, others ${TEXT_LIMITS.webmessaging} characters), or the body is over the request size limit (third-party sources quote 512000 bytes).`],
-      checks: ['run `proactive explain-payload` on the body'],
+      title: 'The request is too large (in bytes)',
+      meaning: [
+        'Genesys\'s 413 is "The request is over the size limit. Maximum bytes: …": it counts the bytes of the whole request body, not the characters of the text. Third-party copies of the limits table quote request.bytes.max = 512000 (UNVERIFIED for your org).',
+        `The text-length rule (SMS ${TEXT_LIMITS.sms}, others ${TEXT_LIMITS.webmessaging} characters) is a different check, answered with 400.`,
+      ],
+      checks: ['the size of the serialised body in bytes (and any messageParams in the response naming the maximum)', 'run `proactive explain-payload` on the body for the text-length rule'],
       retryable: false,
     }
   }
@@ -148,3 +153,20 @@ export function adviceFor(status: number | undefined, code: string | undefined):
   }
 }
 
+/** The error text people get when a backend posts a guest-side (or invented) Web Messaging body. */
+export const GUEST_PROTOCOL_TEXT = /type must be 'message' or 'event'/i
+
+export const GUEST_PAYLOAD_ADVICE: StatusAdvice = {
+  title: 'The body was not an agentless request: it was judged by rules for Web Messaging guest frames',
+  meaning: [
+    `The agentless request (${AGENTLESS_PATH}) has no \`type\` field: this error is not from the agentless endpoint. Its origin is UNVERIFIED (no Genesys source for the text was found); it resembles the Web Messaging guest protocol, the customer-side API of the Messenger in a browser.`,
+    'A body with type "proactive", to: {type: "web", id: <guest session id>} and from: {type: "agent", id: <user id>} can never work from a backend: the guest side speaks as the customer in their own session, the recipient of a proactive message is the customer\'s externalContactId (not a guest session id), and the sender is the Messenger deployment (fromAddress), not an agent.',
+  ],
+  checks: [
+    'run `proactive explain-payload` on the body you sent: it prints the agentless body (fromAddress = the deployment id, your channelId) with a marked placeholder for externalContactId',
+    `send it with ${AGENTLESS_PATH} and a client-credentials token whose OAuth client has a role with ${PERMISSION}`,
+    'take externalContactId from the conversation\'s customer participant, or from the customer.start event this pipeline records',
+    'the path: /api/v2/conversations/messaging/external-messages and similar paths from advice online do not exist',
+  ],
+  retryable: false,
+}

@@ -2,12 +2,15 @@
  * `proactive explain-error`'s answer: what a Genesys error response means and what to check. Accepts an ErrorBody,
  * the token endpoint's `{error, description}`, an envelope `{status, headers, body}` or a serialised AxiosError.
  */
-import { AGENTLESS_PATH, TOKEN_ERRORS, adviceFor } from './error-catalogue.ts'
+import { GUEST_PAYLOAD_ADVICE, GUEST_PROTOCOL_TEXT, TOKEN_ERRORS, adviceFor } from './error-catalogue.ts'
+import { judgePath } from './forum-shapes.ts'
 import { isObject, nonEmptyString, type Json } from './json.ts'
 
 export interface ErrorContext {
   readonly status?: number
   readonly headers?: Readonly<Record<string, string | undefined>>
+  /** The path (or URL) the failed request went to, when known. */
+  readonly path?: string
 }
 
 export interface ErrorExplanation {
@@ -35,13 +38,13 @@ export function retryAfterSeconds(headers: Readonly<Record<string, string | unde
   return match?.[1] !== undefined ? Number(match[1]) : undefined
 }
 
-const GUEST_PROTOCOL_TEXT = /type must be 'message' or 'event'/i
-
 /** Accepts an ErrorBody, the token endpoint's `{error, description}`, or an envelope `{status, headers, body}`. */
 export function explainError(input: unknown, context: ErrorContext = {}): ErrorExplanation {
   let status = context.status
   let headers = context.headers
   let body = input
+  let path = context.path
+  if (isObject(input) && isObject(input.config)) path ??= nonEmptyString(input.config.url)
   if (isObject(input) && isObject(input.response) && 'data' in input.response) {
     // An AxiosError serialised to JSON (what the SDK's login rejects with).
     status ??= typeof input.response.status === 'number' ? input.response.status : undefined
@@ -75,16 +78,15 @@ export function explainError(input: unknown, context: ErrorContext = {}): ErrorE
 
   const bodyStatus = typeof body.status === 'number' ? body.status : undefined
   status ??= bodyStatus
-  const code = nonEmptyString(body.code)
+  const code = nonEmptyString(body.code) ?? nonEmptyString(body.errorCode)
   const message = nonEmptyString(body.message)
-  const advice = adviceFor(status, code)
+  const advice = message && GUEST_PROTOCOL_TEXT.test(message) ? GUEST_PAYLOAD_ADVICE : adviceFor(status, code)
   const details = errorDetails(body)
-  const meaning = [...advice.meaning]
-  if (message && GUEST_PROTOCOL_TEXT.test(message)) {
-    meaning.unshift(
-      `This text is not from the agentless endpoint (its origin is UNVERIFIED; it resembles the Web Messaging guest WebSocket protocol). A backend sends proactive messages with ${AGENTLESS_PATH}.`,
-    )
+  if (body.code === undefined && code !== undefined) {
+    details.push(`the body names its code in \`errorCode\`, where the Platform API's ErrorBody has \`code\`: a sign it did not come from api.<region host>/api/v2 (UNVERIFIED)`)
   }
+  const pathVerdict = path === undefined ? undefined : judgePath(path)
+  const meaning = [...(pathVerdict ? [`The path: ${pathVerdict}.`] : []), ...advice.meaning]
   const retryAfter = retryAfterSeconds(headers, message)
   const contextId = nonEmptyString(body.contextId)
   return {

@@ -8,6 +8,7 @@
 import type { Channel } from '../../../lib/domain/model.ts'
 import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, type PayloadProblem } from '../../../lib/domain/payload.ts'
 import { isChannel, isObject } from './json.ts'
+import { WHY_NOT_AGENT_SENDER, backendDiagnosis, judgePath, unwrapRequest } from './forum-shapes.ts'
 import { correctAgentlessRequest, type Correction } from './payload-inference.ts'
 
 /**
@@ -16,11 +17,15 @@ import { correctAgentlessRequest, type Correction } from './payload-inference.ts
  */
 export const KNOWN_WRONG_FIELDS: Readonly<Record<string, string>> = {
   type: 'there is no `type` field (advice online uses "proactive" or "message"); the channel goes in toAddressMessengerType',
-  channelId: 'there is no `channelId`; the channel goes in toAddressMessengerType and the sender in fromAddress',
+  channelId: 'there is no `channelId`; the channel goes in toAddressMessengerType, and a Web Messaging channelId (the deployment id) is the value that belongs in fromAddress',
   channel: 'there is no `channel` field; the channel goes in toAddressMessengerType',
   messengerType: 'the request field is toAddressMessengerType (`messengerType` appears only in the response)',
-  to: 'there is no `to` object; the recipient is toAddress (sms, whatsapp, open) or externalContactId (required for webmessaging)',
-  from: 'there is no `from` object; the sender is fromAddress (deployment id, SMS number or integration id)',
+  to: 'there is no `to` object; the recipient is toAddress (sms, whatsapp, open) or externalContactId (required for webmessaging; never a guest session id)',
+  To: 'there is no `To` list (Go-style); the recipient is toAddress (sms, whatsapp, open) or externalContactId (required for webmessaging; never a guest session or web chat address)',
+  from: 'there is no `from` object; the sender is fromAddress (deployment id, SMS number or integration id), never an agent or user id',
+  Content: 'there is no `Content` object (Go-style); the text is textBody, a plain string',
+  agentId: `not part of the agentless request: ${WHY_NOT_AGENT_SENDER}`,
+  userId: `not part of the agentless request: ${WHY_NOT_AGENT_SENDER}`,
   body: 'there is no `body` object; the text is textBody, a plain string',
   text: 'the text field is textBody',
   message: 'the text field is textBody (the `message` object belongs to the Web Messaging guest WebSocket, not to this endpoint)',
@@ -53,9 +58,16 @@ export interface PayloadExplanation {
   readonly problems: readonly PayloadProblem[]
   readonly fields: readonly FieldReport[]
   readonly channelRules: readonly string[]
+  /** Why the body, as sent, could never work from a backend (the forum's shapes); empty for an agentless-shaped body. */
+  readonly diagnosis: readonly string[]
   /** Caveats, including facts not yet verified against a real org. */
   readonly notes: readonly string[]
   readonly correction: Correction
+}
+
+export interface PayloadContext {
+  /** The path (or URL) the body was sent to, when known. */
+  readonly path?: string
 }
 
 const RECIPIENT_FIXES: Readonly<Record<Channel, string>> = {
@@ -138,8 +150,15 @@ function describeKnownField(field: string, channel: Channel | undefined, value: 
 
 const topField = (problem: PayloadProblem): string => problem.field.split('.')[0] ?? problem.field
 
-/** Field by field: what the agentless endpoint will do with this body, and the body it would accept. */
-export function explainPayload(body: unknown): PayloadExplanation {
+/**
+ * Field by field: what the agentless endpoint will do with this body, and the body it would accept. `input` is the
+ * body, or a Node-style call `{url, data}` whose path is judged too.
+ */
+export function explainPayload(input: unknown, context: PayloadContext = {}): PayloadExplanation {
+  const call = unwrapRequest(input)
+  const body = call ? call.body : input
+  const path = context.path ?? call?.path
+  const pathVerdict = path === undefined ? undefined : judgePath(path)
   const problems = checkAgentlessRequest(body)
   const correction = correctAgentlessRequest(body)
   const request = isObject(body) ? body : {}
@@ -167,12 +186,14 @@ export function explainPayload(body: unknown): PayloadExplanation {
 
   const notes = [...(channel ? CHANNEL_NOTES[channel] : [])]
   if (fields.some((report) => report.verdict === 'unknown')) notes.push(UNKNOWN_FIELDS_NOTE)
+  const diagnosis = [...(pathVerdict ? [`The path: ${pathVerdict}.`] : []), ...backendDiagnosis(request)]
   return {
-    valid: problems.length === 0,
+    valid: problems.length === 0 && pathVerdict === undefined,
     ...(channel ? { channel } : {}),
     problems,
     fields,
     channelRules: channel ? channelRules(channel) : [],
+    diagnosis,
     notes,
     correction,
   }

@@ -4,6 +4,18 @@
  */
 import type { Channel } from '../../../lib/domain/model.ts'
 import { AGENTLESS_FIELDS, TEMPLATE_FIELDS, checkAgentlessRequest, type PayloadProblem } from '../../../lib/domain/payload.ts'
+import {
+  EXTERNAL_CONTACT_PLACEHOLDER,
+  GUEST_CHANNEL_ALIASES,
+  WHERE_EXTERNAL_CONTACT_ID,
+  WHY_NOT_AGENT_SENDER,
+  WHY_NOT_GUEST_RECIPIENT,
+  channelIdAsDeployment,
+  field,
+  firstRecipient,
+  isPersonType,
+  recipientKind,
+} from './forum-shapes.ts'
 import { isObject, nonEmptyString, type Json } from './json.ts'
 
 /** Spellings of a channel seen in the wild, reduced to lower-case letters, → `toAddressMessengerType`. */
@@ -15,6 +27,7 @@ const CHANNEL_ALIASES: Readonly<Record<string, Channel>> = {
   whatsapp: 'whatsapp',
   open: 'open',
   openmessaging: 'open',
+  ...GUEST_CHANNEL_ALIASES,
 }
 
 /** `"WebMessaging"`, `"web_messaging"`, `"SMS"`… → the channel; anything else (e.g. `"proactive"`) → undefined. */
@@ -24,8 +37,14 @@ export function channelFromHint(value: unknown): Channel | undefined {
 }
 
 export interface Correction {
-  /** The repaired body. Only a real request when `passes`: values that cannot be derived are left out, never invented. */
+  /**
+   * The repaired body. Only a real request when `passes` and no `placeholders`: values that cannot be derived are
+   * left out, never invented; the one exception is a recipient the body named with the wrong kind of id (a guest
+   * session), whose field gets a clearly marked placeholder.
+   */
   readonly body: Json
+  /** Fields of `body` that hold a `<FILL IN: …>` placeholder. */
+  readonly placeholders: readonly string[]
   /** What was moved, renamed or dropped, in words. */
   readonly changes: readonly string[]
   /** Problems `checkAgentlessRequest` still finds in `body`: the values a person has to fill in. */
@@ -44,6 +63,8 @@ function textFrom(source: Json): [string, string] | undefined {
     ['message', source.message],
     ['message.text', isObject(source.message) ? source.message.text : undefined],
     ['content', source.content],
+    ['Content.Text', isObject(source.Content) ? field(source.Content, 'text') : undefined],
+    ['Text', source.Text],
   ]
   for (const [name, value] of candidates) if (typeof value === 'string') return [name, value]
   return undefined
@@ -67,11 +88,15 @@ function channelFrom(source: Json): [string, Channel] | undefined {
     ['to.type', isObject(source.to) ? source.to.type : undefined],
     ['from.type', isObject(source.from) ? source.from.type : undefined],
   ]
+  const recipient = firstRecipient(source)
+  if (recipient) hints.push([`${recipient.path}.Type`, field(recipient.entry, 'type')])
   for (const [name, value] of hints) {
     const channel = channelFromHint(value)
     if (channel) return [name, channel]
   }
   if (nonEmptyString(source.deploymentId)) return ['deploymentId', 'webmessaging']
+  // A channelId that is not a channel name is a Web Messaging deployment id.
+  if (channelIdAsDeployment(source, channelFromHint)) return ['channelId', 'webmessaging']
   return undefined
 }
 
@@ -101,12 +126,13 @@ function booleanFrom(value: unknown): boolean | undefined {
 
 /**
  * Maps known wrong shapes to the real fields where the value can be derived, then re-checks the result
- * with `checkAgentlessRequest`. Never fills a value with a placeholder.
+ * with `checkAgentlessRequest`. Fills a value with a placeholder only where the body named the recipient with a
+ * guest session id, which can never be the recipient.
  */
 export function correctAgentlessRequest(body: unknown): Correction {
   const changes: string[] = []
   if (!isObject(body)) {
-    return { body: {}, changes, remaining: checkAgentlessRequest({}), passes: false }
+    return { body: {}, placeholders: [], changes, remaining: checkAgentlessRequest({}), passes: false }
   }
   let source: Json = body
   const unwrap = isObject(body.body) && AGENTLESS_FIELDS.some((field) => field in (body.body as Json))
@@ -117,7 +143,7 @@ export function correctAgentlessRequest(body: unknown): Correction {
   }
   const used = new Set<string>()
   const moved = (from: string, to: string) => {
-    used.add(from.split('.')[0] ?? from)
+    used.add(topKey(from))
     if (from !== to) changes.push(`${from} → ${to}`)
   }
   const out: Json = {}
@@ -125,26 +151,37 @@ export function correctAgentlessRequest(body: unknown): Correction {
   const channel = channelHint?.[1]
   if (channelHint) {
     const [from] = channelHint
-    used.add(from.split('.')[0] ?? from)
+    used.add(topKey(from))
     const raw = source.toAddressMessengerType
-    if (from === 'deploymentId') changes.push(`deploymentId given → toAddressMessengerType "${channel}"`)
+    if (from === 'deploymentId' || from === 'channelId' && channelIdAsDeployment(source, channelFromHint)) changes.push(`${from} (a deployment id) given → toAddressMessengerType "${channel}"`)
     else if (from !== 'toAddressMessengerType') changes.push(`${from} → toAddressMessengerType "${channel}"`)
     else if (raw !== channel) changes.push(`toAddressMessengerType ${JSON.stringify(raw)} → "${channel}"`)
   }
 
+  const person = isObject(source.from) && isPersonType(source.from.type)
+  const deployment: [string, unknown][] =
+    channel === 'webmessaging' ? [['deploymentId', source.deploymentId], ['channelId', channelIdAsDeployment(source, channelFromHint)]] : []
   const fromAddress = firstString([
     ['fromAddress', source.fromAddress],
     ['fromAddressId', source.fromAddressId],
-    ['from.id', isObject(source.from) ? source.from.id : undefined],
-    ['from.address', isObject(source.from) ? source.from.address : undefined],
-    ['from', source.from],
-    ...(channel === 'webmessaging' ? ([['deploymentId', source.deploymentId]] as [string, unknown][]) : []),
+    ...deployment,
+    ...(person
+      ? []
+      : ([
+          ['from.id', isObject(source.from) ? source.from.id : undefined],
+          ['from.address', isObject(source.from) ? source.from.address : undefined],
+          ['from', source.from],
+        ] as [string, unknown][])),
     ...(channel === 'whatsapp' || channel === 'open' ? ([['integrationId', source.integrationId]] as [string, unknown][]) : []),
   ])
   if (fromAddress) {
     const value = channel === 'sms' ? stripPhoneFormatting(fromAddress[1]) : fromAddress[1]
     out.fromAddress = value
     moved(fromAddress[0], 'fromAddress')
+  }
+  if (person) {
+    used.add('from')
+    changes.push(`dropped from (type ${JSON.stringify(source.from && (source.from as Json).type)}): ${WHY_NOT_AGENT_SENDER}`)
   }
 
   const explicitContact = firstString([
@@ -158,17 +195,29 @@ export function correctAgentlessRequest(body: unknown): Correction {
     ['to.address', isObject(source.to) ? source.to.address : undefined],
     ['to', source.to],
   ])
-  const toId = firstString([['to.id', isObject(source.to) ? source.to.id : undefined]])
+  const to = isObject(source.to) ? { path: 'to', entry: source.to } : firstRecipient(source)
+  const toKind = to ? recipientKind(field(to.entry, 'type')) : 'untyped'
+  const toId = to ? firstString([[`${to.path}.${to.path === 'to' ? 'id' : 'Id'}`, field(to.entry, 'id')], ...(to.path === 'to' ? [] : ([[`${to.path}.Address`, field(to.entry, 'address')]] as [string, unknown][]))]) : undefined
+  const placeholders: string[] = []
 
   if (channel === 'webmessaging') {
-    const contact = explicitContact ?? toId
+    const guest = toId !== undefined && (toKind === 'guest' || toKind === 'other')
+    const contact = explicitContact ?? (guest ? undefined : toId)
     if (contact) {
       out.externalContactId = contact[1]
       moved(contact[0], 'externalContactId')
+    } else if (guest) {
+      out.externalContactId = EXTERNAL_CONTACT_PLACEHOLDER
+      placeholders.push('externalContactId')
+    }
+    if (guest && toId) {
+      used.add(topKey(toId[0]))
+      changes.push(`dropped ${toId[0]}: ${WHY_NOT_GUEST_RECIPIENT}`)
+      if (!contact) changes.push(`externalContactId: a placeholder to fill in; ${WHERE_EXTERNAL_CONTACT_ID}`)
     }
     if (explicitAddress) {
-      used.add(explicitAddress[0].split('.')[0] ?? '')
-      changes.push(`dropped ${explicitAddress[0]}: webmessaging does not allow toAddress (if it held the recipient's external contact id, put that in externalContactId)`)
+      used.add(topKey(explicitAddress[0]))
+      changes.push(`dropped ${explicitAddress[0]}: webmessaging does not allow toAddress (if it held the recipient's external contact id, put that in externalContactId; a guest session id is not one)`)
     }
   } else {
     const address = explicitAddress ?? toId
@@ -182,7 +231,7 @@ export function correctAgentlessRequest(body: unknown): Correction {
     }
     if (explicitContact) {
       if (channel === 'whatsapp') {
-        used.add(explicitContact[0].split('.')[0] ?? '')
+        used.add(topKey(explicitContact[0]))
         changes.push(`dropped ${explicitContact[0]}: whatsapp does not support externalContactId`)
       }
       else {
@@ -222,8 +271,11 @@ export function correctAgentlessRequest(body: unknown): Correction {
   const ordered: Json = {}
   for (const field of AGENTLESS_FIELDS) if (out[field] !== undefined) ordered[field] = out[field]
   const remaining = checkAgentlessRequest(ordered)
-  return { body: ordered, changes, remaining, passes: remaining.length === 0 }
+  return { body: ordered, placeholders, changes, remaining, passes: remaining.length === 0 }
 }
+
+/** `to.id` → `to`, `To[0].Address` → `To`. */
+const topKey = (path: string): string => path.split(/[.[]/)[0] ?? path
 
 /** "fill in externalContactId: the recipient's external contact id" for each value a corrected body still lacks. */
 export function stillNeeded(correction: Correction): string[] {
