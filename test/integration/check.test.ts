@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DETAIL_TYPES, GENESYS_TOPICS } from '../../lib/topology.ts'
 import type { CommandIo } from '../../local/cli.ts'
 import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check.ts'
-import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator.ts'
+import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const DEPLOYMENT = '5e1f0c57-8f7a-4c0b-9d68-2f6b7c1a9e10'
 const INACTIVE_DEPLOYMENT = '7a0c9e2b-1d3f-4e5a-8b6c-9d0e1f2a3b4c'
