@@ -86,9 +86,9 @@ describe('explainPayload', () => {
     const body = { fromAddress: '+13175550100', toAddress: '+13175555555', toAddressMessengerType: 'sms', textBody: 'x'.repeat(766) }
     const explanation = explainPayload(body)
     expect(explanation.valid).toBe(false)
-    expect(explanation.fields.find((f) => f.field === 'textBody')?.problems[0]?.problem).toBe('is 766 characters; sms allows at most 765')
+    expect(explanation.fields.find((f) => f.field === 'textBody')?.problems[0]?.problem).toBe('is 766 characters (UTF-16 code units); sms allows at most 765')
     expect(explanation.correction.passes).toBe(false)
-    expect(stillNeeded(explanation.correction)).toEqual(['textBody: is 766 characters; sms allows at most 765'])
+    expect(stillNeeded(explanation.correction)).toEqual(['textBody: is 766 characters (UTF-16 code units); sms allows at most 765'])
   })
 
   it('requires E.164 for SMS and does not guess a country code', () => {

@@ -6,7 +6,7 @@
  * Facts: the SDK model SendAgentlessOutboundMessageRequest and docs/troubleshooting.md; UNVERIFIED facts stay marked.
  */
 import type { Channel } from '../../../lib/domain/model.ts'
-import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, type PayloadProblem } from '../../../lib/domain/payload.ts'
+import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, textLength, type PayloadProblem } from '../../../lib/domain/payload.ts'
 import { isChannel, isObject } from './json.ts'
 import { WHY_NOT_AGENT_SENDER, backendDiagnosis, judgePath, unwrapRequest } from './forum-shapes.ts'
 import { correctAgentlessRequest, type Correction } from './payload-inference.ts'
@@ -79,7 +79,7 @@ const RECIPIENT_FIXES: Readonly<Record<Channel, string>> = {
 
 /** The rules of one channel, in words, from the same constants the check uses. */
 export function channelRules(channel: Channel): string[] {
-  const text = `textBody: plain text, at most ${TEXT_LIMITS[channel]} characters`
+  const text = `textBody: plain text, at most ${TEXT_LIMITS[channel]} characters (counted in UTF-16 code units: an emoji counts 2)`
   switch (channel) {
     case 'webmessaging':
       return [
@@ -92,7 +92,7 @@ export function channelRules(channel: Channel): string[] {
     case 'sms':
       return [
         'fromAddress: a provisioned SMS number of the org, in E.164',
-        'toAddress: the customer\'s number in E.164 (+ then 7 to 15 digits), or externalContactId',
+        'toAddress: the customer\'s number in E.164 (+ then at most 15 digits), or externalContactId',
         `${text}; required`,
       ]
     case 'whatsapp':
@@ -106,7 +106,7 @@ export function channelRules(channel: Channel): string[] {
       return [
         'fromAddress: the Open Messaging integration id',
         'toAddress: the Open Messaging user address, or externalContactId',
-        `${text} (agentless Open messages are text only)`,
+        `${text}; required, and no messagingTemplate (agentless Open messages are text only)`,
       ]
   }
 }
@@ -137,7 +137,7 @@ function describeKnownField(field: string, channel: Channel | undefined, value: 
       return 'the channel'
     case 'textBody':
       return typeof value === 'string' && channel
-        ? `the text: ${[...value].length} of at most ${TEXT_LIMITS[channel]} characters`
+        ? `the text: ${textLength(value)} UTF-16 code units of at most ${TEXT_LIMITS[channel]} characters`
         : 'the text'
     case 'messagingTemplate':
       return 'the approved template to send'
