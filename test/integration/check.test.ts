@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DETAIL_TYPES, GENESYS_TOPICS } from '../../lib/topology.ts'
 import type { CommandIo } from '../../local/cli.ts'
-import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check.ts'
+import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check/index.ts'
 import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const DEPLOYMENT = '5e1f0c57-8f7a-4c0b-9d68-2f6b7c1a9e10'
