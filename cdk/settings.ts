@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DEFAULTS } from '../lib/config.ts'
+import { E164 } from '../lib/domain/payload.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -122,7 +123,7 @@ const settingsSchema = z.object({
   budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom),
   scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope),
   webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging),
-  smsFromNumber: z.string().regex(/^\+[1-9]\d{6,14}$/).default(DEFAULTS.fromAddress.sms),
+  smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms),
   whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp),
   whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId),
   openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open),

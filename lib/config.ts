@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
-import type { ChannelSettings } from './domain/payload.ts'
+import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 
 const csv = (fallback: string) =>
@@ -118,7 +118,7 @@ export const sendConfigSchema = z
     MESSAGE_TEXT_OPEN: text.optional(),
     BRAND_NAME: z.string().max(100).default(''),
     WEBMESSAGING_DEPLOYMENT_ID: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging),
-    SMS_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms),
+    SMS_FROM_NUMBER: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms),
     WHATSAPP_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp),
     WHATSAPP_TEMPLATE_ID: z.string().min(1).default(DEFAULTS.whatsappTemplateId),
     OPEN_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.open),
