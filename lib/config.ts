@@ -57,7 +57,20 @@ const genesysConnection = {
   GENESYS_TIMEOUT_MS: positiveNumber(10_000),
 }
 
+/**
+ * The region Lambda sets and the standard `AWS_ENDPOINT_URL_<SERVICE>` overrides (the local cloud points them at
+ * local services). Part of every function's schema, so a handler reads nothing from its environment but its config.
+ */
+const awsEnvironment = {
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_EVENTBRIDGE: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+}
+
 export const sessionRecorderConfigSchema = z.object({
+  ...awsEnvironment,
   SESSIONS_TABLE_NAME: tableName,
   GENESYS_ORG_ID: genesysOrgId,
   WINDOW_HOURS: positiveNumber(DEFAULTS.windowHours),
@@ -65,6 +78,7 @@ export const sessionRecorderConfigSchema = z.object({
 })
 
 export const presenceConfigSchema = z.object({
+  ...awsEnvironment,
   SESSIONS_TABLE_NAME: tableName,
   GENESYS_ORG_ID: genesysOrgId,
   STATE_TABLE_NAME: tableName,
@@ -83,6 +97,7 @@ const text = z.string().min(1).max(4000)
 
 export const sendConfigSchema = z
   .object({
+    ...awsEnvironment,
     STATE_TABLE_NAME: tableName,
     APP_EVENT_BUS_NAME: z.string().min(1),
     SEND_DLQ_URL: z.url(),
