@@ -1,5 +1,5 @@
 /** Send rates from the Genesys simulator's request log: per-second counts and the steady-state rate. */
-import type { RecordedRequest } from '../local/genesys-simulator.ts'
+import type { RecordedRequest } from '../local/genesys-simulator/index.ts'
 
 export interface RateSummary {
   readonly requests: number

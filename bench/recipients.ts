@@ -1,5 +1,5 @@
 /** Who Genesys accepted a message for, from the simulator's log, keyed so that workload customers can be matched. */
-import type { RecordedRequest } from '../local/genesys-simulator.ts'
+import type { RecordedRequest } from '../local/genesys-simulator/index.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
 
 const CHANNELS = ['webmessaging', 'sms', 'whatsapp', 'open'] as const

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DEFAULTS } from '../lib/config.ts'
+import { E164 } from '../lib/domain/payload.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -160,7 +161,7 @@ const settingsSchema = z.object({
   budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom).describe('Share of the budget actually used, leaving room for other callers of the same OAuth client.'),
   scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope).describe("`agent`: customers this agent handled. `queue`: customers of the agent's queues."),
   webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging).describe('Messenger deployment id: `fromAddress` for Web Messaging (placeholder by default).'),
-  smsFromNumber: z.string().regex(/^\+[1-9]\d{6,14}$/).default(DEFAULTS.fromAddress.sms).describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
+  smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms).describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
   whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp).describe('WhatsApp integration id: `fromAddress` for WhatsApp (placeholder by default).'),
   whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId).describe('Approved WhatsApp template (response) id (placeholder by default).'),
   openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open).describe('Open Messaging integration id: `fromAddress` for Open Messaging (placeholder by default).'),

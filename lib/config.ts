@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
-import type { ChannelSettings } from './domain/payload.ts'
+import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 
 const csv = (fallback: string) =>
@@ -161,7 +161,7 @@ export const sendConfigSchema = z
       .describe('The Messenger deployment id: `fromAddress` for Web Messaging. The default is a placeholder: replace it before a real send.'),
     SMS_FROM_NUMBER: z
       .string()
-      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +13175550100')
+      .regex(E164, 'must be an E.164 number such as +13175550100')
       .default(DEFAULTS.fromAddress.sms)
       .describe('A provisioned SMS number (E.164): `fromAddress` for SMS. The default is a placeholder.'),
     WHATSAPP_INTEGRATION_ID: z

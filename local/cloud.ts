@@ -34,7 +34,7 @@ import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
-import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator.ts'
+import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
 export const LOCAL_NAMES = {
   partnerBus: 'aws.partner/genesys.com/cloud/local-org/local',

@@ -7,8 +7,12 @@
  * - fromAddress: SMS → provisioned number; WhatsApp/Open → integration id; Web Messaging → deployment id.
  * - toAddress: E.164 for SMS; WhatsApp id (digits, no +) for WhatsApp; not allowed for Web Messaging.
  * - externalContactId: required for Web Messaging; supported for SMS and Open; not for WhatsApp.
- * - textBody: required for SMS; max 765 characters for SMS, 2000 for the others.
+ * - textBody: required for SMS; max 765 characters for SMS, 2000 for the others. Counted here in UTF-16 code
+ *   units (JavaScript's `length`), the stricter of the possible counts: an emoji counts 2, so a text this check
+ *   accepts is within the limit however Genesys counts it (which one it uses is UNVERIFIED).
  * - messagingTemplate: required for WhatsApp.
+ * - Open: agentless Open messages are text only (developer.genesys.cloud Open Messaging outbound guide), so
+ *   textBody is required and a template is rejected.
  */
 import { CHANNELS, type Channel, type CustomerAddress } from './model.ts'
 
@@ -17,12 +21,26 @@ export interface TemplateParameter {
   value?: string
 }
 
+/** Mirrors the SDK's `Models.CardParameters`: the parameters of one carousel card. */
+export interface CardParameters {
+  index?: number
+  bodyParameters?: TemplateParameter[]
+  buttonUrlParameters?: TemplateParameter[]
+}
+
+/** Mirrors the SDK's `Models.CarouselParameters`. */
+export interface CarouselParameters {
+  cardParameters?: CardParameters[]
+}
+
+/** Mirrors the SDK's `Models.SendMessagingTemplateRequest` (checked by a type test). */
 export interface MessagingTemplate {
   responseId?: string
   parameters?: TemplateParameter[]
   headerParameters?: TemplateParameter[]
   bodyParameters?: TemplateParameter[]
   buttonUrlParameters?: TemplateParameter[]
+  carouselParameters?: CarouselParameters
 }
 
 /** Mirrors the SDK's `Models.SendAgentlessOutboundMessageRequest` (checked by a type test). */
@@ -62,8 +80,19 @@ export const TEXT_LIMITS: Readonly<Record<Channel, number>> = {
   open: 2000,
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/
-const WHATSAPP_ID = /^[1-9]\d{6,14}$/
+/**
+ * E.164 (ITU-T Recommendation E.164): a + and at most 15 digits, the first (the country code's) not 0. The standard
+ * sets no minimum length beyond the country code, so neither does this rule; the one rule for settings and requests.
+ */
+export const E164 = /^\+[1-9]\d{1,14}$/
+/** A WhatsApp id: the E.164 number's digits without the + (SendAgentlessOutboundMessageRequest.toAddress). */
+const WHATSAPP_ID = /^[1-9]\d{1,14}$/
+
+/**
+ * Messenger types the agentless endpoint accepts (toAddressMessengerType, SDK 262 and the iOS SDK enum) that this
+ * project does not send: valid for Genesys, not supported here.
+ */
+export const UNSUPPORTED_MESSENGER_TYPES = ['apple'] as const
 
 export interface PayloadProblem {
   /** JSON path of the field, e.g. `toAddress` or `messagingTemplate.responseId`. */
@@ -75,7 +104,8 @@ export interface PayloadProblem {
 
 const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNELS as readonly string[]).includes(value)
 
-const lengthOf = (text: string): number => [...text].length
+/** UTF-16 code units: the stricter count (see the header). */
+export const textLength = (text: string): number => text.length
 
 /**
  * Checks a body against the agentless rules. Returns every problem found, most fundamental first;
@@ -99,6 +129,12 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
   const channel = request.toAddressMessengerType
   if (channel === undefined) {
     problems.push({ field: 'toAddressMessengerType', problem: 'is required', fix: `one of ${CHANNELS.join(', ')}` })
+  } else if ((UNSUPPORTED_MESSENGER_TYPES as readonly unknown[]).includes(channel)) {
+    problems.push({
+      field: 'toAddressMessengerType',
+      problem: `${JSON.stringify(channel)} is a valid Genesys messenger type that this project does not support`,
+      fix: `this project sends ${CHANNELS.join(', ')}`,
+    })
   } else if (!isChannel(channel)) {
     problems.push({
       field: 'toAddressMessengerType',
@@ -158,7 +194,7 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
       if (!toAddress && !externalContactId) {
         problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: 'the customer\'s number in E.164, e.g. +13175555555' })
       } else if (toAddress && !E164.test(toAddress)) {
-        problems.push({ field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by 7 to 15 digits, e.g. +13175555555' })
+        problems.push({ field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by at most 15 digits, the first not 0, e.g. +13175555555' })
       }
       if (textBody === undefined) problems.push({ field: 'textBody', problem: 'is required for sms' })
       break
@@ -179,14 +215,18 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
       if (!toAddress && !externalContactId) {
         problems.push({ field: 'toAddress', problem: 'is required for open (or externalContactId)', fix: 'the Open Messaging user address' })
       }
+      if (textBody === undefined) problems.push({ field: 'textBody', problem: 'is required for open (agentless Open messages are text only)' })
+      if (template !== undefined) {
+        problems.push({ field: 'messagingTemplate', problem: 'is not supported for open: agentless Open messages are text only', fix: 'remove it and send the text in textBody' })
+      }
       break
   }
   if (textBody !== undefined) {
     if (textBody.trim() === '') problems.push({ field: 'textBody', problem: 'must not be empty' })
     const limit = TEXT_LIMITS[channel]
-    const length = lengthOf(textBody)
-    if (length > limit) problems.push({ field: 'textBody', problem: `is ${length} characters; ${channel} allows at most ${limit}` })
-  } else if (template === undefined && channel !== 'sms' && channel !== 'whatsapp') {
+    const length = textLength(textBody)
+    if (length > limit) problems.push({ field: 'textBody', problem: `is ${length} characters (UTF-16 code units); ${channel} allows at most ${limit}` })
+  } else if (template === undefined && channel === 'webmessaging') {
     // WhatsApp needs the template whatever the text (reported above), so asking for a textBody would mislead.
     problems.push({ field: 'textBody', problem: `is required for ${channel} unless a messagingTemplate is given` })
   }

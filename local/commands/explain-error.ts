@@ -2,11 +2,11 @@
  * `proactive explain-error FILE|-` — what a Genesys error response means and what to check.
  * Exit 0 when the input is a recognised error shape, 1 when it is not, 2 on a usage or input error.
  */
-import { explainError, type ErrorExplanation } from '../../lib/domain/explain.ts'
+import { explainError, type ErrorExplanation } from './explain/error-explanation.ts'
 import type { CommandIo } from '../cli.ts'
 import { parseArgs, parseJson, readInput } from './explain-payload.ts'
 
-const HELP = `usage: proactive explain-error [--json] [--status N] [--retry-after S] FILE
+const HELP = `usage: proactive explain-error [--json] [--status N] [--retry-after S] [--path PATH] FILE
        proactive explain-error [--json] -        (read the response from standard input)
 
 Explains a Genesys Cloud error response and says what to check: the permission
@@ -21,6 +21,7 @@ Accepted input (JSON):
 Options:
   --status N       the HTTP status, when the body does not carry it
   --retry-after S  the Retry-After header's value, when you have it
+  --path PATH      the path (or URL) the failed request went to
   --json           print the explanation as JSON
   -h, --help       show this help
 
@@ -54,7 +55,8 @@ export function renderErrorExplanation(explanation: ErrorExplanation): string[] 
 export async function main(args: string[], io: CommandIo): Promise<number> {
   const status = takeOption(args, '--status')
   const retryAfter = takeOption(status.rest, '--retry-after')
-  const parsed = parseArgs(retryAfter.rest)
+  const pathOption = takeOption(retryAfter.rest, '--path')
+  const parsed = parseArgs(pathOption.rest)
   if (parsed.help) {
     io.out(HELP)
     return 0
@@ -63,6 +65,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   const usageError =
     status.error ??
     retryAfter.error ??
+    pathOption.error ??
     parsed.error ??
     (statusNumber !== undefined && !(Number.isInteger(statusNumber) && statusNumber >= 100 && statusNumber <= 599) ? '--status must be an HTTP status code' : undefined)
   if (usageError || parsed.file === undefined) {
@@ -80,6 +83,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   const explanation = explainError('error' in json ? text : json.value, {
     ...(statusNumber !== undefined ? { status: statusNumber } : {}),
     ...(retryAfter.value !== undefined ? { headers: { 'retry-after': retryAfter.value } } : {}),
+    ...(pathOption.value !== undefined ? { path: pathOption.value } : {}),
   })
   if (parsed.json) io.out(JSON.stringify(explanation, null, 2))
   else for (const line of renderErrorExplanation(explanation)) io.out(line)

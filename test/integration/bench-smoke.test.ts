@@ -11,7 +11,7 @@ import { checkDeliveries, recipientOfBody, recipientOfWorkloadCustomer } from '.
 import { parseArgs, QUICK, type BenchReport } from '../../bench/run.ts'
 import { quantile } from '../../bench/stats.ts'
 import { runCommand } from '../support/run-command.ts'
-import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator.ts'
+import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator/index.ts'
 
 
 const runBenchCli = (args: readonly string[]) => runCommand(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args])

@@ -10,7 +10,7 @@ import { classifyApiFailure, createGenesysClient, GenesysApiError, gatewayFromUr
 import { regionHost } from '../../lib/adapters/genesys-regions.ts'
 import type { CustomerAddress } from '../../lib/domain/model.ts'
 import { buildAgentlessRequest, type AgentlessRequest, type ChannelSettings } from '../../lib/domain/payload.ts'
-import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from '../../local/genesys-simulator.ts'
+import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from '../../local/genesys-simulator/index.ts'
 
 const LOCAL = staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { staticCredentials, type CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
 import { createGenesysQueueDirectory, GenesysHttpError } from '../../lib/adapters/genesys-queues-http.ts'
 import { GENESYS_REGION_HOSTS, regionHost } from '../../lib/adapters/genesys-regions.ts'
-import { startGenesysSimulator, type GenesysSimulator } from '../../local/genesys-simulator.ts'
+import { startGenesysSimulator, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const AGENT = '6f1c2b7e-4a4b-4d6e-9f0a-1b2c3d4e5f60'
 const MANY = Array.from({ length: 250 }, (_, i) => `queue-${String(i).padStart(3, '0')}`)

@@ -17,7 +17,7 @@ import { createSendHandler } from '../../functions/send/index.ts'
 import type { SqsHandler } from '../../functions/shared/sqs-batch.ts'
 import { METRIC_NAMES } from '../../lib/metrics-names.ts'
 import { LocalCloud } from '../../local/cloud.ts'
-import { startGenesysSimulator, type GenesysSimulator, type SimulatorClient } from '../../local/genesys-simulator.ts'
+import { startGenesysSimulator, type GenesysSimulator, type SimulatorClient } from '../../local/genesys-simulator/index.ts'
 import { captureLogs, lambdaContext, MetricTally, type CapturedLogs } from '../fuzz/harness.ts'
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys-oauth-AbCdEf'

@@ -5,7 +5,7 @@
  */
 import type platformClient from 'purecloud-platform-client-v2'
 import { describe, expectTypeOf, it } from 'vitest'
-import { AGENTLESS_FIELDS, buildAgentlessRequest, type AgentlessRequest } from '../../lib/domain/payload.ts'
+import { AGENTLESS_FIELDS, buildAgentlessRequest, type AgentlessRequest, type MessagingTemplate } from '../../lib/domain/payload.ts'
 
 type SdkRequest = platformClient.Models.SendAgentlessOutboundMessageRequest
 
@@ -33,5 +33,14 @@ describe('AgentlessRequest and the SDK model', () => {
     const domain: AgentlessRequest = { fromAddressId: 'd', toAddressMessengerType: 'webmessaging' }
     expectTypeOf(sdk).not.toBeAny()
     expectTypeOf(domain).not.toBeAny()
+  })
+})
+
+describe('MessagingTemplate and the SDK model', () => {
+  type SdkTemplate = platformClient.Models.SendMessagingTemplateRequest
+  it('has exactly the fields of Models.SendMessagingTemplateRequest, carouselParameters included', () => {
+    expectTypeOf<keyof MessagingTemplate>().toEqualTypeOf<keyof SdkTemplate>()
+    expectTypeOf<MessagingTemplate>().toExtend<SdkTemplate>()
+    expectTypeOf<NonNullable<MessagingTemplate['carouselParameters']>>().toEqualTypeOf<platformClient.Models.CarouselParameters>()
   })
 })

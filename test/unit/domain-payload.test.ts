@@ -175,9 +175,44 @@ describe('checkAgentlessRequest', () => {
     expect(problems.map((p) => p.field)).toEqual(['messagingTemplate.name', 'messagingTemplate.responseId'])
   })
 
-  it('Open: requires a recipient and a text or template', () => {
+  // Changed on purpose (issue 17): agentless Open messages are text only, so a template no longer stands in for the text.
+  it('Open: requires a recipient and a text; a template is rejected (agentless Open is text only)', () => {
     expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open' })).toEqual(['toAddress', 'textBody'])
-    expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', externalContactId: 'c', messagingTemplate: { responseId: 't' } })).toEqual([])
+    expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', externalContactId: 'c', messagingTemplate: { responseId: 't' } })).toEqual(['textBody', 'messagingTemplate'])
+    expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', externalContactId: 'c', textBody: TEXT })).toEqual([])
+    const withTemplate = checkAgentlessRequest({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', toAddress: 'u@x', textBody: TEXT, messagingTemplate: { responseId: 't' } })
+    expect(withTemplate).toEqual([expect.objectContaining({ field: 'messagingTemplate', problem: expect.stringMatching(/not supported for open.*text only/) })])
+  })
+
+  it('counts text in UTF-16 code units, the stricter count: an emoji counts 2', () => {
+    const customer: CustomerAddress = { channel: 'sms', address: '+15550001111' }
+    const emoji = '\u{1F600}'
+    expect(emoji.length).toBe(2)
+    expect(buildAgentlessRequest(customer, SETTINGS.sms, emoji.repeat(382) + 'x').textBody).toHaveLength(765)
+    expect(buildError(customer, SETTINGS.sms, emoji.repeat(383)).problems).toEqual([
+      expect.objectContaining({ field: 'textBody', problem: 'is 766 characters (UTF-16 code units); sms allows at most 765' }),
+    ])
+    // 383 code points, under 765 however counted by code point, but over by UTF-16 code units.
+    expect([...emoji.repeat(383)].length).toBe(383)
+    expect(fieldsOf({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: 'é'.repeat(2000) })).toEqual([])
+    expect(fieldsOf({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: emoji.repeat(1000) + 'x' })).toEqual(['textBody'])
+  })
+
+  it('words a valid Genesys messenger type this project does not send as unsupported, not invalid', () => {
+    const [apple] = checkAgentlessRequest({ fromAddress: 'x', toAddressMessengerType: 'apple', toAddress: '+15550001111', textBody: TEXT })
+    expect(apple).toMatchObject({ field: 'toAddressMessengerType', problem: '"apple" is a valid Genesys messenger type that this project does not support' })
+    expect(apple?.problem).not.toMatch(/must be one of/)
+    const [bogus] = checkAgentlessRequest({ fromAddress: 'x', toAddressMessengerType: 'pigeon', textBody: TEXT })
+    expect(bogus?.problem).toMatch(/^must be one of/)
+  })
+
+  it('E.164: a + and at most 15 digits, first not 0, with no invented minimum', () => {
+    const check = (toAddress: string) => fieldsOf({ fromAddress: '+13175550100', toAddressMessengerType: 'sms', toAddress, textBody: TEXT })
+    expect(check('+683123')).toEqual([])
+    expect(check('+123456789012345')).toEqual([])
+    expect(check('+1234567890123456')).toEqual(['toAddress'])
+    expect(check('+0123456')).toEqual(['toAddress'])
+    expect(check('+1')).toEqual(['toAddress'])
   })
 
   it('names fields of the wrong type', () => {

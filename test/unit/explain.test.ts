@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { channelFromHint, correctAgentlessRequest, explainError, explainPayload, retryAfterSeconds, stillNeeded } from '../../lib/domain/explain.ts'
+import { explainError, retryAfterSeconds } from '../../local/commands/explain/error-explanation.ts'
+import { explainPayload } from '../../local/commands/explain/payload-explanation.ts'
+import { channelFromHint, correctAgentlessRequest, stillNeeded } from '../../local/commands/explain/payload-inference.ts'
 import { checkAgentlessRequest } from '../../lib/domain/payload.ts'
 import type { CommandIo } from '../../local/cli.ts'
 import { main as explainErrorMain } from '../../local/commands/explain-error.ts'
@@ -84,9 +86,9 @@ describe('explainPayload', () => {
     const body = { fromAddress: '+13175550100', toAddress: '+13175555555', toAddressMessengerType: 'sms', textBody: 'x'.repeat(766) }
     const explanation = explainPayload(body)
     expect(explanation.valid).toBe(false)
-    expect(explanation.fields.find((f) => f.field === 'textBody')?.problems[0]?.problem).toBe('is 766 characters; sms allows at most 765')
+    expect(explanation.fields.find((f) => f.field === 'textBody')?.problems[0]?.problem).toBe('is 766 characters (UTF-16 code units); sms allows at most 765')
     expect(explanation.correction.passes).toBe(false)
-    expect(stillNeeded(explanation.correction)).toEqual(['textBody: is 766 characters; sms allows at most 765'])
+    expect(stillNeeded(explanation.correction)).toEqual(['textBody: is 766 characters (UTF-16 code units); sms allows at most 765'])
   })
 
   it('requires E.164 for SMS and does not guess a country code', () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AGENTLESS_PATH, startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from '../../local/genesys-simulator.ts'
+import { AGENTLESS_PATH, startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from '../../local/genesys-simulator/index.ts'
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
 

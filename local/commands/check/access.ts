@@ -1,0 +1,101 @@
+/** The checks that the OAuth client can log in and holds the send permission. */
+import { describeError, networkReason, type Endpoints, type Http, type HttpResult } from './http.ts'
+import type { Credentials } from './credentials.ts'
+import { isObject } from '../explain/json.ts'
+import type { CheckStep } from './step.ts'
+
+const PERMISSION = 'conversation:message:create'
+
+export async function checkToken(http: Http, credentials: Credentials, endpoints: Endpoints, env: Record<string, string | undefined>): Promise<CheckStep> {
+  const step = 'token'
+  const where = env.GENESYS_GATEWAY_URL ? `the gateway ${endpoints.loginHost}` : endpoints.loginHost
+  let result: HttpResult
+  try {
+    result = await http.grantToken(credentials.clientId, credentials.clientSecret)
+  } catch (error) {
+    const reason = networkReason(error)
+    return {
+      step,
+      status: 'FAIL',
+      detail: `cannot reach ${where} (${reason})`,
+      fix: env.GENESYS_GATEWAY_URL
+        ? 'is the gateway (simulator) running at GENESYS_GATEWAY_URL?'
+        : `GENESYS_REGION=${env.GENESYS_REGION ?? '(unset: mypurecloud.com)'} gives ${endpoints.loginHost}; use your org's region host (e.g. mypurecloud.ie) or key (e.g. eu_west_1), and check this machine can reach it`,
+    }
+  }
+  if (result.status === 200 && isObject(result.body) && typeof result.body.access_token === 'string') {
+    http.setToken(result.body.access_token)
+    const expiresIn = typeof result.body.expires_in === 'number' ? `, expires in ${result.body.expires_in} s` : ''
+    return { step, status: 'PASS', detail: `granted by ${where} for the client from ${credentials.source}${expiresIn}` }
+  }
+  const error = isObject(result.body) && typeof result.body.error === 'string' ? result.body.error : undefined
+  if (error === 'invalid_client' || result.status === 401) {
+    return {
+      step,
+      status: 'FAIL',
+      detail: `${where} refused the client: ${describeError(result)}`,
+      fix: env.GENESYS_GATEWAY_URL
+        ? `the client id or secret (from ${credentials.source}) is not one the gateway knows`
+        : `the client id or secret (from ${credentials.source}) is wrong, or the OAuth client belongs to an org in another region than ${endpoints.loginHost}: check GENESYS_REGION and Admin > Integrations > OAuth`,
+    }
+  }
+  if (error === 'unauthorized_client') {
+    return { step, status: 'FAIL', detail: `${where}: ${describeError(result)}`, fix: 'the OAuth client must use the Client Credentials grant type' }
+  }
+  return { step, status: 'FAIL', detail: `${where}: ${describeError(result)}`, fix: 'run `proactive explain-error` on the response body for what it means' }
+}
+
+/** True when a role's permission list or policies grant conversation:message:create (wildcards included). */
+export function roleGrants(role: unknown, permission: string = PERMISSION): boolean {
+  if (!isObject(role)) return false
+  const [domain, entity, action] = permission.split(':')
+  if (Array.isArray(role.permissions) && role.permissions.some((p) => p === permission || p === `${domain}:${entity}:*` || p === `${domain}:*:*` || p === '*')) {
+    return true
+  }
+  if (!Array.isArray(role.permissionPolicies)) return false
+  return role.permissionPolicies.some(
+    (policy) =>
+      isObject(policy) &&
+      (policy.domain === domain || policy.domain === '*') &&
+      (policy.entityName === entity || policy.entityName === '*') &&
+      Array.isArray(policy.actionSet) &&
+      policy.actionSet.some((a) => a === action || a === '*'),
+  )
+}
+
+export async function checkPermission(http: Http): Promise<CheckStep> {
+  const step = 'permission'
+  const fix = `Admin > Integrations > OAuth > the client > Roles: assign a role with Conversation > Message > Create (${PERMISSION}); then get a new token`
+  const me = await http.get('/api/v2/tokens/me')
+  if (me.status !== 200 || !isObject(me.body)) {
+    return { step, status: 'FAIL', detail: `GET /api/v2/tokens/me: ${describeError(me)}`, fix: 'the API host refused the new token: check that GENESYS_REGION points login and API at the same region' }
+  }
+  const client = isObject(me.body.OAuthClient) ? me.body.OAuthClient : undefined
+  const roleDivisions = client && Array.isArray(client.roleDivisions) ? client.roleDivisions : undefined
+  if (roleDivisions === undefined) {
+    return { step, status: 'SKIP', detail: 'GET /api/v2/tokens/me does not list the client\'s roles', fix: `check by hand that a role of the OAuth client has ${PERMISSION}` }
+  }
+  const roleIds = [...new Set(roleDivisions.flatMap((rd) => (isObject(rd) && typeof rd.roleId === 'string' ? [rd.roleId] : [])))]
+  if (roleIds.length === 0) return { step, status: 'FAIL', detail: 'the OAuth client has no roles', fix }
+  const unreadable: string[] = []
+  const names: string[] = []
+  for (const roleId of roleIds) {
+    const role = await http.get(`/api/v2/authorization/roles/${encodeURIComponent(roleId)}`)
+    if (role.status !== 200) {
+      unreadable.push(`${roleId} (${describeError(role)})`)
+      continue
+    }
+    const name = isObject(role.body) && typeof role.body.name === 'string' ? role.body.name : roleId
+    if (roleGrants(role.body)) return { step, status: 'PASS', detail: `role "${name}" grants ${PERMISSION}` }
+    names.push(name)
+  }
+  if (unreadable.length > 0) {
+    return {
+      step,
+      status: 'SKIP',
+      detail: `no readable role grants ${PERMISSION}; could not read ${unreadable.join(', ')}`,
+      fix: `give the client authorization:role:view to let check read its roles, or check by hand that one of them has ${PERMISSION}`,
+    }
+  }
+  return { step, status: 'FAIL', detail: `none of the client's roles (${names.join(', ')}) grants ${PERMISSION}`, fix }
+}

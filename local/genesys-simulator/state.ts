@@ -1,0 +1,124 @@
+/**
+ * What the simulator remembers between requests: recorded requests, issued tokens and their rate-limit
+ * counters, and the fault injection (a seeded PRNG plus a forced sequence).
+ */
+import { randomBytes } from 'node:crypto'
+import { seededRandom } from '../random.ts'
+import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions } from './types.ts'
+
+export const PERMISSION_SEND = 'conversation:message:create'
+export const PERMISSION_QUEUES = 'routing:queue:view'
+export const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES]
+const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
+
+export interface RateCounter {
+  windowStart: number
+  count: number
+}
+
+export interface IssuedToken extends RateCounter {
+  readonly clientId: string
+  expiresAt: number
+}
+
+export class SimulatorState {
+  readonly now: () => number
+  readonly clients: Readonly<Record<string, SimulatorClient>>
+  readonly tokenTtlSeconds: number
+  readonly rateLimit: number
+  readonly rateWindowMs: number
+  readonly requests: RecordedRequest[] = []
+  readonly tokens = new Map<string, IssuedToken>()
+  /** Requests held by a `timeout` fault; cleared on close. */
+  readonly held = new Set<NodeJS.Timeout>()
+  private readonly clientCounters = new Map<string, RateCounter>()
+  private faults: SimulatorFaults = {}
+  private random: () => number = seededRandom(1)
+  private sequence: (FaultKind | 'none')[] = []
+
+  constructor(readonly options: SimulatorOptions) {
+    this.now = options.now ?? Date.now
+    this.clients = options.clients ?? DEFAULT_CLIENTS
+    this.tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400
+    this.rateLimit = options.rateLimitPerMinute ?? 300
+    this.rateWindowMs = options.rateWindowMs ?? 60_000
+    this.setFaults(options.faults)
+  }
+
+  get timeoutHoldMs(): number {
+    return this.faults.timeoutHoldMs ?? 30_000
+  }
+
+  setFaults(next: SimulatorFaults | undefined): void {
+    this.faults = next ?? {}
+    this.random = seededRandom(this.faults.seed ?? 1)
+    this.sequence = [...(this.faults.sequence ?? [])]
+  }
+
+  /** One draw per API request, so the outcome depends only on the seed and the request order. */
+  drawFault(): FaultKind | undefined {
+    const forced = this.sequence.shift()
+    if (forced !== undefined) return forced === 'none' ? undefined : forced
+    const roll = this.random()
+    let edge = 0
+    for (const kind of ['token401', 'http429', 'http5xx', 'timeout'] as const) {
+      edge += this.faults[kind] ?? 0
+      if (roll < edge) return kind
+    }
+    return undefined
+  }
+
+  issueToken(clientId: string): string {
+    const accessToken = randomBytes(24).toString('base64url')
+    const at = this.now()
+    this.tokens.set(accessToken, { clientId, expiresAt: at + this.tokenTtlSeconds * 1000, windowStart: at, count: 0 })
+    return accessToken
+  }
+
+  permissionsOf(clientId: string): readonly string[] {
+    return this.clients[clientId]?.permissions ?? DEFAULT_PERMISSIONS
+  }
+
+  hasPermission(token: IssuedToken, permission: string): boolean {
+    return this.permissionsOf(token.clientId).includes(permission)
+  }
+
+  /** The counter a token's calls are counted on: its own, or its OAuth client's (rateLimitScope 'client'). */
+  counterOf(token: IssuedToken): RateCounter {
+    if (this.options.rateLimitScope !== 'client') return token
+    let counter = this.clientCounters.get(token.clientId)
+    if (!counter) this.clientCounters.set(token.clientId, (counter = { windowStart: this.now(), count: 0 }))
+    return counter
+  }
+
+  /** Counts one call on the token's counter (opening a new window when the last one ended); false when over the limit. */
+  countCall(token: IssuedToken): boolean {
+    const at = this.now()
+    const counter = this.counterOf(token)
+    if (at >= counter.windowStart + this.rateWindowMs) {
+      counter.windowStart = at
+      counter.count = 0
+    }
+    counter.count += 1
+    return counter.count <= this.rateLimit
+  }
+
+  retryAfterSeconds(token: IssuedToken): number {
+    return Math.max(1, Math.ceil((this.counterOf(token).windowStart + this.rateWindowMs - this.now()) / 1000))
+  }
+
+  /** Forgets recorded requests and rate-limit counters, and restores the initial faults (reseeded). */
+  reset(): void {
+    this.requests.length = 0
+    for (const token of this.tokens.values()) {
+      token.windowStart = this.now()
+      token.count = 0
+    }
+    this.clientCounters.clear()
+    this.setFaults(this.options.faults)
+  }
+
+  expireTokens(): void {
+    for (const token of this.tokens.values()) token.expiresAt = this.now()
+  }
+}

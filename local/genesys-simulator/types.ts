@@ -1,0 +1,107 @@
+/** The simulator's public option and record types. */
+import type { Channel } from '../../lib/domain/model.ts'
+
+export interface SimulatorClient {
+  readonly secret: string
+  /** Default: conversation:message:create and routing:queue:view. */
+  readonly permissions?: readonly string[]
+}
+
+export type FaultKind = 'http429' | 'http5xx' | 'timeout' | 'token401'
+
+export interface SimulatorFaults {
+  /** Probabilities in [0, 1] per API request; they share one draw, so their sum should stay ≤ 1. */
+  readonly http429?: number
+  readonly http5xx?: number
+  readonly timeout?: number
+  /** Applies to every API call (not the token endpoint): 401 as if the token had expired, and the token is revoked. */
+  readonly token401?: number
+  /** Seed of the PRNG: the same seed and the same request order give the same faults. Default 1. */
+  readonly seed?: number
+  /**
+   * Forced outcomes for the next API requests, consumed in order before the probabilities apply
+   * (`'none'` lets one request through). Handy for "fail once, then succeed" tests.
+   */
+  readonly sequence?: readonly (FaultKind | 'none')[]
+  /** How long a `timeout` fault holds the request before answering 504. Make it longer than the client timeout. */
+  readonly timeoutHoldMs?: number
+}
+
+export interface SimulatorOptions {
+  /** clientId → client. Default: `local-client` / `local-secret` with both permissions. */
+  readonly clients?: Readonly<Record<string, SimulatorClient>>
+  /** `expires_in` of issued tokens. Default 86400 (Genesys' default token lifetime). */
+  readonly tokenTtlSeconds?: number
+  /** Requests per token per window. Default 300 (Genesys `client.credentials.token.rate.per.minute`). */
+  readonly rateLimitPerMinute?: number
+  /** Length of the fixed rate-limit window. Default 60000; tests scale it down. */
+  readonly rateWindowMs?: number
+  /**
+   * What the rate limit counts: each token on its own (`token`, default: Genesys' per-token limit), or every
+   * token of one OAuth client together (`client`: several workers that each log in share one budget).
+   */
+  readonly rateLimitScope?: 'token' | 'client'
+  /** userId → ids of the queues the user is a member of. */
+  readonly queueMemberships?: Readonly<Record<string, readonly string[]>>
+  /** Known Messenger deployment ids (webmessaging fromAddress). When given, any other fromAddress is rejected. */
+  readonly deployments?: readonly string[]
+  /** Known fromAddress per other channel: integration ids (whatsapp, open) or provisioned numbers (sms). */
+  readonly integrations?: Readonly<Partial<Record<Exclude<Channel, 'webmessaging'>, readonly string[]>>>
+  readonly faults?: SimulatorFaults
+  /** Clock for token expiry, rate windows and timestamps. Default Date.now. */
+  readonly now?: () => number
+  /** Port to listen on (127.0.0.1). Default 0: any free port. */
+  readonly port?: number
+  /** Read-only org data for `proactive check` (see SimulatorOrg). */
+  readonly org?: SimulatorOrg
+}
+
+export interface SimulatorEventBridgeIntegration {
+  readonly id: string
+  readonly name?: string
+  /** Default true; false reports intendedState DISABLED. */
+  readonly enabled?: boolean
+  /** The integration's topic filter, served as `properties.eventFilter` of its current config. */
+  readonly topics: readonly string[]
+}
+
+/** Read-only org data served to `proactive check` (routes/org.ts). */
+export interface SimulatorOrg {
+  /** Messenger deployment id → status. Every id in `deployments` exists; default status `Active`. */
+  readonly deploymentStatus?: Readonly<Record<string, string>>
+  /** WhatsApp / Open integration id → status. Every id in `integrations.whatsapp/open` exists; default `Active`. */
+  readonly integrationStatus?: Readonly<Record<string, string>>
+  /** `amazon-eventbridge-source` integrations. Default: none. */
+  readonly eventBridgeIntegrations?: readonly SimulatorEventBridgeIntegration[]
+}
+
+export interface RecordedRequest {
+  readonly method: string
+  /** Path without the query string. */
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  /** Parsed JSON body, the parsed form of a token request, or the raw text if it did not parse. */
+  readonly body: unknown
+  /** The OAuth client id of a token request (never the secret), or of the token used by an API call. */
+  clientId?: string
+  readonly receivedAt: number
+  /** Set when the answer is sent; undefined while held (timeout fault) or if never answered. */
+  status?: number
+  /** The injected fault, if any. */
+  fault?: FaultKind
+}
+
+export interface GenesysSimulator {
+  readonly url: string
+  readonly port: number
+  /** Every request received, in order. The Authorization header is never recorded. */
+  readonly requests: readonly RecordedRequest[]
+  agentlessRequests(): RecordedRequest[]
+  /** Forgets recorded requests and rate-limit counters, and restores the initial faults (reseeded). Issued tokens stay valid. */
+  reset(): void
+  /** Replaces the faults and reseeds the PRNG. */
+  setFaults(faults: SimulatorFaults | undefined): void
+  /** Revokes every issued token, as if all had expired: the next API call gets 401 credentials.expired. */
+  expireTokens(): void
+  close(): Promise<void>
+}
