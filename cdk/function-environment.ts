@@ -71,6 +71,11 @@ export const VARIABLES_NOT_FROM_SETTINGS: Readonly<Record<string, string>> = {
   SEND_DLQ_URL: "set by the stack (the send stage's dead-letter queue)",
   SEND_ATTEMPT_TIMEOUT_SECONDS: "set by the stack to the send function's timeout (lib/topology.ts), which it must equal",
   GENESYS_GATEWAY_URL: 'not settable: local run and tests only; a deployed stack calls the Genesys region hosts',
+  AWS_REGION: 'set by Lambda (the region the function runs in)',
+  AWS_ENDPOINT_URL_DYNAMODB: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_EVENTBRIDGE: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_SQS: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
 }
 
 function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {

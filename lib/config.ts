@@ -70,13 +70,28 @@ const genesysConnection = {
   ),
 }
 
+/**
+ * The region Lambda sets and the standard `AWS_ENDPOINT_URL_<SERVICE>` overrides (the local cloud points them at
+ * local services). Part of every function's schema, so a handler reads nothing from its environment but its config.
+ */
+const localEndpoint = (service: string) => z.url().optional().describe(`Endpoint of ${service} instead of AWS's; the local cloud points it at its local service.`)
+const awsEnvironment = {
+  AWS_REGION: z.string().min(1).optional().describe('The AWS region the function runs in.'),
+  AWS_ENDPOINT_URL_DYNAMODB: localEndpoint('DynamoDB'),
+  AWS_ENDPOINT_URL_EVENTBRIDGE: localEndpoint('EventBridge'),
+  AWS_ENDPOINT_URL_SQS: localEndpoint('SQS'),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: localEndpoint('Secrets Manager'),
+}
+
 export const sessionRecorderConfigSchema = z.object({
+  ...awsEnvironment,
   SESSIONS_TABLE_NAME: sessionsTableName,
   GENESYS_ORG_ID: genesysOrgId,
   WINDOW_HOURS: windowHours,
 })
 
 export const presenceConfigSchema = z.object({
+  ...awsEnvironment,
   SESSIONS_TABLE_NAME: sessionsTableName,
   GENESYS_ORG_ID: genesysOrgId,
   STATE_TABLE_NAME: stateTableName,
@@ -112,6 +127,7 @@ const channelText = (channel: string, limit: number) =>
 
 export const sendConfigSchema = z
   .object({
+  ...awsEnvironment,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
     SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),

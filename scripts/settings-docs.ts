@@ -76,8 +76,8 @@ export function functionVariables(): FunctionVariable[] {
     }
   }
   const all = [...byName.values()]
-  // Resource names the stack sets go last: they are not choices.
-  const isResource = (v: FunctionVariable) => VARIABLES_NOT_FROM_SETTINGS[v.name]?.startsWith('set by the stack (') ?? false
+  // What no setting sets (resources, local-only endpoints) goes last: those are not a user's choices.
+  const isResource = (v: FunctionVariable) => v.name in VARIABLES_NOT_FROM_SETTINGS
   return [...all.filter((v) => !isResource(v)), ...all.filter(isResource)]
 }
 

@@ -26,7 +26,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   const observability = createObservability(SERVICE_NAMES.presence, overrides.telemetry)
   const { logger, telemetry } = observability
   const clock = overrides.clock ?? systemClock
-  const aws = createAwsClients(env)
+  const aws = createAwsClients(config)
   const settings: AvailabilitySettings = {
     scope: config.TARGET_SCOPE,
     availablePresences: config.AVAILABLE_PRESENCES,

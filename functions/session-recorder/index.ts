@@ -18,7 +18,7 @@ export function createSessionRecorderHandler(env: Env = process.env, overrides: 
   const config = loadConfig('session-recorder', sessionRecorderConfigSchema, env)
   const observability = createObservability(SERVICE_NAMES.sessionRecorder, overrides.telemetry)
   const { logger, telemetry } = observability
-  const sessions = new DynamoDbSessionRepository(createAwsClients(env).dynamo, config.SESSIONS_TABLE_NAME)
+  const sessions = new DynamoDbSessionRepository(createAwsClients(config).dynamo, config.SESSIONS_TABLE_NAME)
   const policy = { windowMs: config.WINDOW_HOURS * HOUR }
 
   const processRecord = async (record: SQSRecord): Promise<void> => {

@@ -4,17 +4,19 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
-import { METRICS_NAMESPACE, type MetricName } from '../../lib/metrics-names.ts'
+import type { Log, Telemetry } from '../../lib/domain/ports.ts'
+import { METRICS_NAMESPACE } from '../../lib/metrics-names.ts'
 import { maskLogValue } from './log-masking.ts'
 
-export interface Telemetry {
-  count(metric: MetricName, value?: number): void
-}
+export type { Telemetry } from '../../lib/domain/ports.ts'
+export { shortId } from '../../lib/domain/short-id.ts'
 
 export interface Observability {
   readonly logger: Logger
   readonly metrics: Metrics
   readonly telemetry: Telemetry
+  /** The logger as the use cases' Log port. */
+  readonly log: Log
 }
 
 export function createObservability(serviceName: string, extra?: Telemetry): Observability {
@@ -29,8 +31,9 @@ export function createObservability(serviceName: string, extra?: Telemetry): Obs
       extra?.count(metric, value)
     },
   }
-  return { logger, metrics, telemetry }
+  const log: Log = {
+    info: (message, fields) => (fields ? logger.info(message, fields) : logger.info(message)),
+    warn: (message, fields) => (fields ? logger.warn(message, fields) : logger.warn(message)),
+  }
+  return { logger, metrics, telemetry, log }
 }
-
-/** First 8 characters of an id: enough to correlate in logs, not the whole identifier. */
-export const shortId = (id: string): string => (id.length > 8 ? `${id.slice(0, 8)}…` : id)

@@ -17,7 +17,16 @@ export interface AwsClients {
   readonly secretsManager: SecretsManagerClient
 }
 
-type Env = Record<string, string | undefined>
+/** The region and endpoint overrides, as every function's config schema reads them (lib/config.ts). */
+export interface AwsEnvironment {
+  readonly AWS_REGION?: string | undefined
+  readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined
+  readonly AWS_ENDPOINT_URL_EVENTBRIDGE?: string | undefined
+  readonly AWS_ENDPOINT_URL_SQS?: string | undefined
+  readonly AWS_ENDPOINT_URL_SECRETS_MANAGER?: string | undefined
+}
+
+type Env = AwsEnvironment
 
 export const ENDPOINT_VARIABLES = {
   dynamo: 'AWS_ENDPOINT_URL_DYNAMODB',

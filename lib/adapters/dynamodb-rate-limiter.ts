@@ -6,14 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Pacer } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 
-export interface Pacer {
-  /** Resolves when a request may be sent. */
-  acquire(): Promise<void>
-  /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
-  pause(seconds: number): void
-}
 
 export interface RateLimiterOptions {
   readonly client: DynamoDBDocumentClient

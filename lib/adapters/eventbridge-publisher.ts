@@ -5,7 +5,8 @@
  */
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge'
 import type { MessageRequest } from '../domain/model.ts'
-import type { MessageRequestPublisher } from '../domain/ports.ts'
+import type { MessageRequestPublisher, OutcomePublisher } from '../domain/ports.ts'
+import type { OutcomeDetail } from '../domain/requests.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { chunksOf, mapConcurrently } from '../concurrency.ts'
@@ -87,5 +88,14 @@ export class EventBridgeRequestPublisher implements MessageRequestPublisher {
 
   publish(requests: readonly MessageRequest[]): Promise<void> {
     return this.publisher.put(APP_DETAIL_TYPES.requested, requests)
+  }
+}
+
+/** Outcome events: `ProactiveMessageSent` for a sent message, `ProactiveMessageFailed` for every other outcome. */
+export class EventBridgeOutcomePublisher implements OutcomePublisher {
+  constructor(private readonly publisher: EventBridgePublisher) {}
+
+  publish(outcome: OutcomeDetail): Promise<void> {
+    return this.publisher.put(outcome.outcome === 'sent' ? APP_DETAIL_TYPES.sent : APP_DETAIL_TYPES.failed, [outcome])
   }
 }

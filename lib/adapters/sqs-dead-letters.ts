@@ -3,17 +3,14 @@
  * never retried, and an operator sees why), and pushing a message's visibility out to honour `Retry-After`.
  */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import type { DeadLetter, DeadLetters, InboundMessage, Redelivery } from '../domain/ports.ts'
 
-export interface DeadLetter {
-  readonly body: string
-  readonly reason: string
-  readonly attributes?: Readonly<Record<string, string | number | undefined>>
-}
+export type { DeadLetter } from '../domain/ports.ts'
 
 /** SQS allows at most 12 hours of visibility. */
 export const MAX_VISIBILITY_SECONDS = 43_200
 
-export class SqsDeadLetterQueue {
+export class SqsDeadLetterQueue implements DeadLetters {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
@@ -42,4 +39,17 @@ export function queueUrlFromArn(arn: string, endpoint?: string): string {
 export async function delayRedelivery(client: SQSClient, queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
   const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(seconds)))
   await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibility }))
+}
+
+/** Redelivers an SQS message later by pushing its visibility out (`delivery.queue` is the queue ARN). */
+export class SqsRedelivery implements Redelivery {
+  constructor(
+    private readonly client: SQSClient,
+    /** A custom SQS endpoint (the local cloud), for the queue URL. */
+    private readonly endpoint?: string,
+  ) {}
+
+  redeliverAfter(message: InboundMessage, seconds: number): Promise<void> {
+    return delayRedelivery(this.client, queueUrlFromArn(message.delivery.queue, this.endpoint), message.delivery.receipt, seconds)
+  }
 }

@@ -2,8 +2,10 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
+import type { MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
+import type { OutcomeDetail } from './requests.ts'
 
 export interface Clock {
   now(): number
@@ -117,4 +119,56 @@ export interface DeliveryLedger {
   finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void>
   /** The outcome of a settled request was reported (outcome event published, dead letter written). */
   markNotified(dedupeKey: string): Promise<void>
+}
+
+/** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
+export interface Telemetry {
+  count(metric: MetricName, value?: number): void
+}
+
+/** Structured log lines; the adapter masks personal data and secrets in every field. */
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+}
+
+/** Paces Genesys requests to the budget every send worker shares. */
+export interface Pacer {
+  /** Resolves when a request may be sent. */
+  acquire(): Promise<void>
+  /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
+  pause(seconds: number): void
+}
+
+/** A queue message as the send use case sees it. */
+export interface InboundMessage {
+  readonly id: string
+  readonly body: string
+  /** How many times the queue has delivered it (1 on the first delivery). */
+  readonly receiveCount: number
+  /** It carries a dead-letter reason: an operator redrove it from the dead-letter queue. */
+  readonly redriven: boolean
+  /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
+  readonly delivery: { readonly queue: string; readonly receipt: string }
+}
+
+/** A message handed to an operator, with why. */
+export interface DeadLetter {
+  readonly body: string
+  readonly reason: string
+  readonly attributes?: Readonly<Record<string, string | number | undefined>>
+}
+
+export interface DeadLetters {
+  send(letter: DeadLetter): Promise<void>
+}
+
+/** Publishes a request's outcome event (`ProactiveMessageSent` / `ProactiveMessageFailed`). */
+export interface OutcomePublisher {
+  publish(outcome: OutcomeDetail): Promise<void>
+}
+
+/** Has the queue deliver a message again, no sooner than `seconds` from now. */
+export interface Redelivery {
+  redeliverAfter(message: InboundMessage, seconds: number): Promise<void>
 }

@@ -2,11 +2,11 @@
  * send's use case for one request: expire it if it is too old to be true, build and check the agentless
  * request, reserve the customer in the outreach ledger (one message per customer per cap window), claim the
  * request in the delivery ledger (never twice), pace, send, and classify the result. Returns what
- * happened; the handler turns that into acknowledge / dead-letter / retry.
+ * happened; settle-send.ts turns that into acknowledge / dead-letter / retry.
  */
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type ChannelSettings } from '../domain/payload.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger } from '../domain/ports.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer } from '../domain/ports.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
@@ -26,7 +26,7 @@ export interface SendDeps {
   readonly clock: Clock
   /** Real time, for the ledger's attempt ages (the local cloud's pipeline clock replays event times). */
   readonly wallClock: Clock
-  readonly pacer: { acquire(): Promise<void>; pause(seconds: number): void }
+  readonly pacer: Pacer
   readonly ledger: DeliveryLedger
   readonly outreach: OutreachLedger
 }

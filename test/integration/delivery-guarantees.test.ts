@@ -4,7 +4,7 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '../../functions/send/index.ts'
+import { retryDelaySeconds } from '../../lib/domain/retry.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, windowLimit } from '../../lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
