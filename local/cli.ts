@@ -1,17 +1,10 @@
 /**
  * `proactive` — the project's command line. `npm start` is `proactive run`.
- * Each subcommand lives in local/commands/<name>.ts and exports `main(args, io): Promise<number>` (the exit code).
+ * Each subcommand lives in local/commands/<name>.ts (or <name>/index.ts) and exports `main(args, io): Promise<number>`
+ * (the exit code, see command-io.ts). Commands never import this file: it imports them.
  */
 import { fileURLToPath } from 'node:url'
-
-export interface CommandIo {
-  readonly out: (line: string) => void
-  readonly err: (line: string) => void
-  readonly stdin: () => Promise<string>
-  readonly env: Record<string, string | undefined>
-}
-
-export type Command = (args: string[], io: CommandIo) => Promise<number>
+import { processIo, type Command, type CommandIo } from './command-io.ts'
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Command }> }> = {
   run: { summary: 'run the pipeline locally on a scenario (default: examples/)', load: () => import('./commands/run.ts') },
@@ -19,17 +12,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   'explain-error': { summary: 'explain a Genesys error response and what to check', load: () => import('./commands/explain-error.ts') },
   check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check/index.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
-}
-
-export const processIo: CommandIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  stdin: async () => {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  },
-  env: process.env,
 }
 
 export function usage(): string {

@@ -58,6 +58,8 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       agentId: Item.agentId as string,
       available: Item.available as boolean,
       observedAt: Item.observedAt as number,
+      ...(Array.isArray(Item.observedEventIds) ? { observedEventIds: Item.observedEventIds as string[] } : {}),
+      ...(typeof Item.availableBefore === 'boolean' ? { availableBefore: Item.availableBefore } : {}),
       ...(Item.lastTriggeredAt !== undefined ? { lastTriggeredAt: Item.lastTriggeredAt as number } : {}),
       ...(Item.version !== undefined ? { version: Item.version as number } : {}),
     }
@@ -69,6 +71,8 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       agentId: next.agentId,
       available: next.available,
       observedAt: next.observedAt,
+      observedEventIds: next.observedEventIds,
+      availableBefore: next.availableBefore,
       lastTriggeredAt: next.lastTriggeredAt,
     }
     return putVersioned(this.client, this.tableName, 'pk', item, next.version)

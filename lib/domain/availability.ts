@@ -26,11 +26,32 @@ export function isAvailable(event: AgentAvailabilityEvent, policy: AvailabilityP
   return accepted.some((value) => normalise(value) === status)
 }
 
+/** How many envelope ids of one instant are remembered; more events than this at one millisecond are not expected. */
+const MAX_IDS_PER_INSTANT = 16
+
+/**
+ * Order rules: an event older than the newest applied one is stale. A redelivery (same envelope id) is stale. Two
+ * different events at the same instant (presence and routing status, or two presence changes within a millisecond)
+ * are both applied, and at one instant "available" wins: the result, and whether it fires, is the same in either
+ * delivery order, and a real change into available is never dropped as a duplicate.
+ */
 export function decideAvailability(previous: AgentState | undefined, event: AgentAvailabilityEvent, policy: AvailabilityPolicy): AvailabilityDecision {
-  if (previous && event.at <= previous.observedAt) return { kind: 'stale' }
-  const available = isAvailable(event, policy)
-  const base: AgentState = { agentId: event.agentId, available, observedAt: event.at, lastTriggeredAt: previous?.lastTriggeredAt, version: previous?.version }
-  if (!available || previous?.available) return { kind: 'update', next: base, trigger: false, reason: 'no-transition' }
+  if (previous && event.at < previous.observedAt) return { kind: 'stale' }
+  const tie = previous !== undefined && event.at === previous.observedAt
+  // A tie with a state saved before envelope ids were kept cannot tell a duplicate from a new event: stale, as before.
+  if (tie && (previous.observedEventIds === undefined || previous.observedEventIds.includes(event.eventId))) return { kind: 'stale' }
+  const availableBefore = tie ? previous.availableBefore === true : previous?.available === true
+  const available = isAvailable(event, policy) || (tie && previous.available)
+  const base: AgentState = {
+    agentId: event.agentId,
+    available,
+    observedAt: event.at,
+    observedEventIds: tie ? [...(previous.observedEventIds ?? []), event.eventId].slice(-MAX_IDS_PER_INSTANT) : [event.eventId],
+    availableBefore,
+    lastTriggeredAt: previous?.lastTriggeredAt,
+    version: previous?.version,
+  }
+  if (!available || previous?.available || availableBefore) return { kind: 'update', next: base, trigger: false, reason: 'no-transition' }
   const last = previous?.lastTriggeredAt
   if (last !== undefined && event.at - last < policy.cooldownMs) return { kind: 'update', next: base, trigger: false, reason: 'cooldown' }
   return { kind: 'update', next: { ...base, lastTriggeredAt: event.at }, trigger: true }

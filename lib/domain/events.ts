@@ -225,7 +225,9 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     messageType: body.messageType?.toUpperCase(),
     channel: body.messageType ? MESSAGE_TYPE_TO_CHANNEL[body.messageType.toUpperCase()] : undefined,
     direction: body.direction,
-    externalContactId: body.externalContactId ?? body.conversationExternalContactIds?.[0],
+    // conversationExternalContactIds lists every external contact of the conversation; only on a customer.* event
+    // is its first entry taken to be this customer (UNVERIFIED that Genesys lists the customer first).
+    externalContactId: body.externalContactId ?? (topic.startsWith('customer.') ? body.conversationExternalContactIds?.[0] : undefined),
     // UNVERIFIED which field carries the customer's address for messaging: for an inbound conversation the
     // customer is the sender (addressFrom, else ani); for an outbound one the recipient (addressTo, else dnis).
     customerAddress: inbound ? (body.addressFrom ?? body.ani) : (body.addressTo ?? body.dnis),

@@ -59,6 +59,10 @@ export interface AgentState {
   readonly available: boolean
   /** Time of the newest presence/routing observation applied (the event's own time). */
   readonly observedAt: number
+  /** Envelope ids of the events applied at `observedAt`: a redelivery of one of them is a duplicate. */
+  readonly observedEventIds?: readonly string[]
+  /** Whether the agent was available just before the instant `observedAt` (decides a same-instant tie). */
+  readonly availableBefore?: boolean
   /** Time of the last trigger fired for this agent (cooldown anchor). */
   readonly lastTriggeredAt?: number
   readonly version?: number

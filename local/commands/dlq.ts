@@ -13,7 +13,7 @@ import { LocalCloud } from '../cloud.ts'
 import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../dlq-admin.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
-import type { CommandIo } from '../cli.ts'
+import type { CommandIo } from '../command-io.ts'
 import { formatSummary } from './run.ts'
 
 export const HELP = `usage: proactive dlq inspect|redrive (--queue DLQ_URL | --local --events PATH) [options]

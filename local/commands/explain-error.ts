@@ -3,8 +3,8 @@
  * Exit 0 when the input is a recognised error shape, 1 when it is not, 2 on a usage or input error.
  */
 import { explainError, type ErrorExplanation } from './explain/error-explanation.ts'
-import type { CommandIo } from '../cli.ts'
-import { parseArgs, parseJson, readInput } from './explain-payload.ts'
+import { parseFileArgs, takeOption } from '../args.ts'
+import { parseJson, readInput, type CommandIo } from '../command-io.ts'
 
 const HELP = `usage: proactive explain-error [--json] [--status N] [--retry-after S] [--path PATH] FILE
        proactive explain-error [--json] -        (read the response from standard input)
@@ -27,14 +27,6 @@ Options:
 
 Exit status: 0 explained, 1 not a recognised error shape, 2 usage or file error.`
 
-function takeOption(args: string[], name: string): { value?: string; rest: string[]; error?: string } {
-  const index = args.indexOf(name)
-  if (index === -1) return { rest: args }
-  const value = args[index + 1]
-  if (value === undefined || value.startsWith('--')) return { rest: args, error: `${name} needs a value` }
-  return { value, rest: [...args.slice(0, index), ...args.slice(index + 2)] }
-}
-
 export function renderErrorExplanation(explanation: ErrorExplanation): string[] {
   const head = [explanation.status !== undefined ? `HTTP ${explanation.status}` : undefined, explanation.code].filter(Boolean).join(' ')
   const lines = [`${head ? `${head}: ` : ''}${explanation.title}`]
@@ -56,7 +48,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   const status = takeOption(args, '--status')
   const retryAfter = takeOption(status.rest, '--retry-after')
   const pathOption = takeOption(retryAfter.rest, '--path')
-  const parsed = parseArgs(pathOption.rest)
+  const parsed = parseFileArgs(pathOption.rest)
   if (parsed.help) {
     io.out(HELP)
     return 0

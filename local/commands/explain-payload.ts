@@ -2,10 +2,10 @@
  * `proactive explain-payload FILE|-` — why the agentless endpoint would reject this body, field by field,
  * and the body it would accept. Exit 0 when the body is valid, 1 when not, 2 on a usage or input error.
  */
-import { readFile } from 'node:fs/promises'
 import { explainPayload, type PayloadExplanation } from './explain/payload-explanation.ts'
 import { stillNeeded } from './explain/payload-inference.ts'
-import type { CommandIo } from '../cli.ts'
+import { parseFileArgs } from '../args.ts'
+import { parseJson, readInput, type CommandIo } from '../command-io.ts'
 
 const HELP = `usage: proactive explain-payload [--json] [--path PATH] FILE
        proactive explain-payload [--json] [--path PATH] -        (read the body from standard input)
@@ -26,43 +26,6 @@ Options:
   -h, --help   show this help
 
 Exit status: 0 the body is valid, 1 it is not (or is not JSON), 2 usage or file error.`
-
-export interface ParsedArgs {
-  readonly json: boolean
-  readonly help: boolean
-  readonly file?: string
-  readonly error?: string
-}
-
-/** `[--json] FILE|-` and `--help`; shared by the explain commands. */
-export function parseArgs(args: readonly string[]): ParsedArgs {
-  let json = false
-  let help = false
-  const files: string[] = []
-  for (const arg of args) {
-    if (arg === '--json') json = true
-    else if (arg === '--help' || arg === '-h') help = true
-    else if (arg.startsWith('-') && arg !== '-') return { json, help, error: `unknown option ${arg}` }
-    else files.push(arg)
-  }
-  if (help) return { json, help }
-  if (files.length !== 1) return { json, help, error: files.length === 0 ? 'a FILE (or - for standard input) is required' : 'only one FILE is accepted' }
-  return { json, help, file: files[0] }
-}
-
-/** Reads FILE, or standard input for `-`. */
-export async function readInput(file: string, io: CommandIo): Promise<string> {
-  return file === '-' ? io.stdin() : readFile(file, 'utf8')
-}
-
-/** Parses JSON, reporting the position of a syntax error rather than throwing. */
-export function parseJson(text: string): { value: unknown } | { error: string } {
-  try {
-    return { value: JSON.parse(text) as unknown }
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) }
-  }
-}
 
 const LABELS: Record<string, string> = { ok: 'ok', invalid: 'INVALID', unknown: 'UNKNOWN', missing: 'MISSING' }
 
@@ -116,7 +79,7 @@ export function renderExplanation(explanation: PayloadExplanation): string[] {
 export async function main(args: string[], io: CommandIo): Promise<number> {
   const pathAt = args.indexOf('--path')
   const path = pathAt === -1 ? undefined : args[pathAt + 1]
-  const parsed = parseArgs(pathAt === -1 ? args : [...args.slice(0, pathAt), ...args.slice(pathAt + 2)])
+  const parsed = parseFileArgs(pathAt === -1 ? args : [...args.slice(0, pathAt), ...args.slice(pathAt + 2)])
   if (parsed.help) {
     io.out(HELP)
     return 0

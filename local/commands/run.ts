@@ -9,7 +9,7 @@ import { parseChaosSpec } from '../chaos.ts'
 import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
-import type { CommandIo } from '../cli.ts'
+import type { CommandIo } from '../command-io.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 

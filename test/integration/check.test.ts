@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DETAIL_TYPES, GENESYS_TOPICS } from '../../lib/topology.ts'
-import type { CommandIo } from '../../local/cli.ts'
+import type { CommandIo } from '../../local/command-io.ts'
 import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check/index.ts'
 import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { CommandIo } from '../../local/cli.ts'
+import type { CommandIo } from '../../local/command-io.ts'
 import { main } from '../../local/commands/dlq.ts'
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))

@@ -80,7 +80,15 @@ describe('decideAvailability', () => {
   it('fires on not-available → available and records the trigger time', () => {
     const { triggers, state } = run([presence('BREAK', T), presence('AVAILABLE', T + 1000)])
     expect(triggers).toEqual([T + 1000])
-    expect(state).toEqual({ agentId: AGENT, available: true, observedAt: T + 1000, lastTriggeredAt: T + 1000 })
+    // observedEventIds and availableBefore added on purpose (issue 17): the envelope id and the state before the instant.
+    expect(state).toEqual({
+      agentId: AGENT,
+      available: true,
+      observedAt: T + 1000,
+      observedEventIds: [presence('AVAILABLE', T + 1000).eventId],
+      availableBefore: false,
+      lastTriggeredAt: T + 1000,
+    })
   })
 
   it('fires when an agent goes on queue and its routing status becomes IDLE after interacting', () => {
@@ -197,5 +205,38 @@ describe('decideAvailability (property): duplicates and delivery order never add
       }),
       { seed: 424242, numRuns: 120 },
     )
+  })
+})
+
+describe('decideAvailability: events at the same instant (issue 17)', () => {
+  it('applies a different event at the same instant instead of dropping it as stale, whichever arrives first', () => {
+    const away = routing('INTERACTING', T)
+    const available = presence('AVAILABLE', T)
+    expect(away.eventId).not.toBe(available.eventId)
+    for (const order of [[away, available], [available, away]]) {
+      const { triggers, state, decisions } = run(order, { agentId: AGENT, available: false, observedAt: T - 1 })
+      expect(triggers).toEqual([T])
+      expect(state).toMatchObject({ available: true, observedAt: T, availableBefore: false })
+      expect(decisions.every((decision) => decision.kind === 'update')).toBe(true)
+    }
+  })
+
+  it('does not fire at a tie when the agent was already available just before the instant, in either order', () => {
+    const busy = presence('BUSY', T)
+    const available = presence('ON_QUEUE', T)
+    for (const order of [[busy, available], [available, busy]]) {
+      expect(run(order, { agentId: AGENT, available: true, observedAt: T - 1 }).triggers).toEqual([])
+    }
+  })
+
+  it('dedupes on the envelope id: a redelivery at the same instant is stale', () => {
+    const available = presence('AVAILABLE', T)
+    const { triggers, decisions } = run([available, routing('IDLE', T), available], { agentId: AGENT, available: false, observedAt: T - 1 })
+    expect(triggers).toEqual([T])
+    expect(decisions[2]).toEqual({ kind: 'stale' })
+  })
+
+  it('treats a tie with a state saved before envelope ids were kept as stale (never fires twice)', () => {
+    expect(decideAvailability({ agentId: AGENT, available: false, observedAt: T }, presence('AVAILABLE', T), POLICY)).toEqual({ kind: 'stale' })
   })
 })

@@ -202,6 +202,17 @@ describe('conversation detail events', () => {
     expect(asConversation(listed).externalContactId).toBe('contact-2')
   })
 
+  it('falls back to conversationExternalContactIds[0] only on customer.* events: on an agent event the list is not this customer', () => {
+    for (const topic of ['user.start', 'user.end', 'acw'] as const) {
+      const listed = conversationEvent(topic, { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, extra: { conversationExternalContactIds: ['contact-2'] } })
+      expect(asConversation(listed).externalContactId).toBeUndefined()
+    }
+    const end = conversationEvent('customer.end', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: ['contact-3'] } })
+    expect(asConversation(end).externalContactId).toBe('contact-3')
+    const direct = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, externalContactId: 'contact-1' })
+    expect(asConversation(direct).externalContactId).toBe('contact-1')
+  })
+
   it('takes the customer address from addressFrom (inbound), else ani; from addressTo (outbound), else dnis', () => {
     const base = { conversationId: CONVERSATION, at: T, messageType: 'SMS' } as const
     expect(asConversation(conversationEvent('customer.start', { ...base, addressFrom: '+15550001111', addressTo: '+15550009999' })).customerAddress).toBe('+15550001111')

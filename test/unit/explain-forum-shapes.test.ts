@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { checkAgentlessRequest } from '../../lib/domain/payload.ts'
-import type { CommandIo } from '../../local/cli.ts'
+import type { CommandIo } from '../../local/command-io.ts'
 import { main as explainErrorMain } from '../../local/commands/explain-error.ts'
 import { main as explainPayloadMain } from '../../local/commands/explain-payload.ts'
 import { explainError } from '../../local/commands/explain/error-explanation.ts'

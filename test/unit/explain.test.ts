@@ -7,7 +7,7 @@ import { explainError, retryAfterSeconds } from '../../local/commands/explain/er
 import { explainPayload } from '../../local/commands/explain/payload-explanation.ts'
 import { channelFromHint, correctAgentlessRequest, stillNeeded } from '../../local/commands/explain/payload-inference.ts'
 import { checkAgentlessRequest } from '../../lib/domain/payload.ts'
-import type { CommandIo } from '../../local/cli.ts'
+import type { CommandIo } from '../../local/command-io.ts'
 import { main as explainErrorMain } from '../../local/commands/explain-error.ts'
 import { main as explainPayloadMain } from '../../local/commands/explain-payload.ts'
 

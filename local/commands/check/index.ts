@@ -18,7 +18,7 @@
  * status strings ("Active"); that the EventBridge integration exposes its topics as properties.eventFilter.
  */
 import { DEFAULTS } from '../../../lib/config.ts'
-import type { CommandIo } from '../../cli.ts'
+import type { CommandIo } from '../../command-io.ts'
 import { renderSteps } from './report.ts'
 import { runChecks, type CheckDeps } from './run-checks.ts'
 

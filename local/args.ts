@@ -1,0 +1,33 @@
+/** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
+
+export interface FileArgs {
+  readonly json: boolean
+  readonly help: boolean
+  readonly file?: string
+  readonly error?: string
+}
+
+/** `[--json] FILE|-` and `--help`; shared by the explain commands. */
+export function parseFileArgs(args: readonly string[]): FileArgs {
+  let json = false
+  let help = false
+  const files: string[] = []
+  for (const arg of args) {
+    if (arg === '--json') json = true
+    else if (arg === '--help' || arg === '-h') help = true
+    else if (arg.startsWith('-') && arg !== '-') return { json, help, error: `unknown option ${arg}` }
+    else files.push(arg)
+  }
+  if (help) return { json, help }
+  if (files.length !== 1) return { json, help, error: files.length === 0 ? 'a FILE (or - for standard input) is required' : 'only one FILE is accepted' }
+  return { json, help, file: files[0] }
+}
+
+/** Takes `NAME VALUE` out of the arguments; an error when the value is missing. */
+export function takeOption(args: string[], name: string): { value?: string; rest: string[]; error?: string } {
+  const index = args.indexOf(name)
+  if (index === -1) return { rest: args }
+  const value = args[index + 1]
+  if (value === undefined || value.startsWith('--')) return { rest: args, error: `${name} needs a value` }
+  return { value, rest: [...args.slice(0, index), ...args.slice(index + 2)] }
+}
