@@ -99,11 +99,24 @@ describe('proactive check against the simulator', () => {
     expect(text).toMatch(/^SKIP {2}permission +— needs a token$/m)
   })
 
+  // Changed on purpose (issue 17): check parses GENESYS_REGION with the adapters' regionHost, so a host that is not a
+  // Genesys region (mypurecloud.eu) fails as the region, as the functions would at start; a real one that cannot be
+  // reached still names the host.
   it('names the region host when the region does not resolve', async () => {
     const { GENESYS_GATEWAY_URL: _, ...env } = goodEnv()
-    const steps = await runChecks({ ...env, GENESYS_REGION: 'mypurecloud.eu' }, { fetch: regionFetch({ 'login.mypurecloud.ie': org.url, 'api.mypurecloud.ie': org.url }) })
-    expect(byStep(steps).token).toMatchObject({ status: 'FAIL', detail: 'cannot reach login.mypurecloud.eu (ENOTFOUND)' })
-    expect(byStep(steps).token?.fix).toMatch(/GENESYS_REGION=mypurecloud.eu gives login.mypurecloud.eu; use your org's region host/)
+    const steps = await runChecks({ ...env, GENESYS_REGION: 'mypurecloud.jp' }, { fetch: regionFetch({ 'login.mypurecloud.ie': org.url, 'api.mypurecloud.ie': org.url }) })
+    expect(byStep(steps).token).toMatchObject({ status: 'FAIL', detail: 'cannot reach login.mypurecloud.jp (ENOTFOUND)' })
+    expect(byStep(steps).token?.fix).toMatch(/GENESYS_REGION=mypurecloud.jp gives login.mypurecloud.jp; use your org's region host/)
+  })
+
+  it('parses the region as the adapters do: an unknown host fails before any request, keys and api./login. prefixes work', async () => {
+    const { GENESYS_GATEWAY_URL: _, ...env } = goodEnv()
+    const unknown = await runChecks({ ...env, GENESYS_REGION: 'mypurecloud.eu' }, { fetch: regionFetch({}) })
+    expect(unknown).toEqual([expect.objectContaining({ step: 'region', status: 'FAIL', detail: expect.stringMatching(/unknown Genesys region "mypurecloud.eu".*mypurecloud\.ie/) })])
+    const deps: CheckDeps = { fetch: regionFetch({ 'login.mypurecloud.ie': org.url, 'api.mypurecloud.ie': org.url }) }
+    for (const region of ['https://api.mypurecloud.ie/', 'EU-WEST-1', 'login.mypurecloud.ie']) {
+      expect((await runChecks({ ...env, GENESYS_REGION: region }, deps)).every((step) => step.status === 'PASS')).toBe(true)
+    }
   })
 
   it('names the region when the client belongs to another region', async () => {

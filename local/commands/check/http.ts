@@ -3,6 +3,7 @@
  * Plain `fetch` on purpose: a diagnostic tool should show raw statuses. It makes one POST (the token grant) and
  * otherwise only GETs; it never calls the agentless endpoint.
  */
+import { regionHost } from '../../../lib/adapters/genesys-regions.ts'
 import { isObject } from '../explain/json.ts'
 
 export interface Endpoints {
@@ -25,14 +26,14 @@ export async function resolveEndpoints(env: Record<string, string | undefined>):
     const base = url.toString().replace(/\/$/, '')
     return { login: base, api: base, loginHost: url.host }
   }
-  let region = (env.GENESYS_REGION ?? 'mypurecloud.com').trim().replace(/^https?:\/\//, '').replace(/^(api|login)\./, '').replace(/\/.*$/, '')
-  if (/^[a-z]+(_[a-z]+)+_\d+$/.test(region)) {
-    const sdk = (await import('purecloud-platform-client-v2')).default as unknown as { PureCloudRegionHosts: Record<string, string> }
-    const host = sdk.PureCloudRegionHosts[region]
-    if (!host) return { error: `GENESYS_REGION ${region} is not a Genesys region key (e.g. us_east_1, eu_west_1, ap_southeast_2)` }
-    region = host
+  // The same parser as the functions' adapters, so check and the deployed code agree on what a region means.
+  let host: string
+  try {
+    host = regionHost(env.GENESYS_REGION ?? 'mypurecloud.com')
+  } catch (error) {
+    return { error: `GENESYS_REGION: ${(error as Error).message}` }
   }
-  return { login: `https://login.${region}`, api: `https://api.${region}`, loginHost: `login.${region}` }
+  return { login: `https://login.${host}`, api: `https://api.${host}`, loginHost: `login.${host}` }
 }
 
 export interface HttpResult {
