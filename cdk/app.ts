@@ -5,10 +5,11 @@
  */
 import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag'
+import { APP_CONTEXT } from './settings.ts'
 import { ProactiveMessagingStack } from './stack.ts'
 
 const app = new App()
-const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'ProactiveMessaging'
+const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? APP_CONTEXT.stackName.default
 new ProactiveMessagingStack(app, stackName, {
   description: 'Presence-triggered proactive messaging for Genesys Cloud',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -7,7 +7,7 @@ import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
 import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '../lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/metrics-names.ts'
-import type { FUNCTIONS } from '../lib/topology.ts'
+import { STAGES, type FUNCTIONS } from '../lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
 
 export type FunctionKey = keyof typeof FUNCTIONS
@@ -30,8 +30,17 @@ export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = {
   send: sendConfigSchema,
 }
 
-/** Which setting each configuration variable comes from, to name it in a synth error. */
-const SETTING_OF_VARIABLE: Record<string, SettingName> = {
+/** Which setting each configuration variable comes from, to name it in a synth error and in the settings table. */
+export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
+  GENESYS_ORG_ID: 'genesysOrgId',
+  GENESYS_SECRET_ARN: 'genesysSecretArn',
+  QUEUE_CACHE_MINUTES: 'queueCacheMinutes',
+  GENESYS_TIMEOUT_MS: 'genesysTimeoutMs',
+  RETRY_BASE_SECONDS: 'retryBaseSeconds',
+  RETRY_MAX_SECONDS: 'retryMaxSeconds',
+  MESSAGE_TEXT_WEBMESSAGING: 'messageTextWebMessaging',
+  MESSAGE_TEXT_SMS: 'messageTextSms',
+  MESSAGE_TEXT_OPEN: 'messageTextOpen',
   TARGET_SCOPE: 'scope',
   AVAILABLE_PRESENCES: 'availablePresences',
   AVAILABLE_ROUTING_STATUSES: 'availableRoutingStatuses',
@@ -51,6 +60,24 @@ const SETTING_OF_VARIABLE: Record<string, SettingName> = {
   OPEN_INTEGRATION_ID: 'openIntegrationId',
 }
 
+/**
+ * Configuration variables that no setting sets, and why. Every variable a function reads is either here or in
+ * SETTING_OF_VARIABLE (test/unit/settings-docs.test.ts checks it), so nothing a user may need is out of reach.
+ */
+export const VARIABLES_NOT_FROM_SETTINGS: Readonly<Record<string, string>> = {
+  SESSIONS_TABLE_NAME: 'set by the stack (its sessions table)',
+  STATE_TABLE_NAME: 'set by the stack (its state table)',
+  APP_EVENT_BUS_NAME: 'set by the stack (its app bus)',
+  SEND_DLQ_URL: "set by the stack (the send stage's dead-letter queue)",
+  SEND_ATTEMPT_TIMEOUT_SECONDS: "set by the stack to the send function's timeout (lib/topology.ts), which it must equal",
+  GENESYS_GATEWAY_URL: 'not settable: local run and tests only; a deployed stack calls the Genesys region hosts',
+  AWS_REGION: 'set by Lambda (the region the function runs in)',
+  AWS_ENDPOINT_URL_DYNAMODB: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_EVENTBRIDGE: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_SQS: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
+}
+
 function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
   return {
     POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[key],
@@ -63,8 +90,17 @@ function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
 
 /** Variables a function reads through lib/config.ts (everything except the runtime settings above). */
 export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
-  const window = { WINDOW_HOURS: String(settings.windowHours), CAP_HOURS: String(settings.capHours) }
-  const genesys = { GENESYS_REGION: settings.genesysRegion, GENESYS_SECRET_ARN: resources.genesysSecretArn }
+  const window = { WINDOW_HOURS: String(settings.windowHours) }
+  const cap = { CAP_HOURS: String(settings.capHours) }
+  const genesys = {
+    GENESYS_REGION: settings.genesysRegion,
+    GENESYS_SECRET_ARN: resources.genesysSecretArn,
+    GENESYS_TIMEOUT_MS: String(settings.genesysTimeoutMs),
+  }
+  const channelTexts: Env = {}
+  if (settings.messageTextWebMessaging !== undefined) channelTexts.MESSAGE_TEXT_WEBMESSAGING = settings.messageTextWebMessaging
+  if (settings.messageTextSms !== undefined) channelTexts.MESSAGE_TEXT_SMS = settings.messageTextSms
+  if (settings.messageTextOpen !== undefined) channelTexts.MESSAGE_TEXT_OPEN = settings.messageTextOpen
   // The functions check the org as well as the rules do (defence in depth), once a real org is known.
   const bus = settings.partnerBus
   const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
@@ -80,7 +116,9 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       AVAILABLE_PRESENCES: settings.availablePresences.join(','),
       AVAILABLE_ROUTING_STATUSES: settings.availableRoutingStatuses.join(','),
       COOLDOWN_MINUTES: String(settings.cooldownMinutes),
+      QUEUE_CACHE_MINUTES: String(settings.queueCacheMinutes),
       ...window,
+      ...cap,
       ...genesys,
     },
     send: {
@@ -88,10 +126,14 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       APP_EVENT_BUS_NAME: resources.appEventBusName,
       SEND_DLQ_URL: resources.sendDlqUrl,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
-      CAP_HOURS: String(settings.capHours),
+      ...cap,
+      SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),
+      RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
+      RETRY_MAX_SECONDS: String(settings.retryMaxSeconds),
       GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
       GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
       MESSAGE_TEXT: settings.messageText,
+      ...channelTexts,
       BRAND_NAME: settings.brandName,
       WEBMESSAGING_DEPLOYMENT_ID: settings.webMessagingDeploymentId,
       SMS_FROM_NUMBER: settings.smsFromNumber,

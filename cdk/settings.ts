@@ -46,6 +46,12 @@ export interface ProactiveMessagingProps {
   readonly openIntegrationId?: string
   /** Message text; may use the placeholders lib/domain/template.ts knows. */
   readonly messageText?: string
+  /** Web Messaging text instead of messageText. @default messageText */
+  readonly messageTextWebMessaging?: string
+  /** SMS text instead of messageText (SMS allows 765 characters). @default messageText */
+  readonly messageTextSms?: string
+  /** Open Messaging text instead of messageText. @default messageText */
+  readonly messageTextOpen?: string
   readonly brandName?: string
   /** System presences that count as available. @default ['AVAILABLE','ON_QUEUE'] */
   readonly availablePresences?: readonly string[]
@@ -59,6 +65,14 @@ export interface ProactiveMessagingProps {
   readonly cooldownMinutes?: number
   /** Requests older than this are not sent. @default 15 */
   readonly maxDelayMinutes?: number
+  /** How long an agent's queue memberships are cached (queue scope). @default 5 */
+  readonly queueCacheMinutes?: number
+  /** Timeout of one Genesys request, milliseconds (below the functions' 60 s timeout). @default 10000 */
+  readonly genesysTimeoutMs?: number
+  /** First retry delay after a transient Genesys failure. @default 10 */
+  readonly retryBaseSeconds?: number
+  /** Longest retry delay after a transient Genesys failure. @default 900 */
+  readonly retryMaxSeconds?: number
   /** E-mail subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
@@ -92,6 +106,9 @@ const HINTS: Record<SettingName, string> = {
   whatsappTemplateId: 'the approved WhatsApp template id',
   openIntegrationId: 'the Open Messaging integration id',
   messageText: 'a text of 1 to 4000 characters using only known placeholders',
+  messageTextWebMessaging: 'a text of 1 to 4000 characters using only known placeholders',
+  messageTextSms: 'a text of 1 to 4000 characters using only known placeholders',
+  messageTextOpen: 'a text of 1 to 4000 characters using only known placeholders',
   brandName: 'a name of at most 100 characters',
   availablePresences: 'a comma-separated list such as AVAILABLE,ON_QUEUE',
   availableRoutingStatuses: 'a comma-separated list such as IDLE',
@@ -99,6 +116,10 @@ const HINTS: Record<SettingName, string> = {
   capHours: 'a positive number of hours',
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
+  queueCacheMinutes: 'a number of minutes, 0 or more',
+  genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
+  retryBaseSeconds: 'a number of seconds from 0 to 900',
+  retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
   alarmEmail: 'an e-mail address',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
@@ -115,35 +136,82 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 const uuidLike = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
 
 const settingsSchema = z.object({
-  genesysOrgId: uuidLike.optional(),
-  eventSourceSuffix: z.string().max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
-  existingPartnerBusName: z.string().regex(/^aws\.partner\/genesys\.com\/\S+$/).optional(),
-  genesysRegion: z.string().regex(/^[a-z0-9._-]+$/).default('mypurecloud.com'),
-  genesysSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/).optional(),
-  budgetPerMinute: number.int().positive().default(DEFAULTS.budgetPerMinute),
-  budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom),
-  scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope),
-  webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging),
-  smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms),
-  whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp),
-  whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId),
-  openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open),
-  messageText: z.string().min(1).max(4000).default(DEFAULTS.text),
-  brandName: z.string().max(100).default(''),
-  availablePresences: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availablePresences.split(',')),
-  availableRoutingStatuses: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availableRoutingStatuses.split(',')),
-  windowHours: number.positive().default(DEFAULTS.windowHours),
-  capHours: number.positive().default(DEFAULTS.capHours),
-  cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes),
-  maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes),
-  alarmEmail: z.email().optional(),
-  logRetentionDays: number.refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d)).default(30),
-  archiveRetentionDays: number.int().nonnegative().default(30),
-  sendQueueMaxAgeSeconds: number.positive().default(300),
-  rateLimitedAlarmPercent: number.gt(0).max(100).default(10),
-  retainData: bool.default(true),
-  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  genesysOrgId: uuidLike.optional().describe('Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for; unset: a placeholder org (synth works, deploy does not).'),
+  eventSourceSuffix: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .optional()
+    .describe('The suffix chosen in the Genesys `amazon-eventbridge-source` integration; unset: `proactive-messaging`. Needs `genesysOrgId`.'),
+  existingPartnerBusName: z
+    .string()
+    .regex(/^aws\.partner\/genesys\.com\/\S+$/)
+    .optional()
+    .describe('Import an existing partner event bus by name instead of creating one (not with `genesysOrgId`).'),
+  genesysRegion: z.string().regex(/^[a-z0-9._-]+$/).default('mypurecloud.com').describe('Genesys region host, e.g. `mypurecloud.ie`, `mypurecloud.de`.'),
+  genesysSecretArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/)
+    .optional()
+    .describe('Complete ARN (ending `-XXXXXX`) of an existing secret `{"clientId","clientSecret"}`; unset: the stack creates a secret to fill after deploy.'),
+  budgetPerMinute: number
+    .int()
+    .positive()
+    .default(DEFAULTS.budgetPerMinute)
+    .describe("Genesys requests per minute the send stage may use. Sets the send event source's maximum concurrency (`sendConcurrencyFor`)."),
+  budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom).describe('Share of the budget actually used, leaving room for other callers of the same OAuth client.'),
+  scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope).describe("`agent`: customers this agent handled. `queue`: customers of the agent's queues."),
+  webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging).describe('Messenger deployment id: `fromAddress` for Web Messaging (placeholder by default).'),
+  smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms).describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
+  whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp).describe('WhatsApp integration id: `fromAddress` for WhatsApp (placeholder by default).'),
+  whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId).describe('Approved WhatsApp template (response) id (placeholder by default).'),
+  openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open).describe('Open Messaging integration id: `fromAddress` for Open Messaging (placeholder by default).'),
+  messageText: z.string().min(1).max(4000).default(DEFAULTS.text).describe('The message; placeholders `{{brand}}`, `{{channel}}`.'),
+  messageTextWebMessaging: z.string().min(1).max(4000).optional().describe('Web Messaging text instead of `messageText` (unset: `messageText`).'),
+  messageTextSms: z.string().min(1).max(4000).optional().describe('SMS text instead of `messageText` (unset: `messageText`); SMS allows 765 characters.'),
+  messageTextOpen: z.string().min(1).max(4000).optional().describe('Open Messaging text instead of `messageText` (unset: `messageText`).'),
+  brandName: z.string().max(100).default('').describe('Value of `{{brand}}` in the texts.'),
+  availablePresences: list
+    .pipe(z.array(z.string()).min(1))
+    .default(DEFAULTS.availablePresences.split(','))
+    .describe('System presences that count as available.'),
+  availableRoutingStatuses: list
+    .pipe(z.array(z.string()).min(1))
+    .default(DEFAULTS.availableRoutingStatuses.split(','))
+    .describe('Routing statuses that count as available.'),
+  windowHours: number.positive().default(DEFAULTS.windowHours).describe('How far back a session makes a customer eligible.'),
+  capHours: number.positive().default(DEFAULTS.capHours).describe('At most one proactive message per customer in this many hours.'),
+  cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
+  maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
+  queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+  genesysTimeoutMs: number
+    .int()
+    .positive()
+    .lt(60_000)
+    .default(10_000)
+    .describe('Timeout of one Genesys request, milliseconds; must stay below the functions\' 60 s timeout.'),
+  retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
+  retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),
+  alarmEmail: z.email().optional().describe('E-mail subscribed to the alarm topic (confirm the subscription e-mail); unset: no subscription.'),
+  logRetentionDays: number
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))
+    .default(30)
+    .describe('Lambda log retention; a CloudWatch value (1, 3, 5, 7, 14, 30, 60, 90, …).'),
+  archiveRetentionDays: number.int().nonnegative().default(30).describe('App-bus archive retention; 0 keeps events indefinitely.'),
+  sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
+  rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
+  retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO').describe('Powertools log level.'),
 })
+
+/** The settings schema, for the generated settings table (scripts/settings-docs.ts). */
+export const SETTINGS_SCHEMA = settingsSchema
+
+/** Context keys the CDK app (cdk/app.ts) reads itself; they are not construct props. */
+export const APP_CONTEXT = {
+  stackName: { default: 'ProactiveMessaging', meaning: 'Stack name (app only), to deploy a second copy.' },
+  nag: { default: 'false', meaning: '`-c nag=true` runs the cdk-nag AwsSolutions and Serverless packs during synth (app only).' },
+} as const
 
 type ParsedSettings = z.infer<typeof settingsSchema>
 

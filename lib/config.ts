@@ -40,88 +40,161 @@ export const DEFAULTS = {
 } as const
 
 const tableName = z.string().min(3, 'must be a DynamoDB table name (at least 3 characters)')
+const sessionsTableName = tableName.describe('The sessions table (resource name).')
+const stateTableName = tableName.describe('The state table: agent state, outreach ledger, queue cache, idempotency records (resource name).')
+const appEventBusName = z.string().min(1).describe('The app event bus that carries requests and outcomes (resource name).')
 
 /** The Genesys Cloud org whose events are trusted (lib/domain/source-trust.ts); unset trusts any Genesys Cloud org. */
 const genesysOrgId = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a Genesys Cloud org id such as 32aa07aa-db1b-4987-abd0-9483601ec29d')
   .optional()
+  .describe('When set, events from any other Genesys Cloud org are ignored and counted; unset trusts any `aws.partner/genesys.com/...` source.')
+
+const windowHours = positiveNumber(DEFAULTS.windowHours).describe(
+  "How far back from the triggering event's own time a session counts as recent; also sets the sessions' TTL.",
+)
+const capHours = positiveNumber(DEFAULTS.capHours).describe(
+  'At most one proactive message per customer in this many hours: send reserves the customer with a conditional write just before sending; presence skips customers already reserved.',
+)
 
 const genesysConnection = {
-  /** Region host (e.g. mypurecloud.ie) or SDK key (e.g. eu_west_1). */
-  GENESYS_REGION: z.string().default('mypurecloud.com'),
-  /** Secrets Manager secret holding `{"clientId":"…","clientSecret":"…"}`. */
-  GENESYS_SECRET_ARN: z.string().optional(),
-  /** http(s)://host:port of a gateway (the local Genesys simulator); overrides the region hosts. */
-  GENESYS_GATEWAY_URL: z.url().optional(),
-  GENESYS_TIMEOUT_MS: positiveNumber(10_000),
+  GENESYS_REGION: z.string().default('mypurecloud.com').describe('Region host (`mypurecloud.ie`) or SDK region key (`eu_west_1`).'),
+  GENESYS_SECRET_ARN: z
+    .string()
+    .optional()
+    .describe('Secrets Manager secret holding `{"clientId":"…","clientSecret":"…"}`. Read at run time and cached; never in the environment or the template.'),
+  GENESYS_GATEWAY_URL: z.url().optional().describe('http(s)://host:port of a gateway for all Genesys calls, overriding the region hosts; the local run points it at the simulator.'),
+  GENESYS_TIMEOUT_MS: positiveNumber(10_000).describe(
+    'Timeout of one Genesys request, in milliseconds. A timed-out send may have been accepted: it is dead-lettered as `outcome-unknown`, never resent automatically.',
+  ),
 }
 
 /**
  * The region Lambda sets and the standard `AWS_ENDPOINT_URL_<SERVICE>` overrides (the local cloud points them at
  * local services). Part of every function's schema, so a handler reads nothing from its environment but its config.
  */
+const localEndpoint = (service: string) => z.url().optional().describe(`Endpoint of ${service} instead of AWS's; the local cloud points it at its local service.`)
 const awsEnvironment = {
-  AWS_REGION: z.string().min(1).optional(),
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  AWS_ENDPOINT_URL_EVENTBRIDGE: z.url().optional(),
-  AWS_ENDPOINT_URL_SQS: z.url().optional(),
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+  AWS_REGION: z.string().min(1).optional().describe('The AWS region the function runs in.'),
+  AWS_ENDPOINT_URL_DYNAMODB: localEndpoint('DynamoDB'),
+  AWS_ENDPOINT_URL_EVENTBRIDGE: localEndpoint('EventBridge'),
+  AWS_ENDPOINT_URL_SQS: localEndpoint('SQS'),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: localEndpoint('Secrets Manager'),
 }
 
 export const sessionRecorderConfigSchema = z.object({
   ...awsEnvironment,
-  SESSIONS_TABLE_NAME: tableName,
+  SESSIONS_TABLE_NAME: sessionsTableName,
   GENESYS_ORG_ID: genesysOrgId,
-  WINDOW_HOURS: positiveNumber(DEFAULTS.windowHours),
-  CAP_HOURS: positiveNumber(DEFAULTS.capHours),
+  WINDOW_HOURS: windowHours,
 })
 
 export const presenceConfigSchema = z.object({
   ...awsEnvironment,
-  SESSIONS_TABLE_NAME: tableName,
+  SESSIONS_TABLE_NAME: sessionsTableName,
   GENESYS_ORG_ID: genesysOrgId,
-  STATE_TABLE_NAME: tableName,
-  APP_EVENT_BUS_NAME: z.string().min(1),
-  TARGET_SCOPE: z.enum(['agent', 'queue']).default(DEFAULTS.scope),
-  AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences),
-  AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses),
-  WINDOW_HOURS: positiveNumber(DEFAULTS.windowHours),
-  CAP_HOURS: positiveNumber(DEFAULTS.capHours),
-  COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes),
-  QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes),
+  STATE_TABLE_NAME: stateTableName,
+  APP_EVENT_BUS_NAME: appEventBusName,
+  TARGET_SCOPE: z
+    .enum(['agent', 'queue'])
+    .default(DEFAULTS.scope)
+    .describe(
+      '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
+    ),
+  AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe('System presences that count as available, compared case-insensitively.'),
+  AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
+    'Routing statuses that count as available, when the `v2.users.{id}.routingStatus` topic is forwarded.',
+  ),
+  WINDOW_HOURS: windowHours,
+  CAP_HOURS: capHours,
+  COOLDOWN_MINUTES: z.coerce
+    .number()
+    .nonnegative()
+    .default(DEFAULTS.cooldownMinutes)
+    .describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
+  QUEUE_CACHE_MINUTES: z.coerce
+    .number()
+    .nonnegative()
+    .default(DEFAULTS.queueCacheMinutes)
+    .describe("How long an agent's queue memberships are cached (queue scope)."),
   ...genesysConnection,
 })
 
 const text = z.string().min(1).max(4000)
+const channelText = (channel: string, limit: number) =>
+  text.optional().describe(`Text for ${channel} instead of \`MESSAGE_TEXT\` (unset: \`MESSAGE_TEXT\`). ${channel} allows ${limit} characters.`)
 
 export const sendConfigSchema = z
   .object({
-    ...awsEnvironment,
-    STATE_TABLE_NAME: tableName,
-    APP_EVENT_BUS_NAME: z.string().min(1),
-    SEND_DLQ_URL: z.url(),
-    MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes),
-    CAP_HOURS: positiveNumber(DEFAULTS.capHours),
-    GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute),
-    /** Share of the budget actually used, leaving room for other callers of the same OAuth client. */
-    GENESYS_BUDGET_HEADROOM: z.coerce.number().gt(0).max(1).default(DEFAULTS.budgetHeadroom),
-    /** An attempt that started longer ago than this and never finished died with its worker (the function timeout). */
-    SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
-    /** First retry delay after a transient Genesys failure; doubles with each delivery, with jitter. */
-    RETRY_BASE_SECONDS: z.coerce.number().nonnegative().max(900).default(10),
-    /** Longest retry delay after a transient failure (SQS visibility, at most 12 h). */
-    RETRY_MAX_SECONDS: z.coerce.number().nonnegative().max(43_200).default(900),
-    MESSAGE_TEXT: text.default(DEFAULTS.text),
-    MESSAGE_TEXT_WEBMESSAGING: text.optional(),
-    MESSAGE_TEXT_SMS: text.optional(),
-    MESSAGE_TEXT_OPEN: text.optional(),
-    BRAND_NAME: z.string().max(100).default(''),
-    WEBMESSAGING_DEPLOYMENT_ID: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging),
-    SMS_FROM_NUMBER: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms),
-    WHATSAPP_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp),
-    WHATSAPP_TEMPLATE_ID: z.string().min(1).default(DEFAULTS.whatsappTemplateId),
-    OPEN_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.open),
+  ...awsEnvironment,
+    STATE_TABLE_NAME: stateTableName,
+    APP_EVENT_BUS_NAME: appEventBusName,
+    SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),
+    MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe(
+      'A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).',
+    ),
+    CAP_HOURS: capHours,
+    GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute).describe(
+      "Genesys requests a minute allowed for the OAuth client (Genesys's default per client-credentials token).",
+    ),
+    GENESYS_BUDGET_HEADROOM: z.coerce
+      .number()
+      .gt(0)
+      .max(1)
+      .default(DEFAULTS.budgetHeadroom)
+      .describe(
+        'Share of the budget this pipeline may use, leaving room for other callers of the same OAuth client. All send workers share budget × headroom through a counter in the state table.',
+      ),
+    SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .positive()
+      .default(60)
+      .describe('An attempt that started this long ago and never finished died with its worker: its outcome is unknown (dead-lettered). The function timeout.'),
+    RETRY_BASE_SECONDS: z.coerce
+      .number()
+      .nonnegative()
+      .max(900)
+      .default(10)
+      .describe('First retry delay after a transient Genesys failure (5xx, refused connection): base × 2^(delivery−1), with jitter.'),
+    RETRY_MAX_SECONDS: z.coerce
+      .number()
+      .nonnegative()
+      .max(43_200)
+      .default(900)
+      .describe('Longest retry delay after a transient failure (an SQS visibility change, at most 12 h).'),
+    MESSAGE_TEXT: text
+      .default(DEFAULTS.text)
+      .describe('Message text. Placeholders: `{{brand}}`, `{{channel}}`; values are inserted literally. WhatsApp sends its approved template instead.'),
+    MESSAGE_TEXT_WEBMESSAGING: channelText('Web Messaging', 2000),
+    MESSAGE_TEXT_SMS: channelText('SMS', 765),
+    MESSAGE_TEXT_OPEN: channelText('Open Messaging', 2000),
+    BRAND_NAME: z.string().max(100).default('').describe('Value of `{{brand}}`.'),
+    WEBMESSAGING_DEPLOYMENT_ID: z
+      .string()
+      .min(1)
+      .default(DEFAULTS.fromAddress.webmessaging)
+      .describe('The Messenger deployment id: `fromAddress` for Web Messaging. The default is a placeholder: replace it before a real send.'),
+    SMS_FROM_NUMBER: z
+      .string()
+      .regex(E164, 'must be an E.164 number such as +13175550100')
+      .default(DEFAULTS.fromAddress.sms)
+      .describe('A provisioned SMS number (E.164): `fromAddress` for SMS. The default is a placeholder.'),
+    WHATSAPP_INTEGRATION_ID: z
+      .string()
+      .min(1)
+      .default(DEFAULTS.fromAddress.whatsapp)
+      .describe('The WhatsApp integration id: `fromAddress` for WhatsApp. The default is a placeholder.'),
+    WHATSAPP_TEMPLATE_ID: z
+      .string()
+      .min(1)
+      .default(DEFAULTS.whatsappTemplateId)
+      .describe('The approved WhatsApp template (`messagingTemplate.responseId`); WhatsApp requires a template. The default is a placeholder.'),
+    OPEN_INTEGRATION_ID: z
+      .string()
+      .min(1)
+      .default(DEFAULTS.fromAddress.open)
+      .describe('The Open Messaging integration id: `fromAddress` for Open Messaging. The default is a placeholder.'),
     ...genesysConnection,
   })
   .superRefine((config, ctx) => {

@@ -15,7 +15,8 @@ import { FUNCTION_SETTING_NAMES } from '../../lib/setting-names.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
-export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real] [--verbose]
+export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real]
+                    [--chaos SPEC] [--workers N] [--verbose]
 
 Runs the pipeline locally (DynamoDB, SQS, EventBridge and a Genesys simulator, all in this process) on a
 scenario of Genesys events and shows what was sent.

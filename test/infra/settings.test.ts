@@ -5,6 +5,7 @@ import { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
 import { checkContextKeys, checkSettingNames, KNOWN_SETTING_NAMES, PLACEHOLDER_ORG_ID, resolveSettings, SettingError, settingsFromContext, type ProactiveMessagingProps } from '../../cdk/settings.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
 import { DEFAULTS } from '../../lib/config.ts'
+import { STAGES } from '../../lib/topology.ts'
 import { testApp } from './template-helpers.ts'
 
 const RESOURCES = {
@@ -86,6 +87,37 @@ describe('function environments', () => {
     expect(env.send.WEBMESSAGING_DEPLOYMENT_ID).toBe('dep-1')
     expect(env.presence).toMatchObject({ WINDOW_HOURS: '12', CAP_HOURS: '48', COOLDOWN_MINUTES: '0' })
     expect(env.sessionRecorder).toMatchObject({ WINDOW_HOURS: '12', SESSIONS_TABLE_NAME: 'sessions' })
+  })
+
+  it('sets the per-channel texts, the queue cache, the Genesys timeout and the retry delays from settings', () => {
+    const settings = resolveSettings({
+      messageTextSms: 'Short {{brand}}',
+      messageTextOpen: 'Open text',
+      queueCacheMinutes: 2,
+      genesysTimeoutMs: 4000,
+      retryBaseSeconds: 5,
+      retryMaxSeconds: 600,
+    })
+    const env = functionEnvironments(settings, RESOURCES)
+    expect(env.send).toMatchObject({ MESSAGE_TEXT_SMS: 'Short {{brand}}', MESSAGE_TEXT_OPEN: 'Open text', GENESYS_TIMEOUT_MS: '4000', RETRY_BASE_SECONDS: '5', RETRY_MAX_SECONDS: '600' })
+    expect(env.send).not.toHaveProperty('MESSAGE_TEXT_WEBMESSAGING')
+    expect(env.presence).toMatchObject({ QUEUE_CACHE_MINUTES: '2', GENESYS_TIMEOUT_MS: '4000' })
+  })
+
+  it("sets the send attempt timeout to the send function's timeout, and no CAP_HOURS on the session recorder (it does not read it)", () => {
+    const env = functionEnvironments(resolveSettings({}), RESOURCES)
+    expect(env.send.SEND_ATTEMPT_TIMEOUT_SECONDS).toBe(String(STAGES.send.functionTimeoutSeconds))
+    expect(env.sessionRecorder).not.toHaveProperty('CAP_HOURS')
+  })
+
+  it.each([
+    ['messageTextSms', { messageTextSms: 'Hi {{firstName}}' }, 'MESSAGE_TEXT_SMS'],
+    ['genesysTimeoutMs', { genesysTimeoutMs: 60_000 }, undefined],
+    ['retryMaxSeconds', { retryMaxSeconds: 50_000 }, undefined],
+  ] as const)('rejects a bad %s, naming it', (setting, props, variable) => {
+    const error = errorOf(() => functionEnvironments(resolveSettings(props), RESOURCES))
+    expect(error.message).toContain(`"${setting}"`)
+    if (variable) expect(error.message).toContain(variable)
   })
 })
 

@@ -166,6 +166,13 @@ describe('queues', () => {
     expect(dlq.Properties.MessageRetentionPeriod).toBe(DLQ_RETENTION_SECONDS)
   })
 
+  it('outputs the URL of every queue, so `dlq --queue <URL>` can use each of the six dead-letter queues', () => {
+    const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value))
+    const queues = ofType(template, 'AWS::SQS::Queue').map(([id]) => id)
+    expect(queues).toHaveLength(9)
+    for (const id of queues) expect(outputs, id).toContain(JSON.stringify({ Ref: id }))
+  })
+
   it('keeps every dead-letter queue for 14 days', () => {
     const { stage, rule } = deadLetterQueueIds()
     for (const id of [...stage, ...rule]) expect(resources(template)[id]!.Properties.MessageRetentionPeriod).toBe(DLQ_RETENTION_SECONDS)

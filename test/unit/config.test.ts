@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   ConfigError,
@@ -39,11 +40,11 @@ describe('defaults', () => {
     })
   })
 
-  it('session recorder: 24 h window and cap', () => {
+  // CAP_HOURS is no longer part of the session recorder's configuration: nothing there read it (issue 16).
+  it('session recorder: 24 h window', () => {
     expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions' })).toEqual({
       SESSIONS_TABLE_NAME: 'sessions',
       WINDOW_HOURS: 24,
-      CAP_HOURS: 24,
     })
   })
 
@@ -64,8 +65,29 @@ describe('defaults', () => {
     expect(config.GENESYS_SECRET_ARN).toBeUndefined()
   })
 
-  it('matches the documented defaults table', () => {
-    expect(DEFAULTS).toMatchObject({ scope: 'agent', availablePresences: 'AVAILABLE,ON_QUEUE', windowHours: 24, capHours: 24, cooldownMinutes: 10, maxDelayMinutes: 15 })
+  it('matches the documented defaults tables (README for the functions, docs/deployment.md for CDK)', () => {
+    const defaultsIn = (file: string, defaultColumn: number) =>
+      new Map(
+        readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+          .split('\n')
+          .filter((line) => line.startsWith('| `'))
+          .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| /, '').replaceAll('`', '')))
+          .map((cells) => [cells[0]!, cells[defaultColumn]!]),
+      )
+    const readme = defaultsIn('README.md', 2)
+    const presence = loadConfig('presence', presenceConfigSchema, PRESENCE_ENV)
+    const send = loadConfig('send', sendConfigSchema, SEND_ENV)
+    expect(readme.get('TARGET_SCOPE')).toBe(presence.TARGET_SCOPE)
+    expect(readme.get('AVAILABLE_PRESENCES')).toBe(presence.AVAILABLE_PRESENCES.join(','))
+    expect(readme.get('WINDOW_HOURS')).toBe(String(presence.WINDOW_HOURS))
+    expect(readme.get('CAP_HOURS')).toBe(String(presence.CAP_HOURS))
+    expect(readme.get('COOLDOWN_MINUTES')).toBe(String(presence.COOLDOWN_MINUTES))
+    expect(readme.get('MAX_DELAY_MINUTES')).toBe(String(send.MAX_DELAY_MINUTES))
+    expect(readme.get('GENESYS_BUDGET_HEADROOM')).toBe(String(send.GENESYS_BUDGET_HEADROOM))
+    const deployment = defaultsIn('docs/deployment.md', 1)
+    expect(deployment.get('budgetHeadroom')).toBe(String(send.GENESYS_BUDGET_HEADROOM))
+    expect(deployment.get('budgetPerMinute')).toBe(String(send.GENESYS_BUDGET_PER_MINUTE))
+    expect(deployment.get('windowHours')).toBe(String(presence.WINDOW_HOURS))
   })
 })
 
