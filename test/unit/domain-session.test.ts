@@ -163,6 +163,20 @@ describe('applyConversationEvent: what a session holds', () => {
     expect(decision.kind === 'write' && decision.session.expiresAt).toBe(Math.ceil((T + 1 + 2 * HOUR) / 1000))
   })
 
+  // The mutation audit (issue 16): with `customerEndedAt > event.at` instead of `>=`, this order left the customer
+  // looking still served, and no test noticed.
+  it('counts a customer.end at the same instant as a later-delivered user.start of an agent with no link as the end', () => {
+    const end = parse('customer.end', { at: T + 30 })
+    const start = parse('user.start', { at: T + 30, userId: AGENT_A })
+    for (const order of [[end, start], [start, end]]) {
+      const session = mustFold(order)
+      expect(session.agents[AGENT_A]).toEqual({ connected: false, changedAt: T + 30, connectedAt: T + 30 })
+      expect(hasConnectedAgent(session)).toBe(false)
+    }
+    // One millisecond later is no longer the same instant: a start after the customer's end is a new connection.
+    expect(hasConnectedAgent(mustFold([end, parse('user.start', { at: T + 31, userId: AGENT_A })]))).toBe(true)
+  })
+
   it('answers unchanged for a duplicate and keeps the stored version', () => {
     const first = parse('user.start', { at: T, userId: AGENT_A })
     const decision = applyConversationEvent(undefined, first, POLICY)
@@ -270,6 +284,31 @@ describe('applyConversationEvent: order and duplicates do not matter (property)'
         }
       }),
       { seed: 20260301, numRuns: 150 },
+    )
+  })
+
+  // Same-instant orders: every event in one of two seconds, so an end and a start of the same instant (in either
+  // delivery order, with or without an earlier link for the agent) come up in most runs.
+  const sameInstantArb = fc
+    .record({
+      messageType: fc.constantFrom<MessagingType>('WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN'),
+      specs: fc.array(specArb.map((spec) => ({ ...spec, second: spec.second % 2 })), { minLength: 2, maxLength: 6 }),
+    })
+    .chain(({ messageType, specs }) =>
+      fc.record({ messageType: fc.constant(messageType), specs: fc.constant(specs), delivery: fc.shuffledSubarray([...specs.keys()], { minLength: specs.length }) }),
+    )
+
+  it('knows who is still connected for any delivery order of same-instant events', () => {
+    fc.assert(
+      fc.property(sameInstantArb, ({ messageType, specs, delivery }) => {
+        const events = specs.map((spec) => toEvent(spec, messageType))
+        const session = fold(delivery.map((index) => events[index] as ConversationEvent))
+        expect(session).toEqual(fold(events))
+        for (const agentId of AGENTS) {
+          expect(session?.agents[agentId]?.connected ?? false, `agent ${agentId}`).toBe(expectedConnected(events, agentId))
+        }
+      }),
+      { seed: 20261128, numRuns: 300 },
     )
   })
 })
