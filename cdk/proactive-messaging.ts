@@ -76,7 +76,7 @@ export class ProactiveMessaging extends Construct {
       })),
       ...tableDefaults(removalPolicy),
     })
-    // Agent state, outreach ledger, queue cache and Powertools idempotency records (key `pk`, expiry `expiresAt`).
+    // Agent state, outreach ledger, queue cache and delivery ledger (key `pk`, expiry `expiresAt`).
     this.stateTable = new dynamodb.TableV2(this, 'StateTable', {
       partitionKey: { name: TABLES.state.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: TABLES.state.ttlAttribute,

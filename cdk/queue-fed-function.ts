@@ -14,7 +14,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { DLQ_RETENTION_SECONDS, STAGES, type StageName } from '../lib/topology.ts'
 
-/** Bundling required by toolchain.md: ESM with a `require` shim for CJS dependencies, AWS SDK bundled. */
+/**
+ * ESM with a `require` shim, AWS SDK bundled. The shim is needed because CJS dependencies (the Genesys SDK) call
+ * `require('os' | 'fs' | 'util')`; without it the bundle fails with `Dynamic require of "util" is not supported`.
+ */
 export const BUNDLING = {
   format: OutputFormat.ESM,
   minify: true,

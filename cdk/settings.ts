@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DEFAULTS } from '../lib/config.ts'
+import { unknownNameMessage } from '../lib/did-you-mean.ts'
 import { E164 } from '../lib/domain/payload.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
@@ -248,7 +249,39 @@ export function settingsFromContext(tryGetContext: (key: string) => unknown): Re
 
 const ORG_FROM_BUS = /^aws\.partner\/genesys\.com\/cloud\/([^/]+)\/[^/]+$/
 
+/** The construct's setting names, from the schema itself: a setting added there is known everywhere. */
+export const KNOWN_SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape)
+
+/** Context keys this project reads that are not construct settings (cdk/app.ts). */
+export const APP_CONTEXT_KEYS = ['stackName', 'nag'] as const
+
+/** Keys the CDK itself and its CLI put in the context: feature flags (`@aws-cdk/…`), `aws:cdk:…`, CLI options. */
+const isCdkOwnContextKey = (key: string): boolean => key.includes(':') || key.startsWith('@') || ['cli-telemetry', 'acknowledged-issue-numbers', 'notices'].includes(key)
+
+export class UnknownSettingError extends Error {
+  constructor(what: string, name: string, known: readonly string[]) {
+    super(unknownNameMessage(what, name, known))
+    this.name = 'UnknownSettingError'
+  }
+}
+
+/** A prop no part of the construct reads is a typo: an error naming it, with the closest known name. */
+export function checkSettingNames(input: object): void {
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_SETTING_NAMES.includes(key)) throw new UnknownSettingError('The ProactiveMessaging prop', key, KNOWN_SETTING_NAMES)
+  }
+}
+
+/** The same for cdk.json "context" keys and `-c key=value`. */
+export function checkContextKeys(context: Record<string, unknown>): void {
+  const known = [...KNOWN_SETTING_NAMES, ...APP_CONTEXT_KEYS]
+  for (const key of Object.keys(context)) {
+    if (!known.includes(key) && !isCdkOwnContextKey(key)) throw new UnknownSettingError('The context key (cdk.json "context" or -c)', key, known)
+  }
+}
+
 export function resolveSettings(input: ProactiveMessagingProps | Record<string, unknown>): ResolvedSettings {
+  checkSettingNames(input)
   const result = settingsSchema.safeParse(input)
   if (!result.success) {
     const issue = result.error.issues[0]!

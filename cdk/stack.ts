@@ -5,7 +5,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
 import { ProactiveMessaging } from './proactive-messaging.ts'
-import { settingsFromContext, type ProactiveMessagingProps } from './settings.ts'
+import { checkContextKeys, settingsFromContext, type ProactiveMessagingProps } from './settings.ts'
 
 export interface ProactiveMessagingStackProps extends StackProps {
   /** Settings; each one overrides the cdk.json context key of the same name. */
@@ -17,6 +17,7 @@ export class ProactiveMessagingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProactiveMessagingStackProps = {}) {
     super(scope, id, props)
+    checkContextKeys(this.node.getAllContext() as Record<string, unknown>)
     const fromContext = settingsFromContext((key) => this.node.tryGetContext(key))
     this.pipeline = new ProactiveMessaging(this, 'ProactiveMessaging', { ...fromContext, ...props.settings })
 

@@ -145,7 +145,7 @@ export const TABLES = {
       byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
     },
   },
-  /** Agent state, the outreach ledger, the queue-membership cache and idempotency records, by `pk`. */
+  /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */
   state: {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',

@@ -1,6 +1,6 @@
 /** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
 
-export interface FileArgs {
+interface FileArgs {
   readonly json: boolean
   readonly help: boolean
   readonly file?: string

@@ -1,6 +1,6 @@
 /**
  * Builders for EventBridge envelopes exactly as the Genesys Cloud integration delivers them, modelled on the
- * verbatim fixtures in test/fixtures/genesys/ and the field lists in shared/reference/genesys-platform.md §7.2–7.3:
+ * verbatim fixtures in test/fixtures/genesys/ and the field lists in docs/genesys-platform.md (EventBridge integration):
  * `detail-type` is the topic pattern with a literal `{id}`, the concrete ids are only in `detail.topicName`,
  * conversation detail times are epoch ms (`eventTime`), presence times ISO strings (`modifiedDate`).
  *
@@ -135,7 +135,7 @@ export interface ConversationEventInput extends EnvelopeOptions {
   readonly extra?: Record<string, unknown>
 }
 
-/** `v2.detail.events.conversation.{id}.{topic}`, with the per-topic fields of §7.3. */
+/** `v2.detail.events.conversation.{id}.{topic}`, with the per-topic fields (docs/genesys-platform.md). */
 export function conversationEvent(topic: ConversationTopicName, input: ConversationEventInput): GenesysEnvelope {
   const participant = topic.startsWith('customer.') ? 'customer' : topic === 'acd.start' ? 'acd' : `agent:${input.userId ?? ''}`
   const body: Record<string, unknown> = {

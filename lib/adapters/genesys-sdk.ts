@@ -13,7 +13,7 @@
  *   with the same shape (+ `error`); network failures and every login failure reject with the raw
  *   AxiosError; a missing required argument is a *string* thrown synchronously. None are `Error`s we
  *   can pass on: the AxiosError's config carries the Authorization header, so it is never attached or logged.
- * - A client-credentials token is never refreshed by the SDK (shared/reference/genesys-platform.md §6).
+ * - A client-credentials token is never refreshed by the SDK (docs/genesys-platform.md).
  */
 import { regionHost } from './genesys-regions.ts'
 import platformClient from 'purecloud-platform-client-v2'

@@ -1,6 +1,6 @@
 /**
  * Schemas for what the Genesys Cloud EventBridge integration delivers, and the parsed, typed events the rest
- * of the domain works with. Field names are Genesys's (shared/reference/genesys-platform.md §7): `detail-type`
+ * of the domain works with. Field names are Genesys's (docs/genesys-platform.md): `detail-type`
  * is the topic pattern with a literal `{id}`, the ids come from `detail.topicName`.
  * Schemas accept unknown fields (Genesys adds fields at any time) but reject wrong types, with an error that
  * names the field and what was expected.
@@ -40,7 +40,6 @@ export const envelopeSchema = z.looseObject({
     timestamp: isoTime.optional(),
   }),
 })
-export type Envelope = z.infer<typeof envelopeSchema>
 
 export const presenceBodySchema = z.looseObject({
   source: z.string().max(64).optional(),

@@ -85,16 +85,3 @@ export interface MessageRequest {
   /** Envelope id of the triggering presence event, for tracing. */
   readonly triggerEventId: string
 }
-
-export type SendOutcome =
-  | { readonly kind: 'sent'; readonly genesysMessageId?: string; readonly genesysConversationId?: string }
-  | { readonly kind: 'expired'; readonly ageMs: number }
-  | { readonly kind: 'suppressed'; readonly reason: string }
-  | { readonly kind: 'dead-lettered'; readonly reason: string; readonly detail?: GenesysErrorDetail }
-
-export interface GenesysErrorDetail {
-  readonly status?: number
-  readonly code?: string
-  readonly message?: string
-  readonly contextId?: string
-}

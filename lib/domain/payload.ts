@@ -3,7 +3,7 @@
  * One source of truth: the send handler's preflight, the Genesys simulator and `proactive explain-payload`
  * all use `checkAgentlessRequest`.
  *
- * Field facts (shared/reference/genesys-platform.md §1.2, SendAgentlessOutboundMessageRequest):
+ * Field facts (SendAgentlessOutboundMessageRequest; sources in docs/genesys-platform.md):
  * - fromAddress: SMS → provisioned number; WhatsApp/Open → integration id; Web Messaging → deployment id.
  * - toAddress: E.164 for SMS; WhatsApp id (digits, no +) for WhatsApp; not allowed for Web Messaging.
  * - externalContactId: required for Web Messaging; supported for SMS and Open; not for WhatsApp.

@@ -10,6 +10,8 @@ import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
+import { unknownNameMessage } from '../../lib/did-you-mean.ts'
+import { FUNCTION_SETTING_NAMES } from '../../lib/setting-names.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
@@ -68,7 +70,12 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
       io.err(`proactive run: --set expects NAME=VALUE with an upper-case setting name, got "${setting}"`)
       return 2
     }
-    config[match[1] as string] = match[2] as string
+    const name = match[1] as string
+    if (!FUNCTION_SETTING_NAMES.includes(name)) {
+      io.err(`proactive run: --set ${name}: ${unknownNameMessage('the setting', name, FUNCTION_SETTING_NAMES)}`)
+      return 2
+    }
+    config[name] = match[2] as string
   }
   if (values.scope !== undefined) {
     if (values.scope !== 'agent' && values.scope !== 'queue') {

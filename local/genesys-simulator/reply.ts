@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http'
 import type { IssuedToken, SimulatorState } from './state.ts'
 import type { RecordedRequest } from './types.ts'
 
-export interface ErrorDetail {
+interface ErrorDetail {
   readonly fieldName?: string
   readonly errorCode?: string
 }

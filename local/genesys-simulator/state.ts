@@ -8,10 +8,10 @@ import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, Simu
 
 export const PERMISSION_SEND = 'conversation:message:create'
 export const PERMISSION_QUEUES = 'routing:queue:view'
-export const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES]
+const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES]
 const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
 
-export interface RateCounter {
+interface RateCounter {
   windowStart: number
   count: number
 }

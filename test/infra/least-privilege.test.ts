@@ -48,9 +48,6 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
 }
 
-/** Powertools idempotency talks to DynamoDB itself (its persistence layer, on the state table). */
-const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']
-
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g
 
 /** Every local module the entry loads (static and dynamic imports, not `import type`). */
@@ -78,7 +75,6 @@ function actionsUsedBy(key: FunctionKey): Set<string> {
       if (!mapped) throw new Error(`${file} sends ${command}: add it to COMMAND_ACTIONS with the IAM actions it needs`)
       for (const action of mapped) actions.add(action)
     }
-    if (text.includes('@aws-lambda-powertools/idempotency')) for (const action of IDEMPOTENCY_ACTIONS) actions.add(action)
   }
   return actions
 }

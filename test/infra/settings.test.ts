@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { functionEnvironments } from '../../cdk/function-environment.ts'
 import { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
-import { PLACEHOLDER_ORG_ID, resolveSettings, SettingError, settingsFromContext, type ProactiveMessagingProps } from '../../cdk/settings.ts'
+import { checkContextKeys, checkSettingNames, KNOWN_SETTING_NAMES, PLACEHOLDER_ORG_ID, resolveSettings, SettingError, settingsFromContext, type ProactiveMessagingProps } from '../../cdk/settings.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
 import { DEFAULTS } from '../../lib/config.ts'
 import { STAGES } from '../../lib/topology.ts'
@@ -138,5 +138,22 @@ describe('stack construction', () => {
     const pipeline = stack.node.findChild('ProactiveMessaging') as ProactiveMessaging
     const warnings = pipeline.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data))
     expect(warnings.some((w) => w.includes('genesysOrgId is not set'))).toBe(true)
+  })
+})
+
+describe('mistyped settings (issue 17 item 3)', () => {
+  it('rejects a construct prop nothing reads, with the closest name and the known ones', () => {
+    expect(() => resolveSettings({ budgetPerMinut: 100 } as Record<string, unknown>)).toThrow(/The ProactiveMessaging prop "budgetPerMinut" is not one this project reads\. Did you mean "budgetPerMinute"\? Known: .*capHours/)
+    expect(() => resolveSettings({ somethingElse: 1 } as Record<string, unknown>)).toThrow(/"somethingElse" is not one this project reads\. Known:/)
+  })
+
+  it('knows every setting of the schema (one source of truth) and accepts them all', () => {
+    expect(KNOWN_SETTING_NAMES).toEqual(expect.arrayContaining(['genesysOrgId', 'budgetPerMinute', 'messageText', 'logLevel']))
+    expect(() => checkSettingNames(Object.fromEntries(KNOWN_SETTING_NAMES.map((name) => [name, undefined])))).not.toThrow()
+  })
+
+  it('rejects a cdk.json context key nothing reads at synth, but not the CDK\'s own keys or the app\'s', () => {
+    expect(() => new ProactiveMessagingStack(testApp({ scop: 'queue' }), 'Typo')).toThrow(/context key .*"scop" .*Did you mean "scope"\?/)
+    expect(() => checkContextKeys({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [], 'cli-telemetry': false, stackName: 'x', nag: 'true', scope: 'queue' })).not.toThrow()
   })
 })

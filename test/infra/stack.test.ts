@@ -267,7 +267,7 @@ describe('tables and secret', () => {
     })
   })
 
-  it('state (with idempotency records): key pk, TTL expiresAt, PITR, encryption, retained', () => {
+  it('state (with the delivery ledger): key pk, TTL expiresAt, PITR, encryption, retained', () => {
     const [, state] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingStateTable'))!
     expect(state.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],

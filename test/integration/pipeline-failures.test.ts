@@ -149,7 +149,8 @@ describe('send-path failures through the local cloud', () => {
 
     const statuses = agentlessStatuses(local) ?? []
     expect(statuses.every((status) => status === 503)).toBe(true)
-    // One attempt per receive; local SQS may count a receive more or less (see shared/reference/toolchain.md).
+    // One attempt per receive; local-aws-sqs 2.0.2 may count a receive more or less (its ApproximateReceiveCount
+    // read 3 after two deliveries and one empty receive).
     expect(statuses.length).toBeGreaterThanOrEqual(STAGES.send.maxReceiveCount - 1)
     expect(statuses.length).toBeLessThanOrEqual(STAGES.send.maxReceiveCount + 1)
     expect(summary.messages).toMatchObject({ requested: 1, sent: 0, deadLettered: 1 })

@@ -94,7 +94,7 @@ describe('conversationEvents', () => {
 
   it('ignores a MESSAGE event from the Genesys test-org source (aws.partner/genesys.com.test/...)', () => {
     // The blueprint samples come from Genesys's own test environment; production partner sources are
-    // aws.partner/genesys.com/cloud/{orgId}/{suffix} (reference §7.2), which is what the rule accepts.
+    // aws.partner/genesys.com/cloud/{orgId}/{suffix} (docs/genesys-platform.md), which is what the rule accepts.
     expect(matchingRules({ ...asWebMessaging(customerStart), source: customerStart.source })).toEqual([])
   })
 

@@ -5,7 +5,7 @@ import { isObject, type Json } from '../explain/json.ts'
 import { viewPermissionSkip, type CheckStep } from './step.ts'
 
 const EVENTBRIDGE_TYPE = 'amazon-eventbridge-source'
-/** Forwarding routingStatus is optional: its EventBridge availability is UNVERIFIED (reference §7.1). */
+/** Forwarding routingStatus is optional: its EventBridge availability is UNVERIFIED (docs/genesys-platform.md). */
 const OPTIONAL_TOPICS: readonly string[] = [DETAIL_TYPES.routingStatus]
 
 function topicsOf(properties: unknown): string[] | undefined {

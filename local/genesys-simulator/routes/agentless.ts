@@ -27,9 +27,13 @@ function knownFromAddresses(state: SimulatorState, channel: unknown): readonly s
 
 function applyFault(state: SimulatorState, res: ServerResponse, record: RecordedRequest, token: IssuedToken, fault: FaultKind): void {
   record.fault = fault
-  if (fault === 'http429') return tooManyRequests(state, res, record, token)
+  if (fault === 'http429') {
+    tooManyRequests(state, res, record, token)
+    return
+  }
   if (fault === 'http5xx') {
-    return send(res, record, 503, errorBody(503, 'service.unavailable', 'Service is currently unavailable.'), rateHeaders(state, token))
+    send(res, record, 503, errorBody(503, 'service.unavailable', 'Service is currently unavailable.'), rateHeaders(state, token))
+    return
   }
   const timer = setTimeout(() => {
     state.held.delete(timer)
@@ -48,8 +52,14 @@ function handle(call: RouteCall): void {
   const authorized = authorizeApiCall(call)
   if (!authorized) return
   const { token, fault } = authorized
-  if (!state.hasPermission(token, PERMISSION_SEND)) return missingPermission(state, res, record, token, PERMISSION_SEND)
-  if (fault) return applyFault(state, res, record, token, fault)
+  if (!state.hasPermission(token, PERMISSION_SEND)) {
+    missingPermission(state, res, record, token, PERMISSION_SEND)
+    return
+  }
+  if (fault) {
+    applyFault(state, res, record, token, fault)
+    return
+  }
   const problems: PayloadProblem[] = parsed ? checkAgentlessRequest(body) : [{ field: '(body)', problem: 'is not valid JSON' }]
   const request = (parsed && typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
   if (problems.length === 0) {
@@ -61,7 +71,8 @@ function handle(call: RouteCall): void {
   if (problems.length > 0) {
     const message = problems.map((p) => `${p.field} ${p.problem}`).join('; ')
     const details = problems.map((p) => ({ fieldName: p.field, errorCode: errorCodeOf(p) }))
-    return send(res, record, 400, errorBody(400, 'bad.request', message, details), rateHeaders(state, token))
+    send(res, record, 400, errorBody(400, 'bad.request', message, details), rateHeaders(state, token))
+    return
   }
   const timestamp = new Date(state.now()).toISOString()
   const messengerType = String(request.toAddressMessengerType)

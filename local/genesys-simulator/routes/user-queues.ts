@@ -11,14 +11,19 @@ function handle(call: RouteCall): void {
   const authorized = authorizeApiCall(call)
   if (!authorized) return
   const { token } = authorized
-  if (!state.hasPermission(token, PERMISSION_QUEUES)) return missingPermission(state, res, record, token, PERMISSION_QUEUES)
+  if (!state.hasPermission(token, PERMISSION_QUEUES)) {
+    missingPermission(state, res, record, token, PERMISSION_QUEUES)
+    return
+  }
   const pageSize = record.query.pageSize === undefined ? 25 : Number(record.query.pageSize)
   const pageNumber = record.query.pageNumber === undefined ? 1 : Number(record.query.pageNumber)
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    return send(res, record, 400, errorBody(400, 'bad.request', `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [{ fieldName: 'pageSize', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+    send(res, record, 400, errorBody(400, 'bad.request', `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [{ fieldName: 'pageSize', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+    return
   }
   if (!Number.isInteger(pageNumber) || pageNumber < 1) {
-    return send(res, record, 400, errorBody(400, 'bad.request', 'pageNumber must be an integer of at least 1', [{ fieldName: 'pageNumber', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+    send(res, record, 400, errorBody(400, 'bad.request', 'pageNumber must be an integer of at least 1', [{ fieldName: 'pageNumber', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+    return
   }
   const queueIds = state.options.queueMemberships?.[userId] ?? []
   const start = (pageNumber - 1) * pageSize
