@@ -54,24 +54,9 @@ export interface AgentlessRequest {
   useExistingActiveConversation?: boolean
 }
 
-export const AGENTLESS_FIELDS = [
-  'fromAddress',
-  'toAddress',
-  'externalContactId',
-  'toAddressMessengerType',
-  'textBody',
-  'messagingTemplate',
-  'useExistingActiveConversation',
-] as const
+export const AGENTLESS_FIELDS = ['fromAddress', 'toAddress', 'externalContactId', 'toAddressMessengerType', 'textBody', 'messagingTemplate', 'useExistingActiveConversation'] as const
 
-export const TEMPLATE_FIELDS = [
-  'responseId',
-  'parameters',
-  'headerParameters',
-  'bodyParameters',
-  'buttonUrlParameters',
-  'carouselParameters',
-] as const
+export const TEMPLATE_FIELDS = ['responseId', 'parameters', 'headerParameters', 'bodyParameters', 'buttonUrlParameters', 'carouselParameters'] as const
 
 export const TEXT_LIMITS: Readonly<Record<Channel, number>> = {
   sms: 765,
@@ -187,12 +172,12 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
         })
       }
       if (!externalContactId) {
-        problems.push({ field: 'externalContactId', problem: 'is required for webmessaging', fix: 'the recipient\'s external contact id' })
+        problems.push({ field: 'externalContactId', problem: 'is required for webmessaging', fix: "the recipient's external contact id" })
       }
       break
     case 'sms':
       if (!toAddress && !externalContactId) {
-        problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: 'the customer\'s number in E.164, e.g. +13175555555' })
+        problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: "the customer's number in E.164, e.g. +13175555555" })
       } else if (toAddress && !E164.test(toAddress)) {
         problems.push({ field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by at most 15 digits, the first not 0, e.g. +13175555555' })
       }
@@ -200,7 +185,7 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
       break
     case 'whatsapp':
       if (!toAddress) {
-        problems.push({ field: 'toAddress', problem: 'is required for whatsapp', fix: 'the WhatsApp id: the phone number\'s digits without +' })
+        problems.push({ field: 'toAddress', problem: 'is required for whatsapp', fix: "the WhatsApp id: the phone number's digits without +" })
       } else if (!WHATSAPP_ID.test(toAddress)) {
         problems.push({ field: 'toAddress', problem: 'must be a WhatsApp id (digits only, no +)', fix: `e.g. ${toAddress.replace(/\D/g, '') || '13175555555'}` })
       }
@@ -290,9 +275,7 @@ export function buildAgentlessRequest(customer: CustomerAddress, settings: Chann
       }
       break
     case 'open':
-      request = customer.address
-        ? { ...base, toAddress: customer.address, textBody: text }
-        : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
+      request = customer.address ? { ...base, toAddress: customer.address, textBody: text } : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
       break
   }
   const problems = checkAgentlessRequest(request)

@@ -50,6 +50,19 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g
 
+/** package.json#imports: `#lib/*` → `./lib/*`, … */
+const ALIASES = Object.entries((JSON.parse(readFileSync(join(CODE_ROOT, 'package.json'), 'utf8')) as { imports?: Record<string, string> }).imports ?? {})
+
+/** The file a relative or `#alias/` specifier names, or undefined for a package. */
+function localModule(importer: string, specifier: string): string | undefined {
+  if (specifier.startsWith('.')) return resolve(dirname(importer), specifier)
+  for (const [pattern, target] of ALIASES) {
+    const prefix = pattern.replace(/\*$/, '')
+    if (specifier.startsWith(prefix)) return join(CODE_ROOT, target.replace(/\*$/, '') + specifier.slice(prefix.length))
+  }
+  return undefined
+}
+
 /** Every local module the entry loads (static and dynamic imports, not `import type`). */
 function moduleGraph(entry: string): string[] {
   const seen = new Set<string>()
@@ -59,7 +72,8 @@ function moduleGraph(entry: string): string[] {
     const text = readFileSync(file, 'utf8')
     for (const match of text.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2] ?? ''
-      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier))
+      const local = localModule(file, specifier)
+      if (local) visit(local)
     }
   }
   visit(join(CODE_ROOT, entry))
