@@ -251,6 +251,21 @@ export interface ChannelSettings {
   readonly text: string
   /** WhatsApp: the approved template's id. */
   readonly templateResponseId?: string
+  /** WhatsApp: the template's body parameters, parameter id → value (placeholders as in template.ts, rendered per send). */
+  readonly templateBodyParameters?: Readonly<Record<string, string>>
+  /** WhatsApp: the template's header parameters, as the body parameters. */
+  readonly templateHeaderParameters?: Readonly<Record<string, string>>
+}
+
+const asParameters = (parameters: Readonly<Record<string, string>>): TemplateParameter[] => Object.entries(parameters).map(([id, value]) => ({ id, value }))
+
+/** The WhatsApp template of the request: the approved template's id, plus its parameters when configured. */
+function whatsappTemplate(settings: ChannelSettings): MessagingTemplate {
+  return {
+    responseId: settings.templateResponseId ?? '',
+    ...(settings.templateHeaderParameters ? { headerParameters: asParameters(settings.templateHeaderParameters) } : {}),
+    ...(settings.templateBodyParameters ? { bodyParameters: asParameters(settings.templateBodyParameters) } : {}),
+  }
 }
 
 /**
@@ -271,7 +286,7 @@ export function buildAgentlessRequest(customer: CustomerAddress, settings: Chann
       request = {
         ...base,
         toAddress: (customer.address ?? '').replace(/^\+/, ''),
-        messagingTemplate: { responseId: settings.templateResponseId ?? '' },
+        messagingTemplate: whatsappTemplate(settings),
       }
       break
     case 'open':
