@@ -275,12 +275,13 @@ export class LocalCloud {
    * Runs the functions until every queue is empty and nothing is in flight: the SQS event sources, each
    * worker one batch at a time, with retries after the (local) visibility timeout and redrive to the DLQs.
    */
-  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+  async drain(options: { timeoutMs?: number; stages?: readonly StageName[] } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 300_000)
     const running = new Set<Promise<void>>()
+    const stages = options.stages ? this.stages.filter((stage) => options.stages?.includes(stage.name)) : this.stages
     for (;;) {
       let inFlight = 0
-      for (const stage of this.stages) {
+      for (const stage of stages) {
         const idle = stage.workers.filter((worker) => !worker.busy)
         // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
         const depth = await this.depth(stage.queueUrl)
