@@ -61,7 +61,7 @@ describe('the deployed function bundle', () => {
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true)
   })
 
-  it("runs on Node 22, arm64", () => {
+  it('runs on Node 22, arm64', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' })
   })
 })
