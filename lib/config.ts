@@ -284,6 +284,7 @@ export function channelSettings(config: SendConfig): Record<Channel, ChannelSett
       case 'open':
         return [channel, { fromAddress: config.OPEN_INTEGRATION_ID, text: config.MESSAGE_TEXT_OPEN ?? config.MESSAGE_TEXT }]
     }
+    throw new Error(`no settings for channel ${String(channel satisfies never)}`)
   })
   return Object.fromEntries(entries) as Record<Channel, ChannelSettings>
 }
