@@ -40,6 +40,8 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   RETRY_MAX_SECONDS: 'retryMaxSeconds',
   MESSAGE_TEXT_WEBMESSAGING: 'messageTextWebMessaging',
   MESSAGE_TEXT_SMS: 'messageTextSms',
+  WHATSAPP_TEMPLATE_BODY_PARAMETERS: 'whatsappTemplateBodyParameters',
+  WHATSAPP_TEMPLATE_HEADER_PARAMETERS: 'whatsappTemplateHeaderParameters',
   MESSAGE_TEXT_OPEN: 'messageTextOpen',
   TARGET_SCOPE: 'scope',
   AVAILABLE_PRESENCES: 'availablePresences',
@@ -101,6 +103,8 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
   if (settings.messageTextWebMessaging !== undefined) channelTexts.MESSAGE_TEXT_WEBMESSAGING = settings.messageTextWebMessaging
   if (settings.messageTextSms !== undefined) channelTexts.MESSAGE_TEXT_SMS = settings.messageTextSms
   if (settings.messageTextOpen !== undefined) channelTexts.MESSAGE_TEXT_OPEN = settings.messageTextOpen
+  if (settings.whatsappTemplateBodyParameters !== undefined) channelTexts.WHATSAPP_TEMPLATE_BODY_PARAMETERS = JSON.stringify(settings.whatsappTemplateBodyParameters)
+  if (settings.whatsappTemplateHeaderParameters !== undefined) channelTexts.WHATSAPP_TEMPLATE_HEADER_PARAMETERS = JSON.stringify(settings.whatsappTemplateHeaderParameters)
   // The functions check the org as well as the rules do (defence in depth), once a real org is known.
   const bus = settings.partnerBus
   const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId

@@ -161,7 +161,8 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
     })
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The value is a Genesys Cloud OAuth client secret, issued by Genesys: Secrets Manager cannot rotate it. Operators rotate it in Genesys and put the new value (docs/operations.md).',
+      reason:
+        'A Genesys OAuth client secret, issued by Genesys. Genesys can regenerate it (POST /api/v2/oauth/clients/{clientId}/secret), but automatic rotation would need a rotation Lambda with network access to Genesys and a second, more powerful OAuth client allowed to edit OAuth clients; and regeneration invalidates the old secret at once. Operators rotate by hand with no downtime by switching to a second OAuth client (docs/operations.md, Rotating the Genesys credentials).',
     })
     return secret
   }

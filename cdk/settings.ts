@@ -42,6 +42,10 @@ export interface ProactiveMessagingProps {
   readonly whatsappIntegrationId?: string
   /** Approved WhatsApp template (response) id. */
   readonly whatsappTemplateId?: string
+  /** WhatsApp template body parameters: parameter id → value (placeholders as in messageText). A JSON string in context. */
+  readonly whatsappTemplateBodyParameters?: Readonly<Record<string, string>>
+  /** WhatsApp template header parameters, as the body parameters. */
+  readonly whatsappTemplateHeaderParameters?: Readonly<Record<string, string>>
   /** Open Messaging integration id used as `fromAddress` for Open Messaging. */
   readonly openIntegrationId?: string
   /** Message text; may use the placeholders lib/domain/template.ts knows. */
@@ -104,6 +108,8 @@ const HINTS: Record<SettingName, string> = {
   smsFromNumber: 'an E.164 number such as +13175550100',
   whatsappIntegrationId: 'the WhatsApp integration id',
   whatsappTemplateId: 'the approved WhatsApp template id',
+  whatsappTemplateBodyParameters: 'an object (or JSON string) of parameter ids to values, e.g. {"1": "{{brand}}"}',
+  whatsappTemplateHeaderParameters: 'an object (or JSON string) of parameter ids to values, e.g. {"1": "{{brand}}"}',
   openIntegrationId: 'the Open Messaging integration id',
   messageText: 'a text of 1 to 4000 characters using only known placeholders',
   messageTextWebMessaging: 'a text of 1 to 4000 characters using only known placeholders',
@@ -135,6 +141,20 @@ const list = z.union([z.string().transform((s) => s.split(',').map((v) => v.trim
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
 const uuidLike = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
 
+/** Parameter id → value; from context it arrives as a JSON string. The function schema checks the values again. */
+const parameterRecord = z.record(z.string().min(1), z.string().max(1024)).refine((record) => Object.keys(record).length > 0, 'must name at least one parameter')
+const templateParameters = z.union([
+  parameterRecord,
+  z.string().transform((raw, ctx) => {
+    try {
+      return parameterRecord.parse(JSON.parse(raw))
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of parameter ids to string values' })
+      return z.NEVER
+    }
+  }),
+])
+
 const settingsSchema = z.object({
   genesysOrgId: uuidLike.optional().describe('Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for; unset: a placeholder org (synth works, deploy does not).'),
   eventSourceSuffix: z
@@ -165,6 +185,8 @@ const settingsSchema = z.object({
   smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms).describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
   whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp).describe('WhatsApp integration id: `fromAddress` for WhatsApp (placeholder by default).'),
   whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId).describe('Approved WhatsApp template (response) id (placeholder by default).'),
+  whatsappTemplateBodyParameters: templateParameters.optional().describe('WhatsApp template body parameters, `{"<parameter id>": "<value>"}` (unset: none).'),
+  whatsappTemplateHeaderParameters: templateParameters.optional().describe('WhatsApp template header parameters, `{"<parameter id>": "<value>"}` (unset: none).'),
   openIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.open).describe('Open Messaging integration id: `fromAddress` for Open Messaging (placeholder by default).'),
   messageText: z.string().min(1).max(4000).default(DEFAULTS.text).describe('The message; placeholders `{{brand}}`, `{{channel}}`.'),
   messageTextWebMessaging: z.string().min(1).max(4000).optional().describe('Web Messaging text instead of `messageText` (unset: `messageText`).'),

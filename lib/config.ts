@@ -125,6 +125,35 @@ const text = z.string().min(1).max(4000)
 const channelText = (channel: string, limit: number) =>
   text.optional().describe(`Text for ${channel} instead of \`MESSAGE_TEXT\` (unset: \`MESSAGE_TEXT\`). ${channel} allows ${limit} characters.`)
 
+/**
+ * The parameters of the approved WhatsApp template, as JSON `{"<parameter id>": "<value>"}`; values may use the
+ * text placeholders. Which ids a template expects (e.g. "1", "2" for positional parameters) is set in Genesys with
+ * the template: UNVERIFIED how Genesys maps TemplateParameter.id to WhatsApp's {{1}}-style slots.
+ */
+const templateParameters = (part: 'body' | 'header') =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): Readonly<Record<string, string>> | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(raw)
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object {"<parameter id>": "<value>"}, e.g. {"1": "{{brand}}"}` })
+        return z.NEVER
+      }
+      const entries = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : undefined
+      if (!entries || entries.length === 0 || entries.some(([id, value]) => id.trim() === '' || typeof value !== 'string' || value.length > 1024)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a non-empty JSON object of parameter ids to string values (at most 1024 characters each)' })
+        return z.NEVER
+      }
+      return Object.fromEntries(entries) as Record<string, string>
+    })
+    .describe(
+      `WhatsApp template ${part} parameters: JSON \`{"<parameter id>": "<value>"}\`; values may use \`{{brand}}\`, \`{{channel}}\`. Sent as \`messagingTemplate.${part}Parameters\` (unset: none).`,
+    )
+
 export const sendConfigSchema = z
   .object({
   ...awsEnvironment,
@@ -190,6 +219,8 @@ export const sendConfigSchema = z
       .min(1)
       .default(DEFAULTS.whatsappTemplateId)
       .describe('The approved WhatsApp template (`messagingTemplate.responseId`); WhatsApp requires a template. The default is a placeholder.'),
+    WHATSAPP_TEMPLATE_BODY_PARAMETERS: templateParameters('body'),
+    WHATSAPP_TEMPLATE_HEADER_PARAMETERS: templateParameters('header'),
     OPEN_INTEGRATION_ID: z
       .string()
       .min(1)
@@ -203,6 +234,12 @@ export const sendConfigSchema = z
       if (value === undefined) continue
       const unknown = findUnknownPlaceholders(value)
       if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: [key], message: `unknown placeholder ${unknown.map((p) => `{{${p}}}`).join(', ')}` })
+    }
+    for (const key of ['WHATSAPP_TEMPLATE_BODY_PARAMETERS', 'WHATSAPP_TEMPLATE_HEADER_PARAMETERS'] as const) {
+      for (const [id, value] of Object.entries(config[key] ?? {})) {
+        const unknown = findUnknownPlaceholders(value)
+        if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: [key], message: `parameter ${JSON.stringify(id)}: unknown placeholder ${unknown.map((p) => `{{${p}}}`).join(', ')}` })
+      }
     }
   })
 
@@ -234,7 +271,16 @@ export function channelSettings(config: SendConfig): Record<Channel, ChannelSett
       case 'sms':
         return [channel, { fromAddress: config.SMS_FROM_NUMBER, text: config.MESSAGE_TEXT_SMS ?? config.MESSAGE_TEXT }]
       case 'whatsapp':
-        return [channel, { fromAddress: config.WHATSAPP_INTEGRATION_ID, text: config.MESSAGE_TEXT, templateResponseId: config.WHATSAPP_TEMPLATE_ID }]
+        return [
+          channel,
+          {
+            fromAddress: config.WHATSAPP_INTEGRATION_ID,
+            text: config.MESSAGE_TEXT,
+            templateResponseId: config.WHATSAPP_TEMPLATE_ID,
+            ...(config.WHATSAPP_TEMPLATE_BODY_PARAMETERS ? { templateBodyParameters: config.WHATSAPP_TEMPLATE_BODY_PARAMETERS } : {}),
+            ...(config.WHATSAPP_TEMPLATE_HEADER_PARAMETERS ? { templateHeaderParameters: config.WHATSAPP_TEMPLATE_HEADER_PARAMETERS } : {}),
+          },
+        ]
       case 'open':
         return [channel, { fromAddress: config.OPEN_INTEGRATION_ID, text: config.MESSAGE_TEXT_OPEN ?? config.MESSAGE_TEXT }]
     }

@@ -3,16 +3,16 @@
  * messaging conversation. Thin: parse, call the use case, report.
  */
 import type { SQSRecord } from 'aws-lambda'
-import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
-import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
-import { loadConfig, sessionRecorderConfigSchema } from '../../lib/config.ts'
-import { METRIC_NAMES, SERVICE_NAMES } from '../../lib/metrics-names.ts'
-import { recordSession } from '../../lib/usecases/record-session.ts'
+import { createAwsClients } from '#lib/adapters/aws-clients.ts'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import { loadConfig, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { recordSession } from '#lib/usecases/record-session.ts'
 import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'
-import { HOUR } from '../../lib/domain/time.ts'
+import { HOUR } from '#lib/domain/time.ts'
 
 export function createSessionRecorderHandler(env: Env = process.env, overrides: HandlerOverrides = {}): SqsHandler {
   const config = loadConfig('session-recorder', sessionRecorderConfigSchema, env)

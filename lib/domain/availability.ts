@@ -18,7 +18,12 @@ export type AvailabilityDecision =
   | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: false; readonly reason: 'no-transition' | 'cooldown' }
   | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: true }
 
-const normalise = (value: string): string => value.trim().toUpperCase().replace(/[\s-]+/g, '_').replace(/^ONQUEUE$/, 'ON_QUEUE')
+const normalise = (value: string): string =>
+  value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_')
+    .replace(/^ONQUEUE$/, 'ON_QUEUE')
 
 export function isAvailable(event: AgentAvailabilityEvent, policy: AvailabilityPolicy): boolean {
   const accepted = event.signal === 'presence' ? policy.availablePresences : policy.availableRoutingStatuses

@@ -54,24 +54,9 @@ export interface AgentlessRequest {
   useExistingActiveConversation?: boolean
 }
 
-export const AGENTLESS_FIELDS = [
-  'fromAddress',
-  'toAddress',
-  'externalContactId',
-  'toAddressMessengerType',
-  'textBody',
-  'messagingTemplate',
-  'useExistingActiveConversation',
-] as const
+export const AGENTLESS_FIELDS = ['fromAddress', 'toAddress', 'externalContactId', 'toAddressMessengerType', 'textBody', 'messagingTemplate', 'useExistingActiveConversation'] as const
 
-export const TEMPLATE_FIELDS = [
-  'responseId',
-  'parameters',
-  'headerParameters',
-  'bodyParameters',
-  'buttonUrlParameters',
-  'carouselParameters',
-] as const
+export const TEMPLATE_FIELDS = ['responseId', 'parameters', 'headerParameters', 'bodyParameters', 'buttonUrlParameters', 'carouselParameters'] as const
 
 export const TEXT_LIMITS: Readonly<Record<Channel, number>> = {
   sms: 765,
@@ -187,12 +172,12 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
         })
       }
       if (!externalContactId) {
-        problems.push({ field: 'externalContactId', problem: 'is required for webmessaging', fix: 'the recipient\'s external contact id' })
+        problems.push({ field: 'externalContactId', problem: 'is required for webmessaging', fix: "the recipient's external contact id" })
       }
       break
     case 'sms':
       if (!toAddress && !externalContactId) {
-        problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: 'the customer\'s number in E.164, e.g. +13175555555' })
+        problems.push({ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: "the customer's number in E.164, e.g. +13175555555" })
       } else if (toAddress && !E164.test(toAddress)) {
         problems.push({ field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by at most 15 digits, the first not 0, e.g. +13175555555' })
       }
@@ -200,7 +185,7 @@ export function checkAgentlessRequest(body: unknown): PayloadProblem[] {
       break
     case 'whatsapp':
       if (!toAddress) {
-        problems.push({ field: 'toAddress', problem: 'is required for whatsapp', fix: 'the WhatsApp id: the phone number\'s digits without +' })
+        problems.push({ field: 'toAddress', problem: 'is required for whatsapp', fix: "the WhatsApp id: the phone number's digits without +" })
       } else if (!WHATSAPP_ID.test(toAddress)) {
         problems.push({ field: 'toAddress', problem: 'must be a WhatsApp id (digits only, no +)', fix: `e.g. ${toAddress.replace(/\D/g, '') || '13175555555'}` })
       }
@@ -266,6 +251,21 @@ export interface ChannelSettings {
   readonly text: string
   /** WhatsApp: the approved template's id. */
   readonly templateResponseId?: string
+  /** WhatsApp: the template's body parameters, parameter id → value (placeholders as in template.ts, rendered per send). */
+  readonly templateBodyParameters?: Readonly<Record<string, string>>
+  /** WhatsApp: the template's header parameters, as the body parameters. */
+  readonly templateHeaderParameters?: Readonly<Record<string, string>>
+}
+
+const asParameters = (parameters: Readonly<Record<string, string>>): TemplateParameter[] => Object.entries(parameters).map(([id, value]) => ({ id, value }))
+
+/** The WhatsApp template of the request: the approved template's id, plus its parameters when configured. */
+function whatsappTemplate(settings: ChannelSettings): MessagingTemplate {
+  return {
+    responseId: settings.templateResponseId ?? '',
+    ...(settings.templateHeaderParameters ? { headerParameters: asParameters(settings.templateHeaderParameters) } : {}),
+    ...(settings.templateBodyParameters ? { bodyParameters: asParameters(settings.templateBodyParameters) } : {}),
+  }
 }
 
 /**
@@ -286,13 +286,11 @@ export function buildAgentlessRequest(customer: CustomerAddress, settings: Chann
       request = {
         ...base,
         toAddress: (customer.address ?? '').replace(/^\+/, ''),
-        messagingTemplate: { responseId: settings.templateResponseId ?? '' },
+        messagingTemplate: whatsappTemplate(settings),
       }
       break
     case 'open':
-      request = customer.address
-        ? { ...base, toAddress: customer.address, textBody: text }
-        : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
+      request = customer.address ? { ...base, toAddress: customer.address, textBody: text } : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
       break
   }
   const problems = checkAgentlessRequest(request)

@@ -56,8 +56,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   const channel = settings.channels[request.customer.channel]
   let body
   try {
-    const text = renderTemplate(channel.text, { brand: settings.brand, channel: request.customer.channel })
-    body = buildAgentlessRequest(request.customer, channel, text)
+    const render = (template: string) => renderTemplate(template, { brand: settings.brand, channel: request.customer.channel })
+    body = buildAgentlessRequest(request.customer, renderParameters(channel, render), render(channel.text))
   } catch (error) {
     if (error instanceof InvalidPayloadError) {
       return { kind: 'invalid', reason: 'invalid-payload', detail: error.problems.map((p) => `${p.field} ${p.problem}`).join('; ') }
@@ -105,5 +105,15 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     case 'transient':
       await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
       return { kind: 'retry', reason: 'transient', result }
+  }
+}
+
+/** The template parameters with their placeholders filled, as the text is. */
+function renderParameters(channel: ChannelSettings, render: (template: string) => string): ChannelSettings {
+  const each = (parameters: Readonly<Record<string, string>> | undefined) => parameters && Object.fromEntries(Object.entries(parameters).map(([id, value]) => [id, render(value)]))
+  return {
+    ...channel,
+    ...(channel.templateBodyParameters ? { templateBodyParameters: each(channel.templateBodyParameters) } : {}),
+    ...(channel.templateHeaderParameters ? { templateHeaderParameters: each(channel.templateHeaderParameters) } : {}),
   }
 }

@@ -32,11 +32,7 @@ const LABELS: Record<string, string> = { ok: 'ok', invalid: 'INVALID', unknown: 
 export function renderExplanation(explanation: PayloadExplanation): string[] {
   const lines: string[] = []
   const problemCount = explanation.problems.length
-  lines.push(
-    explanation.valid
-      ? `VALID: the agentless rules accept this ${explanation.channel ?? ''} body.`
-      : `REJECTED: ${problemCount} problem${problemCount === 1 ? '' : 's'} with this body.`,
-  )
+  lines.push(explanation.valid ? `VALID: the agentless rules accept this ${explanation.channel ?? ''} body.` : `REJECTED: ${problemCount} problem${problemCount === 1 ? '' : 's'} with this body.`)
   lines.push('', `Channel: ${explanation.channel ?? 'unknown (toAddressMessengerType is missing or not one of webmessaging, sms, whatsapp, open)'}`, '', 'Fields:')
   const width = Math.max(0, ...explanation.fields.map((report) => report.field.length))
   for (const report of explanation.fields) {

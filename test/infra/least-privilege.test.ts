@@ -2,7 +2,7 @@
  * Least privilege, checked against the code. For each function, the AWS calls its code can make are read from
  * the source (every `new XxxCommand(` in the files its entry imports, followed through the import graph), and
  * the resources it may touch from its environment (the table, bus, queue and secret it is configured with).
- * The synthesised role must grant exactly that, plus the runtime's own needs (its log group, X-Ray, its SQS
+ * The synthesised role must grant exactly that, plus the runtime's own needs (its log group, its SQS
  * event source): any broader grant (an unused action, another resource) fails, and so does a missing one.
  */
 import { readFileSync } from 'node:fs'
@@ -50,6 +50,19 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g
 
+/** package.json#imports: `#lib/*` → `./lib/*`, … */
+const ALIASES = Object.entries((JSON.parse(readFileSync(join(CODE_ROOT, 'package.json'), 'utf8')) as { imports?: Record<string, string> }).imports ?? {})
+
+/** The file a relative or `#alias/` specifier names, or undefined for a package. */
+function localModule(importer: string, specifier: string): string | undefined {
+  if (specifier.startsWith('.')) return resolve(dirname(importer), specifier)
+  for (const [pattern, target] of ALIASES) {
+    const prefix = pattern.replace(/\*$/, '')
+    if (specifier.startsWith(prefix)) return join(CODE_ROOT, target.replace(/\*$/, '') + specifier.slice(prefix.length))
+  }
+  return undefined
+}
+
 /** Every local module the entry loads (static and dynamic imports, not `import type`). */
 function moduleGraph(entry: string): string[] {
   const seen = new Set<string>()
@@ -59,7 +72,8 @@ function moduleGraph(entry: string): string[] {
     const text = readFileSync(file, 'utf8')
     for (const match of text.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2] ?? ''
-      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier))
+      const local = localModule(file, specifier)
+      if (local) visit(local)
     }
   }
   visit(join(CODE_ROOT, entry))
@@ -140,7 +154,6 @@ function grantsOf(roleId: string): Set<string> {
 }
 
 const SQS_EVENT_SOURCE = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']
-const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']
 
 /** Everything the function needs: the runtime's own grants plus, for each action its code uses, the configured resources. */
 function needsOf(key: FunctionKey, facts: FunctionFacts): { allowed: Set<string>; required: Set<string> } {
@@ -151,7 +164,6 @@ function needsOf(key: FunctionKey, facts: FunctionFacts): { allowed: Set<string>
     required.add(`${action} ${resource}`)
   }
   for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) need(action, facts.logGroupId)
-  for (const action of XRAY) need(action, '*')
   for (const action of SQS_EVENT_SOURCE) need(action, facts.queueId)
 
   const tables = ['SESSIONS_TABLE_NAME', 'STATE_TABLE_NAME'].map(facts.env).filter((id): id is string => id !== undefined)

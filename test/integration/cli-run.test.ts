@@ -27,7 +27,7 @@ describe('proactive run (CLI)', () => {
     const missing = 'test/scenarios/no-such-scenario/events.jsonl'
     const { code, stdout, stderr } = await proactiveRun('--events', missing, '--json')
 
-    expect(code).not.toBe(0)
+    expect(code).toBe(2)
     expect(stderr).toContain(missing)
     expect(stdout).not.toMatch(/^\{/m)
   }, 60_000)
@@ -35,7 +35,7 @@ describe('proactive run (CLI)', () => {
   it('fails on an unknown flag and shows the usage', async () => {
     const { code, stderr } = await proactiveRun('--no-such-flag')
 
-    expect(code).not.toBe(0)
+    expect(code).toBe(2)
     expect(stderr).toContain('--no-such-flag')
     expect(stderr).toMatch(/usage:/i)
   }, 60_000)

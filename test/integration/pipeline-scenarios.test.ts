@@ -56,6 +56,48 @@ function recipientOf(body: Record<string, unknown>): [string, string] {
 
 const byText = (a: readonly string[], b: readonly string[]): number => a.join(' ').localeCompare(b.join(' '))
 
+/**
+ * The agentless rules as README.md and docs/troubleshooting.md state them, written out here on purpose instead of
+ * calling checkAgentlessRequest: the simulator answers with that same function, so a bug in it would otherwise
+ * pass on both sides (issue 16).
+ */
+function documentedRuleBreaks(body: Record<string, unknown>): string[] {
+  const fields = ['fromAddress', 'toAddress', 'externalContactId', 'toAddressMessengerType', 'textBody', 'messagingTemplate', 'useExistingActiveConversation']
+  const breaks = Object.keys(body).filter((key) => !fields.includes(key)).map((key) => `${key} is not a field`)
+  const { fromAddress, toAddress, externalContactId, textBody, messagingTemplate } = body
+  const text = (limit: number) => {
+    if (typeof textBody !== 'string' || textBody.trim() === '') breaks.push('textBody is required')
+    else if (textBody.length > limit) breaks.push(`textBody is over ${limit} UTF-16 code units`)
+  }
+  if (typeof fromAddress !== 'string' || fromAddress === '') breaks.push('fromAddress is required')
+  switch (body.toAddressMessengerType) {
+    case 'webmessaging':
+      if (typeof externalContactId !== 'string' || externalContactId === '') breaks.push('externalContactId is required')
+      if ('toAddress' in body) breaks.push('toAddress is not allowed')
+      text(2000)
+      break
+    case 'sms': {
+      const digits = typeof toAddress === 'string' && toAddress.startsWith('+') ? toAddress.slice(1) : ''
+      if (!/^[0-9]+$/.test(digits) || digits.length > 15 || digits.startsWith('0')) breaks.push('toAddress must be E.164')
+      text(765)
+      break
+    }
+    case 'whatsapp':
+      if (typeof toAddress !== 'string' || !/^[0-9]+$/.test(toAddress)) breaks.push('toAddress must be digits without +')
+      if ('externalContactId' in body) breaks.push('externalContactId is not allowed')
+      if (typeof (messagingTemplate as { responseId?: unknown } | undefined)?.responseId !== 'string') breaks.push('messagingTemplate.responseId is required')
+      break
+    case 'open':
+      if (!toAddress && !externalContactId) breaks.push('toAddress or externalContactId is required')
+      if ('messagingTemplate' in body) breaks.push('messagingTemplate is not allowed')
+      text(2000)
+      break
+    default:
+      breaks.push(`toAddressMessengerType ${String(body.toAddressMessengerType)} is not a channel`)
+  }
+  return breaks
+}
+
 it('finds the scenarios', () => {
   expect(scenarioNames.length).toBeGreaterThanOrEqual(10)
 })
@@ -93,6 +135,11 @@ describe.each(scenarioNames)('scenario %s', (name) => {
     const actual = summary.genesys.requests.map((request) => recipientOf(bodyOf(request.body))).sort(byText)
     expect(actual).toEqual([...want.recipients].map((pair) => [...pair]).sort(byText))
     expect(summary.genesys.requests.map((request) => request.status)).toEqual(want.recipients.map(() => 200))
+  })
+
+  it('sends only bodies that follow the documented channel rules (checked here, not by checkAgentlessRequest)', () => {
+    const bodies = summary.genesys.requests.map((request) => bodyOf(request.body))
+    expect(bodies.map(documentedRuleBreaks)).toEqual(bodies.map(() => []))
   })
 
   // Defined only where the scenario has such expectations: a skipped test would count as skipped.

@@ -50,12 +50,9 @@ function run(events: readonly AgentAvailabilityEvent[], start?: AgentState): { s
 }
 
 describe('isAvailable', () => {
-  it.each(['AVAILABLE', 'ON_QUEUE', 'Available', 'available', 'On_Queue', 'on_queue', 'OnQueue', 'On Queue', ' AVAILABLE '])(
-    'counts presence %j as available',
-    (status) => {
-      expect(isAvailable(presence(status, T), POLICY)).toBe(true)
-    },
-  )
+  it.each(['AVAILABLE', 'ON_QUEUE', 'Available', 'available', 'On_Queue', 'on_queue', 'OnQueue', 'On Queue', ' AVAILABLE '])('counts presence %j as available', (status) => {
+    expect(isAvailable(presence(status, T), POLICY)).toBe(true)
+  })
 
   it.each(['AWAY', 'BUSY', 'OFFLINE', 'IDLE', 'MEAL', 'TRAINING', 'MEETING', 'BREAK', 'Available Soon'])('counts presence %j as not available', (status) => {
     expect(isAvailable(presence(status, T), POLICY)).toBe(false)
@@ -92,13 +89,7 @@ describe('decideAvailability', () => {
   })
 
   it('fires when an agent goes on queue and its routing status becomes IDLE after interacting', () => {
-    const { triggers } = run([
-      presence('OFFLINE', T),
-      presence('ON_QUEUE', T + 1000),
-      routing('IDLE', T + 2000),
-      routing('INTERACTING', T + 3000),
-      routing('IDLE', T + 3000 + 15 * MINUTE),
-    ])
+    const { triggers } = run([presence('OFFLINE', T), presence('ON_QUEUE', T + 1000), routing('IDLE', T + 2000), routing('INTERACTING', T + 3000), routing('IDLE', T + 3000 + 15 * MINUTE)])
     expect(triggers).toEqual([T + 1000, T + 3000 + 15 * MINUTE])
   })
 
@@ -167,17 +158,15 @@ describe('decideAvailability', () => {
 
 describe('decideAvailability (property): duplicates and delivery order never add triggers', () => {
   const STATUSES = ['AVAILABLE', 'ON_QUEUE', 'BREAK', 'OFFLINE', 'AWAY'] as const
-  const timelineArb = fc
-    .uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 })
-    .chain((minutes) =>
-      fc.record({
-        timeline: fc.tuple(...minutes.sort((a, b) => a - b).map((minute) => fc.record({ minute: fc.constant(minute), status: fc.constantFrom(...STATUSES) }))),
-        // A delivery by index: every event at least once, some twice, in any order.
-        delivery: fc
-          .array(fc.nat({ max: minutes.length - 1 }), { maxLength: 5 })
-          .chain((duplicates) => fc.shuffledSubarray([...minutes.keys(), ...duplicates], { minLength: minutes.length + duplicates.length })),
-      }),
-    )
+  const timelineArb = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }).chain((minutes) =>
+    fc.record({
+      timeline: fc.tuple(...minutes.sort((a, b) => a - b).map((minute) => fc.record({ minute: fc.constant(minute), status: fc.constantFrom(...STATUSES) }))),
+      // A delivery by index: every event at least once, some twice, in any order.
+      delivery: fc
+        .array(fc.nat({ max: minutes.length - 1 }), { maxLength: 5 })
+        .chain((duplicates) => fc.shuffledSubarray([...minutes.keys(), ...duplicates], { minLength: minutes.length + duplicates.length })),
+    }),
+  )
 
   it('never fires more than the in-order run, keeps triggers a cooldown apart, and a full redelivery fires nothing', () => {
     fc.assert(
@@ -213,7 +202,10 @@ describe('decideAvailability: events at the same instant (issue 17)', () => {
     const away = routing('INTERACTING', T)
     const available = presence('AVAILABLE', T)
     expect(away.eventId).not.toBe(available.eventId)
-    for (const order of [[away, available], [available, away]]) {
+    for (const order of [
+      [away, available],
+      [available, away],
+    ]) {
       const { triggers, state, decisions } = run(order, { agentId: AGENT, available: false, observedAt: T - 1 })
       expect(triggers).toEqual([T])
       expect(state).toMatchObject({ available: true, observedAt: T, availableBefore: false })
@@ -224,7 +216,10 @@ describe('decideAvailability: events at the same instant (issue 17)', () => {
   it('does not fire at a tie when the agent was already available just before the instant, in either order', () => {
     const busy = presence('BUSY', T)
     const available = presence('ON_QUEUE', T)
-    for (const order of [[busy, available], [available, busy]]) {
+    for (const order of [
+      [busy, available],
+      [available, busy],
+    ]) {
       expect(run(order, { agentId: AGENT, available: true, observedAt: T - 1 }).triggers).toEqual([])
     }
   })
@@ -238,5 +233,37 @@ describe('decideAvailability: events at the same instant (issue 17)', () => {
 
   it('treats a tie with a state saved before envelope ids were kept as stale (never fires twice)', () => {
     expect(decideAvailability({ agentId: AGENT, available: false, observedAt: T }, presence('AVAILABLE', T), POLICY)).toEqual({ kind: 'stale' })
+  })
+})
+
+describe('decideAvailability (property): events at the same instant in any order', () => {
+  const STATUSES = ['AVAILABLE', 'BREAK', 'OFFLINE', 'ON_QUEUE'] as const
+  // A few instants a cooldown apart, each with one to three distinct presence/routing events (ties), plus duplicates.
+  const instantArb = fc.uniqueArray(
+    fc.oneof(
+      fc.constantFrom(...STATUSES).map((s) => `p:${s}`),
+      fc.constantFrom('r:IDLE', 'r:INTERACTING'),
+    ),
+    { minLength: 1, maxLength: 3 },
+  )
+  const timelineArb = fc.array(instantArb, { minLength: 1, maxLength: 4 })
+
+  it('fires the same triggers and ends in the same state whatever the order within an instant, and a redelivery changes nothing', () => {
+    fc.assert(
+      fc.property(timelineArb, fc.infiniteStream(fc.nat()), fc.boolean(), (instants, randomness, startAvailable) => {
+        const toEvent = (spec: string, at: number) => (spec.startsWith('p:') ? presence(spec.slice(2), at) : routing(spec.slice(2), at))
+        const events = instants.map((specs, i) => specs.map((spec) => toEvent(spec, T + i * 11 * MINUTE)))
+        const random = randomness[Symbol.iterator]()
+        const shuffled = events.map((group) => [...group].sort(() => ((random.next().value as number) % 3) - 1))
+        const start: AgentState = { agentId: AGENT, available: startAvailable, observedAt: T - 1, observedEventIds: ['start'], availableBefore: false }
+        const a = run(events.flat(), start)
+        const b = run([...shuffled.flat(), ...shuffled.flat()], start)
+        expect(b.triggers).toEqual(a.triggers)
+        expect(b.state?.available).toBe(a.state?.available)
+        // At each instant the agent counts as available if any event of that instant says so.
+        expect(a.state?.available).toBe((events.at(-1) ?? []).some((event) => isAvailable(event, POLICY)))
+      }),
+      { seed: 1717, numRuns: 150 },
+    )
   })
 })

@@ -231,7 +231,7 @@ describe('checkAgentlessRequest', () => {
     expect(TEXT_LIMITS).toEqual({ sms: 765, webmessaging: 2000, whatsapp: 2000, open: 2000 })
   })
 
-  it('names a field in every problem, whatever the body (property)', () => {
+  it('names a real field in every problem and reports every unknown field, whatever the body (property)', () => {
     const keyArb = fc.oneof(fc.constantFrom(...AGENTLESS_FIELDS, 'type', 'to', 'body'), fc.string({ minLength: 1, maxLength: 8 }))
     const valueArb = fc.oneof(
       fc.constantFrom('webmessaging', 'sms', 'whatsapp', 'open', '+15550001111', '15550001111', ''),
@@ -243,10 +243,20 @@ describe('checkAgentlessRequest', () => {
     )
     fc.assert(
       fc.property(fc.dictionary(keyArb, valueArb, { maxKeys: 8 }), (body) => {
-        for (const problem of checkAgentlessRequest(body)) {
-          expect(problem.field.length).toBeGreaterThan(0)
-          expect(problem.problem.length).toBeGreaterThan(0)
+        const problems = checkAgentlessRequest(body)
+        const known = AGENTLESS_FIELDS as readonly string[]
+        for (const problem of problems) {
+          // The field is one of the request's fields (or a path inside one), or a key this body really has.
+          const top = problem.field.split('.')[0]!
+          expect(known.includes(top) || Object.hasOwn(body, problem.field), problem.field).toBe(true)
+          expect(problem.problem.trim()).not.toBe('')
         }
+        // Every key that is not a field of the request is reported by its own name, as not a field.
+        for (const key of Object.keys(body).filter((k) => !known.includes(k))) {
+          expect(problems, key).toContainEqual(expect.objectContaining({ field: key, problem: 'is not a field of SendAgentlessOutboundMessageRequest' }))
+        }
+        // Without a messenger type nothing can be valid.
+        if (body.toAddressMessengerType === undefined) expect(problems.map((p) => p.field)).toContain('toAddressMessengerType')
       }),
       { seed: 11, numRuns: 200 },
     )

@@ -95,7 +95,7 @@ describe('explain-payload on the thread body', () => {
   })
 })
 
-describe('the thread\'s other shapes', () => {
+describe("the thread's other shapes", () => {
   it('Go-style To[].Type webchat: Web Messaging, the address dropped, the text kept', () => {
     const explanation = explainPayload(GO_STYLE)
     expect(explanation.channel).toBe('webmessaging')
@@ -124,7 +124,7 @@ describe('the thread\'s other shapes', () => {
   })
 })
 
-describe('explain-error on the thread\'s error', () => {
+describe("explain-error on the thread's error", () => {
   it('gives a diagnosis and the next steps instead of "no specific explanation"', () => {
     const explanation = explainError(THREAD_ERROR)
     expect(explanation.kind).toBe('api')
@@ -139,7 +139,11 @@ describe('explain-error on the thread\'s error', () => {
   })
 
   it('names the invented endpoint when the failed call went there', async () => {
-    const axiosError = { message: 'Request failed with status code 404', config: { url: NODE_CALL.url }, response: { status: 404, headers: {}, data: { message: 'Not found', code: 'not.found', status: 404 } } }
+    const axiosError = {
+      message: 'Request failed with status code 404',
+      config: { url: NODE_CALL.url },
+      response: { status: 404, headers: {}, data: { message: 'Not found', code: 'not.found', status: 404 } },
+    }
     expect(explainError(axiosError).meaning[0]).toMatch(/external-messages does not exist/)
     const io = captureIo(JSON.stringify(THREAD_ERROR))
     expect(await explainErrorMain(['--path', '/api/v2/conversations/messaging/external-messages', '-'], io)).toBe(0)
@@ -153,7 +157,7 @@ describe('explain-error fidelity (issue 17 item 2)', () => {
     expect(explanation).toMatchObject({ title: 'Rate limit exceeded', retryable: true, retryAfterSeconds: 4 })
   })
 
-  it('says a 413 counts the request\'s bytes, not the text\'s characters', () => {
+  it("says a 413 counts the request's bytes, not the text's characters", () => {
     const explanation = explainError({ message: 'The request is over the size limit. Maximum bytes: 512000', status: 413 })
     expect(explanation.title).toMatch(/bytes/)
     expect(explanation.meaning[0]).toMatch(/counts the bytes of the whole request body/)

@@ -37,7 +37,16 @@ describe('explainPayload', () => {
     expect(explanation.valid).toBe(false)
     expect(explanation.channel).toBe('webmessaging')
     const verdicts = Object.fromEntries(explanation.fields.map((f) => [f.field, f.verdict]))
-    expect(verdicts).toMatchObject({ type: 'unknown', channelId: 'unknown', to: 'unknown', from: 'unknown', body: 'unknown', fromAddress: 'missing', toAddressMessengerType: 'missing', externalContactId: 'missing' })
+    expect(verdicts).toMatchObject({
+      type: 'unknown',
+      channelId: 'unknown',
+      to: 'unknown',
+      from: 'unknown',
+      body: 'unknown',
+      fromAddress: 'missing',
+      toAddressMessengerType: 'missing',
+      externalContactId: 'missing',
+    })
     expect(explanation.fields.find((f) => f.field === 'type')?.says).toMatch(/toAddressMessengerType/)
     expect(explanation.correction.passes).toBe(true)
     expect(explanation.correction.body).toEqual({
@@ -47,7 +56,9 @@ describe('explainPayload', () => {
       textBody: 'An agent is available now.',
     })
     expect(checkAgentlessRequest(explanation.correction.body)).toEqual([])
-    expect(explanation.correction.changes).toEqual(expect.arrayContaining(['to.id → externalContactId', 'from.id → fromAddress', 'body.content → textBody', 'dropped type: not a field of SendAgentlessOutboundMessageRequest']))
+    expect(explanation.correction.changes).toEqual(
+      expect.arrayContaining(['to.id → externalContactId', 'from.id → fromAddress', 'body.content → textBody', 'dropped type: not a field of SendAgentlessOutboundMessageRequest']),
+    )
   })
 
   it('marks the unverified Web Messaging facts as such', () => {
@@ -64,7 +75,7 @@ describe('explainPayload', () => {
     expect(correction.passes).toBe(false)
     expect(correction.body).not.toHaveProperty('toAddress')
     expect(correction.body).not.toHaveProperty('externalContactId')
-    expect(stillNeeded(correction)).toEqual(['externalContactId: is required for webmessaging — the recipient\'s external contact id'])
+    expect(stillNeeded(correction)).toEqual(["externalContactId: is required for webmessaging — the recipient's external contact id"])
     expect(JSON.stringify(correction.body)).not.toMatch(/</)
   })
 
@@ -156,7 +167,7 @@ describe('explainPayload', () => {
 })
 
 describe('explainError', () => {
-  it('explains the token endpoint\'s invalid_client with the region', () => {
+  it("explains the token endpoint's invalid_client with the region", () => {
     const explanation = explainError({ error: 'invalid_client', description: 'client id or secret is invalid' }, { status: 401 })
     expect(explanation).toMatchObject({ kind: 'token', code: 'invalid_client', status: 401, retryable: false })
     expect(explanation.meaning.join(' ')).toMatch(/region/)
@@ -177,7 +188,12 @@ describe('explainError', () => {
   })
 
   it('reads Retry-After from the header of an envelope, else from the 429 message', () => {
-    const body = { message: 'Rate limit exceeded the maximum. Retry the request in [17] seconds', code: 'too.many.requests', status: 429, limit: { key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 } }
+    const body = {
+      message: 'Rate limit exceeded the maximum. Retry the request in [17] seconds',
+      code: 'too.many.requests',
+      status: 429,
+      limit: { key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 },
+    }
     expect(explainError({ status: 429, headers: { 'Retry-After': '30' }, body })).toMatchObject({ retryable: true, retryAfterSeconds: 30 })
     const fromMessage = explainError(body)
     expect(fromMessage.retryAfterSeconds).toBe(17)

@@ -3,16 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../../cdk/function-environment.ts'
 import { SETTINGS_SCHEMA, SETTING_NAMES } from '../../cdk/settings.ts'
-import {
-  defaultCell,
-  functionVariables,
-  generatedSection,
-  REGENERATE,
-  renderCdkTable,
-  renderFunctionTable,
-  replaceSection,
-  TABLES,
-} from '../../scripts/settings-docs.ts'
+import { defaultCell, functionVariables, generatedSection, REGENERATE, renderCdkTable, renderFunctionTable, replaceSection, TABLES } from '../../scripts/settings-docs.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 
@@ -70,7 +61,14 @@ describe('every CDK setting', () => {
 
 describe('the generator', () => {
   it('renders a default as typed: lists joined, empty, unset, required', () => {
-    expect(defaultCell(z.string().default('a,b').transform((s) => s.split(',')))).toBe('`a,b`')
+    expect(
+      defaultCell(
+        z
+          .string()
+          .default('a,b')
+          .transform((s) => s.split(',')),
+      ),
+    ).toBe('`a,b`')
     expect(defaultCell(z.string().default(''))).toBe('empty')
     expect(defaultCell(z.string().optional())).toBe('—')
     expect(defaultCell(z.string())).toBe('required')

@@ -7,12 +7,10 @@ export const PERMISSION = 'conversation:message:create'
 export const TOKEN_ERRORS: Readonly<Record<string, { title: string; meaning: string[]; checks: string[] }>> = {
   invalid_client: {
     title: 'The login endpoint does not know this client id and secret',
-    meaning: [
-      'The client id or secret is wrong, or the OAuth client lives in another region: a client exists in one org, and its token must come from login.<that org\'s region host>.',
-    ],
+    meaning: ["The client id or secret is wrong, or the OAuth client lives in another region: a client exists in one org, and its token must come from login.<that org's region host>."],
     checks: [
       'GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (or the Secrets Manager secret) match Admin > Integrations > OAuth',
-      'GENESYS_REGION is the org\'s region (e.g. mypurecloud.ie for EU West 1); `proactive check` tries the token grant',
+      "GENESYS_REGION is the org's region (e.g. mypurecloud.ie for EU West 1); `proactive check` tries the token grant",
       'the OAuth client is active, not deleted',
       'the request sends Authorization: Basic base64(clientId:clientSecret)',
     ],
@@ -54,12 +52,12 @@ export function adviceFor(status: number | undefined, code: string | undefined):
       title: 'Rate limit exceeded',
       meaning: [
         'A client-credentials token allows about 300 requests a minute by default (client.credentials.token.rate.per.minute); some endpoints have lower limits.',
-        'The call can be retried after the Retry-After header\'s seconds; the JS SDK does not retry by itself.',
+        "The call can be retried after the Retry-After header's seconds; the JS SDK does not retry by itself.",
       ],
       checks: [
-        'wait Retry-After seconds before the next request (the project\'s sender does this through SQS visibility)',
+        "wait Retry-After seconds before the next request (the project's sender does this through SQS visibility)",
         'lower GENESYS_BUDGET_PER_MINUTE, or its headroom, if other callers share the OAuth client',
-        'the inin-ratelimit-allowed header on any response shows the org\'s actual allowance; `proactive check` compares it with the budget',
+        "the inin-ratelimit-allowed header on any response shows the org's actual allowance; `proactive check` compares it with the budget",
       ],
       retryable: true,
     }
@@ -67,15 +65,15 @@ export function adviceFor(status: number | undefined, code: string | undefined):
   if (code === 'missing.permissions' || code === 'missing.any.permissions' || status === 403) {
     return {
       title: 'The OAuth client is not allowed to do this',
-      meaning: [
-        `Agentless sends need the permission ${PERMISSION}. A client-credentials client gets permissions only from the roles assigned to it (scopes do not apply).`,
-      ],
+      meaning: [`Agentless sends need the permission ${PERMISSION}. A client-credentials client gets permissions only from the roles assigned to it (scopes do not apply).`],
       checks: [
         `Admin > Integrations > OAuth > the client > Roles: assign a role that has Conversation > Message > Create (${PERMISSION}), in the right division`,
         'a new token is needed after changing roles',
         ...(code === 'missing.permissions' || code === 'missing.any.permissions'
           ? []
-          : ['UNVERIFIED: a 403 without a missing.permissions code may mean the channel is not enabled or licensed for the org (WhatsApp agentless needs a CX 1 Digital Add-on II / CX 2 / CX 3 licence)']),
+          : [
+              'UNVERIFIED: a 403 without a missing.permissions code may mean the channel is not enabled or licensed for the org (WhatsApp agentless needs a CX 1 Digital Add-on II / CX 2 / CX 3 licence)',
+            ]),
       ],
       retryable: false,
     }
@@ -84,14 +82,10 @@ export function adviceFor(status: number | undefined, code: string | undefined):
     return {
       title: 'The access token is missing, expired or from another region',
       meaning: [
-        'Tokens expire after the OAuth client\'s accessTokenValiditySeconds (default 24 hours, 5 minutes to 48 hours) and the JS SDK does not refresh client-credentials tokens.',
+        "Tokens expire after the OAuth client's accessTokenValiditySeconds (default 24 hours, 5 minutes to 48 hours) and the JS SDK does not refresh client-credentials tokens.",
         'A token from login.<region host> is valid only on api.<the same region host>.',
       ],
-      checks: [
-        'send Authorization: Bearer <access_token>',
-        'get a new token and retry once; refresh before expires_in runs out',
-        'GENESYS_REGION is the same for the login and the API call',
-      ],
+      checks: ['send Authorization: Bearer <access_token>', 'get a new token and retry once; refresh before expires_in runs out', 'GENESYS_REGION is the same for the login and the API call'],
       retryable: true,
     }
   }
@@ -165,7 +159,7 @@ export const GUEST_PAYLOAD_ADVICE: StatusAdvice = {
   checks: [
     'run `proactive explain-payload` on the body you sent: it prints the agentless body (fromAddress = the deployment id, your channelId) with a marked placeholder for externalContactId',
     `send it with ${AGENTLESS_PATH} and a client-credentials token whose OAuth client has a role with ${PERMISSION}`,
-    'take externalContactId from the conversation\'s customer participant, or from the customer.start event this pipeline records',
+    "take externalContactId from the conversation's customer participant, or from the customer.start event this pipeline records",
     'the path: /api/v2/conversations/messaging/external-messages and similar paths from advice online do not exist',
   ],
   retryable: false,

@@ -13,7 +13,7 @@ import { isObject, nonEmptyString, type Json } from './json.ts'
 export const AGENTLESS_ENDPOINT = 'POST /api/v2/conversations/messages/agentless'
 
 /** The value the corrected body carries where only the person can fill it in; never sendable as it is. */
-export const EXTERNAL_CONTACT_PLACEHOLDER = '<FILL IN: the customer\'s externalContactId (not a guest session id)>'
+export const EXTERNAL_CONTACT_PLACEHOLDER = "<FILL IN: the customer's externalContactId (not a guest session id)>"
 
 export const isPlaceholder = (value: unknown): boolean => typeof value === 'string' && value.startsWith('<FILL IN:')
 
@@ -66,10 +66,10 @@ export function channelIdAsDeployment(source: Json, isChannelName: (value: unkno
 }
 
 export const WHY_NOT_AGENT_SENDER =
-  'an agent\'s (user\'s) id is never the sender of an agentless message: the message is sent by an API participant on behalf of the channel, so fromAddress is the Messenger deployment id (webmessaging), the SMS number or the integration id. A client-credentials token has no user; sending as an agent needs that agent in the conversation and a user token (POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages)'
+  "an agent's (user's) id is never the sender of an agentless message: the message is sent by an API participant on behalf of the channel, so fromAddress is the Messenger deployment id (webmessaging), the SMS number or the integration id. A client-credentials token has no user; sending as an agent needs that agent in the conversation and a user token (POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages)"
 
 export const WHY_NOT_GUEST_RECIPIENT =
-  'a guest session id comes from the Messenger running in the customer\'s browser and is valid only on that guest\'s own connection (the Web Messaging guest API, which speaks as the customer); it is not an external contact id, and webmessaging does not allow toAddress at all'
+  "a guest session id comes from the Messenger running in the customer's browser and is valid only on that guest's own connection (the Web Messaging guest API, which speaks as the customer); it is not an external contact id, and webmessaging does not allow toAddress at all"
 
 export const WHERE_EXTERNAL_CONTACT_ID =
   'the customer\'s externalContactId is on the conversation\'s customer participant (GET /api/v2/conversations/{conversationId}: the participant with purpose "customer"), or in the v2.detail.events.conversation.{id}.customer.start event, which this pipeline records per customer (its externalContactId field) when the customer starts a conversation'
@@ -113,7 +113,7 @@ export function backendDiagnosis(source: Json): string[] {
   if (isObject(source.from) && isPersonType(source.from.type)) lines.push(`It sends as an agent: ${WHY_NOT_AGENT_SENDER}.`)
   if (typeValue === 'message' || typeValue === 'event' || typeValue === 'proactive') {
     lines.push(
-      'The agentless request has no `type` field. An error such as "Type must be \'message\' or \'event\'" names values of a `type` field, so the body was judged by another endpoint\'s rules, not by the agentless endpoint (which one is UNVERIFIED: no Genesys source for that error text was found; it resembles the Web Messaging guest protocol, which a backend must not use).',
+      "The agentless request has no `type` field. An error such as \"Type must be 'message' or 'event'\" names values of a `type` field, so the body was judged by another endpoint's rules, not by the agentless endpoint (which one is UNVERIFIED: no Genesys source for that error text was found; it resembles the Web Messaging guest protocol, which a backend must not use).",
     )
   }
   return lines

@@ -3,7 +3,7 @@
  * of its channel, and the body it would accept. The rules themselves are `checkAgentlessRequest` (lib/domain/payload.ts),
  * the same objects the send handler's preflight uses; this module only words them.
  *
- * Facts: the SDK model SendAgentlessOutboundMessageRequest and docs/troubleshooting.md; UNVERIFIED facts stay marked.
+ * Facts: docs/genesys-platform.md and the SDK model SendAgentlessOutboundMessageRequest; UNVERIFIED facts stay marked.
  */
 import type { Channel } from '../../../lib/domain/model.ts'
 import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, textLength, type PayloadProblem } from '../../../lib/domain/payload.ts'
@@ -39,7 +39,8 @@ export const KNOWN_WRONG_FIELDS: Readonly<Record<string, string>> = {
   templateId: 'the template id goes in messagingTemplate.responseId',
   useExistingConversation: 'the agentless field is useExistingActiveConversation',
   queueId: 'belongs to POST /api/v2/conversations/messages (agent context), not to the agentless request',
-  conversationId: 'agentless sends start or join a conversation themselves; sending into a known conversation is POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages, which needs a user context',
+  conversationId:
+    'agentless sends start or join a conversation themselves; sending into a known conversation is POST /api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages, which needs a user context',
 }
 
 export type FieldVerdict = 'ok' | 'invalid' | 'unknown' | 'missing'
@@ -71,9 +72,9 @@ export interface PayloadContext {
 }
 
 const RECIPIENT_FIXES: Readonly<Record<Channel, string>> = {
-  webmessaging: 'the recipient\'s external contact id',
-  sms: 'the customer\'s number in E.164, e.g. +13175555555',
-  whatsapp: 'the WhatsApp id: the phone number\'s digits without +',
+  webmessaging: "the recipient's external contact id",
+  sms: "the customer's number in E.164, e.g. +13175555555",
+  whatsapp: "the WhatsApp id: the phone number's digits without +",
   open: 'the Open Messaging user address',
 }
 
@@ -84,21 +85,17 @@ export function channelRules(channel: Channel): string[] {
     case 'webmessaging':
       return [
         'fromAddress: the Messenger deployment id (Admin > Message > Messenger Deployments)',
-        'externalContactId: required, the recipient\'s external contact id',
+        "externalContactId: required, the recipient's external contact id",
         'toAddress: not allowed',
         `${text} (or a messagingTemplate)`,
-        'useExistingActiveConversation: true joins the customer\'s open conversation if there is one',
+        "useExistingActiveConversation: true joins the customer's open conversation if there is one",
       ]
     case 'sms':
-      return [
-        'fromAddress: a provisioned SMS number of the org, in E.164',
-        'toAddress: the customer\'s number in E.164 (+ then at most 15 digits), or externalContactId',
-        `${text}; required`,
-      ]
+      return ['fromAddress: a provisioned SMS number of the org, in E.164', "toAddress: the customer's number in E.164 (+ then at most 15 digits), or externalContactId", `${text}; required`]
     case 'whatsapp':
       return [
         'fromAddress: the WhatsApp integration id',
-        'toAddress: the WhatsApp id, i.e. the number\'s digits without + (+13175555555 → 13175555555)',
+        "toAddress: the WhatsApp id, i.e. the number's digits without + (+13175555555 → 13175555555)",
         'externalContactId: not supported',
         'messagingTemplate: required, {"responseId": "<approved template id>"} plus its parameters',
       ]
@@ -118,11 +115,10 @@ const CHANNEL_NOTES: Readonly<Record<Channel, readonly string[]>> = {
   ],
   sms: [],
   whatsapp: ['Agentless WhatsApp needs an approved template, customer opt-in and a CX 1 Digital Add-on II / CX 2 / CX 3 (Digital) licence.'],
-  open: ['Every outbound Open message is POSTed to the integration\'s outboundNotificationWebhookUrl.'],
+  open: ["Every outbound Open message is POSTed to the integration's outboundNotificationWebhookUrl."],
 }
 
-const UNKNOWN_FIELDS_NOTE =
-  'UNVERIFIED: whether Genesys answers an unknown field with 400 or ignores it; the preflight of this project rejects it either way, because its intent is lost.'
+const UNKNOWN_FIELDS_NOTE = 'UNVERIFIED: whether Genesys answers an unknown field with 400 or ignores it; the preflight of this project rejects it either way, because its intent is lost.'
 
 function describeKnownField(field: string, channel: Channel | undefined, value: unknown): string {
   switch (field) {
@@ -132,13 +128,11 @@ function describeKnownField(field: string, channel: Channel | undefined, value: 
       if (channel === 'webmessaging') return 'not used by webmessaging: the recipient goes in externalContactId'
       return channel ? `the recipient: ${RECIPIENT_FIXES[channel]}` : 'the recipient address'
     case 'externalContactId':
-      return 'the recipient\'s external contact id'
+      return "the recipient's external contact id"
     case 'toAddressMessengerType':
       return 'the channel'
     case 'textBody':
-      return typeof value === 'string' && channel
-        ? `the text: ${textLength(value)} UTF-16 code units of at most ${TEXT_LIMITS[channel]} characters`
-        : 'the text'
+      return typeof value === 'string' && channel ? `the text: ${textLength(value)} UTF-16 code units of at most ${TEXT_LIMITS[channel]} characters` : 'the text'
     case 'messagingTemplate':
       return 'the approved template to send'
     case 'useExistingActiveConversation':
@@ -205,4 +199,3 @@ function mergeProblems(first: readonly PayloadProblem[], second: readonly Payloa
   for (const problem of [...first, ...second]) merged.set(`${problem.field}\u0000${problem.problem}`, problem)
   return [...merged.values()]
 }
-

@@ -153,14 +153,19 @@ export function correctAgentlessRequest(body: unknown): Correction {
     const [from] = channelHint
     used.add(topKey(from))
     const raw = source.toAddressMessengerType
-    if (from === 'deploymentId' || from === 'channelId' && channelIdAsDeployment(source, channelFromHint)) changes.push(`${from} (a deployment id) given → toAddressMessengerType "${channel}"`)
+    if (from === 'deploymentId' || (from === 'channelId' && channelIdAsDeployment(source, channelFromHint))) changes.push(`${from} (a deployment id) given → toAddressMessengerType "${channel}"`)
     else if (from !== 'toAddressMessengerType') changes.push(`${from} → toAddressMessengerType "${channel}"`)
     else if (raw !== channel) changes.push(`toAddressMessengerType ${JSON.stringify(raw)} → "${channel}"`)
   }
 
   const person = isObject(source.from) && isPersonType(source.from.type)
   const deployment: [string, unknown][] =
-    channel === 'webmessaging' ? [['deploymentId', source.deploymentId], ['channelId', channelIdAsDeployment(source, channelFromHint)]] : []
+    channel === 'webmessaging'
+      ? [
+          ['deploymentId', source.deploymentId],
+          ['channelId', channelIdAsDeployment(source, channelFromHint)],
+        ]
+      : []
   const fromAddress = firstString([
     ['fromAddress', source.fromAddress],
     ['fromAddressId', source.fromAddressId],
@@ -197,7 +202,9 @@ export function correctAgentlessRequest(body: unknown): Correction {
   ])
   const to = isObject(source.to) ? { path: 'to', entry: source.to } : firstRecipient(source)
   const toKind = to ? recipientKind(field(to.entry, 'type')) : 'untyped'
-  const toId = to ? firstString([[`${to.path}.${to.path === 'to' ? 'id' : 'Id'}`, field(to.entry, 'id')], ...(to.path === 'to' ? [] : ([[`${to.path}.Address`, field(to.entry, 'address')]] as [string, unknown][]))]) : undefined
+  const toId = to
+    ? firstString([[`${to.path}.${to.path === 'to' ? 'id' : 'Id'}`, field(to.entry, 'id')], ...(to.path === 'to' ? [] : ([[`${to.path}.Address`, field(to.entry, 'address')]] as [string, unknown][]))])
+    : undefined
   const placeholders: string[] = []
 
   if (channel === 'webmessaging') {
@@ -217,7 +224,9 @@ export function correctAgentlessRequest(body: unknown): Correction {
     }
     if (explicitAddress) {
       used.add(topKey(explicitAddress[0]))
-      changes.push(`dropped ${explicitAddress[0]}: webmessaging does not allow toAddress (if it held the recipient's external contact id, put that in externalContactId; a guest session id is not one)`)
+      changes.push(
+        `dropped ${explicitAddress[0]}: webmessaging does not allow toAddress (if it held the recipient's external contact id, put that in externalContactId; a guest session id is not one)`,
+      )
     }
   } else {
     const address = explicitAddress ?? toId
@@ -233,8 +242,7 @@ export function correctAgentlessRequest(body: unknown): Correction {
       if (channel === 'whatsapp') {
         used.add(topKey(explicitContact[0]))
         changes.push(`dropped ${explicitContact[0]}: whatsapp does not support externalContactId`)
-      }
-      else {
+      } else {
         out.externalContactId = explicitContact[1]
         moved(explicitContact[0], 'externalContactId')
       }
