@@ -69,7 +69,8 @@ describe('sendMessage: request expiry at exactly maxDelayMs', () => {
   it('sends a request exactly maxDelayMs old', async () => {
     const { deps, calls, sent } = ports({ now: REQUESTED_AT + MAX_DELAY_MS })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-1', genesysConversationId: undefined })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin', 'pacer.acquire', 'genesys.sendAgentless', 'ledger.finish sent'])
+    // Paced before the in-flight mark (issue 13 item 5): the mark is written immediately before the call.
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'genesys.sendAgentless', 'ledger.finish sent'])
     expect(sent[0]).toMatchObject({ toAddress: '+13175550123', textBody: 'Hi from Acme' })
   })
 
@@ -86,7 +87,7 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
   it('retries later while the attempt is one millisecond short of the timeout (it may still finish)', async () => {
     const { deps, calls } = ports({ now: REQUESTED_AT, wallNow: STARTED_AT + ATTEMPT_TIMEOUT_MS - 1, claim: inFlight })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'retry', reason: 'attempt-in-progress' })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin'])
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin'])
   })
 
   it('takes an attempt exactly attemptTimeoutMs old as dead: outcome unknown, dead-lettered in the ledger, never resent', async () => {
@@ -95,7 +96,60 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
       kind: 'outcome-unknown',
       detail: 'an earlier attempt started and never finished: Genesys may have accepted it',
     })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
+  })
+})
+
+describe('sendMessage: no false outcome-unknown from a pacing wait (issue 13 item 5)', () => {
+  /** An in-memory delivery ledger with the DynamoDB adapter's rules. */
+  function memoryLedger() {
+    const records = new Map<string, { state: 'in-flight' | 'sent' | 'retryable' | 'dead-lettered'; startedAt: number }>()
+    return {
+      records,
+      ledger: {
+        begin: async (key: string, now: number) => {
+          const record = records.get(key)
+          if (record && record.state !== 'retryable') return record.state === 'in-flight' ? { state: 'in-flight' as const, startedAt: record.startedAt } : { state: record.state, notified: false }
+          records.set(key, { state: 'in-flight', startedAt: now })
+          return 'started' as const
+        },
+        finish: async (key: string, state: 'sent' | 'retryable' | 'dead-lettered') => void records.set(key, { state, startedAt: records.get(key)?.startedAt ?? 0 }),
+        markNotified: async () => {},
+      },
+    }
+  }
+
+  it('hands the record back unmarked when the pacing wait would outlast the invocation, and the redelivery sends it', async () => {
+    const { ledger, records } = memoryLedger()
+    let wall = STARTED_AT
+    const sent: AgentlessRequest[] = []
+    const deadlines: (number | undefined)[] = []
+    let pausedUntil = STARTED_AT + 60_000 // a 429's Retry-After of 60 s: as long as the function timeout
+    const deps: SendDeps = {
+      clock: { now: () => REQUESTED_AT },
+      wallClock: { now: () => wall },
+      genesys: { sendAgentless: async (body) => (sent.push(body), { ok: true, status: 202 }) },
+      pacer: {
+        acquire: async (deadline?: number) => {
+          deadlines.push(deadline)
+          return deadline !== undefined && pausedUntil > deadline ? { waitMs: pausedUntil - wall } : undefined
+        },
+        pause: () => {},
+      },
+      outreach: { tryReserve: async () => true },
+      ledger,
+    }
+    const first = await sendMessage(request, deps, settings, { sendBy: STARTED_AT + 40_000 })
+    expect(first).toEqual({ kind: 'retry', reason: 'no-time-left', delaySeconds: 60 })
+    expect(records.size).toBe(0)
+    expect(sent).toEqual([])
+    // Redelivered after the attempt timeout: with the old order (in-flight mark, then the wait) this was dead-lettered
+    // as "Genesys may have accepted it" although nothing was ever sent.
+    wall = STARTED_AT + ATTEMPT_TIMEOUT_MS + 1
+    pausedUntil = 0
+    expect(await sendMessage(request, deps, settings, { sendBy: wall + 40_000 })).toMatchObject({ kind: 'sent' })
+    expect(sent).toHaveLength(1)
+    expect(deadlines).toEqual([STARTED_AT + 40_000, wall + 40_000])
   })
 })
 
