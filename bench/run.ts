@@ -116,6 +116,8 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
     for (const r of results) {
       target('pacing', `rate ÷ budget, ${r.workers} worker(s)`, '≥ 0.90', r.rateOverBudget, r.rateOverBudget >= 0.9)
       target('pacing', `429 share, ${r.workers} worker(s)`, '< 0.01', r.share429, r.share429 < 0.01)
+      target('pacing', `rate ÷ reported limit, ${r.workers} worker${r.workers > 1 ? 's' : ''}`, '≥ 0.97', r.rateOverReportedLimit, r.rateOverReportedLimit >= 0.97)
+      target('pacing', `429 share (adaptive), ${r.workers} worker${r.workers > 1 ? 's' : ''}`, '< 0.005', r.share429, r.share429 < 0.005)
     }
     if (options.chart) {
       mkdirSync(dirname(options.chart), { recursive: true })

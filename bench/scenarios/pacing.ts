@@ -24,8 +24,10 @@ export interface PacingResult extends RateSummary {
   readonly workers: number
   readonly budgetPerMinute: number
   readonly headroom: number
-  /** Steady accepted rate ÷ budget (the headroom caps it at 0.95 by default). */
+  /** Steady accepted rate ÷ budget (before adaptive pacing the headroom capped it at 0.95). */
   readonly rateOverBudget: number
+  /** Steady accepted rate ÷ the limit the simulator reports (inin-ratelimit-allowed per its window). */
+  readonly rateOverReportedLimit: number
   readonly drainMs: number
 }
 
@@ -62,6 +64,7 @@ export async function runPacing(options: PacingOptions): Promise<PacingResult> {
       budgetPerMinute: options.budgetPerMinute,
       headroom: Number(cloud.env.GENESYS_BUDGET_HEADROOM ?? 0.95),
       rateOverBudget: rates.steadyPerSecond / (options.budgetPerMinute / 60),
+      rateOverReportedLimit: rates.steadyPerSecond / (GENESYS_RATE_LIMIT / (scaledWindowMs(options.budgetPerMinute) / 1000)),
       drainMs,
     }
   } finally {
