@@ -3,7 +3,7 @@
  * Genesys Platform API, paced to the request budget. Wiring only: the use case (lib/usecases/settle-send.ts)
  * decides and settles each request (dead-letter, report, mark notified, retry later) in one fixed order.
  */
-import type { SQSRecord } from 'aws-lambda'
+import type { Context, SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '../../lib/adapters/dynamodb-rate-limiter.ts'
@@ -38,27 +38,37 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
-  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock })
+  // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
+  const pacer = new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM })
+  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock, onRateLimit: (report) => pacer.observe(report) })
   const deps = {
     clock,
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     genesys: decorate(overrides.decorate?.genesys, genesys),
-    pacer: new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM }),
+    pacer,
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     redelivery: new SqsRedelivery(aws.sqs, config.AWS_ENDPOINT_URL_SQS),
     telemetry: observability.telemetry,
     log: observability.log,
   }
-  return sqsBatchHandler((record) => handleSendRequest(inboundMessage(record), deps, settings), observability)
+  const sendBy = (context: Context | undefined): number | undefined => {
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined
+    return remainingMs === undefined ? undefined : systemClock.now() + remainingMs - config.GENESYS_TIMEOUT_MS - SETTLE_MARGIN_MS
+  }
+  return sqsBatchHandler((record, context) => handleSendRequest(inboundMessage(record, sendBy(context)), deps, settings), observability)
 }
 
-function inboundMessage(record: SQSRecord): InboundMessage {
+/** Time kept after the Genesys call for the settlement's writes (ledger, dead letter, outcome event). */
+const SETTLE_MARGIN_MS = 5_000
+
+function inboundMessage(record: SQSRecord, sendBy: number | undefined): InboundMessage {
   return {
     id: record.messageId,
     body: record.body,
+    ...(sendBy !== undefined ? { sendBy } : {}),
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
     // The send function dead-letters with a `reason` attribute, which a redrive carries back: the mark of an
     // operator's decision to try again.
