@@ -7,7 +7,7 @@ export interface RateSeries {
 }
 
 const COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b']
-const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 export function sendRateChart(options: { title: string; series: readonly RateSeries[]; budgetPerSecond: number; headroom: number }): string {
   const width = 760
@@ -22,7 +22,7 @@ export function sendRateChart(options: { title: string; series: readonly RateSer
   const parts: string[] = []
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`)
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`)
-  parts.push(`<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${escape(options.title)}</text>`)
+  parts.push(`<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`)
   for (let tick = 0; tick <= top; tick += Math.max(1, Math.round(top / 5))) {
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(tick)}" y2="${y(tick)}" stroke="#e5e5e5"/>`)
     parts.push(`<text x="${margin.left - 6}" y="${y(tick) + 4}" text-anchor="end">${tick}</text>`)
@@ -40,7 +40,7 @@ export function sendRateChart(options: { title: string; series: readonly RateSer
   const legend = (i: number, color: string, label: string, dashed = false): void => {
     const ly = margin.top + 10 + i * 20
     parts.push(`<line x1="${width - margin.right + 12}" x2="${width - margin.right + 36}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="5 4"' : ''}/>`)
-    parts.push(`<text x="${width - margin.right + 42}" y="${ly + 4}">${escape(label)}</text>`)
+    parts.push(`<text x="${width - margin.right + 42}" y="${ly + 4}">${escapeXml(label)}</text>`)
   }
   legend(0, '#d62728', `budget ${round(options.budgetPerSecond)}/s`)
   legend(1, '#d62728', `× headroom ${options.headroom}`, true)

@@ -44,6 +44,15 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   WHATSAPP_TEMPLATE_HEADER_PARAMETERS: 'whatsappTemplateHeaderParameters',
   MESSAGE_TEXT_OPEN: 'messageTextOpen',
   TARGET_SCOPE: 'scope',
+  SENDING_MODE: 'sendingMode',
+  ENABLED_AGENT_IDS: 'enabledAgentIds',
+  ENABLED_QUEUE_IDS: 'enabledQueueIds',
+  QUIET_HOURS: 'quietHours',
+  QUIET_HOURS_TIMEZONE: 'quietHoursTimezone',
+  QUIET_HOURS_WEBMESSAGING: 'quietHoursWebMessaging',
+  QUIET_HOURS_SMS: 'quietHoursSms',
+  QUIET_HOURS_WHATSAPP: 'quietHoursWhatsapp',
+  QUIET_HOURS_OPEN: 'quietHoursOpen',
   AVAILABLE_PRESENCES: 'availablePresences',
   AVAILABLE_ROUTING_STATUSES: 'availableRoutingStatuses',
   WINDOW_HOURS: 'windowHours',
@@ -99,6 +108,12 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
     GENESYS_SECRET_ARN: resources.genesysSecretArn,
     GENESYS_TIMEOUT_MS: String(settings.genesysTimeoutMs),
   }
+  const quiet: Env = { QUIET_HOURS_TIMEZONE: settings.quietHoursTimezone }
+  if (settings.quietHours !== undefined) quiet.QUIET_HOURS = settings.quietHours
+  if (settings.quietHoursWebMessaging !== undefined) quiet.QUIET_HOURS_WEBMESSAGING = settings.quietHoursWebMessaging
+  if (settings.quietHoursSms !== undefined) quiet.QUIET_HOURS_SMS = settings.quietHoursSms
+  if (settings.quietHoursWhatsapp !== undefined) quiet.QUIET_HOURS_WHATSAPP = settings.quietHoursWhatsapp
+  if (settings.quietHoursOpen !== undefined) quiet.QUIET_HOURS_OPEN = settings.quietHoursOpen
   const channelTexts: Env = {}
   if (settings.messageTextWebMessaging !== undefined) channelTexts.MESSAGE_TEXT_WEBMESSAGING = settings.messageTextWebMessaging
   if (settings.messageTextSms !== undefined) channelTexts.MESSAGE_TEXT_SMS = settings.messageTextSms
@@ -117,6 +132,9 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       STATE_TABLE_NAME: resources.stateTableName,
       APP_EVENT_BUS_NAME: resources.appEventBusName,
       TARGET_SCOPE: settings.scope,
+      SENDING_MODE: settings.sendingMode,
+      ENABLED_AGENT_IDS: settings.enabledAgentIds.join(','),
+      ENABLED_QUEUE_IDS: settings.enabledQueueIds.join(','),
       AVAILABLE_PRESENCES: settings.availablePresences.join(','),
       AVAILABLE_ROUTING_STATUSES: settings.availableRoutingStatuses.join(','),
       COOLDOWN_MINUTES: String(settings.cooldownMinutes),
@@ -129,6 +147,8 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       STATE_TABLE_NAME: resources.stateTableName,
       APP_EVENT_BUS_NAME: resources.appEventBusName,
       SEND_DLQ_URL: resources.sendDlqUrl,
+      SENDING_MODE: settings.sendingMode,
+      ...quiet,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
       ...cap,
       SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),

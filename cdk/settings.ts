@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { DEFAULTS } from '../lib/config.ts'
 import { unknownNameMessage } from '../lib/did-you-mean.ts'
 import { E164 } from '../lib/domain/payload.ts'
+import { SENDING_MODES } from '../lib/domain/sending-mode.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -77,6 +78,24 @@ export interface ProactiveMessagingProps {
   readonly retryBaseSeconds?: number
   /** Longest retry delay after a transient Genesys failure. @default 900 */
   readonly retryMaxSeconds?: number
+  /** `live`, `dry-run` or `paused`; `proactive mode` overrides it at run time. @default 'live' */
+  readonly sendingMode?: 'live' | 'dry-run' | 'paused'
+  /** Pilot: only these agents trigger messages. @default everyone */
+  readonly enabledAgentIds?: readonly string[]
+  /** Pilot: only sessions from these queues are targeted. @default every queue */
+  readonly enabledQueueIds?: readonly string[]
+  /** Quiet hours `HH:MM-HH:MM` (may wrap midnight) in quietHoursTimezone. @default none */
+  readonly quietHours?: string
+  /** IANA time zone of the quiet hours. @default 'UTC' */
+  readonly quietHoursTimezone?: string
+  /** Quiet hours for Web Messaging instead of quietHours. */
+  readonly quietHoursWebMessaging?: string
+  /** Quiet hours for SMS instead of quietHours. */
+  readonly quietHoursSms?: string
+  /** Quiet hours for WhatsApp instead of quietHours. */
+  readonly quietHoursWhatsapp?: string
+  /** Quiet hours for Open Messaging instead of quietHours. */
+  readonly quietHoursOpen?: string
   /** E-mail subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
@@ -126,6 +145,15 @@ const HINTS: Record<SettingName, string> = {
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
   retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
+  sendingMode: "'live', 'dry-run' or 'paused'",
+  enabledAgentIds: 'a comma-separated list of Genesys user ids (empty: every agent)',
+  enabledQueueIds: 'a comma-separated list of Genesys queue ids (empty: every queue)',
+  quietHours: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
+  quietHoursTimezone: 'an IANA time zone name such as Europe/London',
+  quietHoursWebMessaging: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
+  quietHoursSms: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
+  quietHoursWhatsapp: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
+  quietHoursOpen: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
   alarmEmail: 'an e-mail address',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
@@ -154,6 +182,9 @@ const templateParameters = z.union([
     }
   }),
 ])
+
+/** Checked in full by the send function's schema at synth (validateEnvironment), with the variable named. */
+const quietWindowSetting = z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must be HH:MM-HH:MM, e.g. 21:00-08:00')
 
 const settingsSchema = z.object({
   genesysOrgId: uuidLike.optional().describe('Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for; unset: a placeholder org (synth works, deploy does not).'),
@@ -214,6 +245,15 @@ const settingsSchema = z.object({
     .describe('Timeout of one Genesys request, milliseconds; must stay below the functions\' 60 s timeout.'),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),
+  sendingMode: z.enum(SENDING_MODES).default('live').describe('`live`, `dry-run` (every step but the Genesys call) or `paused` (nothing requested or sent); `proactive mode` overrides it at run time.'),
+  enabledAgentIds: list.default([]).describe('Pilot scope: only these agents trigger messages (empty: every agent).'),
+  enabledQueueIds: list.default([]).describe('Pilot scope: only sessions from these queues are targeted (empty: every queue).'),
+  quietHours: quietWindowSetting.optional().describe('Quiet hours `HH:MM-HH:MM` (may wrap midnight): requests triggered inside are not sent (outcome `quiet-hours`); unset: none.'),
+  quietHoursTimezone: z.string().default('UTC').describe('IANA time zone of the quiet hours (daylight saving from the platform time-zone data).'),
+  quietHoursWebMessaging: quietWindowSetting.optional().describe('Quiet hours for Web Messaging instead of `quietHours`.'),
+  quietHoursSms: quietWindowSetting.optional().describe('Quiet hours for SMS instead of `quietHours`.'),
+  quietHoursWhatsapp: quietWindowSetting.optional().describe('Quiet hours for WhatsApp instead of `quietHours`.'),
+  quietHoursOpen: quietWindowSetting.optional().describe('Quiet hours for Open Messaging instead of `quietHours`.'),
   alarmEmail: z.email().optional().describe('E-mail subscribed to the alarm topic (confirm the subscription e-mail); unset: no subscription.'),
   logRetentionDays: number
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))

@@ -7,6 +7,8 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
+import { SENDING_MODES } from './domain/sending-mode.ts'
+import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
 const csv = (fallback: string) =>
   z
@@ -50,6 +52,59 @@ const genesysOrgId = z
   .regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a Genesys Cloud org id such as 32aa07aa-db1b-4987-abd0-9483601ec29d')
   .optional()
   .describe('When set, events from any other Genesys Cloud org are ignored and counted; unset trusts any `aws.partner/genesys.com/...` source.')
+
+const sendingMode = z
+  .string()
+  .default('live')
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.enum(SENDING_MODES, { error: (issue) => `unknown sending mode ${JSON.stringify(issue.input)}: expected one of ${SENDING_MODES.join(', ')}` }))
+  .describe('`live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s).')
+
+/** A comma-separated list of ids; empty (the default) means everyone. */
+const idList = (what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
+
+/** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
+const quietWindow = (describe: string) =>
+  z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined || value.trim() === '') return
+      try {
+        parseQuietWindow(value)
+      } catch (error) {
+        if (!(error instanceof QuietHoursError)) throw error
+        ctx.addIssue({ code: 'custom', message: error.message })
+      }
+    })
+    .describe(describe)
+
+const quietHoursSettings = {
+  QUIET_HOURS: quietWindow(
+    "Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.",
+  ),
+  QUIET_HOURS_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .superRefine((value, ctx) => {
+      try {
+        checkTimeZone(value)
+      } catch (error) {
+        if (!(error instanceof QuietHoursError)) throw error
+        ctx.addIssue({ code: 'custom', message: error.message })
+      }
+    })
+    .describe('IANA time zone of the quiet hours, e.g. `Europe/London`; daylight-saving changes follow the platform time-zone data.'),
+  QUIET_HOURS_WEBMESSAGING: quietWindow('Quiet hours for Web Messaging instead of `QUIET_HOURS`.'),
+  QUIET_HOURS_SMS: quietWindow('Quiet hours for SMS instead of `QUIET_HOURS`.'),
+  QUIET_HOURS_WHATSAPP: quietWindow('Quiet hours for WhatsApp instead of `QUIET_HOURS`.'),
+  QUIET_HOURS_OPEN: quietWindow('Quiet hours for Open Messaging instead of `QUIET_HOURS`.'),
+}
 
 const windowHours = positiveNumber(DEFAULTS.windowHours).describe(
   "How far back from the triggering event's own time a session counts as recent; also sets the sessions' TTL.",
@@ -96,6 +151,9 @@ export const presenceConfigSchema = z.object({
   GENESYS_ORG_ID: genesysOrgId,
   STATE_TABLE_NAME: stateTableName,
   APP_EVENT_BUS_NAME: appEventBusName,
+  SENDING_MODE: sendingMode,
+  ENABLED_AGENT_IDS: idList('agents trigger messages'),
+  ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
   TARGET_SCOPE: z
     .enum(['agent', 'queue'])
     .default(DEFAULTS.scope)
@@ -161,6 +219,8 @@ export const sendConfigSchema = z
   ...awsEnvironment,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
+    SENDING_MODE: sendingMode,
+    ...quietHoursSettings,
     SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),
     MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe(
       'A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).',
@@ -286,6 +346,17 @@ export function channelSettings(config: SendConfig): Record<Channel, ChannelSett
       case 'open':
         return [channel, { fromAddress: config.OPEN_INTEGRATION_ID, text: config.MESSAGE_TEXT_OPEN ?? config.MESSAGE_TEXT }]
     }
+    throw new Error(`no settings for channel ${String(channel satisfies never)}`)
   })
   return Object.fromEntries(entries) as Record<Channel, ChannelSettings>
+}
+
+/** The send function's quiet hours, per channel, from its (already validated) settings. */
+export function quietHoursFromConfig(config: SendConfig): QuietHours {
+  return quietHoursOf(config.QUIET_HOURS_TIMEZONE, config.QUIET_HOURS, {
+    webmessaging: config.QUIET_HOURS_WEBMESSAGING,
+    sms: config.QUIET_HOURS_SMS,
+    whatsapp: config.QUIET_HOURS_WHATSAPP,
+    open: config.QUIET_HOURS_OPEN,
+  }, CHANNELS)
 }

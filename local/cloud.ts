@@ -5,7 +5,6 @@
  * Genesys simulator (or a real org).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
@@ -18,16 +17,17 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs'
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { createLocalSqsServer } from './sqs.ts'
+import { lambdaContext, toSqsRecord } from './lambda-event.ts'
+import { ReplayClock } from './replay-clock.ts'
+import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '../functions/presence/index.ts'
 import { createSendHandler } from '../functions/send/index.ts'
 import { createSessionRecorderHandler } from '../functions/session-recorder/index.ts'
-import type { Telemetry } from '../functions/shared/observability.ts'
 import type { SqsHandler } from '../functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '../functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
-import type { MetricName } from '../lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
@@ -43,8 +43,6 @@ export const LOCAL_NAMES = {
   stateTable: 'local-state',
   queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send' } satisfies Record<StageName, string>,
 } as const
-
-export type ServiceName = 'session-recorder' | 'presence' | 'send'
 
 export interface LocalCloudOptions {
   /** Function settings, by the same environment names the CDK stack sets (see lib/config.ts). */
@@ -69,36 +67,6 @@ export interface LocalCloudOptions {
 
 export interface DeadLetterRecord extends DeadLetterView {
   readonly queue: string
-}
-
-/** The pipeline's clock: it reads the time of the event being replayed. */
-export class ReplayClock {
-  private current = Date.now()
-  now(): number {
-    return this.current
-  }
-  set(time: number): void {
-    this.current = time
-  }
-}
-
-/** Counts every metric each handler reports, per service. */
-export class Tally {
-  private readonly counts = new Map<string, number>()
-  for(service: ServiceName): Telemetry {
-    return { count: (metric, value = 1) => this.add(`${service}/${metric}`, value) }
-  }
-  get(service: ServiceName, metric: MetricName): number {
-    return this.counts.get(`${service}/${metric}`) ?? 0
-  }
-  total(metric: MetricName): number {
-    let sum = 0
-    for (const [key, value] of this.counts) if (key.endsWith(`/${metric}`)) sum += value
-    return sum
-  }
-  private add(key: string, value: number): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + value)
-  }
 }
 
 /** One Lambda instance draining a queue: its handler, and whether it is busy with a batch. */
@@ -307,12 +275,13 @@ export class LocalCloud {
    * Runs the functions until every queue is empty and nothing is in flight: the SQS event sources, each
    * worker one batch at a time, with retries after the (local) visibility timeout and redrive to the DLQs.
    */
-  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+  async drain(options: { timeoutMs?: number; stages?: readonly StageName[] } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 300_000)
     const running = new Set<Promise<void>>()
+    const stages = options.stages ? this.stages.filter((stage) => options.stages?.includes(stage.name)) : this.stages
     for (;;) {
       let inFlight = 0
-      for (const stage of this.stages) {
+      for (const stage of stages) {
         const idle = stage.workers.filter((worker) => !worker.busy)
         // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
         const depth = await this.depth(stage.queueUrl)
@@ -457,40 +426,4 @@ export class LocalCloud {
     this.dynamo.destroy()
     for (const close of this.closers.reverse()) await close().catch(() => undefined)
   }
-}
-
-function toSqsRecord(message: Message, queueArn: string): SQSRecord {
-  const a = message.Attributes ?? {}
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-      SentTimestamp: a.SentTimestamp ?? '',
-      SenderId: a.SenderId ?? '',
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '',
-    },
-    messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, { stringValue: value.StringValue, dataType: value.DataType ?? 'String', stringListValues: [], binaryListValues: [] }]),
-    ),
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: queueArn.split(':')[3] ?? 'us-east-1',
-  }
-}
-
-/** A Lambda context without getRemainingTimeInMillis, so middy arms no timeout timer in local runs. */
-export function lambdaContext(functionName = 'local'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-  } as unknown as Context
 }

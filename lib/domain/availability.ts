@@ -44,14 +44,16 @@ type FactResult = { readonly fact: AgentFact | undefined; readonly changed: bool
 /**
  * Applies one observation to one fact. Older than the stored one: ignored. Same instant and same status (a
  * redelivery, or the same status repeated by another topic): no change. Same instant, different status (two
- * changes within one millisecond): the accepted status wins, so the result is the same in either delivery order.
+ * changes within one millisecond): the accepted status wins (then the greater name), so the result is the same in
+ * any delivery order.
  */
 function applyFact(stored: AgentFact | undefined, observed: AgentFact | undefined, accepted: readonly string[]): FactResult {
   if (!observed) return { fact: stored, changed: false }
   if (!stored || observed.at > stored.at) return { fact: observed, changed: stored?.status !== observed.status || stored.at !== observed.at }
   if (observed.at < stored.at) return { fact: stored, changed: false }
   if (normaliseStatus(observed.status) === normaliseStatus(stored.status)) return { fact: stored, changed: false }
-  return accepts(accepted, observed.status) && !accepts(accepted, stored.status) ? { fact: observed, changed: true } : { fact: stored, changed: false }
+  const rank = (status: string): string => `${accepts(accepted, status) ? 1 : 0}:${normaliseStatus(status)}`
+  return rank(observed.status) > rank(stored.status) ? { fact: observed, changed: true } : { fact: stored, changed: false }
 }
 
 /** A state saved before presence and routing status were kept apart carries neither: decide from its `available` flag. */

@@ -40,8 +40,10 @@ export interface OutreachLedger {
   /**
    * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
    * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   * `legacyKeys` (address.ts `legacyCustomerKeys`): keys written before addresses were normalised; a standing
+   * reservation under any of them refuses too. Only read: nothing writes those keys any more.
    */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys?: readonly string[]): Promise<boolean>
 }
 
 /** A customer's standing reservation in the outreach ledger. */

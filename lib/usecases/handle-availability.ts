@@ -15,6 +15,7 @@ import { decideAvailability, type AvailabilityPolicy } from '../domain/availabil
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SessionRepository } from '../domain/ports.ts'
+import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
 export interface AvailabilityDeps {
@@ -64,9 +65,12 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const { requests, skipped } = selectRecipients(sessions, trigger, settings.windowMs)
-  const keys = requests.map((request) => recipientKey(request.customer))
-  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf(keys) : new Map()
-  const approved: MessageRequest[] = requests.filter((request, index) => !isCapped(reservations.get(keys[index] as string), request.requestedAt, settings.capMs, request.dedupeKey))
+  // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
+  const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
+  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
+  const approved: MessageRequest[] = requests.filter(
+    (request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)),
+  )
   if (approved.length > 0) await deps.publisher.publish(approved)
   return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed: requests.length - approved.length, skipped }
 }

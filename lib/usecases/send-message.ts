@@ -7,6 +7,7 @@
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type ChannelSettings } from '../domain/payload.ts'
 import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer } from '../domain/ports.ts'
+import { legacyCustomerKeys } from '../domain/address.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
@@ -67,7 +68,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   // After expiry and preflight, so a request that never goes out does not use the customer's cap up. A retry or
   // redrive of the same request passes: the reservation carries its dedupe key.
-  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey)
+  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey, legacyCustomerKeys(request.customer))
   if (!reserved) return { kind: 'capped' }
 
   const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), options)

@@ -103,4 +103,4 @@ export function sqsRecord(body: string, queueArn = 'arn:aws:sqs:us-east-1:000000
   }
 }
 
-export { lambdaContext } from '../../local/cloud.ts'
+export { lambdaContext } from '../../local/lambda-event.ts'

@@ -96,6 +96,6 @@ describe('per-channel text limits, after filling', () => {
   it('rejects a text one character over the SMS limit and accepts one at it', () => {
     const at = 'x'.repeat(TEXT_LIMITS.sms)
     expect(buildAgentlessRequest(customerOf('sms'), { fromAddress: FROM.sms, text: at }, at).textBody).toBe(at)
-    expect(() => buildAgentlessRequest(customerOf('sms'), { fromAddress: FROM.sms, text: `${at}y` }, `${at}y`)).toThrow(/textBody is 766 characters; sms allows at most 765/)
+    expect(() => buildAgentlessRequest(customerOf('sms'), { fromAddress: FROM.sms, text: `${at}y` }, `${at}y`)).toThrow(/textBody is 766 characters \(UTF-16 code units\); sms allows at most 765/)
   })
 })

@@ -28,6 +28,9 @@ async function deliver(local: LocalCloud, events: readonly unknown[], { drainEac
     await local.deliverGenesysEvent(event)
     if (drainEach) await local.drain()
   }
+  // Presence handles every event before send sees any request, however SQS batches them: otherwise, on a busy
+  // machine, send could reserve the customer before the second trigger reads the reservations.
+  await local.drain({ stages: ['agentEvents'] })
   await local.drain()
 }
 

@@ -28,6 +28,10 @@ describe('defaults', () => {
   it('presence: agent scope, ON_QUEUE and IDLE (issue 12: the Genesys definition of able to take routed work), 24 h window and cap, 10 min cooldown', () => {
     expect(loadConfig('presence', presenceConfigSchema, PRESENCE_ENV)).toEqual({
       ...PRESENCE_ENV,
+      // Operator controls (issue 14): live, and everyone in the pilot, unless set.
+      SENDING_MODE: 'live',
+      ENABLED_AGENT_IDS: [],
+      ENABLED_QUEUE_IDS: [],
       TARGET_SCOPE: 'agent',
       AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],

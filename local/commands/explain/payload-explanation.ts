@@ -3,7 +3,7 @@
  * of its channel, and the body it would accept. The rules themselves are `checkAgentlessRequest` (lib/domain/payload.ts),
  * the same objects the send handler's preflight uses; this module only words them.
  *
- * Facts: the SDK model SendAgentlessOutboundMessageRequest and docs/troubleshooting.md; UNVERIFIED facts stay marked.
+ * Facts: docs/genesys-platform.md and the SDK model SendAgentlessOutboundMessageRequest; UNVERIFIED facts stay marked.
  */
 import type { Channel } from '../../../lib/domain/model.ts'
 import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, textLength, type PayloadProblem } from '../../../lib/domain/payload.ts'
