@@ -11,7 +11,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 
-export type RecordProcessor = (record: SQSRecord) => Promise<void>
+/** `context` is the invocation's (Powertools' BatchProcessor passes it on): its remaining time bounds waits. */
+export type RecordProcessor = (record: SQSRecord, context?: Context) => Promise<void>
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
 
@@ -35,9 +36,9 @@ export function sqsBatchHandler(processRecord: RecordProcessor, observability: {
  * (`RetryLater`) was logged by whoever planned it. The message goes through the logger's masking.
  */
 export function logFailures(processRecord: RecordProcessor, logger: Pick<Logger, 'warn'>): RecordProcessor {
-  return async (record) => {
+  return async (record, context) => {
     try {
-      await processRecord(record)
+      await processRecord(record, context)
     } catch (error) {
       const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) }
       if (name !== 'RetryLater') {

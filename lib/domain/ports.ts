@@ -136,10 +136,19 @@ export interface Log {
 
 /** Paces Genesys requests to the budget every send worker shares. */
 export interface Pacer {
-  /** Resolves when a request may be sent. */
-  acquire(): Promise<void>
+  /**
+   * Resolves when a request may be sent (undefined), or at once with the wait it would need when that wait
+   * would end after `deadline` (wall-clock epoch ms): the caller hands the record back instead of being killed
+   * mid-wait by the function's timeout.
+   */
+  acquire(deadline?: number): Promise<PacerRefusal | undefined | void>
   /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
   pause(seconds: number): void
+}
+
+/** The pacer would have had to wait past the deadline: no slot was taken. */
+export interface PacerRefusal {
+  readonly waitMs: number
 }
 
 /** A queue message as the send use case sees it. */
@@ -148,6 +157,11 @@ export interface InboundMessage {
   readonly body: string
   /** How many times the queue has delivered it (1 on the first delivery). */
   readonly receiveCount: number
+  /**
+   * Wall-clock epoch ms after which a Genesys call started now could not finish and be settled within this
+   * invocation (Lambda's remaining time less the request timeout and a margin). Unset: no limit (local runs).
+   */
+  readonly sendBy?: number
   /** It carries a dead-letter reason: an operator redrove it from the dead-letter queue. */
   readonly redriven: boolean
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
