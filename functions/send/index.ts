@@ -38,14 +38,16 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
-  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock })
+  // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
+  const pacer = new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM })
+  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock, onRateLimit: (report) => pacer.observe(report) })
   const deps = {
     clock,
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     genesys: decorate(overrides.decorate?.genesys, genesys),
-    pacer: new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM }),
+    pacer,
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     redelivery: new SqsRedelivery(aws.sqs, config.AWS_ENDPOINT_URL_SQS),
