@@ -11,7 +11,8 @@ import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '../../lib/adapters/sqs-dead-letters.ts'
-import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
+import { CachedSendingMode, DynamoDbSendingModeOverrides } from '../../lib/adapters/dynamodb-sending-mode.ts'
+import { channelSettings, loadConfig, quietHoursFromConfig, sendConfigSchema } from '../../lib/config.ts'
 import { systemClock, type InboundMessage } from '../../lib/domain/ports.ts'
 import { HOUR, MINUTE } from '../../lib/domain/time.ts'
 import { SERVICE_NAMES } from '../../lib/metrics-names.ts'
@@ -36,6 +37,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     capHours: config.CAP_HOURS,
     retryBaseSeconds: config.RETRY_BASE_SECONDS,
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
+    quietHours: quietHoursFromConfig(config),
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
   const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock })
@@ -44,6 +46,8 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
+    mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),
     pacer: new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM }),
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
