@@ -1,6 +1,7 @@
 /**
- * One pipeline stage: an SQS queue with its own DLQ, drained by a Lambda function through an event source
- * mapping that reports partial batch failures. Settings come from STAGES in lib/topology.ts.
+ * One pipeline stage: an SQS queue with its own DLQ (StageQueues, data), drained by a Lambda function through an
+ * event source mapping that reports partial batch failures (QueueFedFunction, compute). Settings come from
+ * STAGES in lib/topology.ts.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -50,6 +51,31 @@ export function deadLetterQueue(scope: Construct, id: string, why: string, feede
   return queue
 }
 
+export interface StageQueuesProps {
+  readonly stage: StageName
+  /** A DLQ created beforehand (the send DLQ keeps its own construct id); by default one is created. */
+  readonly deadLetterQueue?: sqs.Queue
+}
+
+/** A stage's queue and its dead-letter queue (settings from STAGES): part of the pipeline's data. */
+export class StageQueues extends Construct {
+  readonly queue: sqs.Queue
+  readonly deadLetterQueue: sqs.Queue
+
+  constructor(scope: Construct, id: string, props: StageQueuesProps) {
+    super(scope, id)
+    const stage = STAGES[props.stage]
+    this.deadLetterQueue = props.deadLetterQueue ?? deadLetterQueue(this, 'DeadLetterQueue', `receives ${props.stage} messages after ${stage.maxReceiveCount} receives`, 'redrive')
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(stage.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(stage.retentionSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: stage.maxReceiveCount },
+    })
+  }
+}
+
 export interface QueueFedFunctionProps {
   readonly stage: StageName
   /** Entry file, relative to `codeRoot` (FUNCTIONS[...].entry). */
@@ -59,15 +85,16 @@ export interface QueueFedFunctionProps {
   readonly environment: Record<string, string>
   readonly logRetention: logs.RetentionDays
   readonly removalPolicy: RemovalPolicy
+  /** The queue the function drains and the queue's dead-letter queue (StageQueues, or imported). */
+  readonly queues: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue }
   /** Overrides the stage's event-source maximum concurrency (the send stage derives it from the budget). */
   readonly maxConcurrency?: number
-  /** A DLQ created beforehand (when its URL must be known before the function); by default one is created. */
-  readonly deadLetterQueue?: sqs.Queue
 }
 
+/** One stage's compute: the function with its log group, role and SQS event source on the stage's queue. */
 export class QueueFedFunction extends Construct {
-  readonly queue: sqs.Queue
-  readonly deadLetterQueue: sqs.Queue
+  readonly queue: sqs.IQueue
+  readonly deadLetterQueue: sqs.IQueue
   readonly function: NodejsFunction
   readonly logGroup: logs.LogGroup
   readonly role: iam.Role
@@ -76,15 +103,8 @@ export class QueueFedFunction extends Construct {
   constructor(scope: Construct, id: string, props: QueueFedFunctionProps) {
     super(scope, id)
     const stage = STAGES[props.stage]
-
-    this.deadLetterQueue = props.deadLetterQueue ?? deadLetterQueue(this, 'DeadLetterQueue', `receives ${props.stage} messages after ${stage.maxReceiveCount} receives`, 'redrive')
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(stage.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.seconds(stage.retentionSeconds),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: stage.maxReceiveCount },
-    })
+    this.queue = props.queues.queue
+    this.deadLetterQueue = props.queues.deadLetterQueue
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,

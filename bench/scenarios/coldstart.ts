@@ -96,7 +96,7 @@ export async function runColdStart(options: { runs: number }): Promise<ColdStart
 
 /** Synthesizes one QueueFedFunction per function in a throwaway stack: CDK runs esbuild as it does for the real stack. */
 async function buildWithCdk(outdir: string): Promise<Record<FunctionName, string>> {
-  const [{ App, RemovalPolicy, Stack }, logs, { QueueFedFunction }] = await Promise.all([
+  const [{ App, RemovalPolicy, Stack }, logs, { QueueFedFunction, StageQueues }] = await Promise.all([
     import('aws-cdk-lib'),
     import('aws-cdk-lib/aws-logs'),
     import('../../cdk/queue-fed-function.ts'),
@@ -105,7 +105,8 @@ async function buildWithCdk(outdir: string): Promise<Record<FunctionName, string
   const stack = new Stack(app, 'BenchBundles')
   const keys = {} as Record<FunctionName, string>
   const built = Object.entries(FUNCTIONS).map(([name, fn]) => {
-    const construct = new QueueFedFunction(stack, name, { stage: fn.stage, entry: fn.entry, codeRoot: ROOT, environment: {}, logRetention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY })
+    const queues = new StageQueues(stack, `${name}Queues`, { stage: fn.stage })
+    const construct = new QueueFedFunction(stack, name, { stage: fn.stage, entry: fn.entry, codeRoot: ROOT, environment: {}, logRetention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY, queues })
     return [name as FunctionName, construct] as const
   })
   // CDK runs esbuild with inherited stdio: its progress lines go to stderr, never into the bench's stdout.

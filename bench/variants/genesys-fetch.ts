@@ -1,7 +1,7 @@
 /**
  * A throwaway stand-in for lib/adapters/genesys-sdk.ts on plain `fetch`, used only to measure what the send and
  * presence bundles would weigh and cost to import without the Genesys SDK (bench/scenarios/coldstart.ts swaps
- * it in at bundle time). Same surface (createGenesysClient → sendAgentless, queueIdsOf, close) and the same
+ * it in at bundle time). Same surface (createGenesysClient → sendAgentless, close) and the same
  * classification of failures in outline; not wired into any function and not a replacement as it stands.
  */
 import type { AgentlessSendResult } from '../../lib/domain/ports.ts'
@@ -97,18 +97,6 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       const message = body.message as { id?: string } | undefined
       const messageId = message?.id ?? (body.id as string | undefined)
       return { ok: true, status: response.status, ...(messageId ? { messageId } : {}), ...(typeof body.conversationId === 'string' ? { conversationId: body.conversationId } : {}) }
-    },
-
-    async queueIdsOf(agentId: string): Promise<string[]> {
-      const ids: string[] = []
-      for (let page = 1; page <= 100; page++) {
-        const response = await call('GET', `/api/v2/users/${encodeURIComponent(agentId)}/queues?pageSize=100&pageNumber=${page}&joined=true`)
-        if (!response.ok) throw new Error(`Genesys GET /api/v2/users/{userId}/queues page ${page} failed: ${response.status}`)
-        const listing = (await response.json()) as { entities?: { id?: string; joined?: boolean }[]; pageCount?: number }
-        for (const queue of listing.entities ?? []) if (queue.id && queue.joined !== false) ids.push(queue.id)
-        if (!listing.entities?.length || page >= (listing.pageCount ?? page)) return ids
-      }
-      throw new Error('Genesys GET /api/v2/users/{userId}/queues returned more than 100 pages')
     },
 
     close() {

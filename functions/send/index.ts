@@ -3,7 +3,7 @@
  * Genesys Platform API, paced to the request budget. Wiring only: the use case (lib/usecases/settle-send.ts)
  * decides and settles each request (dead-letter, report, mark notified, retry later) in one fixed order.
  */
-import type { SQSRecord } from 'aws-lambda'
+import type { Context, SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '../../lib/adapters/dynamodb-rate-limiter.ts'
@@ -56,13 +56,21 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     telemetry: observability.telemetry,
     log: observability.log,
   }
-  return sqsBatchHandler((record) => handleSendRequest(inboundMessage(record), deps, settings), observability)
+  const sendBy = (context: Context | undefined): number | undefined => {
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined
+    return remainingMs === undefined ? undefined : systemClock.now() + remainingMs - config.GENESYS_TIMEOUT_MS - SETTLE_MARGIN_MS
+  }
+  return sqsBatchHandler((record, context) => handleSendRequest(inboundMessage(record, sendBy(context)), deps, settings), observability)
 }
 
-function inboundMessage(record: SQSRecord): InboundMessage {
+/** Time kept after the Genesys call for the settlement's writes (ledger, dead letter, outcome event). */
+const SETTLE_MARGIN_MS = 5_000
+
+function inboundMessage(record: SQSRecord, sendBy: number | undefined): InboundMessage {
   return {
     id: record.messageId,
     body: record.body,
+    ...(sendBy !== undefined ? { sendBy } : {}),
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
     // The send function dead-letters with a `reason` attribute, which a redrive carries back: the mark of an
     // operator's decision to try again.

@@ -11,14 +11,16 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 
-export type RecordProcessor = (record: SQSRecord) => Promise<void>
+/** `context` is the invocation's (Powertools' BatchProcessor passes it on): its remaining time bounds waits. */
+export type RecordProcessor = (record: SQSRecord, context?: Context) => Promise<void>
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
 
 export function sqsBatchHandler(processRecord: RecordProcessor, observability: { logger: Logger; metrics: Metrics }, options: { inParallel?: boolean } = {}): SqsHandler {
   const processor = new BatchProcessor(EventType.SQS)
+  const logged = logFailures(processRecord, observability.logger)
   const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, {
+    processPartialResponse(event, logged, processor, {
       context,
       processInParallel: options.inParallel ?? false,
       throwOnFullBatchFailure: false,
@@ -26,6 +28,25 @@ export function sqsBatchHandler(processRecord: RecordProcessor, observability: {
   return middy(handleBatch)
     .use(injectLambdaContext(observability.logger, { resetKeys: true }))
     .use(logMetrics(observability.metrics)) as unknown as SqsHandler
+}
+
+/**
+ * Every record that fails is logged with why, before SQS retries it (and, after maxReceiveCount, dead-letters
+ * it): otherwise a poisoned record reaches the DLQ with no line saying what went wrong. A planned retry
+ * (`RetryLater`) was logged by whoever planned it. The message goes through the logger's masking.
+ */
+export function logFailures(processRecord: RecordProcessor, logger: Pick<Logger, 'warn'>): RecordProcessor {
+  return async (record, context) => {
+    try {
+      await processRecord(record, context)
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) }
+      if (name !== 'RetryLater') {
+        logger.warn('record failed: left for SQS to retry', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: { name, message: message.slice(0, 500) } })
+      }
+      throw error
+    }
+  }
 }
 
 /** Builds the handler on first use, so a configuration error surfaces on the first invocation with its message. */

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { Pacer } from '../domain/ports.ts'
+import type { Pacer, PacerRefusal } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 
 
@@ -40,18 +40,21 @@ export class DynamoDbRateLimiter implements Pacer {
     this.sleep = options.sleep ?? sleep
   }
 
-  async acquire(): Promise<void> {
+  async acquire(deadline = Number.POSITIVE_INFINITY): Promise<PacerRefusal | undefined> {
     for (;;) {
       const now = this.now()
       if (now < this.pausedUntil) {
+        if (this.pausedUntil > deadline) return { waitMs: this.pausedUntil - now }
         await this.sleep(this.pausedUntil - now)
         continue
       }
       const window = Math.floor(now / this.windowMs)
       const limit = windowLimit(window, this.perWindow)
-      if (limit > 0 && (await this.claim(window, limit))) return
+      if (limit > 0 && (await this.claim(window, limit))) return undefined
       // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
-      await this.sleep((window + 1) * this.windowMs - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10)))
+      const waitMs = (window + 1) * this.windowMs - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10))
+      if (now + waitMs > deadline) return { waitMs }
+      await this.sleep(waitMs)
     }
   }
 

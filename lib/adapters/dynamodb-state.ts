@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { AgentState } from '../domain/model.ts'
+import { isCapped } from '../domain/targeting.ts'
 import type { AgentStateRepository, OutreachLedger, WriteResult } from '../domain/ports.ts'
 
 export function isConditionalCheckFailed(error: unknown): boolean {
@@ -100,7 +101,11 @@ export class DynamoDbOutreachLedger implements OutreachLedger {
    * One conditional PutItem. It succeeds when there is no reservation, the stored one is at least `capMs`
    * older than `at`, or it was made with the same `dedupeKey` (a retry of the same trigger must still pass).
    */
-  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean> {
+  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys: readonly string[] = []): Promise<boolean> {
+    for (const legacy of legacyKeys) {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: ledgerKey(legacy) }, ConsistentRead: true }))
+      if (Item && isCapped({ reservedAt: Item.reservedAt as number, dedupeKey: Item.dedupeKey as string }, at, capMs, dedupeKey)) return false
+    }
     try {
       await this.client.send(
         new PutCommand({

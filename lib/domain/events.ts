@@ -7,7 +7,8 @@
  */
 import { z } from 'zod'
 import { CONVERSATION_TOPICS, conversationDetailType, DETAIL_TYPES, type ConversationTopic } from './topics.ts'
-import { MESSAGE_TYPE_TO_CHANNEL, type Channel } from './model.ts'
+import { MESSAGE_TYPE_TO_CHANNEL, type AddressField, type Channel, type ContactIdField } from './model.ts'
+import { normaliseAddress, normaliseContactId } from './address.ts'
 
 const MAX_ID = 128
 const id = z.string().min(1).max(MAX_ID)
@@ -19,8 +20,24 @@ const MAX_TIME = 4_102_444_800_000
 const isoTime = z
   .string()
   .max(64)
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time')
+  .refine(isStrictIsoDateTime, 'expected an ISO 8601 date-time such as 2026-03-01T10:00:00.000Z (date, T, time, Z or an offset)')
   .refine((value) => Number.isNaN(Date.parse(value)) || (Date.parse(value) >= MIN_TIME && Date.parse(value) <= MAX_TIME), 'expected a date-time between 2000 and 2100')
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/
+
+/**
+ * An ISO 8601 date-time with a zone, as Genesys and EventBridge write them, on a real calendar day. Date.parse
+ * alone accepts `Sat Nov 28 2026`, `2026-02-28 10:00` (local time) and `2026-02-30T00:00:00Z` (March 2).
+ */
+export function isStrictIsoDateTime(value: string): boolean {
+  const match = ISO_DATE_TIME.exec(value)
+  if (!match) return false
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const offsetOk = match[8] === 'Z' || (Number(match[9]) <= 23 && Number(match[10]) <= 59)
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetOk && !Number.isNaN(Date.parse(value))
+}
+
+const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected a UUID (8-4-4-4-12 hexadecimal digits)')
 const epochMs = z.number().int().min(MIN_TIME).max(MAX_TIME)
 
 export const envelopeSchema = z.looseObject({
@@ -70,7 +87,7 @@ export const conversationBodySchema = z.looseObject({
   ani: address.optional(),
   dnis: address.optional(),
   queueId: id.optional(),
-  userId: id.optional(),
+  userId: uuid.optional(),
   disconnectType: z.string().max(32).optional(),
 })
 
@@ -103,8 +120,13 @@ export interface ConversationEvent extends EventCommon {
   /** Agentless channel for `messageType`, when it is one the agentless endpoint can reach. */
   readonly channel?: Channel
   readonly direction?: string
+  /** Normalised (address.ts); set on customer.* events only, the ones that say who the customer is. */
   readonly externalContactId?: string
+  readonly contactIdField?: ContactIdField
+  /** Normalised for the channel (address.ts); set on customer.* events only. */
   readonly customerAddress?: string
+  /** The event field that supplied `customerAddress`. */
+  readonly addressField?: AddressField
   readonly queueId?: string
   readonly userId?: string
 }
@@ -194,6 +216,9 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
       }
     }
     const body = parseWith(routingStatusBodySchema, detail.eventBody, 'detail.eventBody')
+    if (body.id !== undefined && body.id.toLowerCase() !== agentId) {
+      throw new EventValidationError([{ field: 'detail.eventBody.id', problem: 'does not match the user id in detail.topicName' }])
+    }
     return {
       kind: 'agent',
       signal,
@@ -214,7 +239,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
   if (body.conversationId.toLowerCase() !== (match[1] ?? '').toLowerCase()) {
     throw new EventValidationError([{ field: 'detail.eventBody.conversationId', problem: 'does not match the conversation id in detail.topicName' }])
   }
-  const inbound = (body.direction ?? 'INBOUND').toUpperCase() !== 'OUTBOUND'
+  const channel = body.messageType ? MESSAGE_TYPE_TO_CHANNEL[body.messageType.toUpperCase()] : undefined
   return {
     kind: 'conversation',
     topic,
@@ -222,16 +247,54 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     at: body.eventTime,
     mediaType: body.mediaType.toUpperCase(),
     messageType: body.messageType?.toUpperCase(),
-    channel: body.messageType ? MESSAGE_TYPE_TO_CHANNEL[body.messageType.toUpperCase()] : undefined,
+    channel,
     direction: body.direction,
-    // conversationExternalContactIds lists every external contact of the conversation; only on a customer.* event
-    // is its first entry taken to be this customer (UNVERIFIED that Genesys lists the customer first).
-    externalContactId: body.externalContactId ?? (topic.startsWith('customer.') ? body.conversationExternalContactIds?.[0] : undefined),
-    // UNVERIFIED which field carries the customer's address for messaging: for an inbound conversation the
-    // customer is the sender (addressFrom, else ani); for an outbound one the recipient (addressTo, else dnis).
-    customerAddress: inbound ? (body.addressFrom ?? body.ani) : (body.addressTo ?? body.dnis),
+    // Only customer.* events say who the customer is; on the others the contact id is kept as delivered (unused).
+    ...(topic.startsWith('customer.') ? (channel ? customerIdentity(body, channel) : unrecordedIdentity(body)) : { externalContactId: body.externalContactId }),
     queueId: body.queueId,
     userId: body.userId?.toLowerCase(),
     ...common,
+  }
+}
+
+type ConversationBody = z.infer<typeof conversationBodySchema>
+
+/** A conversation no agentless channel can reach is never recorded: its identity is kept as delivered, unchecked. */
+function unrecordedIdentity(body: ConversationBody): Pick<ConversationEvent, 'externalContactId' | 'customerAddress'> {
+  const inbound = (body.direction ?? 'INBOUND').toUpperCase() !== 'OUTBOUND'
+  return { externalContactId: body.externalContactId ?? body.conversationExternalContactIds?.[0], customerAddress: inbound ? (body.addressFrom ?? body.ani) : (body.addressTo ?? body.dnis) }
+}
+
+/**
+ * Who the customer is, normalised, with the fields that said so. A value that cannot be normalised rejects the
+ * event, naming the field and the value's shape (never its digits).
+ */
+function customerIdentity(body: ConversationBody, channel: Channel): Pick<ConversationEvent, 'externalContactId' | 'contactIdField' | 'customerAddress' | 'addressField'> {
+  const problems: FieldProblem[] = []
+  // conversationExternalContactIds lists every external contact of the conversation; only on a customer.* event
+  // is its first entry taken to be this customer (UNVERIFIED that Genesys lists the customer first).
+  const contactIdField: ContactIdField | undefined = body.externalContactId !== undefined ? 'externalContactId' : body.conversationExternalContactIds?.[0] !== undefined ? 'conversationExternalContactIds' : undefined
+  const rawContactId = body.externalContactId ?? body.conversationExternalContactIds?.[0]
+  let externalContactId: string | undefined
+  if (rawContactId !== undefined && contactIdField) {
+    const result = normaliseContactId(rawContactId)
+    if (result.ok) externalContactId = result.value
+    else problems.push({ field: `detail.eventBody.${contactIdField === 'externalContactId' ? 'externalContactId' : 'conversationExternalContactIds.0'}`, problem: result.problem })
+  }
+  // UNVERIFIED which field carries the customer's address for messaging: for an inbound conversation the
+  // customer is the sender (addressFrom, else ani); for an outbound one the recipient (addressTo, else dnis).
+  const inbound = (body.direction ?? 'INBOUND').toUpperCase() !== 'OUTBOUND'
+  const candidates: readonly AddressField[] = inbound ? ['addressFrom', 'ani'] : ['addressTo', 'dnis']
+  const addressField = channel === 'webmessaging' ? undefined : candidates.find((field) => body[field] !== undefined)
+  let customerAddress: string | undefined
+  if (addressField) {
+    const result = normaliseAddress(channel, body[addressField] as string)
+    if (result.ok) customerAddress = result.value
+    else problems.push({ field: `detail.eventBody.${addressField}`, problem: `${result.problem} for ${channel}` })
+  }
+  if (problems.length > 0) throw new EventValidationError(problems)
+  return {
+    ...(externalContactId !== undefined ? { externalContactId, contactIdField } : {}),
+    ...(customerAddress !== undefined ? { customerAddress, addressField } : {}),
   }
 }

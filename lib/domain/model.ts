@@ -15,6 +15,13 @@ export const MESSAGE_TYPE_TO_CHANNEL: Readonly<Record<string, Channel>> = {
   OPEN: 'open',
 }
 
+/** Event fields that can carry a customer's address (lib/domain/events.ts). */
+export const ADDRESS_FIELDS = ['addressFrom', 'addressTo', 'ani', 'dnis'] as const
+export type AddressField = (typeof ADDRESS_FIELDS)[number]
+/** Event fields that can carry a customer's contact id. */
+export const CONTACT_ID_FIELDS = ['externalContactId', 'conversationExternalContactIds'] as const
+export type ContactIdField = (typeof CONTACT_ID_FIELDS)[number]
+
 /** How a later send reaches this customer. Web Messaging uses `externalContactId`; the others an address. */
 export interface CustomerAddress {
   readonly channel: Channel
@@ -22,6 +29,10 @@ export interface CustomerAddress {
   readonly externalContactId?: string
   /** SMS: E.164 phone number; WhatsApp: WhatsApp id (digits); Open: the Open Messaging user address. */
   readonly address?: string
+  /** The event field that supplied `address` (normalised, lib/domain/address.ts). */
+  readonly addressField?: AddressField
+  /** The event field that supplied `externalContactId`. */
+  readonly contactIdField?: ContactIdField
 }
 
 export interface AgentLink {

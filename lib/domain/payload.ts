@@ -14,6 +14,7 @@
  * - Open: agentless Open messages are text only (developer.genesys.cloud Open Messaging outbound guide), so
  *   textBody is required and a template is rejected.
  */
+import { normaliseCustomer } from './address.ts'
 import { CHANNELS, type Channel, type CustomerAddress } from './model.ts'
 
 export interface TemplateParameter {
@@ -272,7 +273,10 @@ function whatsappTemplate(settings: ChannelSettings): MessagingTemplate {
  * Builds the agentless request for one customer. Throws InvalidPayloadError naming the field
  * when the result would break a rule, so a request Genesys would reject never leaves.
  */
-export function buildAgentlessRequest(customer: CustomerAddress, settings: ChannelSettings, text: string): AgentlessRequest {
+export function buildAgentlessRequest(recorded: CustomerAddress, settings: ChannelSettings, text: string): AgentlessRequest {
+  // The one normalisation (address.ts), as the cap key uses it; a part it cannot normalise stays as recorded and
+  // the checks below name it.
+  const customer = normaliseCustomer(recorded)
   const base = { fromAddress: settings.fromAddress, toAddressMessengerType: customer.channel }
   let request: AgentlessRequest
   switch (customer.channel) {
@@ -285,7 +289,7 @@ export function buildAgentlessRequest(customer: CustomerAddress, settings: Chann
     case 'whatsapp':
       request = {
         ...base,
-        toAddress: (customer.address ?? '').replace(/^\+/, ''),
+        toAddress: customer.address ?? '',
         messagingTemplate: whatsappTemplate(settings),
       }
       break

@@ -41,8 +41,10 @@ export interface OutreachLedger {
   /**
    * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
    * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   * `legacyKeys` (address.ts `legacyCustomerKeys`): keys written before addresses were normalised; a standing
+   * reservation under any of them refuses too. Only read: nothing writes those keys any more.
    */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys?: readonly string[]): Promise<boolean>
 }
 
 /** A customer's standing reservation in the outreach ledger. */
@@ -135,10 +137,19 @@ export interface Log {
 
 /** Paces Genesys requests to the budget every send worker shares. */
 export interface Pacer {
-  /** Resolves when a request may be sent. */
-  acquire(): Promise<void>
+  /**
+   * Resolves when a request may be sent (undefined), or at once with the wait it would need when that wait
+   * would end after `deadline` (wall-clock epoch ms): the caller hands the record back instead of being killed
+   * mid-wait by the function's timeout.
+   */
+  acquire(deadline?: number): Promise<PacerRefusal | undefined | void>
   /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
   pause(seconds: number): void
+}
+
+/** The pacer would have had to wait past the deadline: no slot was taken. */
+export interface PacerRefusal {
+  readonly waitMs: number
 }
 
 /** A queue message as the send use case sees it. */
@@ -147,6 +158,11 @@ export interface InboundMessage {
   readonly body: string
   /** How many times the queue has delivered it (1 on the first delivery). */
   readonly receiveCount: number
+  /**
+   * Wall-clock epoch ms after which a Genesys call started now could not finish and be settled within this
+   * invocation (Lambda's remaining time less the request timeout and a margin). Unset: no limit (local runs).
+   */
+  readonly sendBy?: number
   /** It carries a dead-letter reason: an operator redrove it from the dead-letter queue. */
   readonly redriven: boolean
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from './topics.ts'
 import { EventValidationError, parseEnvelopeJson } from './events.ts'
-import { CHANNELS, type MessageRequest } from './model.ts'
+import { ADDRESS_FIELDS, CHANNELS, CONTACT_ID_FIELDS, type MessageRequest } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 
 const id = z.string().min(1).max(256)
@@ -20,6 +20,8 @@ export const messageRequestSchema = z
         channel: z.enum(CHANNELS),
         externalContactId: z.string().min(1).max(256).optional(),
         address: z.string().min(1).max(512).optional(),
+        addressField: z.enum(ADDRESS_FIELDS).optional(),
+        contactIdField: z.enum(CONTACT_ID_FIELDS).optional(),
       })
       .refine((customer) => customer.externalContactId || customer.address, {
         message: 'needs externalContactId or address',

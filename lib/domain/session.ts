@@ -46,10 +46,13 @@ export function applyConversationEvent(previous: Session | undefined, event: Con
 
 function customerOf(event: ConversationEvent, channel: Session['channel']): CustomerAddress | undefined {
   if (!channel || !event.topic.startsWith('customer.')) return undefined
+  const address = channel === 'webmessaging' ? undefined : event.customerAddress
   const customer: CustomerAddress = dropUndefined({
     channel,
     externalContactId: event.externalContactId,
-    address: channel === 'webmessaging' ? undefined : event.customerAddress,
+    contactIdField: event.externalContactId === undefined ? undefined : event.contactIdField,
+    address,
+    addressField: address === undefined ? undefined : event.addressField,
   })
   return customer.externalContactId || customer.address ? customer : undefined
 }
@@ -63,32 +66,44 @@ function nextQueue(base: Session, event: ConversationEvent): Pick<Session, 'queu
 }
 
 function nextAgents(agents: Readonly<Record<string, AgentLink>>, event: ConversationEvent, customerEndedAt: number | undefined): Record<string, AgentLink> {
-  const next: Record<string, AgentLink> = { ...agents }
+  // Agent ids are keys of a plain object: copied and read as own properties only, so an id such as
+  // `constructor` or `__proto__` reads nothing inherited and writes an ordinary property.
+  const next: Record<string, AgentLink> = copyRecord(agents)
   if (event.topic === 'customer.end') {
     // The conversation is over for the customer: nobody is still connected, whatever events were lost.
     // Every link is stamped (not only connected ones) so the result does not depend on whether user.end came first.
     for (const [agentId, link] of Object.entries(next)) {
-      if (link.changedAt <= event.at) next[agentId] = { ...link, connected: false, changedAt: event.at }
+      if (link.changedAt <= event.at) setOwn(next, agentId, { ...link, connected: false, changedAt: event.at })
     }
     return next
   }
   const agentId = event.userId
   if (!agentId || !['user.start', 'user.end', 'acw'].includes(event.topic)) return next
-  const current = next[agentId]
+  const current = Object.hasOwn(next, agentId) ? next[agentId] : undefined
   const connectedAt = event.topic === 'user.start' ? Math.max(current?.connectedAt ?? 0, event.at) : current?.connectedAt
   // A customer.end at or after this event (delivered earlier) has already ended this agent's part.
   const endedLater = customerEndedAt !== undefined && customerEndedAt >= event.at
   const connected = event.topic === 'user.start' && !endedLater
   const changedAt = endedLater ? customerEndedAt : event.at
   if (current && current.changedAt > changedAt) {
-    next[agentId] = dropUndefined({ ...current, connectedAt })
+    setOwn(next, agentId, dropUndefined({ ...current, connectedAt }))
   } else if (current && current.changedAt === changedAt && !current.connected) {
     // An end and a start at the same instant: the end wins, so a session is never stuck as connected.
-    next[agentId] = dropUndefined({ ...current, connectedAt })
+    setOwn(next, agentId, dropUndefined({ ...current, connectedAt }))
   } else {
-    next[agentId] = dropUndefined({ connected, changedAt, connectedAt })
+    setOwn(next, agentId, dropUndefined({ connected, changedAt, connectedAt }))
   }
   return next
+}
+
+function copyRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {
+  const copy: Record<string, V> = {}
+  for (const [key, value] of Object.entries(record)) setOwn(copy, key, value)
+  return copy
+}
+
+function setOwn<V>(record: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function latestAgent(agents: Readonly<Record<string, AgentLink>>): string | undefined {

@@ -3,6 +3,7 @@
  * trigger's own time, with no agent still connected, one per customer (the most recent session wins).
  */
 import type { CustomerAddress, MessageRequest, Session, TargetScope } from './model.ts'
+import { customerKey } from './address.ts'
 import { hasConnectedAgent } from './session.ts'
 
 export interface Trigger {
@@ -22,13 +23,11 @@ export function windowOf(at: number, windowMs: number): { from: number; to: numb
   return { from: at - windowMs, to: at }
 }
 
-/** Identifies a customer on a channel. Holds personal data: store it hashed, never log it. */
-export function recipientKey(customer: CustomerAddress): string {
-  // Keyed on what the agentless request is addressed to (buildAgentlessRequest), so one phone number is one
-  // customer even when its conversations carried different (or no) external contact ids.
-  const id = customer.channel === 'webmessaging' ? customer.externalContactId : customer.address || customer.externalContactId
-  return `${customer.channel}:${id ?? ''}`
-}
+/**
+ * Identifies a customer on a channel: the normalised key of address.ts (`customerKey`), so one phone number is
+ * one customer however its events wrote it. Holds personal data: store it hashed, never log it.
+ */
+export const recipientKey = (customer: CustomerAddress): string => customerKey(customer)
 
 /**
  * Whether a standing reservation keeps this request from going out: it is younger than the cap window and was

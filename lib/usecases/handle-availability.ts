@@ -16,6 +16,7 @@ import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
 export interface AvailabilityDeps {
@@ -79,9 +80,12 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
   const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
-  const keys = requests.map((request) => recipientKey(request.customer))
-  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf(keys) : new Map()
-  const approved: MessageRequest[] = requests.filter((request, index) => !isCapped(reservations.get(keys[index] as string), request.requestedAt, settings.capMs, request.dedupeKey))
+  // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
+  const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
+  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
+  const approved: MessageRequest[] = requests.filter(
+    (request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)),
+  )
   const suppressed = requests.length - approved.length
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') {

@@ -1,7 +1,7 @@
 /**
  * send's use case for one request: expire it if it is too old to be true, build and check the agentless
  * request, reserve the customer in the outreach ledger (one message per customer per cap window), claim the
- * request in the delivery ledger (never twice), pace, send, and classify the result. Returns what
+ * pace, claim the request in the delivery ledger (never twice) right before the call, send, and classify the result. Returns what
  * happened; settle-send.ts turns that into acknowledge / dead-letter / retry.
  */
 import { maskedAgentlessBody } from '../domain/masked-body.ts'
@@ -9,6 +9,7 @@ import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource } from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
+import { legacyCustomerKeys } from '../domain/address.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
@@ -55,13 +56,14 @@ export type SendDecision =
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
   | { readonly kind: 'permanent'; readonly result: Failure }
   | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
-  | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress'; readonly result?: Failure; readonly delaySeconds?: number }
+  /** `no-time-left`: pacing would outlast the invocation; handed back before anything was marked or sent. */
+  | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress' | 'no-time-left'; readonly result?: Failure; readonly delaySeconds?: number }
 
 /**
  * `redriven`: the request comes back from the dead-letter queue by an operator's decision, so one that was
  * dead-lettered may be tried once more. Any other copy of a dead-lettered request is a duplicate.
  */
-export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { redriven?: boolean } = {}): Promise<SendDecision> {
+export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { redriven?: boolean; sendBy?: number } = {}): Promise<SendDecision> {
   const ageMs = deps.clock.now() - request.requestedAt
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
   const mode = (await deps.mode?.current()) ?? 'live'
@@ -87,10 +89,16 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   // After expiry and preflight, so a request that never goes out does not use the customer's cap up. A retry or
   // redrive of the same request passes: the reservation carries its dedupe key.
-  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey)
+  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey, legacyCustomerKeys(request.customer))
   if (!reserved) return { kind: 'capped' }
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), options)
+  // Pace before the ledger marks the attempt in flight: the mark says "Genesys may have it", so it is written
+  // immediately before the call. A wait that would outlast the invocation hands the record back unmarked, and
+  // its redelivery is an ordinary attempt, never a false `outcome-unknown`.
+  const refusal = await deps.pacer.acquire(options.sendBy)
+  if (refusal) return { kind: 'retry', reason: 'no-time-left', delaySeconds: Math.max(1, Math.ceil(refusal.waitMs / 1000)) }
+
+  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), { redriven: options.redriven })
   if (claim !== 'started') {
     if (claim.state !== 'in-flight') {
       return claim.notified ? { kind: 'duplicate' } : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}) } }
@@ -100,7 +108,6 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
   }
 
-  await deps.pacer.acquire()
   const result = await deps.genesys.sendAgentless(body)
   if (result.ok) {
     try {

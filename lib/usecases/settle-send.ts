@@ -142,9 +142,10 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   retry: ({ reason, result, delaySeconds }, { fields, message, settings }) => {
     const { status, code } = result ?? {}
     const counts = reason === 'rate-limited' ? [METRIC_NAMES.genesysRateLimited] : reason === 'transient' ? [METRIC_NAMES.genesysTransientFailures] : []
-    // A 429 waits for Retry-After; anything else backs off by how often the record was delivered.
+    // A 429 waits for Retry-After, a pacing wait with no time left for that wait; anything else backs off by how
+    // often the record was delivered.
     const afterSeconds =
-      reason === 'rate-limited' ? (delaySeconds ?? 60) : retryDelaySeconds(message.receiveCount, settings.retryBaseSeconds, settings.retryMaxSeconds)
+      reason === 'rate-limited' ? (delaySeconds ?? 60) : reason === 'no-time-left' && delaySeconds !== undefined ? delaySeconds : retryDelaySeconds(message.receiveCount, settings.retryBaseSeconds, settings.retryMaxSeconds)
     return {
       counts,
       log: { level: 'warn', message: 'send failed: will retry', fields: { ...fields, reason, status, code } },
@@ -204,6 +205,6 @@ export async function handleSendRequest(message: InboundMessage, deps: SendDeps 
     if (!(error instanceof EventValidationError)) throw error
     return settle(rejectedSettlement(error, message), message, undefined, deps)
   }
-  const decision = await sendMessage(request, deps, settings, { redriven: message.redriven })
+  const decision = await sendMessage(request, deps, settings, { redriven: message.redriven, sendBy: message.sendBy })
   return settle(planSettlement(decision, request, message, settings), message, request, deps)
 }

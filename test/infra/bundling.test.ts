@@ -12,7 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions'
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CODE_ROOT } from '../../cdk/proactive-messaging.ts'
-import { QueueFedFunction } from '../../cdk/queue-fed-function.ts'
+import { QueueFedFunction, StageQueues } from '../../cdk/queue-fed-function.ts'
 import { FUNCTIONS } from '../../lib/topology.ts'
 
 const REQUIRE_SHIM = "import{createRequire}from'module';const require=createRequire(import.meta.url);"
@@ -33,6 +33,7 @@ beforeAll(() => {
     environment: {},
     logRetention: 30 as RetentionDays,
     removalPolicy: RemovalPolicy.DESTROY,
+    queues: new StageQueues(stack, 'RecorderQueues', { stage: FUNCTIONS.sessionRecorder.stage }),
   })
   template = Template.fromStack(stack)
   const assets = readdirSync(app.synth().directory).filter((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.mjs')))

@@ -136,7 +136,8 @@ describe('stack construction', () => {
   it('warns at synth when the placeholder org id is used', () => {
     const stack = new ProactiveMessagingStack(testApp(), 'Placeholder')
     const pipeline = stack.node.findChild('ProactiveMessaging') as ProactiveMessaging
-    const warnings = pipeline.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data))
+    // The data construct creates the partner bus, so the warning is on it (it was on the single construct).
+    const warnings = pipeline.data.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data))
     expect(warnings.some((w) => w.includes('genesysOrgId is not set'))).toBe(true)
   })
 })

@@ -96,6 +96,18 @@ describe('shared rate limiter', () => {
     await limiter.acquire()
     expect(now - before).toBeGreaterThanOrEqual(3_000)
   })
+
+  it('does not wait past the deadline: returns the wait it would need, taking no slot (issue 13 item 5)', async () => {
+    let now = 1_900_000_000_000
+    const sleeps: number[] = []
+    const limiter = new DynamoDbRateLimiter({ client: tables.dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) })
+    limiter.pause(60)
+    expect(await limiter.acquire(now + 30_000)).toEqual({ waitMs: 60_000 })
+    expect(sleeps).toEqual([])
+    // With time enough for the wait, it waits and grants.
+    expect(await limiter.acquire(now + 61_000)).toBeUndefined()
+    expect(sleeps).toEqual([60_000])
+  })
 })
 
 describe('retry backoff', () => {

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { secretsManagerCredentials, staticCredentials, type CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
 import { classifyApiFailure, createGenesysClient, GenesysApiError, gatewayFromUrl, type GenesysClientOptions } from '../../lib/adapters/genesys-sdk.ts'
+import { createGenesysQueueDirectory } from '../../lib/adapters/genesys-queues-http.ts'
 import { regionHost } from '../../lib/adapters/genesys-regions.ts'
 import type { CustomerAddress } from '../../lib/domain/model.ts'
 import { buildAgentlessRequest, type AgentlessRequest, type ChannelSettings } from '../../lib/domain/payload.ts'
@@ -211,12 +212,14 @@ describe('several adapters in one process', () => {
   })
 })
 
+// The queue directory moved from the SDK adapter to the shared HTTP layer (genesys-queues-http.ts); same expectations.
 describe('queueIdsOf', () => {
+  const directory = (sim: GenesysSimulator, options: Partial<GenesysClientOptions> = {}) => createGenesysQueueDirectory({ gatewayUrl: sim.url, credentials: LOCAL, timeoutMs: 5_000, ...options })
   const queueIds = Array.from({ length: 250 }, (_, i) => `queue-${String(i + 1).padStart(3, '0')}`)
 
   it('pages through more than 100 queues with pageSize 100', async () => {
     const sim = await simulator({ queueMemberships: { 'agent-1': queueIds } })
-    const genesys = adapter(sim)
+    const genesys = directory(sim)
     expect(await genesys.queueIdsOf('agent-1')).toEqual(queueIds)
     const pages = sim.requests.filter((r) => r.path === '/api/v2/users/agent-1/queues')
     expect(pages.map((r) => [r.query.pageSize, r.query.pageNumber])).toEqual([
@@ -228,18 +231,18 @@ describe('queueIdsOf', () => {
 
   it('returns an empty list for an agent in no queue', async () => {
     const sim = await simulator()
-    expect(await adapter(sim).queueIdsOf('agent-9')).toEqual([])
+    expect(await directory(sim).queueIdsOf('agent-9')).toEqual([])
   })
 
   it('retries once after a 401 like the send', async () => {
     const sim = await simulator({ queueMemberships: { 'agent-1': ['q1'] }, faults: { sequence: ['token401'] } })
-    expect(await adapter(sim).queueIdsOf('agent-1')).toEqual(['q1'])
+    expect(await directory(sim).queueIdsOf('agent-1')).toEqual(['q1'])
     expect(tokenRequests(sim)).toHaveLength(2)
   })
 
   it('throws a descriptive error on failure', async () => {
     const sim = await simulator({ clients: { sender: { secret: 's', permissions: ['conversation:message:create'] } } })
-    const genesys = adapter(sim, { credentials: staticCredentials({ clientId: 'sender', clientSecret: 's' }) })
+    const genesys = directory(sim, { credentials: staticCredentials({ clientId: 'sender', clientSecret: 's' }) })
     const error = await genesys.queueIdsOf('agent-1').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GenesysApiError)
     expect((error as Error).message).toMatch(/queues page 1 failed: permanent 403 missing\.permissions/)

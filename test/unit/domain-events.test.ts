@@ -196,21 +196,22 @@ describe('conversation detail events', () => {
   })
 
   it('keeps the Web Messaging externalContactId, falling back to conversationExternalContactIds', () => {
-    const direct = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', externalContactId: 'contact-1' })
-    expect(asConversation(direct).externalContactId).toBe('contact-1')
-    const listed = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: ['contact-2'] } })
-    expect(asConversation(listed).externalContactId).toBe('contact-2')
+    const direct = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', externalContactId: CONTACT_1.toUpperCase() })
+    // Contact ids are kept in their canonical (lower-case) UUID form.
+    expect(asConversation(direct).externalContactId).toBe(CONTACT_1)
+    const listed = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: [CONTACT_2] } })
+    expect(asConversation(listed).externalContactId).toBe(CONTACT_2)
   })
 
   it('falls back to conversationExternalContactIds[0] only on customer.* events: on an agent event the list is not this customer', () => {
     for (const topic of ['user.start', 'user.end', 'acw'] as const) {
-      const listed = conversationEvent(topic, { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, extra: { conversationExternalContactIds: ['contact-2'] } })
+      const listed = conversationEvent(topic, { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, extra: { conversationExternalContactIds: [CONTACT_2] } })
       expect(asConversation(listed).externalContactId).toBeUndefined()
     }
-    const end = conversationEvent('customer.end', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: ['contact-3'] } })
-    expect(asConversation(end).externalContactId).toBe('contact-3')
-    const direct = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, externalContactId: 'contact-1' })
-    expect(asConversation(direct).externalContactId).toBe('contact-1')
+    const end = conversationEvent('customer.end', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: [CONTACT_3] } })
+    expect(asConversation(end).externalContactId).toBe(CONTACT_3)
+    const direct = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', userId: AGENT, externalContactId: CONTACT_1 })
+    expect(asConversation(direct).externalContactId).toBe(CONTACT_1)
   })
 
   it('takes the customer address from addressFrom (inbound), else ani; from addressTo (outbound), else dnis', () => {
@@ -316,6 +317,10 @@ describe('envelope validation', () => {
     expect(asConversation(parseEnvelopeJson(JSON.stringify(envelope)))).toMatchObject({ channel: 'whatsapp', customerAddress: '15550001111' })
   })
 })
+
+const CONTACT_1 = 'c0417ac7-0000-4000-8000-000000000001'
+const CONTACT_2 = 'c0417ac7-0000-4000-8000-000000000002'
+const CONTACT_3 = 'c0417ac7-0000-4000-8000-000000000003'
 
 describe('parseMessageRequest (own bus, read back by the send side)', () => {
   const detail = {

@@ -45,7 +45,7 @@ describe('applyConversationEvent: what a session holds', () => {
       start: T,
       agentId: AGENT_A,
       queueId: QUEUE_1,
-      externalContactId: 'contact-1',
+      externalContactId: 'c0417ac7-0000-4000-8000-000000000001',
       addressFrom: 'should-not-be-used',
     }).map((e) => parseGenesysEvent(e) as ConversationEvent)
     const session = mustFold(events)
@@ -53,7 +53,7 @@ describe('applyConversationEvent: what a session holds', () => {
     expect(session).toEqual({
       conversationId: CONVERSATION,
       channel: 'webmessaging',
-      customer: { channel: 'webmessaging', externalContactId: 'contact-1' },
+      customer: { channel: 'webmessaging', externalContactId: 'c0417ac7-0000-4000-8000-000000000001', contactIdField: 'externalContactId' },
       queueId: QUEUE_1,
       queueSetAt: T + 300_000,
       lastAgentId: AGENT_A,
@@ -72,12 +72,12 @@ describe('applyConversationEvent: what a session holds', () => {
   ] as const)('records the customer address for %s', (messageType, channel, addressFrom) => {
     const session = mustFold([parse('customer.start', { at: T, messageType, addressFrom })])
     expect(session.channel).toBe(channel)
-    expect(session.customer).toEqual({ channel, address: addressFrom })
+    expect(session.customer).toEqual({ channel, address: addressFrom, addressField: 'addressFrom' })
   })
 
   it('keeps an SMS externalContactId alongside the address', () => {
-    const session = mustFold([parse('customer.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: 'contact-9' })])
-    expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', externalContactId: 'contact-9' })
+    const session = mustFold([parse('customer.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: 'c0417ac7-0000-4000-8000-000000000009' })])
+    expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', addressField: 'addressFrom', externalContactId: 'c0417ac7-0000-4000-8000-000000000009', contactIdField: 'externalContactId' })
   })
 
   it('uses the recipient address for an outbound (agent-initiated) conversation', () => {
@@ -112,7 +112,7 @@ describe('applyConversationEvent: what a session holds', () => {
   })
 
   it('marks an agent connected between user.start and user.end', () => {
-    const started = mustFold([parse('customer.start', { at: T, externalContactId: 'c' }), parse('user.start', { at: T + 10, userId: AGENT_A })])
+    const started = mustFold([parse('customer.start', { at: T, externalContactId: 'c0417ac7-0000-4000-8000-000000000001' }), parse('user.start', { at: T + 10, userId: AGENT_A })])
     expect(hasConnectedAgent(started)).toBe(true)
     expect(started.lastAgentId).toBe(AGENT_A)
     const ended = mustFold([parse('user.start', { at: T + 10, userId: AGENT_A }), parse('user.end', { at: T + 20, userId: AGENT_A })])
@@ -193,10 +193,10 @@ describe('applyConversationEvent: what a session holds', () => {
 const AGENTS = [AGENT_A, AGENT_B] as const
 const QUEUES = [QUEUE_1, QUEUE_2] as const
 const CUSTOMER_BY_TYPE = {
-  WEBMESSAGING: { externalContactId: 'contact-1' },
+  WEBMESSAGING: { externalContactId: 'c0417ac7-0000-4000-8000-000000000001' },
   SMS: { addressFrom: '+15550001111' },
   WHATSAPP: { addressFrom: '15550001111' },
-  OPEN: { addressFrom: 'user@open.example', externalContactId: 'contact-2' },
+  OPEN: { addressFrom: 'user@open.example', externalContactId: 'c0417ac7-0000-4000-8000-000000000002' },
 } as const
 type MessagingType = keyof typeof CUSTOMER_BY_TYPE
 

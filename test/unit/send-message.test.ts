@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '../../lib/domain/model.ts'
 import type { AgentlessRequest } from '../../lib/domain/payload.ts'
-import type { DeliveryState } from '../../lib/domain/ports.ts'
+import type { AgentlessSendResult, DeliveryState } from '../../lib/domain/ports.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '../../lib/usecases/send-message.ts'
 
 const REQUESTED_AT = 1_000_000
@@ -38,7 +38,7 @@ const settings: SendSettings = {
   },
 }
 
-function ports(options: { now: number; wallNow?: number; claim?: 'started' | DeliveryState }) {
+function ports(options: { now: number; wallNow?: number; claim?: 'started' | DeliveryState; result?: AgentlessSendResult; reserved?: boolean; finishFails?: boolean }) {
   const calls: string[] = []
   const sent: AgentlessRequest[] = []
   const deps: SendDeps = {
@@ -48,14 +48,17 @@ function ports(options: { now: number; wallNow?: number; claim?: 'started' | Del
       sendAgentless: async (body) => {
         calls.push('genesys.sendAgentless')
         sent.push(body)
-        return { ok: true, status: 202, messageId: 'm-1' }
+        return options.result ?? { ok: true, status: 202, messageId: 'm-1' }
       },
     },
-    pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: () => void calls.push('pacer.pause') },
-    outreach: { tryReserve: async () => (calls.push('outreach.tryReserve'), true) },
+    pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: (seconds) => void calls.push(`pacer.pause ${seconds}`) },
+    outreach: { tryReserve: async () => (calls.push('outreach.tryReserve'), options.reserved ?? true) },
     ledger: {
       begin: async () => (calls.push('ledger.begin'), options.claim ?? 'started'),
-      finish: async (_key, outcome, _now, reason) => void calls.push(`ledger.finish ${outcome}${reason ? ` ${reason}` : ''}`),
+      finish: async (_key, outcome, _now, reason) => {
+        calls.push(`ledger.finish ${outcome}${reason ? ` ${reason}` : ''}`)
+        if (options.finishFails) throw new Error('ledger unavailable')
+      },
       markNotified: async () => void calls.push('ledger.markNotified'),
     },
   }
@@ -66,7 +69,8 @@ describe('sendMessage: request expiry at exactly maxDelayMs', () => {
   it('sends a request exactly maxDelayMs old', async () => {
     const { deps, calls, sent } = ports({ now: REQUESTED_AT + MAX_DELAY_MS })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-1', genesysConversationId: undefined })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin', 'pacer.acquire', 'genesys.sendAgentless', 'ledger.finish sent'])
+    // Paced before the in-flight mark (issue 13 item 5): the mark is written immediately before the call.
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'genesys.sendAgentless', 'ledger.finish sent'])
     expect(sent[0]).toMatchObject({ toAddress: '+13175550123', textBody: 'Hi from Acme' })
   })
 
@@ -83,7 +87,7 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
   it('retries later while the attempt is one millisecond short of the timeout (it may still finish)', async () => {
     const { deps, calls } = ports({ now: REQUESTED_AT, wallNow: STARTED_AT + ATTEMPT_TIMEOUT_MS - 1, claim: inFlight })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'retry', reason: 'attempt-in-progress' })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin'])
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin'])
   })
 
   it('takes an attempt exactly attemptTimeoutMs old as dead: outcome unknown, dead-lettered in the ledger, never resent', async () => {
@@ -92,6 +96,133 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
       kind: 'outcome-unknown',
       detail: 'an earlier attempt started and never finished: Genesys may have accepted it',
     })
-    expect(calls).toEqual(['outreach.tryReserve', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
+    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
+  })
+})
+
+describe('sendMessage: no false outcome-unknown from a pacing wait (issue 13 item 5)', () => {
+  /** An in-memory delivery ledger with the DynamoDB adapter's rules. */
+  function memoryLedger() {
+    const records = new Map<string, { state: 'in-flight' | 'sent' | 'retryable' | 'dead-lettered'; startedAt: number }>()
+    return {
+      records,
+      ledger: {
+        begin: async (key: string, now: number) => {
+          const record = records.get(key)
+          if (record && record.state !== 'retryable') return record.state === 'in-flight' ? { state: 'in-flight' as const, startedAt: record.startedAt } : { state: record.state, notified: false }
+          records.set(key, { state: 'in-flight', startedAt: now })
+          return 'started' as const
+        },
+        finish: async (key: string, state: 'sent' | 'retryable' | 'dead-lettered') => void records.set(key, { state, startedAt: records.get(key)?.startedAt ?? 0 }),
+        markNotified: async () => {},
+      },
+    }
+  }
+
+  it('hands the record back unmarked when the pacing wait would outlast the invocation, and the redelivery sends it', async () => {
+    const { ledger, records } = memoryLedger()
+    let wall = STARTED_AT
+    const sent: AgentlessRequest[] = []
+    const deadlines: (number | undefined)[] = []
+    let pausedUntil = STARTED_AT + 60_000 // a 429's Retry-After of 60 s: as long as the function timeout
+    const deps: SendDeps = {
+      clock: { now: () => REQUESTED_AT },
+      wallClock: { now: () => wall },
+      genesys: { sendAgentless: async (body) => (sent.push(body), { ok: true, status: 202 }) },
+      pacer: {
+        acquire: async (deadline?: number) => {
+          deadlines.push(deadline)
+          return deadline !== undefined && pausedUntil > deadline ? { waitMs: pausedUntil - wall } : undefined
+        },
+        pause: () => {},
+      },
+      outreach: { tryReserve: async () => true },
+      ledger,
+    }
+    const first = await sendMessage(request, deps, settings, { sendBy: STARTED_AT + 40_000 })
+    expect(first).toEqual({ kind: 'retry', reason: 'no-time-left', delaySeconds: 60 })
+    expect(records.size).toBe(0)
+    expect(sent).toEqual([])
+    // Redelivered after the attempt timeout: with the old order (in-flight mark, then the wait) this was dead-lettered
+    // as "Genesys may have accepted it" although nothing was ever sent.
+    wall = STARTED_AT + ATTEMPT_TIMEOUT_MS + 1
+    pausedUntil = 0
+    expect(await sendMessage(request, deps, settings, { sendBy: wall + 40_000 })).toMatchObject({ kind: 'sent' })
+    expect(sent).toHaveLength(1)
+    expect(deadlines).toEqual([STARTED_AT + 40_000, wall + 40_000])
+  })
+})
+
+describe('sendMessage: every other outcome, and what it leaves in the ledger', () => {
+  const now = REQUESTED_AT
+  const failure = (kind: 'permanent' | 'transient' | 'rate-limited' | 'unknown', extra: Partial<AgentlessSendResult> = {}): AgentlessSendResult =>
+    ({ ok: false, kind, status: 400, code: 'bad.request', ...extra }) as AgentlessSendResult
+
+  it('refuses a body the preflight rejects, naming the field, before reserving the customer', async () => {
+    const { deps, calls } = ports({ now })
+    const broken = { ...settings, channels: { ...settings.channels, sms: { fromAddress: '+13175550100', text: '   ' } } }
+    expect(await sendMessage(request, deps, broken)).toEqual({ kind: 'invalid', reason: 'invalid-payload', detail: 'textBody must not be empty' })
+    expect(calls).toEqual([])
+  })
+
+  it('does not send to a customer already messaged within the cap (capped), and claims nothing', async () => {
+    const { deps, calls } = ports({ now, reserved: false })
+    expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'capped' })
+    expect(calls).toEqual(['outreach.tryReserve'])
+  })
+
+  it('answers duplicate for a request settled and reported before, and says what is unreported otherwise', async () => {
+    expect(await sendMessage(request, ports({ now, claim: { state: 'sent', notified: true } }).deps, settings)).toEqual({ kind: 'duplicate' })
+    expect(await sendMessage(request, ports({ now, claim: { state: 'sent', notified: false } }).deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
+    const deadLettered = ports({ now, claim: { state: 'dead-lettered', notified: false, reason: 'genesys-rejected' } })
+    expect(await sendMessage(request, deadLettered.deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'genesys-rejected' } })
+    expect(deadLettered.calls).toEqual(['outreach.tryReserve', 'ledger.begin'])
+  })
+
+  it('dead-letters a permanent refusal in the ledger as genesys-rejected', async () => {
+    const result = failure('permanent')
+    const { deps, calls } = ports({ now, result })
+    expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'permanent', result })
+    expect(calls.at(-1)).toBe('ledger.finish dead-lettered genesys-rejected')
+  })
+
+  it('takes an unknown outcome as possibly accepted: dead-lettered, never retried, the code or status named', async () => {
+    const coded = ports({ now, result: failure('unknown', { code: 'gateway.timeout' }) })
+    expect(await sendMessage(request, coded.deps, settings)).toMatchObject({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: gateway.timeout' })
+    expect(coded.calls.at(-1)).toBe('ledger.finish dead-lettered outcome-unknown')
+    const statusOnly = ports({ now, result: { ok: false, kind: 'unknown', status: 504 } })
+    expect(await sendMessage(request, statusOnly.deps, settings)).toMatchObject({ detail: 'Genesys may have accepted it: 504' })
+    const silent = ports({ now, result: { ok: false, kind: 'unknown' } })
+    expect(await sendMessage(request, silent.deps, settings)).toMatchObject({ detail: 'Genesys may have accepted it: no answer' })
+  })
+
+  it('on a 429 pauses every send for Retry-After (60 s without one) and retries after it', async () => {
+    const withHeader = ports({ now, result: failure('rate-limited', { status: 429, retryAfterSeconds: 7 }) })
+    expect(await sendMessage(request, withHeader.deps, settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 7 })
+    expect(withHeader.calls.slice(-2)).toEqual(['ledger.finish retryable', 'pacer.pause 7'])
+    const without = ports({ now, result: failure('rate-limited', { status: 429 }) })
+    expect(await sendMessage(request, without.deps, settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 60 })
+    expect(without.calls.at(-1)).toBe('pacer.pause 60')
+  })
+
+  it('retries a transient failure, marking the attempt retryable', async () => {
+    const result = failure('transient', { status: 503 })
+    const { deps, calls } = ports({ now, result })
+    expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'retry', reason: 'transient', result })
+    expect(calls.at(-1)).toBe('ledger.finish retryable')
+  })
+
+  it('reports sent even when the ledger cannot record it, with the ledger error (never resent: the record stays in flight)', async () => {
+    const { deps } = ports({ now, result: { ok: true, status: 202, messageId: 'm-2', conversationId: 'c-2' }, finishFails: true })
+    expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-2', genesysConversationId: 'c-2', ledgerError: 'ledger unavailable' })
+  })
+
+  it('passes redriven to the ledger claim', async () => {
+    const seen: unknown[] = []
+    const { deps } = ports({ now })
+    const begin = deps.ledger.begin
+    const ledger = { ...deps.ledger, begin: (key: string, at: number, options?: { readonly redriven?: boolean }) => (seen.push(options), begin(key, at, options)) }
+    await sendMessage(request, { ...deps, ledger }, settings, { redriven: true })
+    expect(seen).toEqual([{ redriven: true }])
   })
 })

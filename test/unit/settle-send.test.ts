@@ -171,6 +171,15 @@ describe('send settlement: the order of the steps per outcome kind', () => {
     expect((error as Error).message).toBe('attempt-in-progress')
   })
 
+  it('retry with no time left to pace: redelivered after the wait the pacer needed, nothing counted (issue 13 item 5)', async () => {
+    const { calls, error } = await settleDecision({ kind: 'retry', reason: 'no-time-left', delaySeconds: 57 })
+    expect(calls).toEqual([
+      ['log.warn', 'send failed: will retry'],
+      ['redelivery.redeliverAfter', 'm-1', 57],
+    ])
+    expect((error as Error).message).toBe('no-time-left')
+  })
+
   it('a message that is not a request: dead-lettered with the problems, nothing reported', async () => {
     const { deps, calls } = recordingPorts()
     const error = new EventValidationError([{ field: 'detail.dedupeKey', problem: 'is required' }])

@@ -151,7 +151,7 @@ export function adviceFor(status: number | undefined, code: string | undefined):
 export const GUEST_PROTOCOL_TEXT = /type must be 'message' or 'event'/i
 
 export const GUEST_PAYLOAD_ADVICE: StatusAdvice = {
-  title: 'The body was not an agentless request: it was judged by rules for Web Messaging guest frames',
+  title: 'This error is not from the agentless endpoint: the body that caused it is not an agentless request',
   meaning: [
     `The agentless request (${AGENTLESS_PATH}) has no \`type\` field: this error is not from the agentless endpoint. Its origin is UNVERIFIED (no Genesys source for the text was found); it resembles the Web Messaging guest protocol, the customer-side API of the Messenger in a browser.`,
     'A body with type "proactive", to: {type: "web", id: <guest session id>} and from: {type: "agent", id: <user id>} can never work from a backend: the guest side speaks as the customer in their own session, the recipient of a proactive message is the customer\'s externalContactId (not a guest session id), and the sender is the Messenger deployment (fromAddress), not an agent.',

@@ -1,0 +1,185 @@
+/**
+ * The pipeline's compute: the three functions, the rules that route events into their queues, the grants, and
+ * the alarms and dashboard. Stateless: it reads and writes the data (pipeline-data.ts) it is given, so it can be
+ * redeployed or replaced without touching what is stored.
+ */
+import { fileURLToPath } from 'node:url'
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib'
+import * as events from 'aws-cdk-lib/aws-events'
+import * as targets from 'aws-cdk-lib/aws-events-targets'
+import * as iam from 'aws-cdk-lib/aws-iam'
+import type * as logs from 'aws-cdk-lib/aws-logs'
+import * as sqs from 'aws-cdk-lib/aws-sqs'
+import { Construct } from 'constructs'
+import { FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '../lib/topology.ts'
+import { functionEnvironments, type FunctionKey } from './function-environment.ts'
+import { PipelineMonitoring } from './monitoring.ts'
+import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
+import { QueueFedFunction } from './queue-fed-function.ts'
+import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
+
+/** EventBridge → SQS delivery: the most EventBridge allows, then the rule's own DLQ. */
+export const RULE_TARGET_RETRY = { retryAttempts: 185, maxEventAgeSeconds: 86_400 } as const
+
+/** The package root: entries in FUNCTIONS and package-lock.json are relative to it. */
+export const CODE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export interface RoutedRule {
+  readonly rule: events.Rule
+  readonly deadLetterQueue: sqs.IQueue
+}
+
+export interface ProactiveMessagingComputeProps extends ProactiveMessagingProps {
+  /**
+   * The data to run on: a ProactiveMessagingData (in this stack or another), or resources imported by name.
+   * A function instead creates the data inside this construct (ProactiveMessaging does, so that a deployment
+   * made with the single construct keeps every logical id).
+   */
+  readonly data: PipelineData | ((scope: Construct) => PipelineData)
+}
+
+/** Which bus each rule reads and which function's queue it feeds. */
+const ROUTES: Readonly<Record<keyof RulePatterns, { readonly bus: 'partnerBus' | 'appBus'; readonly target: FunctionKey }>> = {
+  conversationEvents: { bus: 'partnerBus', target: 'sessionRecorder' },
+  agentEvents: { bus: 'partnerBus', target: 'presence' },
+  messageRequested: { bus: 'appBus', target: 'send' },
+}
+
+export class ProactiveMessagingCompute extends Construct {
+  readonly settings: ResolvedSettings
+  readonly data: PipelineData
+  readonly sessionRecorder: QueueFedFunction
+  readonly presence: QueueFedFunction
+  readonly send: QueueFedFunction
+  /** Maximum concurrency of the send event source, derived from the Genesys budget. */
+  readonly sendMaxConcurrency: number
+  readonly rules: Readonly<Record<keyof RulePatterns, RoutedRule>>
+  readonly monitoring: PipelineMonitoring
+
+  constructor(scope: Construct, id: string, props: ProactiveMessagingComputeProps) {
+    super(scope, id)
+    const { data, ...settingProps } = props
+    const settings = (this.settings = resolveSettings(settingProps))
+    this.data = typeof data === 'function' ? data(this) : data
+    this.checkCrossStack()
+    const removalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY
+    const { stageQueues } = this.data
+
+    this.sendMaxConcurrency = sendConcurrencyFor(settings.budgetPerMinute * settings.budgetHeadroom)
+    const environments = functionEnvironments(settings, {
+      sessionsTableName: this.data.sessionsTable.tableName,
+      stateTableName: this.data.stateTable.tableName,
+      appEventBusName: this.data.appBus.eventBusName,
+      sendDlqUrl: stageQueues.send.deadLetterQueue.queueUrl,
+      genesysSecretArn: this.data.genesysSecret.secretArn,
+      sendMaxConcurrency: this.sendMaxConcurrency,
+    })
+    const stage = (id: string, key: FunctionKey, maxConcurrency?: number) =>
+      new QueueFedFunction(this, id, {
+        stage: FUNCTIONS[key].stage,
+        entry: FUNCTIONS[key].entry,
+        codeRoot: CODE_ROOT,
+        environment: environments[key],
+        logRetention: settings.logRetentionDays as logs.RetentionDays,
+        removalPolicy,
+        queues: stageQueues[key],
+        ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+      })
+    this.sessionRecorder = stage('SessionRecorder', 'sessionRecorder')
+    this.presence = stage('Presence', 'presence')
+    this.send = stage('Send', 'send', this.sendMaxConcurrency)
+
+    this.grantAccess()
+
+    const patterns = rulePatterns({ orgId: settings.partnerBus.orgId })
+    const route = (key: keyof RulePatterns) => this.route(key, patterns[key])
+    this.rules = { conversationEvents: route('conversationEvents'), agentEvents: route('agentEvents'), messageRequested: route('messageRequested') }
+
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      namePrefix: Stack.of(this).stackName,
+      alarmEmail: settings.alarmEmail,
+      rateLimitedAlarmPercent: settings.rateLimitedAlarmPercent,
+      rules: (Object.keys(this.rules) as (keyof RulePatterns)[]).map((name) => ({
+        name,
+        rule: this.rules[name].rule,
+        eventBusName: this.data[ROUTES[name].bus].eventBusName,
+        deadLetterQueue: this.rules[name].deadLetterQueue,
+      })),
+      stages: [
+        { name: 'sessionRecorder', stage: this.sessionRecorder, maxAge: 300 },
+        { name: 'presence', stage: this.presence, maxAge: 300 },
+        { name: 'send', stage: this.send, maxAge: settings.sendQueueMaxAgeSeconds },
+      ].map(({ name, stage: s, maxAge }) => ({
+        name,
+        function: s.function,
+        queue: s.queue,
+        deadLetterQueue: s.deadLetterQueue,
+        maxMessageAgeSeconds: maxAge,
+      })),
+    })
+  }
+
+  /** The functions, by key (as in FUNCTIONS). */
+  get functions(): Readonly<Record<FunctionKey, QueueFedFunction>> {
+    return { sessionRecorder: this.sessionRecorder, presence: this.presence, send: this.send }
+  }
+
+  /** Least privilege: each function gets only the actions and the resources it uses. */
+  private grantAccess(): void {
+    const { sessionsTable, stateTable, appBus, genesysSecret, stageQueues } = this.data
+    const sessions = sessionsTable.tableArn
+    const state = stateTable.tableArn
+    const indexArns = Object.keys(TABLES.sessions.indexes).map((name) => `${sessions}/index/${name}`)
+    const readSecret = new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [genesysSecret.secretArn] })
+
+    this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
+
+    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
+    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'], resources: [state] }))
+    appBus.grantPutEventsTo(this.presence.role)
+    this.presence.role.addToPolicy(readSecret)
+
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [state] }))
+    appBus.grantPutEventsTo(this.send.role)
+    this.send.role.addToPolicy(readSecret)
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.send.deadLetterQueue.queueArn] }))
+  }
+
+  /** A queue in another stack cannot take statements naming this stack's rules: its data stack allows them (separateComputeStack). */
+  private checkCrossStack(): void {
+    const elsewhere = [...Object.values(this.data.stageQueues).map((q) => q.queue), ...Object.values(this.data.ruleDeadLetterQueues)].some(
+      (queue) => Stack.of(queue) !== Stack.of(this),
+    )
+    if (elsewhere && !this.data.acceptsRulesFromOtherStacks) {
+      throw new Error(
+        `${this.node.path}: the pipeline's queues are in another stack: create ProactiveMessagingData with separateComputeStack: true, so their policies let this stack's rules deliver (or grant that yourself and set acceptsRulesFromOtherStacks).`,
+      )
+    }
+  }
+
+  /** The queue as this stack may use it: a queue of another stack is referenced by ARN, so no statement is added to its policy. */
+  private local(queue: sqs.IQueue, id: string): sqs.IQueue {
+    if (Stack.of(queue) === Stack.of(this)) return queue
+    return sqs.Queue.fromQueueAttributes(this, id, { queueArn: queue.queueArn, queueUrl: queue.queueUrl, queueName: queue.queueName })
+  }
+
+  private route(key: keyof RulePatterns, pattern: Record<string, unknown>): RoutedRule {
+    const id = RULE_IDS[key]
+    const queue = this.local(this.data.stageQueues[ROUTES[key].target].queue, `${id}TargetQueue`)
+    const dlq = this.local(this.data.ruleDeadLetterQueues[key], `${id}RuleDeadLetterQueue`)
+    const rule = new events.Rule(this, `${id}Rule`, {
+      eventBus: this.data[ROUTES[key].bus],
+      // Same object the local cloud matches with; CDK renders its kebab-case keys unchanged.
+      eventPattern: pattern as events.EventPattern,
+      description: `${id} → ${queue.node.path}`,
+    })
+    rule.addTarget(
+      new targets.SqsQueue(queue, {
+        deadLetterQueue: dlq,
+        retryAttempts: RULE_TARGET_RETRY.retryAttempts,
+        maxEventAge: Duration.seconds(RULE_TARGET_RETRY.maxEventAgeSeconds),
+      }),
+    )
+    return { rule, deadLetterQueue: dlq }
+  }
+}

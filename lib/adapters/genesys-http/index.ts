@@ -1,0 +1,3 @@
+export * from './failure.ts'
+export * from './rate-limit.ts'
+export * from './session.ts'
