@@ -102,6 +102,7 @@ export class LocalEventBridge {
   private readonly buses = new Map<string, Map<string, Rule>>()
   private readonly accepted = new Map<string, EventEnvelope[]>()
   private readonly failures: FailedDelivery[] = []
+  private oversized = 0
   private faultProbability = 0
   private nextRandom: () => number = () => 1
 
@@ -147,6 +148,11 @@ export class LocalEventBridge {
     return this.failures.length
   }
 
+  /** Events the bus could not take or pass on: over the size limit, or a target that threw. */
+  get undeliverable(): number {
+    return this.oversized + this.failures.length
+  }
+
   /** Every event accepted on a bus, in order (whether or not a rule matched it). */
   acceptedEvents(busName: string = DEFAULT_BUS): readonly EventEnvelope[] {
     this.rulesOf(busName)
@@ -172,7 +178,7 @@ export class LocalEventBridge {
       } else if (injected) {
         results.push({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected fault).' })
       } else {
-        await this.deliver(outcome.busName, outcome.envelope)
+        await this.route(outcome.busName, outcome.envelope)
         results.push({ EventId: outcome.envelope.id })
       }
     }
@@ -183,7 +189,27 @@ export class LocalEventBridge {
    * Injects an already-formed envelope (as a partner event source delivers it) and runs every matching
    * rule's target in rule order. Returns the names of the matched rules: empty means every rule ignored it.
    */
+  /**
+   * Delivers an event as a partner source puts it. One over EventBridge's entry limit (256 KB, sized as
+   * `entrySize` does) never reaches the bus: EventBridgeValidationError, counted in `undeliverable`.
+   */
   async deliver(busName: string, envelope: EventEnvelope): Promise<string[]> {
+    const size = entrySize({
+      Source: envelope.source,
+      DetailType: envelope['detail-type'],
+      Detail: JSON.stringify(envelope.detail),
+      Resources: envelope.resources,
+      ...(envelope.time ? { Time: new Date(envelope.time) } : {}),
+    } as PutEventsEntry)
+    if (size > MAX_REQUEST_ENTRY_BYTES) {
+      this.oversized++
+      throw new EventBridgeValidationError(`the event is ${size} bytes as a PutEvents entry; EventBridge accepts at most ${MAX_REQUEST_ENTRY_BYTES} (256 KB)`)
+    }
+    return this.route(busName, envelope)
+  }
+
+  /** Hands an accepted event to every matching rule's target; a target that throws is recorded, not raised. */
+  private async route(busName: string, envelope: EventEnvelope): Promise<string[]> {
     const rules = [...this.rulesOf(busName).values()]
     this.accepted.get(busName)?.push(envelope)
     const matched = rules.filter((rule) => matchesPattern(rule.pattern, envelope as unknown as Record<string, unknown>))

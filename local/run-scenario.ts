@@ -90,11 +90,18 @@ export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioE
     if (!Number.isNaN(time)) cloud.clock.set(time)
 
     const before = snapshot(cloud)
+    const failedBefore = cloud.bus.deliveryFailures
     let matched: string[]
     try {
       matched = await cloud.deliverGenesysEvent(envelope)
     } catch (error) {
       report('rejected', label, `not deliverable: ${(error as Error).message}`)
+      continue
+    }
+    const failed = cloud.bus.failedDeliveries.slice(failedBefore)
+    if (failed.length > 0) {
+      // A rule matched but its target could not take the event (the queue refused it): never an `ok`.
+      report('rejected', label, `the local bus could not deliver it to ${failed.map((f) => f.rule).join(', ')}: ${failed.map((f) => (f.error instanceof Error ? f.error.message : String(f.error)).slice(0, 200)).join('; ')}`)
       continue
     }
     await cloud.drain()

@@ -84,8 +84,9 @@ describe('the hostile scenario through `proactive run --json`', () => {
 
   it("leaves no personal data in the functions' logs", () => {
     const functionLogs = run.logs.split('\n').filter((line) => line.startsWith('{') && line.includes('"level"'))
-    // 20 since the template-syntax address is rejected at recording (one send and its dead letter fewer).
-    expect(functionLogs.length).toBeGreaterThanOrEqual(20)
+    // 19: the template-syntax address is rejected at recording (one send and its dead letter fewer), and the
+    // 300 KB event is refused by the bus (over EventBridge's 256 KB) before any function sees it (issue 13).
+    expect(functionLogs.length).toBeGreaterThanOrEqual(19)
     const text = functionLogs.join('\n')
     for (const value of [SMS_CUSTOMER, WEB_CUSTOMER, ...NEVER_MESSAGED]) expect(text).not.toContain(value)
     expect(text).not.toMatch(/\+\d{7,15}/)

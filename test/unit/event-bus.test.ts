@@ -145,6 +145,19 @@ describe('LocalEventBridge.putEvents (in process)', () => {
     expect(delivered.requested).toHaveLength(2)
   })
 
+  it('refuses a partner event over 256 KB as a PutEvents entry, and counts it as undeliverable (issue 13 item 6)', async () => {
+    const envelope = (pad: string): EventEnvelope =>
+      ({ version: '0', id: 'e-1', 'detail-type': APP_DETAIL_TYPES.requested, source: APP_EVENT_SOURCE, account: '1', time: '2024-05-01T09:00:00Z', region: 'eu-west-1', resources: [], detail: { pad } }) as EventEnvelope
+    // Entry size: 14 (Time) + source + detail-type + the detail's JSON.
+    const overhead = 14 + APP_EVENT_SOURCE.length + APP_DETAIL_TYPES.requested.length + JSON.stringify({ pad: '' }).length
+    await expect(bridge.deliver(APP_BUS, envelope('x'.repeat(MAX_REQUEST_ENTRY_BYTES - overhead)))).resolves.toEqual(['requested', 'everything'])
+    await expect(bridge.deliver(APP_BUS, envelope('x'.repeat(MAX_REQUEST_ENTRY_BYTES - overhead + 1)))).rejects.toThrow(/262145 bytes/)
+    expect(bridge.undeliverable).toBe(1)
+    bridge.addRule({ name: 'broken', busName: APP_BUS, pattern: { source: [APP_EVENT_SOURCE] }, target: async () => Promise.reject(new Error('too deep')) })
+    await bridge.deliver(APP_BUS, envelope('x'))
+    expect(bridge.undeliverable).toBe(2)
+  })
+
   it('stops delivering to a removed rule', async () => {
     expect(bridge.removeRule('requested', APP_BUS)).toBe(true)
     expect(bridge.removeRule('requested', APP_BUS)).toBe(false)
