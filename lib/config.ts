@@ -225,7 +225,7 @@ export const sendConfigSchema = z
     ),
     CAP_HOURS: capHours,
     GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute).describe(
-      "Genesys requests a minute allowed for the OAuth client (Genesys's default per client-credentials token).",
+      "Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).",
     ),
     GENESYS_BUDGET_HEADROOM: z.coerce
       .number()
@@ -233,7 +233,7 @@ export const sendConfigSchema = z
       .max(1)
       .default(DEFAULTS.budgetHeadroom)
       .describe(
-        'Share of the budget this pipeline may use, leaving room for other callers of the same OAuth client. All send workers share budget × headroom through a counter in the state table.',
+        'Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.',
       ),
     SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce
       .number()

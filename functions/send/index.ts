@@ -40,7 +40,9 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     quietHours: quietHoursFromConfig(config),
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
-  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock })
+  // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
+  const pacer = new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM })
+  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock, onRateLimit: (report) => pacer.observe(report) })
   const deps = {
     clock,
     wallClock: systemClock,
@@ -49,7 +51,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),
-    pacer: new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM }),
+    pacer,
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     redelivery: new SqsRedelivery(aws.sqs, config.AWS_ENDPOINT_URL_SQS),

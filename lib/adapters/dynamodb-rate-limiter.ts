@@ -1,13 +1,21 @@
 /**
- * Paces Genesys requests to one budget shared by every send worker: each request claims a slot in the current
+ * Paces Genesys requests to one rate shared by every send worker: each request claims a slot in the current
  * window with one conditional update of a counter item in the state table (`pace#<window>`). Window limits are
- * spread so that the long-run rate is exactly `perMinute` (4.75 a second alternates 4 and 5), and a sliding
- * minute never holds more than `perMinute` plus one window's worth. A 429's Retry-After pauses this worker.
+ * spread so that the long-run rate is exactly the rate (4.75 a second alternates 4 and 5). A 429's Retry-After
+ * pauses this worker.
+ *
+ * The rate adapts to what Genesys reports (`observe`, fed by every response's `inin-ratelimit-*` headers): what
+ * is left of the reported allowance (allowed − count, less one request of margin) spread over the
+ * seconds until the reset. Every worker sees the same Genesys counter on its own responses, and the claims share
+ * one counter in DynamoDB, so all workers together follow it. `perMinute` (the configured budget × headroom) is
+ * the starting rate and the fallback once the last report's window has ended without a new one.
+ * What the headers count is UNVERIFIED; the assumption is in docs/pacing.md.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Pacer, PacerRefusal } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
+import type { RateLimitReport } from './genesys-http/rate-limit.ts'
 
 
 export interface RateLimiterOptions {
@@ -27,7 +35,9 @@ export function windowLimit(k: number, perWindow: number): number {
 
 export class DynamoDbRateLimiter implements Pacer {
   private readonly windowMs: number
-  private readonly perWindow: number
+  private readonly fallbackPerWindow: number
+  /** The rate from the last report, until that report's window ends. */
+  private reported: { perWindow: number; until: number } | undefined
   private readonly now: () => number
   private readonly sleep: (ms: number) => Promise<void>
   private pausedUntil = 0
@@ -35,7 +45,7 @@ export class DynamoDbRateLimiter implements Pacer {
   constructor(private readonly options: RateLimiterOptions) {
     if (!(options.perMinute > 0)) throw new Error('rate limiter: perMinute must be positive')
     this.windowMs = options.windowMs ?? 1000
-    this.perWindow = (options.perMinute * this.windowMs) / 60_000
+    this.fallbackPerWindow = (options.perMinute * this.windowMs) / 60_000
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? sleep
   }
@@ -49,13 +59,27 @@ export class DynamoDbRateLimiter implements Pacer {
         continue
       }
       const window = Math.floor(now / this.windowMs)
-      const limit = windowLimit(window, this.perWindow)
+      const limit = windowLimit(window, this.perWindowAt(now))
       if (limit > 0 && (await this.claim(window, limit))) return undefined
       // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
       const waitMs = (window + 1) * this.windowMs - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10))
       if (now + waitMs > deadline) return { waitMs }
       await this.sleep(waitMs)
     }
+  }
+
+  /** The rate now: the reported one while its window lasts, else the configured one. */
+  perWindowAt(now: number): number {
+    return this.reported && now < this.reported.until ? this.reported.perWindow : this.fallbackPerWindow
+  }
+
+  /** A response's rate-limit headers: pace to what is left of the allowance until the reset. */
+  observe(report: RateLimitReport): void {
+    const now = this.now()
+    const resetMs = Math.max(report.resetSeconds, 1) * 1000
+    // One request of margin: another may be in flight that the count does not show yet.
+    const left = Math.max(0, report.allowed - report.count - 1)
+    this.reported = { perWindow: (left * this.windowMs) / resetMs, until: now + resetMs }
   }
 
   pause(seconds: number): void {

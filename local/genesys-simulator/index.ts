@@ -78,6 +78,14 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
     reset: () => state.reset(),
     setFaults: (faults) => state.setFaults(faults),
     expireTokens: () => state.expireTokens(),
+    setRateLimit: (perWindow) => {
+      if (!(Number.isInteger(perWindow) && perWindow > 0)) throw new Error(`setRateLimit: perWindow must be a positive integer, got ${perWindow}`)
+      state.rateLimit = perWindow
+    },
+    setCompetingShare: (share) => {
+      if (!(share >= 0 && share < 1)) throw new Error(`setCompetingShare: share must be from 0 to below 1, got ${share}`)
+      state.competingShare = share
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of state.held) clearTimeout(timer)

@@ -16,14 +16,20 @@ export function send(res: ServerResponse, record: RecordedRequest, status: numbe
   res.end(JSON.stringify(body))
 }
 
-export function errorBody(status: number, code: string, message: string, details: ErrorDetail[] = []) {
-  return { message, code, status, contextId: randomUUID(), details, errors: [] }
+/**
+ * An ErrorBody (SDK 262 model). `messageWithParams` repeats the message with `{name}` placeholders where
+ * `messageParams` has values, as the model allows; the simulator only ever fills them for the 429 (UNVERIFIED
+ * that Genesys fills them the same way).
+ */
+export function errorBody(status: number, code: string, message: string, details: ErrorDetail[] = [], extra: Record<string, unknown> = {}) {
+  return { message, messageWithParams: message, messageParams: {}, code, status, contextId: randomUUID(), details, errors: [], ...extra }
 }
 
 export function rateHeaders(state: SimulatorState, token: IssuedToken | undefined): Record<string, string> {
   const at = state.now()
   const counter = token && state.counterOf(token)
-  const count = counter && at < counter.windowStart + state.rateWindowMs ? counter.count : 0
+  if (counter) state.roll(counter, at)
+  const count = counter ? counter.count : 0
   const resetMs = counter ? Math.max(0, counter.windowStart + state.rateWindowMs - at) : state.rateWindowMs
   return {
     'ININ-Correlation-Id': randomUUID(),
@@ -35,7 +41,15 @@ export function rateHeaders(state: SimulatorState, token: IssuedToken | undefine
 
 export function tooManyRequests(state: SimulatorState, res: ServerResponse, record: RecordedRequest, token: IssuedToken): void {
   const retryAfter = state.retryAfterSeconds(token)
-  send(res, record, 429, errorBody(429, 'too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`), {
+  const message = `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`
+  // `limit` is the ErrorBody's Limit model (key, namespace, value); the key and namespace here are UNVERIFIED guesses.
+  const limit = { key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: state.rateLimit }
+  const body = errorBody(429, 'too.many.requests.retry.after', message, [], {
+    messageWithParams: 'Rate limit exceeded the maximum. Retry the request in [{retryAfter}] seconds',
+    messageParams: { retryAfter: String(retryAfter) },
+    limit,
+  })
+  send(res, record, 429, body, {
     ...rateHeaders(state, token),
     'Retry-After': String(retryAfter),
   })

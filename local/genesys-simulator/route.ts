@@ -48,8 +48,13 @@ export function authorizeApiCall({ req, res, record, state }: RouteCall): { toke
   const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')
   const value = match?.[1]
   const token = value === undefined ? undefined : state.tokens.get(value)
-  if (!token) {
+  if (value === undefined) {
     send(res, record, 401, errorBody(401, 'authentication.required', 'No authentication bearer token specified in authorization header.'), rateHeaders(state, undefined))
+    return undefined
+  }
+  if (!token) {
+    // A bearer token the platform never issued (or revoked): Genesys answers bad.credentials.
+    send(res, record, 401, errorBody(401, 'bad.credentials', 'Invalid login credentials.'), rateHeaders(state, undefined))
     return undefined
   }
   record.clientId = token.clientId

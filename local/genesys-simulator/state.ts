@@ -14,6 +14,8 @@ const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { sec
 interface RateCounter {
   windowStart: number
   count: number
+  /** Calls of the competing consumer counted in this window. */
+  competing?: number
 }
 
 export interface IssuedToken extends RateCounter {
@@ -25,7 +27,10 @@ export class SimulatorState {
   readonly now: () => number
   readonly clients: Readonly<Record<string, SimulatorClient>>
   readonly tokenTtlSeconds: number
-  readonly rateLimit: number
+  /** Requests allowed per window; `setRateLimit` changes it during a run (a limit raised by Genesys support). */
+  rateLimit: number
+  /** Share of every client's allowance another integration on the same OAuth client uses (0 to 1). */
+  competingShare = 0
   readonly rateWindowMs: number
   readonly requests: RecordedRequest[] = []
   readonly tokens = new Map<string, IssuedToken>()
@@ -91,16 +96,32 @@ export class SimulatorState {
     return counter
   }
 
-  /** Counts one call on the token's counter (opening a new window when the last one ended); false when over the limit. */
+  /**
+   * Counts one call on the token's counter (opening a new window when the last one ended); false when over the
+   * limit. A competing consumer's calls are added to the counter in step with the window's elapsed time, so it
+   * uses `competingShare` of the allowance spread evenly over the window.
+   */
   countCall(token: IssuedToken): boolean {
     const at = this.now()
     const counter = this.counterOf(token)
+    this.roll(counter, at)
+    counter.count += 1
+    return counter.count <= this.rateLimit
+  }
+
+  /** Opens a new window when the last one ended, and adds the competing consumer's calls so far. */
+  roll(counter: RateCounter, at: number): void {
     if (at >= counter.windowStart + this.rateWindowMs) {
       counter.windowStart = at
       counter.count = 0
+      counter.competing = 0
     }
-    counter.count += 1
-    return counter.count <= this.rateLimit
+    const competingDue = Math.floor((this.competingShare * this.rateLimit * (at - counter.windowStart)) / this.rateWindowMs)
+    const added = competingDue - (counter.competing ?? 0)
+    if (added > 0) {
+      counter.count += added
+      counter.competing = competingDue
+    }
   }
 
   retryAfterSeconds(token: IssuedToken): number {

@@ -103,5 +103,9 @@ export interface GenesysSimulator {
   setFaults(faults: SimulatorFaults | undefined): void
   /** Revokes every issued token, as if all had expired: the next API call gets 401 credentials.expired. */
   expireTokens(): void
+  /** Changes the requests allowed per window from now on (a limit raised or lowered during a run). */
+  setRateLimit(perWindow: number): void
+  /** Another integration on the same OAuth client uses this share (0 to 1) of every window's allowance. */
+  setCompetingShare(share: number): void
   close(): Promise<void>
 }

@@ -110,6 +110,55 @@ describe('shared rate limiter', () => {
   })
 })
 
+describe('adaptive pacing (rate-limit headers)', () => {
+  /** Grants per second over `seconds`, with the clock advanced instead of sleeping; `report` feeds headers after each grant. */
+  async function grantsPerSecond(limiters: DynamoDbRateLimiter[], clock: { now: number }, seconds: number, report?: (granted: number) => void): Promise<number[]> {
+    const start = clock.now
+    const counts = Array.from({ length: seconds }, () => 0)
+    let granted = 0
+    for (let i = 0; clock.now < start + seconds * 1000; i++) {
+      await (limiters[i % limiters.length] as DynamoDbRateLimiter).acquire()
+      const second = Math.floor((clock.now - start) / 1000)
+      if (second < seconds) counts[second] = (counts[second] ?? 0) + 1
+      granted++
+      report?.(granted)
+    }
+    return counts
+  }
+  const limiterAt = (clock: { now: number }, perMinute: number) =>
+    new DynamoDbRateLimiter({ client: tables.dynamo, tableName: STATE, perMinute, now: () => clock.now, sleep: async (ms) => void (clock.now += ms) })
+
+  it('paces to what is left of the reported allowance until the reset, across workers', async () => {
+    const clock = { now: 2_000_000_000_000 }
+    // Configured for 60 a minute; Genesys reports 600 a minute, 120 already used, 60 s to the reset.
+    const workers = [limiterAt(clock, 60), limiterAt(clock, 60)]
+    for (const worker of workers) worker.observe({ allowed: 600, count: 120, resetSeconds: 60 })
+    const counts = await grantsPerSecond(workers, clock, 10)
+    // (600 − 120 − 1) / 60 s ≈ 7.98 a second, not the configured 1 a second.
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(79)
+    expect(Math.max(...counts)).toBeLessThanOrEqual(8)
+  })
+
+  it('slows down when another consumer uses the same allowance', async () => {
+    const clock = { now: 2_100_000_000_000 }
+    const limiter = limiterAt(clock, 600)
+    // 30 requests left for the 30 s to the reset: 1 a second, whatever the budget says.
+    limiter.observe({ allowed: 300, count: 269, resetSeconds: 30 })
+    const counts = await grantsPerSecond([limiter], clock, 10)
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(10)
+  })
+
+  it('stops at an exhausted allowance until the reset, then falls back to the budget', async () => {
+    const clock = { now: 2_200_000_000_000 }
+    const limiter = limiterAt(clock, 120)
+    limiter.observe({ allowed: 300, count: 300, resetSeconds: 5 })
+    const before = clock.now
+    await limiter.acquire()
+    expect(clock.now - before).toBeGreaterThanOrEqual(5_000)
+    expect(limiter.perWindowAt(clock.now)).toBe(2) // 120 a minute in 1 s windows
+  })
+})
+
 describe('retry backoff', () => {
   it('doubles with each delivery up to the maximum, jittered down by at most half', () => {
     expect(retryDelaySeconds(1, 10, 900, () => 1)).toBe(10)

@@ -99,9 +99,10 @@ describe('agentless endpoint', () => {
     expect(body.contextId).toEqual(expect.any(String))
   })
 
-  it('rejects an unknown token with 401', async () => {
+  it('rejects an unknown token with 401 bad.credentials', async () => {
     const response = await sendAgentless(sim, 'not-a-token', webmessaging)
     expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ code: 'bad.credentials', status: 401 })
   })
 
   it('accepts a valid webmessaging request and answers a SendAgentlessOutboundMessageResponse', async () => {
@@ -245,6 +246,42 @@ describe('rate limit', () => {
     const limited = await sendAgentless(sim, token, webmessaging)
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('1')
+  })
+})
+
+describe('rate limit changes and competing consumers', () => {
+  it('carries the limit and the message parameters on a 429', async () => {
+    const sim = await simulator({ rateLimitPerMinute: 1, rateWindowMs: 5_000 })
+    const token = await tokenFrom(sim)
+    await sendAgentless(sim, token, webmessaging)
+    const body = (await (await sendAgentless(sim, token, webmessaging)).json()) as Record<string, unknown>
+    expect(body).toMatchObject({ limit: { value: 1 }, messageParams: { retryAfter: expect.stringMatching(/^\d+$/) }, messageWithParams: expect.stringContaining('{retryAfter}') })
+  })
+
+  it('changes the allowance during a run', async () => {
+    const sim = await simulator({ rateLimitPerMinute: 2, rateWindowMs: 60_000 })
+    const token = await tokenFrom(sim)
+    await sendAgentless(sim, token, webmessaging)
+    await sendAgentless(sim, token, webmessaging)
+    expect((await sendAgentless(sim, token, webmessaging)).status).toBe(429)
+    sim.setRateLimit(10)
+    const response = await sendAgentless(sim, token, webmessaging)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('inin-ratelimit-allowed')).toBe('10')
+    expect(() => sim.setRateLimit(0)).toThrow(/perWindow must be a positive integer/)
+  })
+
+  it('counts a competing consumer\'s share of the window in inin-ratelimit-count', async () => {
+    let now = 1_000_000
+    const sim = await simulator({ rateLimitPerMinute: 100, rateWindowMs: 10_000, rateLimitScope: 'client', now: () => now })
+    sim.setCompetingShare(0.3)
+    const token = await tokenFrom(sim)
+    await sendAgentless(sim, token, webmessaging) // opens the window
+    now += 5_000
+    const response = await sendAgentless(sim, token, webmessaging)
+    // 2 of ours, and the competitor's 30 % of 100 spread over the window: 15 by half-time.
+    expect(response.headers.get('inin-ratelimit-count')).toBe('17')
+    expect(() => sim.setCompetingShare(1)).toThrow(/share must be from 0 to below 1/)
   })
 })
 
