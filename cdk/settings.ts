@@ -58,7 +58,7 @@ export interface ProactiveMessagingProps {
   /** Open Messaging text instead of messageText. @default messageText */
   readonly messageTextOpen?: string
   readonly brandName?: string
-  /** System presences that count as available. @default ['AVAILABLE','ON_QUEUE'] */
+  /** System presences that count as available. @default ['ON_QUEUE'] */
   readonly availablePresences?: readonly string[]
   /** Routing statuses that count as available. @default ['IDLE'] */
   readonly availableRoutingStatuses?: readonly string[]
@@ -100,7 +100,7 @@ export interface ProactiveMessagingProps {
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
   readonly logRetentionDays?: number
-  /** App-bus archive retention; 0 keeps events indefinitely. @default 30 */
+  /** App-bus archive retention; 0 keeps events indefinitely. @default 7 */
   readonly archiveRetentionDays?: number
   /** Alarm when the oldest message in the send queue is older than this. @default 300 */
   readonly sendQueueMaxAgeSeconds?: number
@@ -135,7 +135,7 @@ const HINTS: Record<SettingName, string> = {
   messageTextSms: 'a text of 1 to 4000 characters using only known placeholders',
   messageTextOpen: 'a text of 1 to 4000 characters using only known placeholders',
   brandName: 'a name of at most 100 characters',
-  availablePresences: 'a comma-separated list such as AVAILABLE,ON_QUEUE',
+  availablePresences: 'a comma-separated list such as ON_QUEUE',
   availableRoutingStatuses: 'a comma-separated list such as IDLE',
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',
@@ -259,7 +259,7 @@ const settingsSchema = z.object({
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))
     .default(30)
     .describe('Lambda log retention; a CloudWatch value (1, 3, 5, 7, 14, 30, 60, 90, …).'),
-  archiveRetentionDays: number.int().nonnegative().default(30).describe('App-bus archive retention; 0 keeps events indefinitely.'),
+  archiveRetentionDays: number.int().nonnegative().default(7).describe('App-bus archive retention in days (requests and outcomes: personal data, docs/security.md); 0 keeps events indefinitely.'),
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),

@@ -23,7 +23,8 @@ export const CONVERSATION_DETAIL_TYPES = [
   DETAIL_TYPES.acw,
 ] as const
 
-export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const
+/** `activity` carries presence and routing status in one event (recommended); presence + routingStatus stay fully supported. */
+export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.activity, DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const
 
 /** The topics to put in the Genesys `amazon-eventbridge-source` integration's `eventFilter`. */
 export const GENESYS_TOPICS = [...AGENT_DETAIL_TYPES, ...CONVERSATION_DETAIL_TYPES] as const
@@ -150,5 +151,13 @@ export const TABLES = {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
     indexes: {},
+    /**
+     * Key prefixes (`<prefix>#…`) each function reads and writes: the stack grants each function only these
+     * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
+     */
+    keyPrefixes: {
+      presence: { read: ['agent', 'cap', 'queues'], write: ['agent', 'queues'] },
+      send: { read: ['delivery', 'cap'], write: ['delivery', 'cap', 'pace'] },
+    },
   },
 } as const

@@ -215,6 +215,17 @@ describe('checkAgentlessRequest', () => {
     expect(check('+1')).toEqual(['toAddress'])
   })
 
+  // Found by the mutation run (issue 16): both rules survived losing an anchor.
+  it('E.164 and the WhatsApp id match the whole address: nothing before or after', () => {
+    const sms = (toAddress: string) => fieldsOf({ fromAddress: '+13175550100', toAddressMessengerType: 'sms', toAddress, textBody: TEXT })
+    expect(sms('x+13175550123')).toEqual(['toAddress'])
+    expect(sms('+13175550123x')).toEqual(['toAddress'])
+    const whatsapp = (toAddress: string) => fieldsOf({ fromAddress: 'integration', toAddressMessengerType: 'whatsapp', toAddress, messagingTemplate: { responseId: 't' } })
+    expect(whatsapp('13175550123')).toEqual([])
+    expect(whatsapp('13175550123x')).toEqual(['toAddress'])
+    expect(whatsapp('x13175550123')).toEqual(['toAddress'])
+  })
+
   it('names fields of the wrong type', () => {
     expect(fieldsOf({ fromAddress: 5, toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT })).toEqual(['fromAddress'])
     expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT, useExistingActiveConversation: 'yes' })).toEqual([

@@ -176,7 +176,7 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     expect(await sendMessage(request, ports({ now, claim: { state: 'sent', notified: false } }).deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
     const deadLettered = ports({ now, claim: { state: 'dead-lettered', notified: false, reason: 'genesys-rejected' } })
     expect(await sendMessage(request, deadLettered.deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'genesys-rejected' } })
-    expect(deadLettered.calls).toEqual(['outreach.tryReserve', 'ledger.begin'])
+    expect(deadLettered.calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin'])
   })
 
   it('dead-letters a permanent refusal in the ledger as genesys-rejected', async () => {
