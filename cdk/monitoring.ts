@@ -164,6 +164,18 @@ export class PipelineMonitoring extends Construct {
         ],
       },
       {
+        title: 'Operator controls: not sent on purpose',
+        metrics: [
+          emf(METRIC_NAMES.messagesPaused, presence, 'paused (presence)'),
+          emf(METRIC_NAMES.messagesPaused, send, 'paused (send)'),
+          emf(METRIC_NAMES.messagesDryRun, send, 'dry run'),
+          emf(METRIC_NAMES.messagesOptedOut, send, 'opted out'),
+          emf(METRIC_NAMES.messagesQuietHours, send, 'quiet hours'),
+          emf(METRIC_NAMES.triggersOutsidePilot, presence, 'triggers outside pilot'),
+          emf(METRIC_NAMES.messagesOutsidePilot, presence, 'customers outside pilot queues'),
+        ],
+      },
+      {
         title: 'Genesys responses',
         metrics: [
           emf(METRIC_NAMES.genesysRateLimited, send, '429 rate limited'),

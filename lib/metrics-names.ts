@@ -31,6 +31,18 @@ export const METRIC_NAMES = {
   /** A request not published or not sent because the customer was already messaged in the cap window. */
   messagesSuppressed: 'MessagesSuppressed',
   messagesSent: 'MessagesSent',
+  /** Sending mode `paused`: a request presence did not publish, or send did not send. No cap used. */
+  messagesPaused: 'MessagesPaused',
+  /** Sending mode `dry-run`: every check passed, nothing posted, no cap used. */
+  messagesDryRun: 'MessagesDryRun',
+  /** The customer is on the suppression list (opted out). */
+  messagesOptedOut: 'MessagesOptedOut',
+  /** The trigger's time falls in the channel's quiet hours. */
+  messagesQuietHours: 'MessagesQuietHours',
+  /** A trigger from an agent outside ENABLED_AGENT_IDS: nothing requested. */
+  triggersOutsidePilot: 'TriggersOutsidePilot',
+  /** A customer not requested because the session's queue is outside ENABLED_QUEUE_IDS. */
+  messagesOutsidePilot: 'MessagesOutsidePilot',
   messagesFailed: 'MessagesFailed',
   /** Permanent failures written to the send DLQ by the send function. */
   messagesDeadLettered: 'MessagesDeadLettered',

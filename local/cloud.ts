@@ -90,6 +90,8 @@ interface Stage {
 
 export class LocalCloud {
   readonly clock = new ReplayClock()
+  /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
+  readonly modeClock = { offsetMs: 0, now(): number { return Date.now() + this.offsetMs } }
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
@@ -200,6 +202,7 @@ export class LocalCloud {
     const chaos = this.options.chaos ?? {}
     const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
       clock: this.clock,
+      modeClock: this.modeClock,
       telemetry: this.tally.for(service),
       genesysCredentials: credentials,
       ...extra,

@@ -5,6 +5,7 @@
  */
 import { EventValidationError, parseGenesysEvent, UnsupportedEventError } from '../lib/domain/events.ts'
 import { METRIC_NAMES } from '../lib/metrics-names.ts'
+import { shortId } from '../lib/domain/short-id.ts'
 import { maskPersonalData } from '../functions/shared/log-masking.ts'
 import { APP_DETAIL_TYPES } from '../lib/topology.ts'
 import { LOCAL_NAMES, type DeadLetterRecord, type LocalCloud } from './cloud.ts'
@@ -15,7 +16,21 @@ export interface RunSummary {
   events: { received: number; accepted: number; rejected: number; ignored: number }
   sessions: { recorded: number }
   triggers: number
-  messages: { requested: number; sent: number; failed: number; deadLettered: number; suppressed: number; expired: number }
+  messages: {
+    requested: number
+    sent: number
+    failed: number
+    deadLettered: number
+    suppressed: number
+    expired: number
+    /** Operator controls (docs/operations.md): not sent on purpose, no cap used. */
+    paused: number
+    dryRun: number
+    optedOut: number
+    quietHours: number
+  }
+  /** Dry run: what each request would have sent, the customer's address masked. */
+  dryRuns: { conversationId: string; body: unknown }[]
   genesys: {
     requests: { path: string; status: number | undefined; body: unknown }[]
     /** Recipients Genesys accepted more than one message for (must be 0). */
@@ -23,7 +38,18 @@ export interface RunSummary {
   }
   deadLetters: { conversationId: string | undefined; reason: string; queue: string }[]
   /** Every request (by dedupe key) ends in exactly one of sent, dead-lettered or expired. */
-  reconciliation: { requested: number; sent: number; deadLettered: number; expired: number; suppressed: number; unsettled: number; settledTwice: number; balanced: boolean }
+  reconciliation: {
+    requested: number
+    sent: number
+    deadLettered: number
+    expired: number
+    suppressed: number
+    /** Ended by an operator control: paused, dry-run, opted-out, quiet-hours. */
+    notSentByControl: number
+    unsettled: number
+    settledTwice: number
+    balanced: boolean
+  }
 }
 
 export type EventVerdict = 'accepted' | 'rejected' | 'ignored'
@@ -144,13 +170,31 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       deadLettered: deadLetters.filter((letter) => letter.queue.startsWith('send')).length,
       suppressed: t.total(messagesSuppressed),
       expired: t.total(METRIC_NAMES.messagesExpired),
+      paused: t.total(METRIC_NAMES.messagesPaused),
+      dryRun: t.total(METRIC_NAMES.messagesDryRun),
+      optedOut: t.total(METRIC_NAMES.messagesOptedOut),
+      quietHours: t.total(METRIC_NAMES.messagesQuietHours),
     },
+    dryRuns: dryRunBodies(cloud),
     genesys: {
       requests: requests.map((request) => ({ path: request.path, status: request.status, body: request.body })),
       duplicateRecipients: duplicateRecipients(requests.filter((request) => request.status !== undefined && request.status >= 200 && request.status < 300).map((request) => request.body)),
     },
     deadLetters: deadLetters.map((letter) => ({ conversationId: letter.conversationId, reason: letter.reason, queue: letter.queue })),
   }
+}
+
+const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours']
+
+/** The dry-run outcome events' bodies (already masked by send), one per request. */
+function dryRunBodies(cloud: LocalCloud): RunSummary['dryRuns'] {
+  const seen = new Map<string, RunSummary['dryRuns'][number]>()
+  for (const event of cloud.bus.acceptedEvents(LOCAL_NAMES.appBus)) {
+    const detail = event.detail as { dedupeKey?: unknown; outcome?: unknown; conversationId?: unknown; body?: unknown }
+    if (detail.outcome !== 'dry-run' || typeof detail.dedupeKey !== 'string') continue
+    seen.set(detail.dedupeKey, { conversationId: shortId(String(detail.conversationId)), body: detail.body })
+  }
+  return [...seen.values()]
 }
 
 /** Recipients (channel + address) that Genesys accepted more than one message for. */
@@ -178,7 +222,12 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
       requested.add(detail.dedupeKey)
       continue
     }
-    const outcome = detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'suppressed' ? detail.outcome : 'dead-lettered'
+    const outcome =
+      detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'suppressed'
+        ? detail.outcome
+        : typeof detail.outcome === 'string' && CONTROL_OUTCOMES.includes(detail.outcome)
+          ? 'control'
+          : 'dead-lettered'
     const history = ends.get(detail.dedupeKey) ?? []
     // Outcome events are at least once: the same outcome reported again is one end, not two.
     if (history.at(-1) !== outcome) ends.set(detail.dedupeKey, [...history, outcome])
@@ -190,7 +239,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
     // Redriven after too many receives: no outcome event was published for it.
     if (!ends.has(letter.dedupeKey)) ends.set(letter.dedupeKey, ['dead-lettered'])
   }
-  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, suppressed: 0, unsettled: 0, settledTwice: 0 }
+  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, suppressed: 0, notSentByControl: 0, unsettled: 0, settledTwice: 0 }
   for (const key of requested) {
     const history = ends.get(key) ?? []
     const last = history.at(-1)
@@ -202,6 +251,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
     else if (last === 'sent') totals.sent++
     else if (last === 'expired') totals.expired++
     else if (last === 'suppressed') totals.suppressed++
+    else if (last === 'control') totals.notSentByControl++
     else totals.deadLettered++
   }
   return { ...totals, balanced: totals.unsettled === 0 && totals.settledTwice === 0 }

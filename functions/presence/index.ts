@@ -9,6 +9,7 @@ import { createGenesysQueueDirectory } from '../../lib/adapters/genesys-queues-h
 import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOutreachReservations } from '../../lib/adapters/dynamodb-outreach-reservations.ts'
 import { DynamoDbAgentStateRepository } from '../../lib/adapters/dynamodb-state.ts'
+import { CachedSendingMode, DynamoDbSendingModeOverrides } from '../../lib/adapters/dynamodb-sending-mode.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
 import { systemClock, type QueueDirectory } from '../../lib/domain/ports.ts'
@@ -34,6 +35,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     cooldownMs: config.COOLDOWN_MINUTES * MINUTE,
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
+    pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
   }
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
@@ -41,6 +43,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     reservations: new DynamoDbOutreachReservations(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
+    mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
   }
 
   function queueDirectory(): QueueDirectory {
@@ -62,7 +65,12 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
       telemetry.count(METRIC_NAMES.availabilityTriggers)
       telemetry.count(METRIC_NAMES.messagesRequested, outcome.requested)
       telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
-      logger.info('agent became available: messages requested', { ...context, ...outcome })
+      if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
+      if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+      logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
+    } else if (outcome.kind === 'outside-pilot') {
+      telemetry.count(METRIC_NAMES.triggersOutsidePilot)
+      logger.info('agent became available outside the pilot (ENABLED_AGENT_IDS): nothing requested', context)
     } else {
       logger.info('no trigger', { ...context, outcome: outcome.kind, ...(outcome.kind === 'no-trigger' ? { reason: outcome.reason } : {}) })
     }

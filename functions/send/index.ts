@@ -11,7 +11,8 @@ import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '../../lib/adapters/sqs-dead-letters.ts'
-import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
+import { CachedSendingMode, DynamoDbSendingModeOverrides } from '../../lib/adapters/dynamodb-sending-mode.ts'
+import { channelSettings, loadConfig, quietHoursFromConfig, sendConfigSchema } from '../../lib/config.ts'
 import { systemClock, type InboundMessage } from '../../lib/domain/ports.ts'
 import { HOUR, MINUTE } from '../../lib/domain/time.ts'
 import { SERVICE_NAMES } from '../../lib/metrics-names.ts'
@@ -36,6 +37,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     capHours: config.CAP_HOURS,
     retryBaseSeconds: config.RETRY_BASE_SECONDS,
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
+    quietHours: quietHoursFromConfig(config),
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
   // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
@@ -46,6 +48,8 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
+    mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),
     pacer,
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),

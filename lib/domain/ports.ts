@@ -6,6 +6,7 @@ import type { MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
+import type { SendingMode } from './sending-mode.ts'
 
 export interface Clock {
   now(): number
@@ -187,4 +188,16 @@ export interface OutcomePublisher {
 /** Has the queue deliver a message again, no sooner than `seconds` from now. */
 export interface Redelivery {
   redeliverAfter(message: InboundMessage, seconds: number): Promise<void>
+}
+
+/** The operator's run-time sending-mode override (`proactive mode`), stored in the state table. */
+export interface SendingModeOverrides {
+  /** The override in force, if any. */
+  read(): Promise<{ readonly mode: SendingMode; readonly changedAt: number } | undefined>
+  write(mode: SendingMode, changedAt: number): Promise<void>
+}
+
+/** The mode a function acts on now: the override (read through a cache of at most 30 s), else the setting. */
+export interface SendingModeSource {
+  current(): Promise<SendingMode>
 }

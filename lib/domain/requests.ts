@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from './topics.ts'
 import { EventValidationError, parseEnvelopeJson } from './events.ts'
 import { ADDRESS_FIELDS, CHANNELS, CONTACT_ID_FIELDS, type MessageRequest } from './model.ts'
+import type { AgentlessRequest } from './payload.ts'
 
 const id = z.string().min(1).max(256)
 
@@ -56,7 +57,9 @@ export interface OutcomeDetail {
   readonly channel: string
   readonly agentId: string
   readonly requestedAt: number
-  readonly outcome: 'sent' | 'dead-lettered' | 'expired' | 'suppressed'
+  readonly outcome: 'sent' | 'dead-lettered' | 'expired' | 'suppressed' | 'paused' | 'dry-run' | 'opted-out' | 'quiet-hours'
   readonly reason?: string
+  /** Dry run only: the agentless request that would have been sent, the customer's address masked. */
+  readonly body?: AgentlessRequest
   readonly genesys?: { readonly status?: number; readonly code?: string; readonly contextId?: string; readonly messageId?: string; readonly conversationId?: string }
 }

@@ -14,7 +14,8 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SessionRepository } from '../domain/ports.ts'
+import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
+import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
@@ -25,12 +26,16 @@ export interface AvailabilityDeps {
   readonly publisher: MessageRequestPublisher
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
+  /** The sending mode in force. Absent: live. */
+  readonly mode?: SendingModeSource
 }
 
 export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly scope: TargetScope
   readonly windowMs: number
   readonly capMs: number
+  /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
+  readonly pilot?: PilotScope
 }
 
 export type AvailabilityOutcome =
@@ -41,8 +46,14 @@ export type AvailabilityOutcome =
       readonly sessionsFound: number
       readonly requested: number
       readonly suppressed: number
+      /** Sending mode `paused`: customers that would have been requested. */
+      readonly paused: number
+      /** Customers whose session's queue is outside the pilot. */
+      readonly outsidePilot: number
       readonly skipped: TargetingResult['skipped']
     }
+  /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
+  | { readonly kind: 'outside-pilot' }
 
 const MAX_CONFLICT_RETRIES = 8
 
@@ -62,17 +73,26 @@ export async function handleAvailability(event: AgentAvailabilityEvent, deps: Av
 }
 
 async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
+  const pilot = settings.pilot ?? EVERYONE
+  if (!agentInPilot(pilot, event.agentId)) return { kind: 'outside-pilot' }
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
-  const { requests, skipped } = selectRecipients(sessions, trigger, settings.windowMs)
+  const selected = selectRecipients(sessions, trigger, settings.windowMs)
+  const skipped = selected.skipped
+  const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
   const approved: MessageRequest[] = requests.filter(
     (request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)),
   )
+  const suppressed = requests.length - approved.length
+  // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
+  if ((await deps.mode?.current()) === 'paused') {
+    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, skipped }
+  }
   if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed: requests.length - approved.length, skipped }
+  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, skipped }
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

@@ -4,9 +4,11 @@
  * pace, claim the request in the delivery ledger (never twice) right before the call, send, and classify the result. Returns what
  * happened; settle-send.ts turns that into acknowledge / dead-letter / retry.
  */
+import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
-import { buildAgentlessRequest, InvalidPayloadError, type ChannelSettings } from '../domain/payload.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer } from '../domain/ports.ts'
+import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource } from '../domain/ports.ts'
+import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
@@ -19,6 +21,8 @@ export interface SendSettings {
   readonly attemptTimeoutMs: number
   /** One message per customer within this window, whichever trigger requested it. */
   readonly capMs: number
+  /** Per channel; judged at the trigger's time (`requestedAt`). Absent: no quiet hours. */
+  readonly quietHours?: QuietHours
 }
 
 export interface SendDeps {
@@ -30,6 +34,8 @@ export interface SendDeps {
   readonly pacer: Pacer
   readonly ledger: DeliveryLedger
   readonly outreach: OutreachLedger
+  /** The sending mode in force (setting or operator override). Absent: live. */
+  readonly mode?: SendingModeSource
 }
 
 type Failure = Extract<AgentlessSendResult, { ok: false }>
@@ -39,6 +45,12 @@ export type SendDecision =
   | { readonly kind: 'expired'; readonly ageMs: number }
   /** The customer was messaged for another request within the cap window (another trigger got there first). */
   | { readonly kind: 'capped' }
+  /** The sending mode is `paused`: nothing sent, no cap used. */
+  | { readonly kind: 'paused' }
+  /** The sending mode is `dry-run`: every check passed; `body` is what would have been sent, address masked. */
+  | { readonly kind: 'dry-run'; readonly body: AgentlessRequest }
+  /** The trigger's time falls in the channel's quiet hours (`window`, as configured). */
+  | { readonly kind: 'quiet-hours'; readonly window: string }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
@@ -54,6 +66,8 @@ export type SendDecision =
 export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { redriven?: boolean; sendBy?: number } = {}): Promise<SendDecision> {
   const ageMs = deps.clock.now() - request.requestedAt
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
+  const mode = (await deps.mode?.current()) ?? 'live'
+  if (mode === 'paused') return { kind: 'paused' }
 
   const channel = settings.channels[request.customer.channel]
   let body
@@ -66,6 +80,12 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     }
     throw error
   }
+
+  const quiet = settings.quietHours && quietWindowAt(settings.quietHours, request.customer.channel, request.requestedAt)
+  if (quiet) return { kind: 'quiet-hours', window: quiet.text }
+  // Presence checked the cap (read only) before requesting; a dry run reserves nothing, so a later live trigger
+  // messages the same customers.
+  if (mode === 'dry-run') return { kind: 'dry-run', body: maskedAgentlessBody(body) }
 
   // After expiry and preflight, so a request that never goes out does not use the customer's cap up. A retry or
   // redrive of the same request passes: the reservation carries its dedupe key.

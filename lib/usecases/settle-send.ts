@@ -85,6 +85,21 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     log: { level: 'info', message: 'customer already messaged within the cap window: not sent', fields },
     report: { outcome: 'suppressed', reason: `customer messaged within the last ${settings.capHours} hours` },
   }),
+  paused: (_decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesPaused],
+    log: { level: 'info', message: 'sending mode paused: not sent', fields },
+    report: { outcome: 'paused', reason: 'sending mode paused' },
+  }),
+  'dry-run': (decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesDryRun],
+    log: { level: 'info', message: 'dry run: every check passed, not sent', fields },
+    report: { outcome: 'dry-run', reason: 'sending mode dry-run', body: decision.body },
+  }),
+  'quiet-hours': (decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesQuietHours],
+    log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
+    report: { outcome: 'quiet-hours', reason: `quiet hours ${decision.window}` },
+  }),
   invalid: (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesFailed],
     log: { level: 'warn', message: 'request fails preflight: dead-lettered', fields: { ...fields, detail: decision.detail } },

@@ -168,11 +168,16 @@ export function formatSummary(summary: RunSummary): string {
     `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
     `Triggers  ${summary.triggers} agent availability transition(s)`,
     `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+    `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice)`}`,
   ]
   if (summary.genesys.requests.length > 0) {
     lines.push('', 'Sent to Genesys (POST /api/v2/conversations/messages/agentless):')
     for (const request of summary.genesys.requests) lines.push(`  ${request.status ?? '…'}  ${describeBody(request.body)}`)
+  }
+  if (summary.dryRuns.length > 0) {
+    lines.push('', 'Dry run: would have sent (not posted):')
+    for (const run of summary.dryRuns) lines.push(`  ${run.conversationId}  ${describeBody(run.body)}`)
   }
   if (summary.deadLetters.length > 0) {
     lines.push('', 'Dead letters:')
