@@ -58,7 +58,7 @@ export interface ProactiveMessagingProps {
   /** Open Messaging text instead of messageText. @default messageText */
   readonly messageTextOpen?: string
   readonly brandName?: string
-  /** System presences that count as available. @default ['AVAILABLE','ON_QUEUE'] */
+  /** System presences that count as available. @default ['ON_QUEUE'] */
   readonly availablePresences?: readonly string[]
   /** Routing statuses that count as available. @default ['IDLE'] */
   readonly availableRoutingStatuses?: readonly string[]
@@ -135,7 +135,7 @@ const HINTS: Record<SettingName, string> = {
   messageTextSms: 'a text of 1 to 4000 characters using only known placeholders',
   messageTextOpen: 'a text of 1 to 4000 characters using only known placeholders',
   brandName: 'a name of at most 100 characters',
-  availablePresences: 'a comma-separated list such as AVAILABLE,ON_QUEUE',
+  availablePresences: 'a comma-separated list such as ON_QUEUE',
   availableRoutingStatuses: 'a comma-separated list such as IDLE',
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',

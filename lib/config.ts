@@ -22,7 +22,7 @@ const positiveNumber = (fallback: number) => z.coerce.number().positive().defaul
 
 export const DEFAULTS = {
   scope: 'agent',
-  availablePresences: 'AVAILABLE,ON_QUEUE',
+  availablePresences: 'ON_QUEUE',
   availableRoutingStatuses: 'IDLE',
   windowHours: 24,
   capHours: 24,
@@ -160,9 +160,11 @@ export const presenceConfigSchema = z.object({
     .describe(
       '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
     ),
-  AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe('System presences that count as available, compared case-insensitively.'),
+  AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe(
+    'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue (the behaviour before issue 12).',
+  ),
   AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
-    'Routing statuses that count as available, when the `v2.users.{id}.routingStatus` topic is forwarded.',
+    'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',
   ),
   WINDOW_HOURS: windowHours,
   CAP_HOURS: capHours,

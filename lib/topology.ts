@@ -23,7 +23,8 @@ export const CONVERSATION_DETAIL_TYPES = [
   DETAIL_TYPES.acw,
 ] as const
 
-export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const
+/** `activity` carries presence and routing status in one event (recommended); presence + routingStatus stay fully supported. */
+export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.activity, DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const
 
 /** The topics to put in the Genesys `amazon-eventbridge-source` integration's `eventFilter`. */
 export const GENESYS_TOPICS = [...AGENT_DETAIL_TYPES, ...CONVERSATION_DETAIL_TYPES] as const

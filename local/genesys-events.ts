@@ -116,6 +116,36 @@ export function routingStatusEvent(input: RoutingStatusEventInput): GenesysEnvel
   return envelope(DETAIL_TYPES.routingStatus, `v2.users.${input.agentId}.routingStatus`, input.at, eventBody, input)
 }
 
+export interface ActivityEventInput extends EnvelopeOptions {
+  readonly agentId: string
+  /** Epoch ms: the envelope times, and each fact's own time unless `presenceAt` / `routingAt` say otherwise. */
+  readonly at: number
+  /** `ON_QUEUE`, `AVAILABLE`, …; undefined leaves `presence` out. */
+  readonly systemPresence?: string
+  readonly presenceAt?: number
+  /** `IDLE`, `INTERACTING`, …; undefined leaves `routingStatus` out. */
+  readonly routingStatus?: string
+  readonly routingAt?: number
+  readonly activeQueueIds?: readonly string[]
+}
+
+/** `v2.users.{id}.activity` (SDK `AgentActivityChangedTopicAgentActivity`): presence and routing status in one event. */
+export function activityEvent(input: ActivityEventInput): GenesysEnvelope {
+  const eventBody: Record<string, unknown> = { id: input.agentId }
+  if (input.routingStatus !== undefined) eventBody.routingStatus = { status: input.routingStatus, startTime: isoMs(input.routingAt ?? input.at) }
+  if (input.systemPresence !== undefined) {
+    eventBody.presence = {
+      presenceDefinition: { id: uuidFrom('presence-definition', input.systemPresence.toUpperCase()), systemPresence: input.systemPresence },
+      modifiedDate: isoMs(input.presenceAt ?? input.at),
+    }
+  }
+  if (input.activeQueueIds !== undefined) {
+    eventBody.activeQueueIds = input.activeQueueIds
+    eventBody.dateActiveQueuesChanged = isoMs(input.at)
+  }
+  return envelope(DETAIL_TYPES.activity, `v2.users.${input.agentId}.activity`, input.at, eventBody, input)
+}
+
 export interface ConversationEventInput extends EnvelopeOptions {
   readonly conversationId: string
   /** Epoch ms: the body's `eventTime`. */

@@ -80,9 +80,9 @@ function eventTime(envelope: GenesysEnvelope): number {
   return (envelope.detail.eventBody as { eventTime: number }).eventTime
 }
 
-/** An agent going offline and coming back: the events that make one trigger. */
+/** An agent going offline and coming back On Queue: the events that make one trigger (under either AVAILABLE_PRESENCES default). */
 export function availabilityFlip(agentId: string, at: number): GenesysEnvelope[] {
-  return [presenceEvent({ agentId, systemPresence: 'OFFLINE', at: at - 60_000 }), presenceEvent({ agentId, systemPresence: 'AVAILABLE', at })]
+  return [presenceEvent({ agentId, systemPresence: 'OFFLINE', at: at - 60_000 }), presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at })]
 }
 
 /**

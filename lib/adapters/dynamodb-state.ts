@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
-import type { AgentState } from '../domain/model.ts'
+import type { AgentFact, AgentState } from '../domain/model.ts'
 import { isCapped } from '../domain/targeting.ts'
 import type { AgentStateRepository, OutreachLedger, WriteResult } from '../domain/ports.ts'
 
@@ -42,6 +42,9 @@ export async function putVersioned(
   }
 }
 
+const isFact = (value: unknown): value is AgentFact =>
+  typeof value === 'object' && value !== null && typeof (value as AgentFact).status === 'string' && typeof (value as AgentFact).at === 'number'
+
 const agentKey = (agentId: string): string => `agent#${agentId}`
 
 export class DynamoDbAgentStateRepository implements AgentStateRepository {
@@ -59,8 +62,8 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       agentId: Item.agentId as string,
       available: Item.available as boolean,
       observedAt: Item.observedAt as number,
-      ...(Array.isArray(Item.observedEventIds) ? { observedEventIds: Item.observedEventIds as string[] } : {}),
-      ...(typeof Item.availableBefore === 'boolean' ? { availableBefore: Item.availableBefore } : {}),
+      ...(isFact(Item.presence) ? { presence: Item.presence } : {}),
+      ...(isFact(Item.routing) ? { routing: Item.routing } : {}),
       ...(Item.lastTriggeredAt !== undefined ? { lastTriggeredAt: Item.lastTriggeredAt as number } : {}),
       ...(Item.version !== undefined ? { version: Item.version as number } : {}),
     }
@@ -72,8 +75,8 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       agentId: next.agentId,
       available: next.available,
       observedAt: next.observedAt,
-      observedEventIds: next.observedEventIds,
-      availableBefore: next.availableBefore,
+      presence: next.presence,
+      routing: next.routing,
       lastTriggeredAt: next.lastTriggeredAt,
     }
     return putVersioned(this.client, this.tableName, 'pk', item, next.version)

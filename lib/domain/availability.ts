@@ -1,62 +1,82 @@
 /**
- * Detecting an agent's transition into available. A presence event says only the new state, so the previous
- * one is kept (AgentState) and only not-available → available fires, at most once per cooldown.
+ * When an agent can take routed messaging work, as Genesys defines it (docs/genesys-platform.md, availability):
+ * the system presence is On Queue and the routing status is Idle. The two facts arrive separately
+ * (`v2.users.{id}.presence`, `v2.users.{id}.routingStatus`) or together (`v2.users.{id}.activity`), each with its
+ * own time, so the agent state keeps them apart: a late or repeated event for one never overwrites the other.
+ * A trigger is the combined condition turning from false to true, at most once per cooldown.
  */
 import type { AgentAvailabilityEvent } from './events.ts'
-import type { AgentState } from './model.ts'
+import type { AgentFact, AgentState } from './model.ts'
 
 export interface AvailabilityPolicy {
   /** systemPresence values that count as available (compared case-insensitively). */
   readonly availablePresences: readonly string[]
-  /** routingStatus values that count as available (compared case-insensitively). */
+  /** routingStatus values that count as available, once any routing status has been seen (case-insensitive). */
   readonly availableRoutingStatuses: readonly string[]
   readonly cooldownMs: number
 }
 
 export type AvailabilityDecision =
-  | { readonly kind: 'stale' } // duplicate or older than what is known: change nothing
+  | { readonly kind: 'stale' } // duplicate or older than what is known for every fact the event carries: change nothing
   | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: false; readonly reason: 'no-transition' | 'cooldown' }
   | { readonly kind: 'update'; readonly next: AgentState; readonly trigger: true }
 
-const normalise = (value: string): string =>
+export const normaliseStatus = (value: string): string =>
   value
     .trim()
     .toUpperCase()
     .replace(/[\s-]+/g, '_')
     .replace(/^ONQUEUE$/, 'ON_QUEUE')
 
-export function isAvailable(event: AgentAvailabilityEvent, policy: AvailabilityPolicy): boolean {
-  const accepted = event.signal === 'presence' ? policy.availablePresences : policy.availableRoutingStatuses
-  const status = normalise(event.status)
-  return accepted.some((value) => normalise(value) === status)
-}
-
-/** How many envelope ids of one instant are remembered; more events than this at one millisecond are not expected. */
-const MAX_IDS_PER_INSTANT = 16
+const accepts = (accepted: readonly string[], status: string): boolean => accepted.some((value) => normaliseStatus(value) === normaliseStatus(status))
 
 /**
- * Order rules: an event older than the newest applied one is stale. A redelivery (same envelope id) is stale. Two
- * different events at the same instant (presence and routing status, or two presence changes within a millisecond)
- * are both applied, and at one instant "available" wins: the result, and whether it fires, is the same in either
- * delivery order, and a real change into available is never dropped as a duplicate.
+ * The combined condition: the system presence is in `availablePresences` and, once any routing status has been
+ * seen for the agent, that status is in `availableRoutingStatuses`. No presence seen yet: not available.
  */
+export function isAvailable(state: Pick<AgentState, 'presence' | 'routing'>, policy: AvailabilityPolicy): boolean {
+  if (!state.presence || !accepts(policy.availablePresences, state.presence.status)) return false
+  return state.routing === undefined || accepts(policy.availableRoutingStatuses, state.routing.status)
+}
+
+type FactResult = { readonly fact: AgentFact | undefined; readonly changed: boolean }
+
+/**
+ * Applies one observation to one fact. Older than the stored one: ignored. Same instant and same status (a
+ * redelivery, or the same status repeated by another topic): no change. Same instant, different status (two
+ * changes within one millisecond): the accepted status wins (then the greater name), so the result is the same in
+ * any delivery order.
+ */
+function applyFact(stored: AgentFact | undefined, observed: AgentFact | undefined, accepted: readonly string[]): FactResult {
+  if (!observed) return { fact: stored, changed: false }
+  if (!stored || observed.at > stored.at) return { fact: observed, changed: stored?.status !== observed.status || stored.at !== observed.at }
+  if (observed.at < stored.at) return { fact: stored, changed: false }
+  if (normaliseStatus(observed.status) === normaliseStatus(stored.status)) return { fact: stored, changed: false }
+  const rank = (status: string): string => `${accepts(accepted, status) ? 1 : 0}:${normaliseStatus(status)}`
+  return rank(observed.status) > rank(stored.status) ? { fact: observed, changed: true } : { fact: stored, changed: false }
+}
+
+/** A state saved before presence and routing status were kept apart carries neither: decide from its `available` flag. */
+const wasAvailable = (previous: AgentState | undefined, policy: AvailabilityPolicy): boolean =>
+  previous === undefined ? false : previous.presence === undefined && previous.routing === undefined ? previous.available : isAvailable(previous, policy)
+
 export function decideAvailability(previous: AgentState | undefined, event: AgentAvailabilityEvent, policy: AvailabilityPolicy): AvailabilityDecision {
-  if (previous && event.at < previous.observedAt) return { kind: 'stale' }
-  const tie = previous !== undefined && event.at === previous.observedAt
-  // A tie with a state saved before envelope ids were kept cannot tell a duplicate from a new event: stale, as before.
-  if (tie && (previous.observedEventIds === undefined || previous.observedEventIds.includes(event.eventId))) return { kind: 'stale' }
-  const availableBefore = tie ? previous.availableBefore === true : previous?.available === true
-  const available = isAvailable(event, policy) || (tie && previous.available)
+  const presence = applyFact(previous?.presence, event.presence, policy.availablePresences)
+  const routing = applyFact(previous?.routing, event.routing, policy.availableRoutingStatuses)
+  if (previous && !presence.changed && !routing.changed) return { kind: 'stale' }
+  const facts = { presence: presence.fact, routing: routing.fact }
+  const available = isAvailable(facts, policy)
   const base: AgentState = {
     agentId: event.agentId,
     available,
-    observedAt: event.at,
-    observedEventIds: tie ? [...(previous.observedEventIds ?? []), event.eventId].slice(-MAX_IDS_PER_INSTANT) : [event.eventId],
-    availableBefore,
-    lastTriggeredAt: previous?.lastTriggeredAt,
-    version: previous?.version,
+    observedAt: Math.max(previous?.observedAt ?? event.at, event.at),
+    ...(facts.presence ? { presence: facts.presence } : {}),
+    ...(facts.routing ? { routing: facts.routing } : {}),
+    ...(previous?.lastTriggeredAt !== undefined ? { lastTriggeredAt: previous.lastTriggeredAt } : {}),
+    ...(previous?.version !== undefined ? { version: previous.version } : {}),
   }
-  if (!available || previous?.available || availableBefore) return { kind: 'update', next: base, trigger: false, reason: 'no-transition' }
+  if (!available || wasAvailable(previous, policy)) return { kind: 'update', next: base, trigger: false, reason: 'no-transition' }
+  // The trigger's time is the event's: the moment the condition was completed.
   const last = previous?.lastTriggeredAt
   if (last !== undefined && event.at - last < policy.cooldownMs) return { kind: 'update', next: base, trigger: false, reason: 'cooldown' }
   return { kind: 'update', next: { ...base, lastTriggeredAt: event.at }, trigger: true }

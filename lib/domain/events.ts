@@ -71,6 +71,20 @@ export const routingStatusBodySchema = z.looseObject({
   routingStatus: z.looseObject({ status: z.string().min(1).max(64), startTime: isoTime.optional() }),
 })
 
+/** `v2.users.{id}.activity` (SDK model `AgentActivityChangedTopicAgentActivity`): both facts in one event, each optional. */
+export const activityBodySchema = z.looseObject({
+  id: id.optional(),
+  routingStatus: z.looseObject({ status: z.string().min(1).max(64), startTime: isoTime.optional() }).optional(),
+  presence: z
+    .looseObject({
+      presenceDefinition: z.looseObject({ id: id.optional(), systemPresence: z.string().min(1).max(64) }),
+      modifiedDate: isoTime.optional(),
+    })
+    .optional(),
+  activeQueueIds: z.array(id).max(1000).optional(),
+  dateActiveQueuesChanged: isoTime.optional(),
+})
+
 const address = z.string().min(1).max(512)
 export const conversationBodySchema = z.looseObject({
   eventTime: epochMs,
@@ -104,11 +118,17 @@ interface EventCommon {
 
 export interface AgentAvailabilityEvent extends EventCommon {
   readonly kind: 'agent'
-  readonly signal: 'presence' | 'routingStatus'
+  readonly signal: 'presence' | 'routingStatus' | 'activity'
   readonly agentId: string
-  /** `systemPresence` (presence) or `routingStatus.status` (routing status), as delivered. */
+  /** For logs: `systemPresence`, `routingStatus.status`, or both (`ON_QUEUE/IDLE`), as delivered. */
   readonly status: string
+  /** The system presence this event reports, with its own time. */
+  readonly presence?: { readonly status: string; readonly at: number }
+  /** The routing status this event reports, with its own time. */
+  readonly routing?: { readonly status: string; readonly at: number }
   readonly presenceDefinitionId?: string
+  /** activity only: the queues the agent is active on (queue scope targets these, with no Genesys call). */
+  readonly activeQueueIds?: readonly string[]
 }
 
 export interface ConversationEvent extends EventCommon {
@@ -154,8 +174,14 @@ export class UnsupportedEventError extends Error {
 }
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
-const USER_TOPIC = new RegExp(`^v2\\.users\\.(${UUID})\\.(presence|routingStatus)$`)
+const USER_TOPIC = new RegExp(`^v2\\.users\\.(${UUID})\\.(presence|routingStatus|activity)$`)
 const CONVERSATION_TOPIC = new RegExp(`^v2\\.detail\\.events\\.conversation\\.(${UUID})\\.(${CONVERSATION_TOPICS.map((t) => t.replace('.', '\\.')).join('|')})$`)
+
+const AGENT_SIGNALS: ReadonlyMap<string, AgentAvailabilityEvent['signal']> = new Map([
+  [DETAIL_TYPES.presence, 'presence'],
+  [DETAIL_TYPES.routingStatus, 'routingStatus'],
+  [DETAIL_TYPES.activity, 'activity'],
+])
 
 const CONVERSATION_DETAIL_TYPE_TO_TOPIC: ReadonlyMap<string, ConversationTopic> = new Map(CONVERSATION_TOPICS.map((topic) => [conversationDetailType(topic), topic]))
 
@@ -196,37 +222,29 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
   }
   const envelopeTime = Date.parse(detail.timestamp ?? envelope.time)
 
-  if (detailType === DETAIL_TYPES.presence || detailType === DETAIL_TYPES.routingStatus) {
-    const signal = detailType === DETAIL_TYPES.presence ? 'presence' : 'routingStatus'
+  const signal = AGENT_SIGNALS.get(detailType)
+  if (signal !== undefined) {
     const match = USER_TOPIC.exec(detail.topicName)
     if (!match || match[2] !== signal) {
       throw new EventValidationError([{ field: 'detail.topicName', problem: `expected v2.users.{uuid}.${signal}, got ${JSON.stringify(detail.topicName.slice(0, 100))}` }])
     }
-    const agentId = (match[1] ?? '').toLowerCase()
+    const agent = { kind: 'agent' as const, signal, agentId: (match[1] ?? '').toLowerCase(), ...common }
     if (signal === 'presence') {
       const body = parseWith(presenceBodySchema, detail.eventBody, 'detail.eventBody')
-      return {
-        kind: 'agent',
-        signal,
-        agentId,
-        status: body.presenceDefinition.systemPresence,
-        presenceDefinitionId: body.presenceDefinition.id,
-        at: body.modifiedDate ? Date.parse(body.modifiedDate) : envelopeTime,
-        ...common,
+      const at = body.modifiedDate ? Date.parse(body.modifiedDate) : envelopeTime
+      const status = body.presenceDefinition.systemPresence
+      return { ...agent, status, presence: { status, at }, presenceDefinitionId: body.presenceDefinition.id, at }
+    }
+    if (signal === 'routingStatus') {
+      const body = parseWith(routingStatusBodySchema, detail.eventBody, 'detail.eventBody')
+      if (body.id !== undefined && body.id.toLowerCase() !== agent.agentId) {
+        throw new EventValidationError([{ field: 'detail.eventBody.id', problem: 'does not match the user id in detail.topicName' }])
       }
+      const at = body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime
+      const status = body.routingStatus.status
+      return { ...agent, status, routing: { status, at }, at }
     }
-    const body = parseWith(routingStatusBodySchema, detail.eventBody, 'detail.eventBody')
-    if (body.id !== undefined && body.id.toLowerCase() !== agentId) {
-      throw new EventValidationError([{ field: 'detail.eventBody.id', problem: 'does not match the user id in detail.topicName' }])
-    }
-    return {
-      kind: 'agent',
-      signal,
-      agentId,
-      status: body.routingStatus.status,
-      at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime,
-      ...common,
-    }
+    return activityEvent(agent, parseWith(activityBodySchema, detail.eventBody, 'detail.eventBody'), envelopeTime)
   }
 
   const topic = CONVERSATION_DETAIL_TYPE_TO_TOPIC.get(detailType)
@@ -254,6 +272,31 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     queueId: body.queueId,
     userId: body.userId?.toLowerCase(),
     ...common,
+  }
+}
+
+/** One activity event carries both facts, each with its own time (the envelope's when the body has none). */
+function activityEvent(
+  agent: Pick<AgentAvailabilityEvent, 'kind' | 'signal' | 'agentId' | 'eventId' | 'source' | 'correlationId'>,
+  body: z.infer<typeof activityBodySchema>,
+  envelopeTime: number,
+): AgentAvailabilityEvent {
+  if (!body.presence && !body.routingStatus) {
+    throw new EventValidationError([{ field: 'detail.eventBody', problem: 'carries neither presence nor routingStatus' }])
+  }
+  const presence = body.presence
+    ? { status: body.presence.presenceDefinition.systemPresence, at: body.presence.modifiedDate ? Date.parse(body.presence.modifiedDate) : envelopeTime }
+    : undefined
+  const routing = body.routingStatus
+    ? { status: body.routingStatus.status, at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime }
+    : undefined
+  return {
+    ...agent,
+    status: [presence?.status, routing?.status].filter(Boolean).join('/'),
+    ...(presence ? { presence, presenceDefinitionId: body.presence?.presenceDefinition.id } : {}),
+    ...(routing ? { routing } : {}),
+    ...(body.activeQueueIds ? { activeQueueIds: body.activeQueueIds } : {}),
+    at: Math.max(presence?.at ?? 0, routing?.at ?? 0),
   }
 }
 

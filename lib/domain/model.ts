@@ -64,16 +64,23 @@ export interface Session {
   readonly version?: number
 }
 
+/** One observed fact about an agent (system presence or routing status) with the event's own time for it. */
+export interface AgentFact {
+  readonly status: string
+  readonly at: number
+}
+
 /** Known state of one agent, kept to detect transitions rather than states. */
 export interface AgentState {
   readonly agentId: string
+  /** The combined condition (presence and routing status) after the newest applied event. */
   readonly available: boolean
-  /** Time of the newest presence/routing observation applied (the event's own time). */
+  /** Time of the newest observation applied (the event's own time). */
   readonly observedAt: number
-  /** Envelope ids of the events applied at `observedAt`: a redelivery of one of them is a duplicate. */
-  readonly observedEventIds?: readonly string[]
-  /** Whether the agent was available just before the instant `observedAt` (decides a same-instant tie). */
-  readonly availableBefore?: boolean
+  /** The system presence and when it was set; absent until a presence (or activity) event is seen. */
+  readonly presence?: AgentFact
+  /** The routing status and when it was set; absent until a routing status (or activity) event is seen. */
+  readonly routing?: AgentFact
   /** Time of the last trigger fired for this agent (cooldown anchor). */
   readonly lastTriggeredAt?: number
   readonly version?: number

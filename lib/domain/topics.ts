@@ -4,6 +4,8 @@
 export const DETAIL_TYPES = {
   presence: 'v2.users.{id}.presence',
   routingStatus: 'v2.users.{id}.routingStatus',
+  /** Presence and routing status in one event (recommended; UNVERIFIED that every org's EventBridge integration offers it). */
+  activity: 'v2.users.{id}.activity',
   customerStart: 'v2.detail.events.conversation.{id}.customer.start',
   customerEnd: 'v2.detail.events.conversation.{id}.customer.end',
   acdStart: 'v2.detail.events.conversation.{id}.acd.start',

@@ -98,8 +98,13 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {
   const { from, to } = windowOf(event.at, settings.windowMs)
   if (settings.scope === 'agent') return deps.sessions.findByAgent(event.agentId, from, to)
-  if (!deps.queues) throw new Error('queue scope needs a queue directory (Genesys GET /api/v2/users/{userId}/queues)')
-  const queueIds = await deps.queues.queueIdsOf(event.agentId)
+  // An activity event lists the queues the agent is active on: no Genesys call. Otherwise, the (cached) directory.
+  const queueIds = event.activeQueueIds ?? (await queueDirectory(deps).queueIdsOf(event.agentId))
   const perQueue = await Promise.all(queueIds.map((queueId) => deps.sessions.findByQueue(queueId, from, to)))
   return perQueue.flat()
+}
+
+function queueDirectory(deps: AvailabilityDeps): QueueDirectory {
+  if (!deps.queues) throw new Error('queue scope needs a queue directory (Genesys GET /api/v2/users/{userId}/queues)')
+  return deps.queues
 }

@@ -13,7 +13,7 @@ const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? 
 
 describe('proactive run (CLI)', () => {
   it('replays a scenario and ends standard output with the JSON summary', async () => {
-    const { code, stdout, stderr } = await proactiveRun('--events', SCENARIO, '--json')
+    const { code, stdout, stderr } = await proactiveRun('--events', SCENARIO, '--json', '--set', 'AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE') // the scenario's agent logs in (AVAILABLE)
 
     expect(code, stderr).toBe(0)
     const summary = JSON.parse(lastLine(stdout)) as { events: { received: number }; triggers: number; messages: { sent: number } }

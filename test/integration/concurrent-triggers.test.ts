@@ -44,7 +44,7 @@ describe('concurrent triggers for one customer', () => {
     await deliver(local, [...history, ...AGENTS.map((agentId) => presenceEvent({ agentId, systemPresence: 'OFFLINE', at: AT - 10 * MINUTE }))], { drainEach: true })
 
     // The first two come back together: both triggers run before any request is sent.
-    await deliver(local, AGENTS.slice(0, 2).map((agentId, i) => presenceEvent({ agentId, systemPresence: 'AVAILABLE', at: AT + i })), { drainEach: false })
+    await deliver(local, AGENTS.slice(0, 2).map((agentId, i) => presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at: AT + i })), { drainEach: false })
 
     const requested = local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)
     expect(requested).toHaveLength(2)
@@ -56,7 +56,7 @@ describe('concurrent triggers for one customer', () => {
     expect(new Set(outcomes.map((outcome) => outcome.dedupeKey))).toEqual(new Set(requested.map((event) => (event.detail as { dedupeKey: string }).dedupeKey)))
 
     // The third agent comes back later: the customer is already reserved, so presence requests nothing.
-    await deliver(local, [presenceEvent({ agentId: AGENTS[2]!, systemPresence: 'AVAILABLE', at: AT + 5 * MINUTE })], { drainEach: false })
+    await deliver(local, [presenceEvent({ agentId: AGENTS[2]!, systemPresence: 'ON_QUEUE', at: AT + 5 * MINUTE })], { drainEach: false })
     expect(local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)).toHaveLength(2)
     expect(local.simulator!.agentlessRequests()).toHaveLength(1)
   })

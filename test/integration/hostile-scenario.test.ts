@@ -14,7 +14,8 @@ import { TEST_ORG_ID } from '../support/genesys-events.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const EVENTS = fileURLToPath(new URL('../scenarios-hostile/events.jsonl', import.meta.url))
-const ARGS = ['--events', EVENTS, '--json', '--set', `GENESYS_ORG_ID=${TEST_ORG_ID}`]
+// The hostile file's agent logs in (AVAILABLE): it relies on the pre-issue-12 presences.
+const ARGS = ['--events', EVENTS, '--json', '--set', `GENESYS_ORG_ID=${TEST_ORG_ID}`, '--set', 'AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE']
 
 /** Progress line verdicts, in order: 28 events (see build.ts). */
 const EXPECTED_MARKS = [

@@ -20,13 +20,13 @@ const CONTACT = 'e0c0a7c7-0000-4000-8000-0000000000f1'
 const TRIGGER_AT = Date.parse('2025-06-15T10:00:00.000Z')
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** One ended conversation of the agent, then the agent goes OFFLINE → AVAILABLE: exactly one request. */
+/** One ended conversation of the agent, then the agent goes OFFLINE → ON_QUEUE: exactly one request. */
 function oneRecipient(messageType: MessagingType = 'WEBMESSAGING'): ScenarioEntry[] {
   const customer = messageType === 'WEBMESSAGING' ? { externalContactId: CONTACT } : { addressFrom: '+13175550177' }
   const events: GenesysEnvelope[] = [
     ...conversationLifecycle({ conversationId: CONVERSATION, messageType, start: TRIGGER_AT - 3 * 60 * MINUTE, agentId: AGENT, queueId: QUEUE, ...customer }),
     presenceEvent({ agentId: AGENT, systemPresence: 'OFFLINE', at: TRIGGER_AT - 30 * MINUTE }),
-    presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: TRIGGER_AT }),
+    presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: TRIGGER_AT }),
   ]
   return events.map((event, index) => ({ ok: true, event, origin: `failures:${index + 1}` }))
 }

@@ -59,7 +59,7 @@ describe('checkEventSource', () => {
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...FOREIGN_SOURCES, TEST_SOURCE), fc.string({ maxLength: 80 })), (source) => {
         const pattern = rulePatterns({ orgId: TEST_ORG_ID }).agentEvents
-        const event = presenceEvent({ agentId: '6f1c2b7e-4a4b-4d6e-9f0a-1b2c3d4e5f60', systemPresence: 'AVAILABLE', at: Date.UTC(2026, 0, 1), source })
+        const event = presenceEvent({ agentId: '6f1c2b7e-4a4b-4d6e-9f0a-1b2c3d4e5f60', systemPresence: 'ON_QUEUE', at: Date.UTC(2026, 0, 1), source })
         if (checkEventSource(source, { orgId: TEST_ORG_ID }).trusted) expect(matchesPattern(pattern, event as unknown as Record<string, unknown>)).toBe(true)
         if (!matchesPattern(pattern, event as unknown as Record<string, unknown>)) expect(checkEventSource(source, { orgId: TEST_ORG_ID }).trusted).toBe(false)
       }),
@@ -122,7 +122,7 @@ describe('the functions ignore events from untrusted sources', () => {
 
   it('presence: a foreign "agent available" event triggers nothing', async () => {
     const agentId = '6f1c2b7e-4a4b-4d6e-9f0a-1b2c3d4e5f60'
-    const foreign = presenceEvent({ agentId, systemPresence: 'AVAILABLE', at, source: genesysEventSourceName(OTHER_ORG, 'x') })
+    const foreign = presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at, source: genesysEventSourceName(OTHER_ORG, 'x') })
     await cloud.sqs.send(new SendMessageBatchCommand({ QueueUrl: cloud.queueUrl('agentEvents'), Entries: [{ Id: '0', MessageBody: JSON.stringify(foreign) }] }))
     logs.clear()
     await cloud.drain()

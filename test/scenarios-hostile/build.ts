@@ -82,7 +82,7 @@ function lines(): Line[] {
     // Valid apart from the extra keys, which stay data: accepted, and a break is no trigger.
     `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},${JSON.stringify(presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T + 25 * MINUTE })).slice(1)}`,
     mutate(available(T + 26 * MINUTE), (e) => {
-      e['detail-type'] = 'v2.users.{id}.activity'
+      e['detail-type'] = 'v2.users.{id}.conversations'
     }),
     mutate(hostileConversation, (e) => {
       e.detail.eventBody.mediaType = 'CHAT'

@@ -248,7 +248,7 @@ const scenarios: Record<string, () => Line[]> = {
     const presenceWrongType = presence(AGENT.a, 'AVAILABLE', T - 39 * MINUTE)
     presenceWrongType.detail.eventBody.presenceDefinition = { id: 'x', systemPresence: 42 }
     const unknownDetailType = conversationEvent('customer.start', { conversationId: conversationId(4), messageType: 'SMS', addressFrom: sms(4).address, at: T - 35 * MINUTE })
-    unknownDetailType['detail-type'] = 'v2.users.{id}.activity'
+    unknownDetailType['detail-type'] = 'v2.users.{id}.conversations'
     const foreignSource = conversationEvent('customer.start', { conversationId: conversationId(5), messageType: 'SMS', addressFrom: sms(5).address, at: T - 30 * MINUTE, source: 'com.example.crm' })
     const chat = conversationEvent('customer.start', { conversationId: conversationId(6), messageType: undefined, mediaType: 'CHAT', externalContactId: contactId(6), at: T - 25 * MINUTE })
     const otherMessaging = conversationEvent('customer.start', { conversationId: conversationId(7), messageType: 'FACEBOOK', addressFrom: 'fb-user-7', at: T - 20 * MINUTE })

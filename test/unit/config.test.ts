@@ -25,7 +25,7 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('defaults', () => {
-  it('presence: agent scope, AVAILABLE/ON_QUEUE, IDLE, 24 h window and cap, 10 min cooldown', () => {
+  it('presence: agent scope, ON_QUEUE and IDLE (issue 12: the Genesys definition of able to take routed work), 24 h window and cap, 10 min cooldown', () => {
     expect(loadConfig('presence', presenceConfigSchema, PRESENCE_ENV)).toEqual({
       ...PRESENCE_ENV,
       // Operator controls (issue 14): live, and everyone in the pilot, unless set.
@@ -33,7 +33,7 @@ describe('defaults', () => {
       ENABLED_AGENT_IDS: [],
       ENABLED_QUEUE_IDS: [],
       TARGET_SCOPE: 'agent',
-      AVAILABLE_PRESENCES: ['AVAILABLE', 'ON_QUEUE'],
+      AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],
       WINDOW_HOURS: 24,
       CAP_HOURS: 24,

@@ -10,7 +10,7 @@ import {
 } from '../../lib/domain/events.ts'
 import { parseMessageRequest } from '../../lib/domain/requests.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from '../../lib/topology.ts'
-import { conversationEvent, presenceEvent, routingStatusEvent, TEST_SOURCE, type ConversationTopicName } from '../support/genesys-events.ts'
+import { activityEvent, conversationEvent, presenceEvent, routingStatusEvent, TEST_SOURCE, type ConversationTopicName } from '../support/genesys-events.ts'
 
 const fixture = (name: string): Record<string, any> =>
   JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))
@@ -123,6 +123,33 @@ describe('agent events', () => {
     const envelope = routingStatusEvent({ agentId: AGENT, status: 'IDLE', at: T + 5 })
     expect(envelope['detail-type']).toBe('v2.users.{id}.routingStatus')
     expect(asAgent(envelope)).toMatchObject({ signal: 'routingStatus', agentId: AGENT, status: 'IDLE', at: T + 5 })
+  })
+
+  it('parses activity (AgentActivityChangedTopicAgentActivity): both facts, each with its own time, and activeQueueIds', () => {
+    const queues = ['90e0e000-0000-4000-8000-000000000001', '90e0e000-0000-4000-8000-000000000002']
+    const envelope = activityEvent({ agentId: AGENT, at: T + 9, systemPresence: 'ON_QUEUE', presenceAt: T + 9, routingStatus: 'IDLE', routingAt: T + 4, activeQueueIds: queues })
+    expect(envelope['detail-type']).toBe('v2.users.{id}.activity')
+    expect(asAgent(envelope)).toMatchObject({
+      signal: 'activity',
+      agentId: AGENT,
+      status: 'ON_QUEUE/IDLE',
+      presence: { status: 'ON_QUEUE', at: T + 9 },
+      routing: { status: 'IDLE', at: T + 4 },
+      activeQueueIds: queues,
+      at: T + 9,
+    })
+  })
+
+  it('parses an activity event with only a routing status, and rejects one with neither fact', () => {
+    expect(asAgent(activityEvent({ agentId: AGENT, at: T, routingStatus: 'INTERACTING' }))).toMatchObject({ routing: { status: 'INTERACTING', at: T } })
+    expect(asAgent(activityEvent({ agentId: AGENT, at: T, routingStatus: 'IDLE' })).presence).toBeUndefined()
+    expect(problemsOf(activityEvent({ agentId: AGENT, at: T }))).toEqual([{ field: 'detail.eventBody', problem: 'carries neither presence nor routingStatus' }])
+  })
+
+  it('rejects an activity event whose activeQueueIds is not a list of ids', () => {
+    const envelope = activityEvent({ agentId: AGENT, at: T, systemPresence: 'ON_QUEUE' })
+    ;(envelope.detail.eventBody as Record<string, unknown>).activeQueueIds = 'q1'
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.activeQueueIds', problem: expect.any(String) }])
   })
 
   it('rejects a topicName whose signal does not match the detail-type', () => {

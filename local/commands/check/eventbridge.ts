@@ -6,7 +6,11 @@ import { viewPermissionSkip, type CheckStep } from './step.ts'
 
 const EVENTBRIDGE_TYPE = 'amazon-eventbridge-source'
 /** Forwarding routingStatus is optional: its EventBridge availability is UNVERIFIED (docs/genesys-platform.md). */
-const OPTIONAL_TOPICS: readonly string[] = [DETAIL_TYPES.routingStatus]
+/** Topics the pipeline works without, and what is lost without each. */
+const OPTIONAL_TOPICS: ReadonlyMap<string, string> = new Map([
+  [DETAIL_TYPES.routingStatus, 'routing-status triggers are off (its EventBridge availability is UNVERIFIED)'],
+  [DETAIL_TYPES.activity, 'presence and routing status come from their own topics (its EventBridge availability is UNVERIFIED)'],
+])
 
 function topicsOf(properties: unknown): string[] | undefined {
   if (!isObject(properties)) return undefined
@@ -51,12 +55,12 @@ export async function checkEventBridge(http: Http): Promise<CheckStep> {
       continue
     }
     const missing = GENESYS_TOPICS.filter((topic) => !topics.includes(topic))
-    const required = missing.filter((topic) => !OPTIONAL_TOPICS.includes(topic))
+    const required = missing.filter((topic) => !OPTIONAL_TOPICS.has(topic))
     if (required.length > 0) {
       verdicts.push({ step, status: 'FAIL', detail: `${name} does not forward ${required.join(', ')}`, fix: `add these topics to the integration's topic filter (Admin > Integrations > ${name} > Configuration)` })
       continue
     }
-    const optional = missing.length > 0 ? `; ${missing.join(', ')} not forwarded, so routing-status triggers are off (its EventBridge availability is UNVERIFIED)` : ''
+    const optional = missing.map((topic) => `; ${topic} not forwarded, so ${OPTIONAL_TOPICS.get(topic)}`).join('')
     verdicts.push({ step, status: 'PASS', detail: `${name} forwards the ${GENESYS_TOPICS.length - missing.length} topics the rules expect${optional}` })
   }
   // One integration that forwards everything is enough; otherwise report the most telling verdict.
