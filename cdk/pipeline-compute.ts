@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '../lib/topology.ts'
+import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '../lib/topology.ts'
 import { functionEnvironments, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
 import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
@@ -124,25 +124,51 @@ export class ProactiveMessagingCompute extends Construct {
     return { sessionRecorder: this.sessionRecorder, presence: this.presence, send: this.send }
   }
 
-  /** Least privilege: each function gets only the actions and the resources it uses. */
+  /** Least privilege: each function gets only the actions, the resources and (state table) the key prefixes it uses. */
   private grantAccess(): void {
     const { sessionsTable, stateTable, appBus, genesysSecret, stageQueues } = this.data
     const sessions = sessionsTable.tableArn
     const state = stateTable.tableArn
     const indexArns = Object.keys(TABLES.sessions.indexes).map((name) => `${sessions}/index/${name}`)
     const readSecret = new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [genesysSecret.secretArn] })
+    const prefixes = TABLES.state.keyPrefixes
+    const stateItems = (actions: string[], keyPrefixes: readonly string[]) =>
+      new iam.PolicyStatement({
+        actions,
+        resources: [state],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}#*`) } },
+      })
 
     this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
 
     this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
-    this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'], resources: [state] }))
+    this.presence.role.addToPolicy(stateItems(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], prefixes.presence.read))
+    this.presence.role.addToPolicy(stateItems(['dynamodb:PutItem'], prefixes.presence.write))
     appBus.grantPutEventsTo(this.presence.role)
     this.presence.role.addToPolicy(readSecret)
 
-    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [state] }))
+    this.send.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.send.read))
+    this.send.role.addToPolicy(stateItems(['dynamodb:PutItem', 'dynamodb:UpdateItem'], prefixes.send.write))
     appBus.grantPutEventsTo(this.send.role)
     this.send.role.addToPolicy(readSecret)
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.send.deadLetterQueue.queueArn] }))
+
+    // Only presence may request a message: the app bus refuses ProactiveMessageRequested from any other principal.
+    new events.CfnEventBusPolicy(this, 'OnlyPresenceRequestsMessages', {
+      eventBusName: appBus.eventBusName,
+      statementId: 'OnlyPresenceRequestsMessages',
+      statement: {
+        Sid: 'OnlyPresenceRequestsMessages',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: appBus.eventBusArn,
+        Condition: {
+          StringEquals: { 'events:detail-type': APP_DETAIL_TYPES.requested },
+          ArnNotEquals: { 'aws:PrincipalArn': this.presence.role.roleArn },
+        },
+      },
+    })
   }
 
   /** A queue in another stack cannot take statements naming this stack's rules: its data stack allows them (separateComputeStack). */

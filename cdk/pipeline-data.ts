@@ -8,6 +8,7 @@ import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cd
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import * as events from 'aws-cdk-lib/aws-events'
 import * as iam from 'aws-cdk-lib/aws-iam'
+import * as kms from 'aws-cdk-lib/aws-kms'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
@@ -68,6 +69,8 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
   readonly appBus: events.IEventBus
   /** Archive of the app bus's own events (requests and outcomes). */
   readonly archive: events.Archive
+  /** Customer managed key of the archive. */
+  readonly archiveKey: kms.Key
   readonly sessionsTable: dynamodb.ITable
   readonly stateTable: dynamodb.ITable
   readonly genesysSecret: secretsmanager.ISecret
@@ -83,8 +86,17 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
 
     this.partnerBus = this.partnerEventBus(settings)
     this.appBus = existing.appBus ?? new events.EventBus(this, 'AppBus', { description: 'Proactive messaging requests and outcomes' })
-    this.archive = this.appBus.archive('AppEventsArchive', {
+    // Requests name the customer (address or contact id): the archive holds personal data (docs/security.md).
+    this.archiveKey = new kms.Key(this, 'AppEventsArchiveKey', {
+      description: 'Encrypts the proactive messaging app-bus archive (requests and outcomes)',
+      enableKeyRotation: true,
+      removalPolicy,
+    })
+    // Scoped to the bus as EventBus.archive() would (same logical id), which does not pass kmsKey on.
+    this.archive = new events.Archive(this.appBus, 'AppEventsArchive', {
+      sourceEventBus: this.appBus,
       description: 'Replay of proactive messaging requests and outcomes',
+      kmsKey: this.archiveKey,
       eventPattern: { source: [APP_EVENT_SOURCE] },
       retention: settings.archiveRetentionDays > 0 ? Duration.days(settings.archiveRetentionDays) : undefined,
     })
@@ -187,6 +199,8 @@ function tableDefaults(removalPolicy: RemovalPolicy) {
     billing: dynamodb.Billing.onDemand(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+    // Off only with retainData false, so that `cdk destroy` can delete the tables on purpose.
+    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     removalPolicy,
   }
 }

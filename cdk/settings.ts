@@ -100,7 +100,7 @@ export interface ProactiveMessagingProps {
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
   readonly logRetentionDays?: number
-  /** App-bus archive retention; 0 keeps events indefinitely. @default 30 */
+  /** App-bus archive retention; 0 keeps events indefinitely. @default 7 */
   readonly archiveRetentionDays?: number
   /** Alarm when the oldest message in the send queue is older than this. @default 300 */
   readonly sendQueueMaxAgeSeconds?: number
@@ -259,7 +259,7 @@ const settingsSchema = z.object({
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))
     .default(30)
     .describe('Lambda log retention; a CloudWatch value (1, 3, 5, 7, 14, 30, 60, 90, …).'),
-  archiveRetentionDays: number.int().nonnegative().default(30).describe('App-bus archive retention; 0 keeps events indefinitely.'),
+  archiveRetentionDays: number.int().nonnegative().default(7).describe('App-bus archive retention in days (requests and outcomes: personal data, docs/security.md); 0 keeps events indefinitely.'),
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),

@@ -151,5 +151,13 @@ export const TABLES = {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
     indexes: {},
+    /**
+     * Key prefixes (`<prefix>#…`) each function reads and writes: the stack grants each function only these
+     * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
+     */
+    keyPrefixes: {
+      presence: { read: ['agent', 'cap', 'queues'], write: ['agent', 'queues'] },
+      send: { read: ['delivery', 'cap'], write: ['delivery', 'cap', 'pace'] },
+    },
   },
 } as const

@@ -21,7 +21,9 @@ export const HELP = `usage: proactive dlq inspect|redrive (--queue DLQ_URL | --l
 inspect   lists the messages in a dead-letter queue with the reason each is there (a look: nothing is removed)
 redrive   moves every message back to the queue it came from (SQS StartMessageMoveTask) and waits until done
 
-  --queue URL        a dead-letter queue of the deployed stack (the stack outputs *DlqUrl, e.g. SendDlqUrl)
+  --queue URL        a dead-letter queue of the deployed stack, by its stack output: SendDlqUrl (send failures),
+                     PresenceDlqUrl, SessionRecorderDlqUrl (function failures), ConversationEventsRuleDlqUrl,
+                     AgentEventsRuleDlqUrl, MessageRequestedRuleDlqUrl (events a rule could not deliver)
   --to ARN           redrive to this queue instead of the source queue
   --max N            inspect at most N messages (default 100)
   --local            use the local cloud: run --events PATH first (with --chaos SPEC to cause failures), then

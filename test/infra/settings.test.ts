@@ -36,7 +36,7 @@ describe('resolveSettings', () => {
       scope: DEFAULTS.scope,
       smsFromNumber: DEFAULTS.fromAddress.sms,
       logRetentionDays: 30,
-      archiveRetentionDays: 30,
+      archiveRetentionDays: 7, // was 30: the archive holds personal data, 7 days by default (issue 13 item 6)
       retainData: true,
     })
   })

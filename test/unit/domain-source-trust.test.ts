@@ -41,6 +41,14 @@ describe('checkEventSource', () => {
     expect(checkEventSource(source(ORG, 's'))).toEqual({ trusted: true, orgId: ORG })
   })
 
+  it('refuses another org when one is configured, naming it', () => {
+    expect(checkEventSource(source('other-org', 's'), { orgId: ORG })).toEqual({
+      trusted: false,
+      field: 'source',
+      problem: 'names Genesys Cloud org "other-org", not the configured org',
+    })
+  })
+
   it('says exactly what is wrong with a foreign source, quoting it', () => {
     expect(checkEventSource('com.example.crm')).toEqual({
       trusted: false,
