@@ -29,10 +29,10 @@ function conversations(agentId = AGENT, start = T0, batch = 0): GenesysEnvelope[
   ]
 }
 
-/** Away, then available at `at`: one trigger. */
+/** On a break, then On Queue at `at` (able to take routed work, as Genesys defines it): one trigger. */
 const trigger = (at: number, agentId = AGENT): GenesysEnvelope[] => [
   presenceEvent({ agentId, systemPresence: 'BREAK', at: at - 5 * MINUTE }),
-  presenceEvent({ agentId, systemPresence: 'AVAILABLE', at }),
+  presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at }),
 ]
 
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
