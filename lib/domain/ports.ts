@@ -68,6 +68,15 @@ export interface QueueDirectory {
   queueIdsOf(agentId: string): Promise<string[]>
 }
 
+/**
+ * How many messaging interactions an agent can take at once: the `message` media type's `maximumCapacity` from
+ * Genesys `GET /api/v2/routing/users/{userId}/utilization` (the org default when the user has none). Rejects when
+ * the lookup fails or the response has no usable capacity; the caller then uses its fallback and counts it.
+ */
+export interface AgentCapacityLookup {
+  messageCapacityOf(agentId: string): Promise<number>
+}
+
 export interface MessageRequestPublisher {
   /** Publishes one `ProactiveMessageRequested` event per request; resolves once all are accepted. */
   publish(requests: readonly MessageRequest[]): Promise<void>
