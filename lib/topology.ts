@@ -156,8 +156,9 @@ export const TABLES = {
      * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
      */
     keyPrefixes: {
-      presence: { read: ['agent', 'cap', 'queues'], write: ['agent', 'queues'] },
-      send: { read: ['delivery', 'cap'], write: ['delivery', 'cap', 'pace'] },
+      // `control#…` (the sending mode) is written by operators (`proactive mode`), read by both functions.
+      presence: { read: ['agent', 'cap', 'queues', 'control'], write: ['agent', 'queues'] },
+      send: { read: ['delivery', 'cap', 'control'], write: ['delivery', 'cap', 'pace'] },
     },
   },
 } as const

@@ -29,29 +29,30 @@ const writes = (statements: { actions: string[]; prefixes?: string[] }[]) =>
   statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
-  it('presence writes only agent# and queues# items, and reads only agent#, cap# and queues#', () => {
+  it('presence writes only agent# and queues# items, and reads only agent#, cap#, queues# and control#', () => {
     const statements = stateStatementsOf('ProactiveMessagingPresenceFunction')
     expect(statements.length).toBeGreaterThan(0)
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'control#*'])
   })
 
-  it('send writes only delivery#, cap# and pace# items, and reads only delivery# and cap#', () => {
+  it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap# and control#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(writes(statements).flatMap((s) => s.prefixes).sort()).toEqual(['cap#*', 'delivery#*', 'pace#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*'])
   })
 
-  it('every key prefix an adapter writes in the state table is granted to a function', () => {
+  it('every key prefix an adapter uses in the state table is granted to a function', () => {
     const granted = new Set(Object.values(TABLES.state.keyPrefixes).flatMap((p) => [...p.read, ...p.write]))
     const adapters = join(CODE_ROOT, 'lib', 'adapters')
     const used = new Set<string>()
     for (const file of readdirSync(adapters).filter((f) => f.endsWith('.ts'))) {
-      for (const match of readFileSync(join(adapters, file), 'utf8').matchAll(/`([a-z]+)#\$\{/g)) used.add(match[1]!)
+      // Keys built as `prefix#${…}` and constant keys such as 'control#sending-mode'.
+      for (const match of readFileSync(join(adapters, file), 'utf8').matchAll(/[`'"]([a-z]+)#(?:\$\{|[a-z-]+['"])/g)) used.add(match[1]!)
     }
-    expect(used.size).toBeGreaterThanOrEqual(5)
+    expect(used.size).toBeGreaterThanOrEqual(6)
     for (const prefix of used) expect(granted, prefix).toContain(prefix)
   })
 })
