@@ -69,7 +69,10 @@ export interface BenchReport {
 
 export function parseArgs(argv: readonly string[]): { json: boolean; quick: boolean; only: ScenarioName[]; chart: string | undefined } {
   const value = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
-  const only = (value('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...SCENARIOS]) as ScenarioName[]
+  const only = (value('only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...SCENARIOS]) as ScenarioName[]
   for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}: use ${SCENARIOS.join(', ')}`)
   const quick = argv.includes('--quick')
   const chartArg = value('chart')
@@ -101,7 +104,13 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
       // targeting by Scan. Fan-out ÷ Scan (r.ratio) sets N publishes against a read-only Scan, and is reported only.
       // Judged over the largest table, where the agent holds 2% (docs/benchmarks.md, Findings); the 10% table's
       // ratio is in the table beside it.
-      target('fanout', `Scan targeting time ÷ index Query targeting time at N = ${largest.n} (table ${largest.tableItems} items, agent ${pct(largest.agentShare, 0)})`, '≥ 10', largest.targetingRatio, largest.targetingRatio >= 10)
+      target(
+        'fanout',
+        `Scan targeting time ÷ index Query targeting time at N = ${largest.n} (table ${largest.tableItems} items, agent ${pct(largest.agentShare, 0)})`,
+        '≥ 10',
+        largest.targetingRatio,
+        largest.targetingRatio >= 10,
+      )
     }
     for (const r of results) target('fanout', `every eligible session requested at N = ${r.n}`, `= ${r.n}`, r.requested, r.requested === r.n)
   }
@@ -190,7 +199,8 @@ function machine(): BenchReport['machine'] {
 
 // ------------------------------------------------------------------------------------------ the table
 
-const fmt = (value: number | undefined, digits = 0): string => (value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }))
+const fmt = (value: number | undefined, digits = 0): string =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const pct = (value: number, digits = 2): string => `${(value * 100).toFixed(digits)}%`
 const kb = (bytes: number): string => `${fmt(bytes / 1024)} KiB`
 
@@ -219,7 +229,12 @@ export function formatTable(report: BenchReport): string {
   }
   if (report.latency) {
     const l = report.latency
-    rows.push(['latency', `p50 ${fmt(l.p50Ms)} ms, p95 ${fmt(l.p95Ms)} ms, p99 ${fmt(l.p99Ms)} ms (max ${fmt(l.maxMs)})`, `${l.samples} triggers, ${fmt(l.recipientsPerTrigger, 1)} recipients each`, '–'])
+    rows.push([
+      'latency',
+      `p50 ${fmt(l.p50Ms)} ms, p95 ${fmt(l.p95Ms)} ms, p99 ${fmt(l.p99Ms)} ms (max ${fmt(l.maxMs)})`,
+      `${l.samples} triggers, ${fmt(l.recipientsPerTrigger, 1)} recipients each`,
+      '–',
+    ])
   }
   if (report.storm) {
     const s = report.storm
@@ -233,15 +248,29 @@ export function formatTable(report: BenchReport): string {
   if (report.coldStart) {
     const c = report.coldStart
     for (const f of c.functions) {
-      rows.push([`cold start ${f.function}`, `${kb(f.cdk.bytes)}, import ${fmt(f.cdk.importMs)} ms over the floor`, `empty module ${fmt(c.floorMs)} ms (median of ${c.runs})`, `${fmt((f.cdk.importMs + c.floorMs) / c.floorMs, 1)}×`])
+      rows.push([
+        `cold start ${f.function}`,
+        `${kb(f.cdk.bytes)}, import ${fmt(f.cdk.importMs)} ms over the floor`,
+        `empty module ${fmt(c.floorMs)} ms (median of ${c.runs})`,
+        `${fmt((f.cdk.importMs + c.floorMs) / c.floorMs, 1)}×`,
+      ])
       for (const [variant, v] of Object.entries(f.variants)) {
-        rows.push([`  ${variant}`, `${kb(v.bytes)}, import ${fmt(v.importMs)} ms`, `as built: ${kb(f.cdk.bytes)}, ${fmt(f.cdk.importMs)} ms`, `${fmt(v.bytes / f.cdk.bytes, 2)} bytes, ${fmt(v.importMs / f.cdk.importMs, 2)} time`])
+        rows.push([
+          `  ${variant}`,
+          `${kb(v.bytes)}, import ${fmt(v.importMs)} ms`,
+          `as built: ${kb(f.cdk.bytes)}, ${fmt(f.cdk.importMs)} ms`,
+          `${fmt(v.bytes / f.cdk.bytes, 2)} bytes, ${fmt(v.importMs / f.cdk.importMs, 2)} time`,
+        ])
       }
       if (f.sdkShare.bytes > 0) rows.push([`  Genesys SDK share`, `${pct(f.sdkShare.bytes)} of bytes, ${pct(f.sdkShare.importMs)} of import time`, '', ''])
     }
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)))
-  const line = (row: readonly string[]): string => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ').trimEnd()
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join(' | ')
+      .trimEnd()
   const out = [line(rows[0] as string[]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)]
   out.push('', 'targets:')
   for (const t of report.targets) out.push(`  ${t.met ? 'met   ' : 'MISSED'} ${t.scenario}: ${t.name} ${t.target} (measured ${t.value === undefined ? '–' : t.value})`)

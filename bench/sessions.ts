@@ -7,13 +7,13 @@
  * function would have written.
  */
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { parseGenesysEvent } from '../lib/domain/events.ts'
-import type { Channel, Session } from '../lib/domain/model.ts'
-import type { SessionRepository, WriteResult } from '../lib/domain/ports.ts'
-import { recordSession } from '../lib/usecases/record-session.ts'
+import { parseGenesysEvent } from '#lib/domain/events.ts'
+import type { Channel, Session } from '#lib/domain/model.ts'
+import type { SessionRepository, WriteResult } from '#lib/domain/ports.ts'
+import { recordSession } from '#lib/usecases/record-session.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
 import { LOCAL_NAMES, type LocalCloud } from '../local/cloud.ts'
-import { chunksOf } from '../lib/concurrency.ts'
+import { chunksOf } from '#lib/concurrency.ts'
 import { sleep } from './stats.ts'
 
 const BATCH = 25

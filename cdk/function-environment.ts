@@ -5,9 +5,9 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '../lib/config.ts'
-import { METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/metrics-names.ts'
-import { STAGES, type FUNCTIONS } from '../lib/topology.ts'
+import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { STAGES, type FUNCTIONS } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
 
 export type FunctionKey = keyof typeof FUNCTIONS

@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '../lib/topology.ts'
+import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '#lib/topology.ts'
 import { functionEnvironments, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
 import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
@@ -173,9 +173,7 @@ export class ProactiveMessagingCompute extends Construct {
 
   /** A queue in another stack cannot take statements naming this stack's rules: its data stack allows them (separateComputeStack). */
   private checkCrossStack(): void {
-    const elsewhere = [...Object.values(this.data.stageQueues).map((q) => q.queue), ...Object.values(this.data.ruleDeadLetterQueues)].some(
-      (queue) => Stack.of(queue) !== Stack.of(this),
-    )
+    const elsewhere = [...Object.values(this.data.stageQueues).map((q) => q.queue), ...Object.values(this.data.ruleDeadLetterQueues)].some((queue) => Stack.of(queue) !== Stack.of(this))
     if (elsewhere && !this.data.acceptsRulesFromOtherStacks) {
       throw new Error(
         `${this.node.path}: the pipeline's queues are in another stack: create ProactiveMessagingData with separateComputeStack: true, so their policies let this stack's rules deliver (or grant that yourself and set acceptsRulesFromOtherStacks).`,

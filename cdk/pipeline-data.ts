@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { APP_EVENT_SOURCE, FUNCTIONS, genesysEventSourceName, TABLES, type RulePatterns } from '../lib/topology.ts'
+import { APP_EVENT_SOURCE, FUNCTIONS, genesysEventSourceName, TABLES, type RulePatterns } from '#lib/topology.ts'
 import type { FunctionKey } from './function-environment.ts'
 import { deadLetterQueue, StageQueues } from './queue-fed-function.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
@@ -122,9 +122,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
         ...tableDefaults(removalPolicy),
       })
 
-    this.genesysSecret = settings.genesysSecretArn
-      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysClient', settings.genesysSecretArn)
-      : this.createGenesysSecret(removalPolicy)
+    this.genesysSecret = settings.genesysSecretArn ? secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysClient', settings.genesysSecretArn) : this.createGenesysSecret(removalPolicy)
 
     // Construct ids as in the single construct, so an upgrade keeps every queue (and the messages in it).
     const sendDlq = deadLetterQueue(this, 'SendDeadLetterQueue', 'send requests that failed permanently or exhausted their retries', 'redrive')
@@ -133,8 +131,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
       presence: new StageQueues(this, 'Presence', { stage: FUNCTIONS.presence.stage }),
       send: new StageQueues(this, 'Send', { stage: FUNCTIONS.send.stage, deadLetterQueue: sendDlq }),
     }
-    const ruleDlq = (key: keyof RulePatterns) =>
-      deadLetterQueue(this, `${RULE_IDS[key]}RuleDeadLetterQueue`, `events the ${RULE_IDS[key]} rule could not deliver to its queue`, 'direct')
+    const ruleDlq = (key: keyof RulePatterns) => deadLetterQueue(this, `${RULE_IDS[key]}RuleDeadLetterQueue`, `events the ${RULE_IDS[key]} rule could not deliver to its queue`, 'direct')
     this.ruleDeadLetterQueues = { conversationEvents: ruleDlq('conversationEvents'), agentEvents: ruleDlq('agentEvents'), messageRequested: ruleDlq('messageRequested') }
 
     this.acceptsRulesFromOtherStacks = separateComputeStack

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib'
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
@@ -13,7 +13,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { DLQ_RETENTION_SECONDS, STAGES, type StageName } from '../lib/topology.ts'
+import { DLQ_RETENTION_SECONDS, STAGES, type StageName } from '#lib/topology.ts'
 import { logDataProtectionPolicy } from './log-data-protection.ts'
 
 /**
@@ -113,9 +113,7 @@ export class QueueFedFunction extends Construct {
     })
     // An own role instead of the default one: no AWSLambdaBasicExecutionRole, logs only to this log group.
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-    )
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }))
 
     const lockFile = join(props.codeRoot, 'package-lock.json')
     this.function = new NodejsFunction(this, 'Function', {
@@ -160,7 +158,8 @@ export class QueueFedFunction extends Construct {
     })
     Validations.of(this.function).acknowledge({
       id: 'Serverless-LambdaTracing',
-      reason: 'Tracing is off on purpose: a message is followed through its eventId, dedupeKey and outcome events in the logs; uninstrumented X-Ray recorded only invocation segments (docs/operations.md, Tracing).',
+      reason:
+        'Tracing is off on purpose: a message is followed through its eventId, dedupeKey and outcome events in the logs; uninstrumented X-Ray recorded only invocation segments (docs/operations.md, Tracing).',
     })
   }
 }

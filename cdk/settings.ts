@@ -3,19 +3,17 @@
  * once at synth. An invalid setting fails `cdk synth` with an error that names it and says how to set it.
  */
 import { z } from 'zod'
-import { DEFAULTS } from '../lib/config.ts'
-import { unknownNameMessage } from '../lib/did-you-mean.ts'
-import { E164 } from '../lib/domain/payload.ts'
-import { SENDING_MODES } from '../lib/domain/sending-mode.ts'
+import { DEFAULTS } from '#lib/config.ts'
+import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { E164 } from '#lib/domain/payload.ts'
+import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
 export const DEFAULT_EVENT_SOURCE_SUFFIX = 'proactive-messaging'
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const
 
 /** Typed, documented props of the ProactiveMessaging construct. Every prop is also a `cdk.json` context key. */
 export interface ProactiveMessagingProps {
@@ -165,7 +163,15 @@ const HINTS: Record<SettingName, string> = {
 
 // Context values given with `-c key=value` arrive as strings; the same schema accepts typed props.
 const number = z.coerce.number()
-const list = z.union([z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean)), z.array(z.string())])
+const list = z.union([
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
+  z.array(z.string()),
+])
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
 const uuidLike = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
 
@@ -187,7 +193,9 @@ const templateParameters = z.union([
 const quietWindowSetting = z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, 'must be HH:MM-HH:MM, e.g. 21:00-08:00')
 
 const settingsSchema = z.object({
-  genesysOrgId: uuidLike.optional().describe('Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for; unset: a placeholder org (synth works, deploy does not).'),
+  genesysOrgId: uuidLike
+    .optional()
+    .describe('Genesys Cloud organization id. With `eventSourceSuffix` it names the partner event source to create a bus for; unset: a placeholder org (synth works, deploy does not).'),
   eventSourceSuffix: z
     .string()
     .max(64)
@@ -199,7 +207,11 @@ const settingsSchema = z.object({
     .regex(/^aws\.partner\/genesys\.com\/\S+$/)
     .optional()
     .describe('Import an existing partner event bus by name instead of creating one (not with `genesysOrgId`).'),
-  genesysRegion: z.string().regex(/^[a-z0-9._-]+$/).default('mypurecloud.com').describe('Genesys region host, e.g. `mypurecloud.ie`, `mypurecloud.de`.'),
+  genesysRegion: z
+    .string()
+    .regex(/^[a-z0-9._-]+$/)
+    .default('mypurecloud.com')
+    .describe('Genesys region host, e.g. `mypurecloud.ie`, `mypurecloud.de`.'),
   genesysSecretArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/)
@@ -213,7 +225,11 @@ const settingsSchema = z.object({
   budgetHeadroom: number.gt(0).max(1).default(DEFAULTS.budgetHeadroom).describe('Share of the budget actually used, leaving room for other callers of the same OAuth client.'),
   scope: z.enum(['agent', 'queue']).default(DEFAULTS.scope).describe("`agent`: customers this agent handled. `queue`: customers of the agent's queues."),
   webMessagingDeploymentId: z.string().min(1).default(DEFAULTS.fromAddress.webmessaging).describe('Messenger deployment id: `fromAddress` for Web Messaging (placeholder by default).'),
-  smsFromNumber: z.string().regex(E164, 'must be an E.164 number such as +13175550100').default(DEFAULTS.fromAddress.sms).describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
+  smsFromNumber: z
+    .string()
+    .regex(E164, 'must be an E.164 number such as +13175550100')
+    .default(DEFAULTS.fromAddress.sms)
+    .describe('Provisioned SMS number (E.164): `fromAddress` for SMS (placeholder by default).'),
   whatsappIntegrationId: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp).describe('WhatsApp integration id: `fromAddress` for WhatsApp (placeholder by default).'),
   whatsappTemplateId: z.string().min(1).default(DEFAULTS.whatsappTemplateId).describe('Approved WhatsApp template (response) id (placeholder by default).'),
   whatsappTemplateBodyParameters: templateParameters.optional().describe('WhatsApp template body parameters, `{"<parameter id>": "<value>"}` (unset: none).'),
@@ -224,28 +240,20 @@ const settingsSchema = z.object({
   messageTextSms: z.string().min(1).max(4000).optional().describe('SMS text instead of `messageText` (unset: `messageText`); SMS allows 765 characters.'),
   messageTextOpen: z.string().min(1).max(4000).optional().describe('Open Messaging text instead of `messageText` (unset: `messageText`).'),
   brandName: z.string().max(100).default('').describe('Value of `{{brand}}` in the texts.'),
-  availablePresences: list
-    .pipe(z.array(z.string()).min(1))
-    .default(DEFAULTS.availablePresences.split(','))
-    .describe('System presences that count as available.'),
-  availableRoutingStatuses: list
-    .pipe(z.array(z.string()).min(1))
-    .default(DEFAULTS.availableRoutingStatuses.split(','))
-    .describe('Routing statuses that count as available.'),
+  availablePresences: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availablePresences.split(',')).describe('System presences that count as available.'),
+  availableRoutingStatuses: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availableRoutingStatuses.split(',')).describe('Routing statuses that count as available.'),
   windowHours: number.positive().default(DEFAULTS.windowHours).describe('How far back a session makes a customer eligible.'),
   capHours: number.positive().default(DEFAULTS.capHours).describe('At most one proactive message per customer in this many hours.'),
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
-  genesysTimeoutMs: number
-    .int()
-    .positive()
-    .lt(60_000)
-    .default(10_000)
-    .describe('Timeout of one Genesys request, milliseconds; must stay below the functions\' 60 s timeout.'),
+  genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),
-  sendingMode: z.enum(SENDING_MODES).default('live').describe('`live`, `dry-run` (every step but the Genesys call) or `paused` (nothing requested or sent); `proactive mode` overrides it at run time.'),
+  sendingMode: z
+    .enum(SENDING_MODES)
+    .default('live')
+    .describe('`live`, `dry-run` (every step but the Genesys call) or `paused` (nothing requested or sent); `proactive mode` overrides it at run time.'),
   enabledAgentIds: list.default([]).describe('Pilot scope: only these agents trigger messages (empty: every agent).'),
   enabledQueueIds: list.default([]).describe('Pilot scope: only sessions from these queues are targeted (empty: every queue).'),
   quietHours: quietWindowSetting.optional().describe('Quiet hours `HH:MM-HH:MM` (may wrap midnight): requests triggered inside are not sent (outcome `quiet-hours`); unset: none.'),

@@ -14,9 +14,14 @@ const csv = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     // An empty list would silently mean "never available": the function could never fire.
-    .refine((items) => items.length > 0, 'must list at least one value, e.g. ' + fallback)
+    .refine((items) => items.length > 0, `must list at least one value, e.g. ${fallback}`)
 
 const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback)
 
@@ -58,14 +63,21 @@ const sendingMode = z
   .default('live')
   .transform((value) => value.trim().toLowerCase())
   .pipe(z.enum(SENDING_MODES, { error: (issue) => `unknown sending mode ${JSON.stringify(issue.input)}: expected one of ${SENDING_MODES.join(', ')}` }))
-  .describe('`live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s).')
+  .describe(
+    '`live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s).',
+  )
 
 /** A comma-separated list of ids; empty (the default) means everyone. */
 const idList = (what: string) =>
   z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
 
 /** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
@@ -86,7 +98,7 @@ const quietWindow = (describe: string) =>
 
 const quietHoursSettings = {
   QUIET_HOURS: quietWindow(
-    "Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.",
+    'Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.',
   ),
   QUIET_HOURS_TIMEZONE: z
     .string()
@@ -106,19 +118,14 @@ const quietHoursSettings = {
   QUIET_HOURS_OPEN: quietWindow('Quiet hours for Open Messaging instead of `QUIET_HOURS`.'),
 }
 
-const windowHours = positiveNumber(DEFAULTS.windowHours).describe(
-  "How far back from the triggering event's own time a session counts as recent; also sets the sessions' TTL.",
-)
+const windowHours = positiveNumber(DEFAULTS.windowHours).describe("How far back from the triggering event's own time a session counts as recent; also sets the sessions' TTL.")
 const capHours = positiveNumber(DEFAULTS.capHours).describe(
   'At most one proactive message per customer in this many hours: send reserves the customer with a conditional write just before sending; presence skips customers already reserved.',
 )
 
 const genesysConnection = {
   GENESYS_REGION: z.string().default('mypurecloud.com').describe('Region host (`mypurecloud.ie`) or SDK region key (`eu_west_1`).'),
-  GENESYS_SECRET_ARN: z
-    .string()
-    .optional()
-    .describe('Secrets Manager secret holding `{"clientId":"…","clientSecret":"…"}`. Read at run time and cached; never in the environment or the template.'),
+  GENESYS_SECRET_ARN: z.string().optional().describe('Secrets Manager secret holding `{"clientId":"…","clientSecret":"…"}`. Read at run time and cached; never in the environment or the template.'),
   GENESYS_GATEWAY_URL: z.url().optional().describe('http(s)://host:port of a gateway for all Genesys calls, overriding the region hosts; the local run points it at the simulator.'),
   GENESYS_TIMEOUT_MS: positiveNumber(10_000).describe(
     'Timeout of one Genesys request, in milliseconds. A timed-out send may have been accepted: it is dead-lettered as `outcome-unknown`, never resent automatically.',
@@ -168,22 +175,13 @@ export const presenceConfigSchema = z.object({
   ),
   WINDOW_HOURS: windowHours,
   CAP_HOURS: capHours,
-  COOLDOWN_MINUTES: z.coerce
-    .number()
-    .nonnegative()
-    .default(DEFAULTS.cooldownMinutes)
-    .describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
-  QUEUE_CACHE_MINUTES: z.coerce
-    .number()
-    .nonnegative()
-    .default(DEFAULTS.queueCacheMinutes)
-    .describe("How long an agent's queue memberships are cached (queue scope)."),
+  COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
+  QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
   ...genesysConnection,
 })
 
 const text = z.string().min(1).max(4000)
-const channelText = (channel: string, limit: number) =>
-  text.optional().describe(`Text for ${channel} instead of \`MESSAGE_TEXT\` (unset: \`MESSAGE_TEXT\`). ${channel} allows ${limit} characters.`)
+const channelText = (channel: string, limit: number) => text.optional().describe(`Text for ${channel} instead of \`MESSAGE_TEXT\` (unset: \`MESSAGE_TEXT\`). ${channel} allows ${limit} characters.`)
 
 /**
  * The parameters of the approved WhatsApp template, as JSON `{"<parameter id>": "<value>"}`; values may use the
@@ -216,27 +214,23 @@ const templateParameters = (part: 'body' | 'header') =>
 
 export const sendConfigSchema = z
   .object({
-  ...awsEnvironment,
+    ...awsEnvironment,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
     SENDING_MODE: sendingMode,
     ...quietHoursSettings,
     SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),
-    MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe(
-      'A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).',
-    ),
+    MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe('A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).'),
     CAP_HOURS: capHours,
     GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute).describe(
-      "Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).",
+      'Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).',
     ),
     GENESYS_BUDGET_HEADROOM: z.coerce
       .number()
       .gt(0)
       .max(1)
       .default(DEFAULTS.budgetHeadroom)
-      .describe(
-        'Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.',
-      ),
+      .describe('Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.'),
     SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce
       .number()
       .positive()
@@ -248,15 +242,8 @@ export const sendConfigSchema = z
       .max(900)
       .default(10)
       .describe('First retry delay after a transient Genesys failure (5xx, refused connection): base × 2^(delivery−1), with jitter.'),
-    RETRY_MAX_SECONDS: z.coerce
-      .number()
-      .nonnegative()
-      .max(43_200)
-      .default(900)
-      .describe('Longest retry delay after a transient failure (an SQS visibility change, at most 12 h).'),
-    MESSAGE_TEXT: text
-      .default(DEFAULTS.text)
-      .describe('Message text. Placeholders: `{{brand}}`, `{{channel}}`; values are inserted literally. WhatsApp sends its approved template instead.'),
+    RETRY_MAX_SECONDS: z.coerce.number().nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient failure (an SQS visibility change, at most 12 h).'),
+    MESSAGE_TEXT: text.default(DEFAULTS.text).describe('Message text. Placeholders: `{{brand}}`, `{{channel}}`; values are inserted literally. WhatsApp sends its approved template instead.'),
     MESSAGE_TEXT_WEBMESSAGING: channelText('Web Messaging', 2000),
     MESSAGE_TEXT_SMS: channelText('SMS', 765),
     MESSAGE_TEXT_OPEN: channelText('Open Messaging', 2000),
@@ -271,11 +258,7 @@ export const sendConfigSchema = z
       .regex(E164, 'must be an E.164 number such as +13175550100')
       .default(DEFAULTS.fromAddress.sms)
       .describe('A provisioned SMS number (E.164): `fromAddress` for SMS. The default is a placeholder.'),
-    WHATSAPP_INTEGRATION_ID: z
-      .string()
-      .min(1)
-      .default(DEFAULTS.fromAddress.whatsapp)
-      .describe('The WhatsApp integration id: `fromAddress` for WhatsApp. The default is a placeholder.'),
+    WHATSAPP_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.whatsapp).describe('The WhatsApp integration id: `fromAddress` for WhatsApp. The default is a placeholder.'),
     WHATSAPP_TEMPLATE_ID: z
       .string()
       .min(1)
@@ -283,11 +266,7 @@ export const sendConfigSchema = z
       .describe('The approved WhatsApp template (`messagingTemplate.responseId`); WhatsApp requires a template. The default is a placeholder.'),
     WHATSAPP_TEMPLATE_BODY_PARAMETERS: templateParameters('body'),
     WHATSAPP_TEMPLATE_HEADER_PARAMETERS: templateParameters('header'),
-    OPEN_INTEGRATION_ID: z
-      .string()
-      .min(1)
-      .default(DEFAULTS.fromAddress.open)
-      .describe('The Open Messaging integration id: `fromAddress` for Open Messaging. The default is a placeholder.'),
+    OPEN_INTEGRATION_ID: z.string().min(1).default(DEFAULTS.fromAddress.open).describe('The Open Messaging integration id: `fromAddress` for Open Messaging. The default is a placeholder.'),
     ...genesysConnection,
   })
   .superRefine((config, ctx) => {
@@ -311,10 +290,7 @@ export type SendConfig = z.infer<typeof sendConfigSchema>
 
 export class ConfigError extends Error {
   constructor(functionName: string, issues: readonly z.core.$ZodIssue[]) {
-    super(
-      `invalid configuration for ${functionName}: ` +
-        issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '),
-    )
+    super(`invalid configuration for ${functionName}: ${issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`)
     this.name = 'ConfigError'
   }
 }
@@ -353,10 +329,15 @@ export function channelSettings(config: SendConfig): Record<Channel, ChannelSett
 
 /** The send function's quiet hours, per channel, from its (already validated) settings. */
 export function quietHoursFromConfig(config: SendConfig): QuietHours {
-  return quietHoursOf(config.QUIET_HOURS_TIMEZONE, config.QUIET_HOURS, {
-    webmessaging: config.QUIET_HOURS_WEBMESSAGING,
-    sms: config.QUIET_HOURS_SMS,
-    whatsapp: config.QUIET_HOURS_WHATSAPP,
-    open: config.QUIET_HOURS_OPEN,
-  }, CHANNELS)
+  return quietHoursOf(
+    config.QUIET_HOURS_TIMEZONE,
+    config.QUIET_HOURS,
+    {
+      webmessaging: config.QUIET_HOURS_WEBMESSAGING,
+      sms: config.QUIET_HOURS_SMS,
+      whatsapp: config.QUIET_HOURS_WHATSAPP,
+      open: config.QUIET_HOURS_OPEN,
+    },
+    CHANNELS,
+  )
 }

@@ -11,17 +11,9 @@ export { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES }
 
 export const GENESYS_SOURCE_PREFIX = 'aws.partner/genesys.com'
 
-export const genesysEventSourceName = (orgId: string, suffix: string): string =>
-  `${GENESYS_SOURCE_PREFIX}/cloud/${orgId}/${suffix}`
+export const genesysEventSourceName = (orgId: string, suffix: string): string => `${GENESYS_SOURCE_PREFIX}/cloud/${orgId}/${suffix}`
 
-export const CONVERSATION_DETAIL_TYPES = [
-  DETAIL_TYPES.customerStart,
-  DETAIL_TYPES.customerEnd,
-  DETAIL_TYPES.acdStart,
-  DETAIL_TYPES.userStart,
-  DETAIL_TYPES.userEnd,
-  DETAIL_TYPES.acw,
-] as const
+export const CONVERSATION_DETAIL_TYPES = [DETAIL_TYPES.customerStart, DETAIL_TYPES.customerEnd, DETAIL_TYPES.acdStart, DETAIL_TYPES.userStart, DETAIL_TYPES.userEnd, DETAIL_TYPES.acw] as const
 
 /** `activity` carries presence and routing status in one event (recommended); presence + routingStatus stay fully supported. */
 export const AGENT_DETAIL_TYPES = [DETAIL_TYPES.activity, DETAIL_TYPES.presence, DETAIL_TYPES.routingStatus] as const

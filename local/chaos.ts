@@ -4,7 +4,7 @@
  */
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { DeliveryLedger, GenesysMessaging } from '../lib/domain/ports.ts'
+import type { DeliveryLedger, GenesysMessaging } from '#lib/domain/ports.ts'
 
 export const CHAOS_FAULTS = ['http429', 'http5xx', 'timeout', 'token401', 'redeliver', 'crashAfterSend', 'putEventsFail', 'ddbThrottle'] as const
 export type ChaosFault = (typeof CHAOS_FAULTS)[number]
@@ -17,7 +17,10 @@ export class ChaosSpecError extends Error {
 
 export function parseChaosSpec(text: string): ChaosSpec {
   const spec: ChaosSpec = {}
-  for (const part of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name, value, ...rest] = part.split('=')
     if (name === undefined || value === undefined || rest.length > 0) throw new ChaosSpecError(`"${part}": expected NAME=VALUE`)
     const number = Number(value)
@@ -90,16 +93,18 @@ export async function startThrottlingProxy(target: string, probability: number, 
       if (random() < probability) {
         throttled++
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded (local chaos).' }))
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'The level of configured provisioned throughput for the table was exceeded (local chaos).',
+          }),
+        )
         return
       }
-      const forward = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers)
-          answer.pipe(res)
-        },
-      )
+      const forward = httpRequest({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 500, answer.headers)
+        answer.pipe(res)
+      })
       forward.on('error', (error) => {
         res.writeHead(500)
         res.end(String(error))

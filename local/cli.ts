@@ -21,7 +21,7 @@ export function usage(): string {
     '',
     ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
-    'Run `proactive <command> --help` for a command\'s options.',
+    "Run `proactive <command> --help` for a command's options.",
   ].join('\n')
 }
 

@@ -8,27 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { createLocalSqsServer } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { ReplayClock } from './replay-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
-import { createPresenceHandler } from '../functions/presence/index.ts'
-import { createSendHandler } from '../functions/send/index.ts'
-import { createSessionRecorderHandler } from '../functions/session-recorder/index.ts'
-import type { SqsHandler } from '../functions/shared/sqs-batch.ts'
-import type { HandlerOverrides } from '../functions/shared/wiring.ts'
-import { staticCredentials, type CredentialsSource } from '../lib/adapters/genesys-credentials.ts'
-import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '../lib/topology.ts'
+import { createPresenceHandler } from '#functions/presence/index.ts'
+import { createSendHandler } from '#functions/send/index.ts'
+import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
+import type { HandlerOverrides } from '#functions/shared/wiring.ts'
+import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '#lib/topology.ts'
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
@@ -91,7 +83,12 @@ interface Stage {
 export class LocalCloud {
   readonly clock = new ReplayClock()
   /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
-  readonly modeClock = { offsetMs: 0, now(): number { return Date.now() + this.offsetMs } }
+  readonly modeClock = {
+    offsetMs: 0,
+    now(): number {
+      return Date.now() + this.offsetMs
+    },
+  }
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
@@ -258,9 +255,7 @@ export class LocalCloud {
     // because local-aws-sqs also counts a ChangeMessageVisibility as a receive. The queue's own redrive policy
     // (at SQS's maximum, never reached) keeps the DLQ relationship that StartMessageMoveTask needs.
     const redrivePolicy = JSON.stringify({ deadLetterTargetArn: await queueArnOf(this.sqs, dlq.QueueUrl ?? ''), maxReceiveCount: 1000 })
-    const queue = await this.sqs.send(
-      new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(this.visibilitySeconds), RedrivePolicy: redrivePolicy } }),
-    )
+    const queue = await this.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(this.visibilitySeconds), RedrivePolicy: redrivePolicy } }))
     const url = queue.QueueUrl ?? ''
     return { url, arn: await queueArnOf(this.sqs, url), dlqUrl: dlq.QueueUrl ?? '' }
   }
@@ -358,9 +353,7 @@ export class LocalCloud {
       if (index >= 0) stage.workers[index] = stage.spawn()
       return
     }
-    const failedIds = new Set(
-      outcome.kind === 'done' ? (outcome.response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) : messages.map((message) => message.MessageId ?? ''),
-    )
+    const failedIds = new Set(outcome.kind === 'done' ? (outcome.response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier) : messages.map((message) => message.MessageId ?? ''))
     const redeliver = this.options.chaos?.redeliver ?? 0
     const done = messages.filter((message) => {
       if (failedIds.has(message.MessageId ?? '')) return false
@@ -372,9 +365,7 @@ export class LocalCloud {
       return true
     })
     if (done.length > 0) {
-      await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: stage.queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })) }),
-      )
+      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: stage.queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })) }))
     }
   }
 

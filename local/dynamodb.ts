@@ -4,15 +4,9 @@
  * by themselves here) and nothing in the adapters uses transactions.
  */
 import type { AddressInfo } from 'node:net'
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type AttributeDefinition,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import dynalite from 'dynalite'
-import { TABLES } from '../lib/topology.ts'
+import { TABLES } from '#lib/topology.ts'
 
 export interface LocalDynamo {
   readonly endpoint: string

@@ -316,17 +316,10 @@ function validateCall(entries: readonly PutEventsEntry[]): void {
 /** Entry size as the EventBridge user guide computes it: 14 bytes for Time, plus the UTF-8 bytes of the rest. */
 export function entrySize(entry: PutEventsEntry): number {
   const bytes = (text: string | undefined) => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0)
-  return (
-    (entry.Time !== undefined ? 14 : 0) +
-    bytes(entry.Source) +
-    bytes(entry.DetailType) +
-    bytes(entry.Detail) +
-    resourcesOf(entry).reduce((sum, resource) => sum + bytes(resource), 0)
-  )
+  return (entry.Time !== undefined ? 14 : 0) + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + resourcesOf(entry).reduce((sum, resource) => sum + bytes(resource), 0)
 }
 
-const resourcesOf = (entry: PutEventsEntry): string[] =>
-  Array.isArray(entry.Resources) ? entry.Resources.filter((resource) => typeof resource === 'string') : []
+const resourcesOf = (entry: PutEventsEntry): string[] => (Array.isArray(entry.Resources) ? entry.Resources.filter((resource) => typeof resource === 'string') : [])
 
 function parseDetail(text: string): Record<string, unknown> | undefined {
   try {

@@ -12,21 +12,11 @@ import { BlockList, isIP } from 'node:net'
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
-const OPERATORS = [
-  'prefix',
-  'suffix',
-  'anything-but',
-  'numeric',
-  'exists',
-  'equals-ignore-case',
-  'wildcard',
-  'cidr',
-] as const
+const OPERATORS = ['prefix', 'suffix', 'anything-but', 'numeric', 'exists', 'equals-ignore-case', 'wildcard', 'cidr'] as const
 
 const NUMERIC_OPERATORS = ['=', '<', '<=', '>', '>='] as const
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** True when `event` is matched by `pattern`. Call `validatePattern` first: a malformed pattern matches nothing. */
 export function matchesPattern(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
@@ -61,7 +51,7 @@ function leafValues(actual: unknown): unknown[] {
 function matchesLeaf(matchers: unknown[], actual: unknown): boolean {
   const values = leafValues(actual)
   return matchers.some((matcher) => {
-    if (isPlainObject(matcher) && 'exists' in matcher) return matcher.exists === (values.length > 0)
+    if (isPlainObject(matcher) && 'exists' in matcher) return matcher.exists === values.length > 0
     return values.some((value) => matchesValue(matcher, value))
   })
 }

@@ -8,8 +8,8 @@
  * (a redelivery). Pass `id` to make two otherwise equal events distinct.
  */
 import { createHash } from 'node:crypto'
-import { conversationDetailType, type ConversationTopic } from '../lib/domain/topics.ts'
-import { DETAIL_TYPES } from '../lib/topology.ts'
+import { conversationDetailType, type ConversationTopic } from '#lib/domain/topics.ts'
+import { DETAIL_TYPES } from '#lib/topology.ts'
 
 export const TEST_ORG_ID = '32aa07aa-db1b-4987-abd0-9483601ec29d'
 /** A production-shaped partner event source: `aws.partner/genesys.com/cloud/{orgId}/{suffix}`. */

@@ -17,7 +17,10 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '',
     },
     messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [key, { stringValue: value.StringValue, dataType: value.DataType ?? 'String', stringListValues: [], binaryListValues: [] }]),
+      Object.entries(message.MessageAttributes ?? {}).map(([key, value]) => [
+        key,
+        { stringValue: value.StringValue, dataType: value.DataType ?? 'String', stringListValues: [], binaryListValues: [] },
+      ]),
     ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',

@@ -58,7 +58,10 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     // Spread over the 20 hours before `at`, ending at least a minute before it.
     const start = options.at - 60_000 - Math.floor(random() * 20 * 3_600_000)
     const connected = random() < (options.stillConnectedShare ?? 0)
-    const address = channel === 'WEBMESSAGING' ? { externalContactId: uuidFrom('contact', customer) } : { addressFrom: channel === 'OPEN' ? `customer-${customer}@open.example` : `+1317${String(5_000_000 + customer).padStart(7, '0')}` }
+    const address =
+      channel === 'WEBMESSAGING'
+        ? { externalContactId: uuidFrom('contact', customer) }
+        : { addressFrom: channel === 'OPEN' ? `customer-${customer}@open.example` : `+1317${String(5_000_000 + customer).padStart(7, '0')}` }
     const common = { conversationId, messageType: channel }
     events.push(
       conversationEvent('customer.start', { ...common, ...address, at: start }),

@@ -3,11 +3,11 @@
  * clock reads that event's `time`, and the pipeline is drained before the next event. Returns the summary the
  * CLI prints (and `--json` emits).
  */
-import { EventValidationError, parseGenesysEvent, UnsupportedEventError } from '../lib/domain/events.ts'
-import { METRIC_NAMES } from '../lib/metrics-names.ts'
-import { shortId } from '../lib/domain/short-id.ts'
-import { maskPersonalData } from '../functions/shared/log-masking.ts'
-import { APP_DETAIL_TYPES } from '../lib/topology.ts'
+import { EventValidationError, parseGenesysEvent, UnsupportedEventError } from '#lib/domain/events.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
+import { shortId } from '#lib/domain/short-id.ts'
+import { maskPersonalData } from '#functions/shared/log-masking.ts'
+import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { LOCAL_NAMES, type DeadLetterRecord, type LocalCloud } from './cloud.ts'
 import type { EventEnvelope } from './event-bus.ts'
 import type { ScenarioEntry } from './scenario.ts'
@@ -101,7 +101,11 @@ export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioE
     const failed = cloud.bus.failedDeliveries.slice(failedBefore)
     if (failed.length > 0) {
       // A rule matched but its target could not take the event (the queue refused it): never an `ok`.
-      report('rejected', label, `the local bus could not deliver it to ${failed.map((f) => f.rule).join(', ')}: ${failed.map((f) => (f.error instanceof Error ? f.error.message : String(f.error)).slice(0, 200)).join('; ')}`)
+      report(
+        'rejected',
+        label,
+        `the local bus could not deliver it to ${failed.map((f) => f.rule).join(', ')}: ${failed.map((f) => (f.error instanceof Error ? f.error.message : String(f.error)).slice(0, 200)).join('; ')}`,
+      )
       continue
     }
     await cloud.drain()

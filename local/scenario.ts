@@ -6,9 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 
-export type ScenarioEntry =
-  | { readonly ok: true; readonly event: unknown; readonly origin: string }
-  | { readonly ok: false; readonly problem: string; readonly origin: string }
+export type ScenarioEntry = { readonly ok: true; readonly event: unknown; readonly origin: string } | { readonly ok: false; readonly problem: string; readonly origin: string }
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError'

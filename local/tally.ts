@@ -1,6 +1,6 @@
 /** The metrics the local pipeline's handlers report, counted per service. */
-import type { Telemetry } from '../functions/shared/observability.ts'
-import type { MetricName } from '../lib/metrics-names.ts'
+import type { Telemetry } from '#functions/shared/observability.ts'
+import type { MetricName } from '#lib/metrics-names.ts'
 
 export type ServiceName = 'session-recorder' | 'presence' | 'send'
 

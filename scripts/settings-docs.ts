@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { z } from 'zod'
 import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS, type FunctionKey } from '../cdk/function-environment.ts'
 import { APP_CONTEXT, SETTINGS_SCHEMA, type SettingName } from '../cdk/settings.ts'
-import { SERVICE_NAMES } from '../lib/metrics-names.ts'
+import { SERVICE_NAMES } from '#lib/metrics-names.ts'
 
 export const REGENERATE = 'npm run docs:settings'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))

@@ -8,11 +8,11 @@
 import { performance } from 'node:perf_hooks'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
-import { DynamoDbOutreachReservations } from '../../lib/adapters/dynamodb-outreach-reservations.ts'
-import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
-import { EventBridgePublisher, EventBridgeRequestPublisher } from '../../lib/adapters/eventbridge-publisher.ts'
-import { mapConcurrently } from '../../lib/concurrency.ts'
-import { recipientKey } from '../../lib/domain/targeting.ts'
+import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters/eventbridge-publisher.ts'
+import { mapConcurrently } from '#lib/concurrency.ts'
+import { recipientKey } from '#lib/domain/targeting.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { backlogRequests } from '../scenarios/pacing.ts'
 
@@ -29,7 +29,11 @@ const time = async (task: () => Promise<unknown>): Promise<number> => {
   await task()
   return Math.round(performance.now() - started)
 }
-for (const [label, limit] of [['conditional put, sequential', 1], ['conditional put, 32 at a time', 32], ['BatchGetItem (current)', 0]] as const) {
+for (const [label, limit] of [
+  ['conditional put, sequential', 1],
+  ['conditional put, 32 at a time', 32],
+  ['BatchGetItem (current)', 0],
+] as const) {
   const requests = backlogRequests(n, Date.now(), `ledger-${label}`)
   const keys = requests.map((request) => recipientKey(request.customer))
   const ledgerMs = await time(() =>

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
-import { HOUR } from '../../lib/domain/time.ts'
+import { HOUR } from '#lib/domain/time.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
@@ -46,26 +46,30 @@ async function readAll(input: (start: Record<string, unknown> | undefined) => Qu
   return count
 }
 
-const query = (options: { none?: boolean; projected?: boolean } = {}) => (start: Record<string, unknown> | undefined) =>
-  new QueryCommand({
-    TableName: table,
-    IndexName: 'byAgent',
-    KeyConditionExpression: '#pk = :p AND #t BETWEEN :from AND :to',
-    ...(options.none ? { FilterExpression: 'conversationId = :nobody' } : {}),
-    ...(options.projected ? { ProjectionExpression: PROJECTION } : {}),
-    ExpressionAttributeNames: { '#pk': 'lastAgentId', '#t': 'lastActiveAt' },
-    ExpressionAttributeValues: { ':p': agentId, ':from': from, ':to': at, ...(options.none ? { ':nobody': NOBODY } : {}) },
-    ExclusiveStartKey: start,
-  })
+const query =
+  (options: { none?: boolean; projected?: boolean } = {}) =>
+  (start: Record<string, unknown> | undefined) =>
+    new QueryCommand({
+      TableName: table,
+      IndexName: 'byAgent',
+      KeyConditionExpression: '#pk = :p AND #t BETWEEN :from AND :to',
+      ...(options.none ? { FilterExpression: 'conversationId = :nobody' } : {}),
+      ...(options.projected ? { ProjectionExpression: PROJECTION } : {}),
+      ExpressionAttributeNames: { '#pk': 'lastAgentId', '#t': 'lastActiveAt' },
+      ExpressionAttributeValues: { ':p': agentId, ':from': from, ':to': at, ...(options.none ? { ':nobody': NOBODY } : {}) },
+      ExclusiveStartKey: start,
+    })
 
-const scan = (options: { none?: boolean } = {}) => (start: Record<string, unknown> | undefined) =>
-  new ScanCommand({
-    TableName: table,
-    FilterExpression: '#agent = :agent AND #t BETWEEN :from AND :to',
-    ExpressionAttributeNames: { '#agent': 'lastAgentId', '#t': 'lastActiveAt' },
-    ExpressionAttributeValues: { ':agent': options.none ? NOBODY : agentId, ':from': from, ':to': at },
-    ExclusiveStartKey: start,
-  })
+const scan =
+  (options: { none?: boolean } = {}) =>
+  (start: Record<string, unknown> | undefined) =>
+    new ScanCommand({
+      TableName: table,
+      FilterExpression: '#agent = :agent AND #t BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#agent': 'lastAgentId', '#t': 'lastActiveAt' },
+      ExpressionAttributeValues: { ':agent': options.none ? NOBODY : agentId, ':from': from, ':to': at },
+      ExclusiveStartKey: start,
+    })
 
 async function timed(label: string, input: Parameters<typeof readAll>[0]): Promise<number> {
   const runs: number[] = []

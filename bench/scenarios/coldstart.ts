@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { build, type BuildOptions, type Plugin } from 'esbuild'
-import { FUNCTIONS } from '../../lib/topology.ts'
+import { FUNCTIONS } from '#lib/topology.ts'
 import { median } from '../stats.ts'
 
 const run = promisify(execFile)
@@ -96,17 +96,21 @@ export async function runColdStart(options: { runs: number }): Promise<ColdStart
 
 /** Synthesizes one QueueFedFunction per function in a throwaway stack: CDK runs esbuild as it does for the real stack. */
 async function buildWithCdk(outdir: string): Promise<Record<FunctionName, string>> {
-  const [{ App, RemovalPolicy, Stack }, logs, { QueueFedFunction, StageQueues }] = await Promise.all([
-    import('aws-cdk-lib'),
-    import('aws-cdk-lib/aws-logs'),
-    import('../../cdk/queue-fed-function.ts'),
-  ])
+  const [{ App, RemovalPolicy, Stack }, logs, { QueueFedFunction, StageQueues }] = await Promise.all([import('aws-cdk-lib'), import('aws-cdk-lib/aws-logs'), import('../../cdk/queue-fed-function.ts')])
   const app = new App({ outdir })
   const stack = new Stack(app, 'BenchBundles')
   const keys = {} as Record<FunctionName, string>
   const built = Object.entries(FUNCTIONS).map(([name, fn]) => {
     const queues = new StageQueues(stack, `${name}Queues`, { stage: fn.stage })
-    const construct = new QueueFedFunction(stack, name, { stage: fn.stage, entry: fn.entry, codeRoot: ROOT, environment: {}, logRetention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY, queues })
+    const construct = new QueueFedFunction(stack, name, {
+      stage: fn.stage,
+      entry: fn.entry,
+      codeRoot: ROOT,
+      environment: {},
+      logRetention: logs.RetentionDays.ONE_DAY,
+      removalPolicy: RemovalPolicy.DESTROY,
+      queues,
+    })
     return [name as FunctionName, construct] as const
   })
   // CDK runs esbuild with inherited stdio: its progress lines go to stderr, never into the bench's stdout.
@@ -146,7 +150,8 @@ async function cdkEsbuildOptions(entry: string, outdir: string): Promise<BuildOp
 }
 
 /** The SDK's default export with only what the adapter touches at import (a stand-in: the SDK's share). */
-const SDK_STUB = 'class ApiClient { constructor() { this.config = {} } }\nexport default { ApiClient: new ApiClient(), ApiClientClass: ApiClient, PureCloudRegionHosts: {}, ConversationsApi: class {}, RoutingApi: class {} }\n'
+const SDK_STUB =
+  'class ApiClient { constructor() { this.config = {} } }\nexport default { ApiClient: new ApiClient(), ApiClientClass: ApiClient, PureCloudRegionHosts: {}, ConversationsApi: class {}, RoutingApi: class {} }\n'
 
 /** Only the SDK modules the adapter uses, imported by path instead of the package index (all ~90 API classes). */
 const SDK_DEEP = [

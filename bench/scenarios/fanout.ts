@@ -11,17 +11,17 @@
 import { performance } from 'node:perf_hooks'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
-import type { Session } from '../../lib/domain/model.ts'
-import { selectRecipients, windowOf } from '../../lib/domain/targeting.ts'
-import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../../lib/topology.ts'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import type { Session } from '#lib/domain/model.ts'
+import { selectRecipients, windowOf } from '#lib/domain/targeting.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/topology.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip } from '../../local/load.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
 import { median } from '../stats.ts'
-import { HOUR } from '../../lib/domain/time.ts'
+import { HOUR } from '#lib/domain/time.ts'
 
 export interface FanOutOptions {
   /** Eligible sessions of the agent who comes back. */
@@ -90,7 +90,10 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
     const lastActive = (i: number): number => at - 120_000 - ((i * 7_919) % (20 * HOUR))
     const sessionOf = (agent: string, customer: number, conversation: string, i: number): Session =>
       endedSession({ agentId: agent, queueId, customer, conversation, lastActiveAt: lastActive(i), windowMs: WINDOW_MS })
-    await writeSessions(cloud, Array.from({ length: options.n }, (_, i) => sessionOf(agentId, i, `target-${i}`, i)))
+    await writeSessions(
+      cloud,
+      Array.from({ length: options.n }, (_, i) => sessionOf(agentId, i, `target-${i}`, i)),
+    )
 
     const { client: documents, readUnits } = capacityCountingClient(cloud)
     const compare = comparer(documents, readUnits, { agentId, at, n: options.n })
@@ -102,7 +105,10 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
       for (; loadedAgents < otherAgents; loadedAgents++) {
         const other = uuidFrom('bench-agent', 'other', loadedAgents)
         const first = options.n * (loadedAgents + 1)
-        await writeSessions(cloud, Array.from({ length: options.n }, (_, i) => sessionOf(other, first + i, `other-${first + i}`, i)))
+        await writeSessions(
+          cloud,
+          Array.from({ length: options.n }, (_, i) => sessionOf(other, first + i, `other-${first + i}`, i)),
+        )
         const loaded = first + options.n
         if (Math.floor(loaded / PROGRESS_EVERY) > Math.floor(first / PROGRESS_EVERY)) log(`fan-out: N = ${options.n}: ${loaded.toLocaleString('en-US')} sessions loaded`)
       }

@@ -4,8 +4,8 @@
  * stays short: a budget of B a minute is 300 per 60 × 300 / B seconds. Measures the accepted rate over the
  * steady part against the budget, and the share of requests answered 429, for 1, 2 and 4 send workers.
  */
-import type { MessageRequest } from '../../lib/domain/model.ts'
-import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../../lib/topology.ts'
+import type { MessageRequest } from '#lib/domain/model.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/topology.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
 import { summariseRates, type RateSummary } from '../rates.ts'

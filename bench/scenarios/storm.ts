@@ -7,7 +7,7 @@
  * times spread over the real minute. Drain time runs from the first availability event to the last message
  * Genesys accepted; its floor is unique recipients ÷ budget.
  */
-import { APP_DETAIL_TYPES } from '../../lib/topology.ts'
+import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'

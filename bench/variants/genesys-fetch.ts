@@ -4,9 +4,9 @@
  * it in at bundle time). Same surface (createGenesysClient → sendAgentless, close) and the same
  * classification of failures in outline; not wired into any function and not a replacement as it stands.
  */
-import type { AgentlessSendResult } from '../../lib/domain/ports.ts'
-import type { AgentlessRequest } from '../../lib/domain/payload.ts'
-import type { GenesysClient, GenesysClientOptions } from '../../lib/adapters/genesys-sdk.ts'
+import type { AgentlessSendResult } from '#lib/domain/ports.ts'
+import type { AgentlessRequest } from '#lib/domain/payload.ts'
+import type { GenesysClient, GenesysClientOptions } from '#lib/adapters/genesys-sdk.ts'
 
 const PERMANENT = new Set([400, 403, 404, 409, 413])
 const REGIONS: Readonly<Record<string, string>> = {
@@ -32,13 +32,22 @@ function hostsOf(options: GenesysClientOptions): { login: string; api: string } 
     const base = options.gatewayUrl.replace(/\/+$/, '')
     return { login: base, api: base }
   }
-  const region = (options.region ?? 'mypurecloud.com').trim().toLowerCase().replace(/^https?:\/\//, '').replace(/^(api|login)\./, '')
+  const region = (options.region ?? 'mypurecloud.com')
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^(api|login)\./, '')
   const host = REGIONS[region.replace(/-/g, '_')] ?? region
   return { login: `https://login.${host}`, api: `https://api.${host}` }
 }
 
 function failureOf(status: number, headers: Headers, body: Record<string, unknown>, now: number): Extract<AgentlessSendResult, { ok: false }> {
-  const common = { status, code: typeof body.code === 'string' ? body.code : undefined, message: typeof body.message === 'string' ? body.message : undefined, contextId: typeof body.contextId === 'string' ? body.contextId : undefined }
+  const common = {
+    status,
+    code: typeof body.code === 'string' ? body.code : undefined,
+    message: typeof body.message === 'string' ? body.message : undefined,
+    contextId: typeof body.contextId === 'string' ? body.contextId : undefined,
+  }
   if (status === 429) {
     const header = headers.get('retry-after')
     const seconds = header === null ? 60 : Number.isFinite(Number(header)) ? Number(header) : Math.max(1, Math.ceil((Date.parse(header) - now) / 1000))

@@ -4,19 +4,19 @@
  * decides and settles each request (dead-letter, report, mark notified, retry later) in one fixed order.
  */
 import type { Context, SQSRecord } from 'aws-lambda'
-import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
-import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
-import { DynamoDbRateLimiter } from '../../lib/adapters/dynamodb-rate-limiter.ts'
-import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
-import { EventBridgeOutcomePublisher, EventBridgePublisher } from '../../lib/adapters/eventbridge-publisher.ts'
-import { createGenesysClient } from '../../lib/adapters/genesys-sdk.ts'
-import { SqsDeadLetterQueue, SqsRedelivery } from '../../lib/adapters/sqs-dead-letters.ts'
-import { CachedSendingMode, DynamoDbSendingModeOverrides } from '../../lib/adapters/dynamodb-sending-mode.ts'
-import { channelSettings, loadConfig, quietHoursFromConfig, sendConfigSchema } from '../../lib/config.ts'
-import { systemClock, type InboundMessage } from '../../lib/domain/ports.ts'
-import { HOUR, MINUTE } from '../../lib/domain/time.ts'
-import { SERVICE_NAMES } from '../../lib/metrics-names.ts'
-import { handleSendRequest } from '../../lib/usecases/settle-send.ts'
+import { createAwsClients } from '#lib/adapters/aws-clients.ts'
+import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
+import { DynamoDbRateLimiter } from '#lib/adapters/dynamodb-rate-limiter.ts'
+import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters/eventbridge-publisher.ts'
+import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
+import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
+import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { channelSettings, loadConfig, quietHoursFromConfig, sendConfigSchema } from '#lib/config.ts'
+import { systemClock, type InboundMessage } from '#lib/domain/ports.ts'
+import { HOUR, MINUTE } from '#lib/domain/time.ts'
+import { SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { handleSendRequest } from '#lib/usecases/settle-send.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
 import { createObservability } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
@@ -42,7 +42,14 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
   // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
   const pacer = new DynamoDbRateLimiter({ client: aws.dynamo, tableName: config.STATE_TABLE_NAME, perMinute: config.GENESYS_BUDGET_PER_MINUTE * config.GENESYS_BUDGET_HEADROOM })
-  const genesys = createGenesysClient({ region: config.GENESYS_REGION, gatewayUrl: config.GENESYS_GATEWAY_URL, timeoutMs: config.GENESYS_TIMEOUT_MS, credentials, clock, onRateLimit: (report) => pacer.observe(report) })
+  const genesys = createGenesysClient({
+    region: config.GENESYS_REGION,
+    gatewayUrl: config.GENESYS_GATEWAY_URL,
+    timeoutMs: config.GENESYS_TIMEOUT_MS,
+    credentials,
+    clock,
+    onRateLimit: (report) => pacer.observe(report),
+  })
   const deps = {
     clock,
     wallClock: systemClock,

@@ -5,9 +5,9 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { SQSRecord } from 'aws-lambda'
-import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError, type GenesysEvent } from '../../lib/domain/events.ts'
-import { checkEventSource } from '../../lib/domain/source-trust.ts'
-import { METRIC_NAMES } from '../../lib/metrics-names.ts'
+import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError, type GenesysEvent } from '#lib/domain/events.ts'
+import { checkEventSource } from '#lib/domain/source-trust.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import type { Telemetry } from './observability.ts'
 
 export function acceptGenesysEvent<K extends GenesysEvent['kind']>(

@@ -48,9 +48,7 @@ const PERSONAL_KEYS = new Set(
 /** Keys whose string values are raw payloads (an SQS record body, an HTTP body): masked when a string. */
 const PAYLOAD_KEYS = new Set(['body', 'rawBody', 'payload'].map(normalise))
 
-const SECRET_KEYS = new Set(
-  ['clientSecret', 'secret', 'secretString', 'password', 'authorization', 'proxyAuthorization', 'cookie', 'setCookie', 'apiKey', 'credentials'].map(normalise),
-)
+const SECRET_KEYS = new Set(['clientSecret', 'secret', 'secretString', 'password', 'authorization', 'proxyAuthorization', 'cookie', 'setCookie', 'apiKey', 'credentials'].map(normalise))
 
 export function isSecretKey(key: string): boolean {
   const k = normalise(key)

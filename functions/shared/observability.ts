@@ -4,12 +4,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
-import type { Log, Telemetry } from '../../lib/domain/ports.ts'
-import { METRICS_NAMESPACE } from '../../lib/metrics-names.ts'
+import type { Log, Telemetry } from '#lib/domain/ports.ts'
+import { METRICS_NAMESPACE } from '#lib/metrics-names.ts'
 import { maskLogValue } from './log-masking.ts'
 
-export type { Telemetry } from '../../lib/domain/ports.ts'
-export { shortId } from '../../lib/domain/short-id.ts'
+export type { Telemetry } from '#lib/domain/ports.ts'
+export { shortId } from '#lib/domain/short-id.ts'
 
 export interface Observability {
   readonly logger: Logger

@@ -1,6 +1,6 @@
 /** What the local cloud and tests may replace when they build a handler; Lambda uses the defaults. */
-import type { CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
-import type { Clock, DeliveryLedger, GenesysMessaging } from '../../lib/domain/ports.ts'
+import type { CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
+import type { Clock, DeliveryLedger, GenesysMessaging } from '#lib/domain/ports.ts'
 import type { Telemetry } from './observability.ts'
 
 export interface HandlerOverrides {

@@ -55,8 +55,7 @@ export const createDynamoDocumentClient = (env: Env): DynamoDBDocumentClient =>
   })
 export const createEventBridgeClient = (env: Env): EventBridgeClient => new EventBridgeClient(clientConfig(env, 'eventBridge'))
 export const createSqsClient = (env: Env): SQSClient => new SQSClient(clientConfig(env, 'sqs'))
-export const createSecretsManagerClient = (env: Env): SecretsManagerClient =>
-  new SecretsManagerClient(clientConfig(env, 'secretsManager'))
+export const createSecretsManagerClient = (env: Env): SecretsManagerClient => new SecretsManagerClient(clientConfig(env, 'secretsManager'))
 
 export function createAwsClients(env: Env): AwsClients {
   const dynamo = lazy(() => createDynamoDocumentClient(env))

@@ -62,9 +62,7 @@ export class CachedQueueDirectory implements QueueDirectory {
   }
 
   private async readTable(agentId: string): Promise<Entry | undefined> {
-    const { Item } = await this.options.client.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { pk: cacheKey(agentId) } }),
-    )
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: cacheKey(agentId) } }))
     if (!Item || !Array.isArray(Item.queueIds) || typeof Item.fetchedAt !== 'number') return undefined
     return { queueIds: Item.queueIds as string[], fetchedAt: Item.fetchedAt }
   }

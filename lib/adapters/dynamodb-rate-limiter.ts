@@ -17,7 +17,6 @@ import type { Pacer, PacerRefusal } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 import type { RateLimitReport } from './genesys-http/rate-limit.ts'
 
-
 export interface RateLimiterOptions {
   readonly client: DynamoDBDocumentClient
   readonly tableName: string

@@ -33,8 +33,7 @@ function toItem(session: Session): Item {
 }
 
 function toSession(item: Item): Session {
-  const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
-    value === undefined ? {} : ({ [key]: value } as Record<K, V>)
+  const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
   return {
     conversationId: item.conversationId as string,
     ...optional('channel', item.channel as Channel | undefined),
@@ -57,9 +56,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   ) {}
 
   async get(conversationId: string): Promise<Session | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [layout.partitionKey]: conversationId }, ConsistentRead: true }),
-    )
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [layout.partitionKey]: conversationId }, ConsistentRead: true }))
     return Item ? toSession(Item) : undefined
   }
 

@@ -18,13 +18,7 @@ export function isConditionalCheckFailed(error: unknown): boolean {
  * Writes `item` with `version = expectedVersion + 1` if the stored `version` still equals `expectedVersion`;
  * with no expected version the item must not exist yet.
  */
-export async function putVersioned(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  keyAttribute: string,
-  item: Record<string, unknown>,
-  expectedVersion: number | undefined,
-): Promise<WriteResult> {
+export async function putVersioned(client: DynamoDBDocumentClient, tableName: string, keyAttribute: string, item: Record<string, unknown>, expectedVersion: number | undefined): Promise<WriteResult> {
   const condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
     expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }
@@ -42,8 +36,7 @@ export async function putVersioned(
   }
 }
 
-const isFact = (value: unknown): value is AgentFact =>
-  typeof value === 'object' && value !== null && typeof (value as AgentFact).status === 'string' && typeof (value as AgentFact).at === 'number'
+const isFact = (value: unknown): value is AgentFact => typeof value === 'object' && value !== null && typeof (value as AgentFact).status === 'string' && typeof (value as AgentFact).at === 'number'
 
 const agentKey = (agentId: string): string => `agent#${agentId}`
 
@@ -54,9 +47,7 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
   ) {}
 
   async get(agentId: string): Promise<AgentState | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: agentKey(agentId) }, ConsistentRead: true }),
-    )
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: agentKey(agentId) }, ConsistentRead: true }))
     if (!Item) return undefined
     return {
       agentId: Item.agentId as string,

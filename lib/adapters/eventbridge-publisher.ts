@@ -22,7 +22,10 @@ export interface PublishOptions {
 }
 
 export class PublishError extends Error {
-  constructor(readonly failedCount: number, readonly errorCodes: readonly string[]) {
+  constructor(
+    readonly failedCount: number,
+    readonly errorCodes: readonly string[],
+  ) {
     super(`${failedCount} event(s) were not accepted by EventBridge (${[...new Set(errorCodes)].join(', ') || 'no error code'})`)
     this.name = 'PublishError'
   }

@@ -26,7 +26,12 @@ export const GENESYS_REGION_HOSTS: Readonly<Record<string, string>> = {
 /** A region host (`mypurecloud.ie`, with or without `api.`/`login.`) or key (`eu_west_1`) → the host. */
 export function regionHost(region: string): string {
   const hosts = GENESYS_REGION_HOSTS
-  const host = region.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '').replace(/^(api|login)\./, '').toLowerCase()
+  const host = region
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '')
+    .replace(/^(api|login)\./, '')
+    .toLowerCase()
   if (Object.values(hosts).includes(host)) return host
   const byKey = hosts[host.replace(/-/g, '_')]
   if (byKey) return byKey

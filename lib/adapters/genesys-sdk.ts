@@ -39,9 +39,7 @@ export type GenesysClientOptions = GenesysSessionOptions
 
 export type GenesysClient = GenesysMessaging & { close(): void }
 
-const ApiClientClass: new () => SdkClient =
-  (platformClient as unknown as { ApiClientClass?: new () => SdkClient }).ApiClientClass ??
-  (platformClient.ApiClient.constructor as new () => SdkClient)
+const ApiClientClass: new () => SdkClient = (platformClient as unknown as { ApiClientClass?: new () => SdkClient }).ApiClientClass ?? (platformClient.ApiClient.constructor as new () => SdkClient)
 
 // Importing the SDK builds its singleton, which watches the config file; this adapter never uses it.
 platformClient.ApiClient.config.live_reload_config = false

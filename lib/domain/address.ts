@@ -43,7 +43,10 @@ export function shapeOf(value: string): string {
 
 export function normaliseSmsNumber(raw: string): Normalised {
   if (INVISIBLE.test(raw.replace(/[\s\u00a0]/g, ''))) return fail(raw, 'contains invisible or control characters')
-  const stripped = raw.trim().replace(/^(tel|sms):/i, '').replace(SEPARATORS, '')
+  const stripped = raw
+    .trim()
+    .replace(/^(tel|sms):/i, '')
+    .replace(SEPARATORS, '')
   if (!stripped.startsWith('+')) return fail(raw, 'is not an international number: expected + and the country code (E.164); a national number cannot be placed')
   if (!E164.test(stripped)) return fail(raw, 'is not an E.164 phone number: expected + and at most 15 digits, the first not 0')
   return ok(stripped)
@@ -51,7 +54,11 @@ export function normaliseSmsNumber(raw: string): Normalised {
 
 export function normaliseWhatsappId(raw: string): Normalised {
   if (INVISIBLE.test(raw.replace(/[\s\u00a0]/g, ''))) return fail(raw, 'contains invisible or control characters')
-  const stripped = raw.trim().replace(/^(whatsapp|tel):/i, '').replace(SEPARATORS, '').replace(/^\+/, '')
+  const stripped = raw
+    .trim()
+    .replace(/^(whatsapp|tel):/i, '')
+    .replace(SEPARATORS, '')
+    .replace(/^\+/, '')
   if (!WHATSAPP_ID.test(stripped)) return fail(raw, 'is not a WhatsApp id: expected the international number, at most 15 digits, the first not 0')
   return ok(stripped)
 }

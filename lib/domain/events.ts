@@ -284,12 +284,8 @@ function activityEvent(
   if (!body.presence && !body.routingStatus) {
     throw new EventValidationError([{ field: 'detail.eventBody', problem: 'carries neither presence nor routingStatus' }])
   }
-  const presence = body.presence
-    ? { status: body.presence.presenceDefinition.systemPresence, at: body.presence.modifiedDate ? Date.parse(body.presence.modifiedDate) : envelopeTime }
-    : undefined
-  const routing = body.routingStatus
-    ? { status: body.routingStatus.status, at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime }
-    : undefined
+  const presence = body.presence ? { status: body.presence.presenceDefinition.systemPresence, at: body.presence.modifiedDate ? Date.parse(body.presence.modifiedDate) : envelopeTime } : undefined
+  const routing = body.routingStatus ? { status: body.routingStatus.status, at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime } : undefined
   return {
     ...agent,
     status: [presence?.status, routing?.status].filter(Boolean).join('/'),
@@ -316,7 +312,8 @@ function customerIdentity(body: ConversationBody, channel: Channel): Pick<Conver
   const problems: FieldProblem[] = []
   // conversationExternalContactIds lists every external contact of the conversation; only on a customer.* event
   // is its first entry taken to be this customer (UNVERIFIED that Genesys lists the customer first).
-  const contactIdField: ContactIdField | undefined = body.externalContactId !== undefined ? 'externalContactId' : body.conversationExternalContactIds?.[0] !== undefined ? 'conversationExternalContactIds' : undefined
+  const contactIdField: ContactIdField | undefined =
+    body.externalContactId !== undefined ? 'externalContactId' : body.conversationExternalContactIds?.[0] !== undefined ? 'conversationExternalContactIds' : undefined
   const rawContactId = body.externalContactId ?? body.conversationExternalContactIds?.[0]
   let externalContactId: string | undefined
   if (rawContactId !== undefined && contactIdField) {

@@ -151,6 +151,7 @@ export interface Pacer {
    * would end after `deadline` (wall-clock epoch ms): the caller hands the record back instead of being killed
    * mid-wait by the function's timeout.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a pacer that never refuses returns Promise<void>
   acquire(deadline?: number): Promise<PacerRefusal | undefined | void>
   /** Nothing may be sent for `seconds` (a 429's Retry-After applies to the whole OAuth client). */
   pause(seconds: number): void

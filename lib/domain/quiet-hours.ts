@@ -64,9 +64,7 @@ export function localMinuteOfDay(at: number, timeZone: string): number {
 }
 
 export function isWithin(window: QuietWindow, minuteOfDay: number): boolean {
-  return window.startMinute < window.endMinute
-    ? minuteOfDay >= window.startMinute && minuteOfDay < window.endMinute
-    : minuteOfDay >= window.startMinute || minuteOfDay < window.endMinute
+  return window.startMinute < window.endMinute ? minuteOfDay >= window.startMinute && minuteOfDay < window.endMinute : minuteOfDay >= window.startMinute || minuteOfDay < window.endMinute
 }
 
 /** The quiet window `at` falls in for this channel, or undefined when the channel may be messaged then. */

@@ -11,9 +11,7 @@ export interface SourceTrust {
   readonly orgId?: string
 }
 
-export type SourceVerdict =
-  | { readonly trusted: true; readonly orgId: string }
-  | { readonly trusted: false; readonly field: 'source'; readonly problem: string }
+export type SourceVerdict = { readonly trusted: true; readonly orgId: string } | { readonly trusted: false; readonly field: 'source'; readonly problem: string }
 
 // Kept in step with GENESYS_SOURCE_PREFIX / genesysEventSourceName in lib/topology.ts (a test checks it).
 const GENESYS_PARTNER_SOURCE = /^aws\.partner\/genesys\.com\/cloud\/([^/\s]{1,128})\/([^/\s]{1,256})$/

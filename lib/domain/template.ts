@@ -20,8 +20,9 @@ export function findUnknownPlaceholders(template: string): string[] {
 
 /** Fills the template in one pass, so a value that itself looks like `{{brand}}` stays literal text. */
 export function renderTemplate(template: string, values: Partial<Record<TemplateField, string>>): string {
-  const filled = template.replace(PLACEHOLDER, (whole, name: string) =>
-    (TEMPLATE_FIELDS as readonly string[]).includes(name) ? (values[name as TemplateField] ?? '') : whole,
-  )
-  return filled.replace(CONTROL, '').replace(/[ \t]{2,}/g, ' ').trim()
+  const filled = template.replace(PLACEHOLDER, (whole, name: string) => ((TEMPLATE_FIELDS as readonly string[]).includes(name) ? (values[name as TemplateField] ?? '') : whole))
+  return filled
+    .replace(CONTROL, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim()
 }

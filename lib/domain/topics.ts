@@ -29,4 +29,3 @@ export const APP_DETAIL_TYPES = {
   sent: 'ProactiveMessageSent',
   failed: 'ProactiveMessageFailed',
 } as const
-

@@ -83,9 +83,7 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
-  const approved: MessageRequest[] = requests.filter(
-    (request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)),
-  )
+  const approved: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
   const suppressed = requests.length - approved.length
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') {

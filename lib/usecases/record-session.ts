@@ -3,10 +3,7 @@ import type { ConversationEvent } from '../domain/events.ts'
 import type { SessionRepository } from '../domain/ports.ts'
 import { applyConversationEvent, type SessionPolicy } from '../domain/session.ts'
 
-export type RecordOutcome =
-  | { readonly kind: 'recorded'; readonly created: boolean }
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'ignored'; readonly reason: string }
+export type RecordOutcome = { readonly kind: 'recorded'; readonly created: boolean } | { readonly kind: 'unchanged' } | { readonly kind: 'ignored'; readonly reason: string }
 
 const MAX_CONFLICT_RETRIES = 8
 

@@ -145,7 +145,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     // A 429 waits for Retry-After, a pacing wait with no time left for that wait; anything else backs off by how
     // often the record was delivered.
     const afterSeconds =
-      reason === 'rate-limited' ? (delaySeconds ?? 60) : reason === 'no-time-left' && delaySeconds !== undefined ? delaySeconds : retryDelaySeconds(message.receiveCount, settings.retryBaseSeconds, settings.retryMaxSeconds)
+      reason === 'rate-limited'
+        ? (delaySeconds ?? 60)
+        : reason === 'no-time-left' && delaySeconds !== undefined
+          ? delaySeconds
+          : retryDelaySeconds(message.receiveCount, settings.retryBaseSeconds, settings.retryMaxSeconds)
     return {
       counts,
       log: { level: 'warn', message: 'send failed: will retry', fields: { ...fields, reason, status, code } },

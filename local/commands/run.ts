@@ -10,8 +10,8 @@ import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
-import { unknownNameMessage } from '../../lib/did-you-mean.ts'
-import { FUNCTION_SETTING_NAMES } from '../../lib/setting-names.ts'
+import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
@@ -103,7 +103,9 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   }
   if (values.genesys === 'real') {
     const { GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION } = io.env
-    const missing = Object.entries({ GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION }).filter(([, v]) => !v).map(([k]) => k)
+    const missing = Object.entries({ GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION })
+      .filter(([, v]) => !v)
+      .map(([k]) => k)
     if (missing.length > 0) {
       io.err(`proactive run: --genesys real needs ${missing.join(', ')} in the environment`)
       return 2

@@ -1,5 +1,5 @@
 /** The simulator's public option and record types. */
-import type { Channel } from '../../lib/domain/model.ts'
+import type { Channel } from '#lib/domain/model.ts'
 
 export interface SimulatorClient {
   readonly secret: string

@@ -32,37 +32,53 @@ afterEach(async () => {
 })
 
 describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
-  it.each(seeds())('seed %i: no duplicates, and every request settles exactly once', async (seed) => {
-    const chaos = parseChaosSpec(`${mix},seed=${seed}`)
-    cloud = await LocalCloud.start({ chaos, sendWorkers: 2 })
-    const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1 })
-    await loadSessions(cloud, workload)
-    const flips = workload.agentIds.flatMap((agentId, i) => availabilityFlip(agentId, AT + i * 1_000))
-    const summary = await runScenario(cloud, flips.map((event, i) => ({ ok: true, event, origin: `flip ${i}` })))
+  it.each(seeds())(
+    'seed %i: no duplicates, and every request settles exactly once',
+    async (seed) => {
+      const chaos = parseChaosSpec(`${mix},seed=${seed}`)
+      cloud = await LocalCloud.start({ chaos, sendWorkers: 2 })
+      const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1 })
+      await loadSessions(cloud, workload)
+      const flips = workload.agentIds.flatMap((agentId, i) => availabilityFlip(agentId, AT + i * 1_000))
+      const summary = await runScenario(
+        cloud,
+        flips.map((event, i) => ({ ok: true, event, origin: `flip ${i}` })),
+      )
 
-    const eligible = workload.eligibleCustomers.size
-    expect(summary.genesys.duplicateRecipients).toBe(0)
-    expect(summary.reconciliation).toMatchObject({ unsettled: 0, settledTwice: 0, balanced: true })
-    // One request per eligible customer ends as sent, dead-lettered or expired; any other request for that
-    // customer (two agents' triggers overlapping before the first was sent) ends as suppressed by send.
-    const { requested, sent, deadLettered, expired, suppressed } = summary.reconciliation
-    expect(sent + deadLettered + expired).toBe(eligible)
-    expect(requested).toBe(eligible + suppressed)
-    // Each customer Genesys accepted a message for is one the reconciliation counts as sent, or one whose
-    // outcome was unknown to us (dead-lettered as outcome-unknown).
-    const accepted = summary.genesys.requests.filter((request) => request.status === 200).length
-    const unknown = summary.deadLetters.filter((letter) => letter.reason === 'outcome-unknown').length
-    expect(accepted).toBeGreaterThanOrEqual(sent)
-    expect(accepted).toBeLessThanOrEqual(sent + unknown)
-    for (const letter of summary.deadLetters) expect(letter.reason).toMatch(KNOWN_REASONS)
-    // CHAOS_REPORT=file collects each run's figures for docs/guarantees.md.
-    if (process.env.CHAOS_REPORT) {
-      const reasons: Record<string, number> = {}
-      for (const letter of summary.deadLetters) reasons[letter.reason] = (reasons[letter.reason] ?? 0) + 1
-      const statuses: Record<string, number> = {}
-      for (const request of summary.genesys.requests) statuses[String(request.status ?? 'timeout')] = (statuses[String(request.status ?? 'timeout')] ?? 0) + 1
-      const row = { mix: _name, seed, reconciliation: summary.reconciliation, duplicateRecipients: summary.genesys.duplicateRecipients, suppressed: summary.messages.suppressed, reasons, statuses, faults: { redelivered: cloud.faults.redelivered, crashed: cloud.faults.crashed, dynamoThrottled: cloud.faults.dynamoThrottled() } }
-      appendFileSync(process.env.CHAOS_REPORT, `${JSON.stringify(row)}\n`)
-    }
-  }, 180_000)
+      const eligible = workload.eligibleCustomers.size
+      expect(summary.genesys.duplicateRecipients).toBe(0)
+      expect(summary.reconciliation).toMatchObject({ unsettled: 0, settledTwice: 0, balanced: true })
+      // One request per eligible customer ends as sent, dead-lettered or expired; any other request for that
+      // customer (two agents' triggers overlapping before the first was sent) ends as suppressed by send.
+      const { requested, sent, deadLettered, expired, suppressed } = summary.reconciliation
+      expect(sent + deadLettered + expired).toBe(eligible)
+      expect(requested).toBe(eligible + suppressed)
+      // Each customer Genesys accepted a message for is one the reconciliation counts as sent, or one whose
+      // outcome was unknown to us (dead-lettered as outcome-unknown).
+      const accepted = summary.genesys.requests.filter((request) => request.status === 200).length
+      const unknown = summary.deadLetters.filter((letter) => letter.reason === 'outcome-unknown').length
+      expect(accepted).toBeGreaterThanOrEqual(sent)
+      expect(accepted).toBeLessThanOrEqual(sent + unknown)
+      for (const letter of summary.deadLetters) expect(letter.reason).toMatch(KNOWN_REASONS)
+      // CHAOS_REPORT=file collects each run's figures for docs/guarantees.md.
+      if (process.env.CHAOS_REPORT) {
+        const reasons: Record<string, number> = {}
+        for (const letter of summary.deadLetters) reasons[letter.reason] = (reasons[letter.reason] ?? 0) + 1
+        const statuses: Record<string, number> = {}
+        for (const request of summary.genesys.requests) statuses[String(request.status ?? 'timeout')] = (statuses[String(request.status ?? 'timeout')] ?? 0) + 1
+        const row = {
+          mix: _name,
+          seed,
+          reconciliation: summary.reconciliation,
+          duplicateRecipients: summary.genesys.duplicateRecipients,
+          suppressed: summary.messages.suppressed,
+          reasons,
+          statuses,
+          faults: { redelivered: cloud.faults.redelivered, crashed: cloud.faults.crashed, dynamoThrottled: cloud.faults.dynamoThrottled() },
+        }
+        appendFileSync(process.env.CHAOS_REPORT, `${JSON.stringify(row)}\n`)
+      }
+    },
+    180_000,
+  )
 })

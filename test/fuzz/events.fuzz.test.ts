@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '../../lib/domain/events.ts'
-import { parseMessageRequest } from '../../lib/domain/requests.ts'
+import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '#lib/domain/events.ts'
+import { parseMessageRequest } from '#lib/domain/requests.ts'
 import { fuzzParams } from './harness.ts'
 import { agentEnvelopeArb, conversationEnvelopeArb, HUGE, recordArb } from './hostile.ts'
 
@@ -98,14 +98,22 @@ describe('parseGenesysEvent over hostile envelopes', () => {
 describe('parseMessageRequest over hostile send-queue bodies', () => {
   it('throws only EventValidationError, whatever the body', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.constant(HUGE), fc.anything().map((value) => JSON.stringify({ source: 'proactive-messaging', 'detail-type': 'ProactiveMessageRequested', detail: value }) ?? '')), (body) => {
-        try {
-          parseMessageRequest(body)
-        } catch (error) {
-          expect(error).toBeInstanceOf(EventValidationError)
-          for (const problem of (error as EventValidationError).problems) expect(problem.field.length).toBeGreaterThan(0)
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.constant(HUGE),
+          fc.anything().map((value) => JSON.stringify({ source: 'proactive-messaging', 'detail-type': 'ProactiveMessageRequested', detail: value }) ?? ''),
+        ),
+        (body) => {
+          try {
+            parseMessageRequest(body)
+          } catch (error) {
+            expect(error).toBeInstanceOf(EventValidationError)
+            for (const problem of (error as EventValidationError).problems) expect(problem.field.length).toBeGreaterThan(0)
+          }
+        },
+      ),
       fuzzParams(CI_RUNS),
     )
   })

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { SQSRecord } from 'aws-lambda'
-import type { Telemetry } from '../../functions/shared/observability.ts'
-import type { MetricName } from '../../lib/metrics-names.ts'
+import type { Telemetry } from '#functions/shared/observability.ts'
+import type { MetricName } from '#lib/metrics-names.ts'
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_261_123)
 

@@ -12,9 +12,7 @@ export const HUGE = 'A'.repeat(300 * 1024)
 
 /** A customer's E.164 number: what must never reach a log line unmasked. */
 export const phoneArb = fc.integer({ min: 2_000_000_000, max: 9_999_999_999 }).map((n) => `+1${n}`)
-export const emailArb = fc
-  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.constantFrom('example.com', 'mail.example.org'))
-  .map(([user, domain]) => `${user}@${domain}`)
+export const emailArb = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.constantFrom('example.com', 'mail.example.org')).map(([user, domain]) => `${user}@${domain}`)
 export const timeArb = fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 0, 1) })
 
 export interface Tagged {
@@ -190,9 +188,7 @@ const foreignSource: Mutation = (envelope) =>
     .map((source) => ({ body: JSON.stringify({ ...envelope, source }), mutation: `source ${source}` }))
 
 const notAnEnvelope: Mutation = () =>
-  fc
-    .oneof(fc.json(), fc.string({ maxLength: 50 }), fc.constantFrom('', 'null', '[]', '"text"', '42', PROTO_PAYLOAD, HUGE))
-    .map((body) => ({ body, mutation: `body ${body.slice(0, 60)}` }))
+  fc.oneof(fc.json(), fc.string({ maxLength: 50 }), fc.constantFrom('', 'null', '[]', '"text"', '42', PROTO_PAYLOAD, HUGE)).map((body) => ({ body, mutation: `body ${body.slice(0, 60)}` }))
 
 const MUTATIONS: readonly Mutation[] = [replaceValue, replaceValue, removeField, addField, badTopic, truncate, foreignSource, notAnEnvelope]
 

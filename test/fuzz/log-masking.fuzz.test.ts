@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { maskLogValue, maskPersonalData, MAX_LOGGED_STRING } from '../../functions/shared/log-masking.ts'
-import { createObservability } from '../../functions/shared/observability.ts'
+import { maskLogValue, maskPersonalData, MAX_LOGGED_STRING } from '#functions/shared/log-masking.ts'
+import { createObservability } from '#functions/shared/observability.ts'
 import { captureLogs, fuzzParams, type CapturedLogs } from './harness.ts'
 import { emailArb, phoneArb } from './hostile.ts'
 
@@ -85,7 +85,22 @@ describe('log masking through the Logger', () => {
 
   it('masks every value under a personal or secret key, whatever its content', () => {
     const { logger } = createObservability('fuzz')
-    const keys = ['textBody', 'toAddress', 'externalContactId', 'address', 'addressFrom', 'ani', 'clientSecret', 'client_secret', 'access_token', 'accessToken', 'Authorization', 'refresh_token', 'password', 'body']
+    const keys = [
+      'textBody',
+      'toAddress',
+      'externalContactId',
+      'address',
+      'addressFrom',
+      'ani',
+      'clientSecret',
+      'client_secret',
+      'access_token',
+      'accessToken',
+      'Authorization',
+      'refresh_token',
+      'password',
+      'body',
+    ]
     logs = captureLogs()
     try {
       fc.assert(

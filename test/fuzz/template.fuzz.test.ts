@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CHANNELS, type Channel, type CustomerAddress } from '../../lib/domain/model.ts'
-import { buildAgentlessRequest, InvalidPayloadError, TEXT_LIMITS } from '../../lib/domain/payload.ts'
-import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '../../lib/domain/template.ts'
+import { CHANNELS, type Channel, type CustomerAddress } from '#lib/domain/model.ts'
+import { buildAgentlessRequest, InvalidPayloadError, TEXT_LIMITS } from '#lib/domain/payload.ts'
+import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '#lib/domain/template.ts'
 import { fuzzParams } from './harness.ts'
 
 const CI_RUNS = 300
@@ -16,7 +16,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
 
 const textArb = fc.string({ unit: 'binary', maxLength: 60 })
 const placeholderishArb = fc.constantFrom('{{brand}}', '{{ channel }}', '{{constructor}}', '{{__proto__}}', '{{toString}}', '${brand}', '{{{{brand}}}}', '{{brand', '}}')
-const valueArb = fc.oneof(textArb, placeholderishArb, fc.tuple(textArb, placeholderishArb, textArb).map((parts) => parts.join('')))
+const valueArb = fc.oneof(
+  textArb,
+  placeholderishArb,
+  fc.tuple(textArb, placeholderishArb, textArb).map((parts) => parts.join('')),
+)
 
 describe('renderTemplate', () => {
   it('inserts values literally: a value holding placeholder syntax is never expanded again', () => {

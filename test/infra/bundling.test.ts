@@ -13,7 +13,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CODE_ROOT } from '../../cdk/proactive-messaging.ts'
 import { QueueFedFunction, StageQueues } from '../../cdk/queue-fed-function.ts'
-import { FUNCTIONS } from '../../lib/topology.ts'
+import { FUNCTIONS } from '#lib/topology.ts'
 
 const REQUIRE_SHIM = "import{createRequire}from'module';const require=createRequire(import.meta.url);"
 

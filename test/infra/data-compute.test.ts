@@ -93,7 +93,10 @@ describe('existing tables and app bus passed in', () => {
   })
 
   it('grants on the existing resources and routes requests from the existing bus', () => {
-    const resourcesOf = (action: string) => identityStatements(template).filter((s) => asArray<string>(s.Action).includes(action)).map((s) => JSON.stringify(s.Resource))
+    const resourcesOf = (action: string) =>
+      identityStatements(template)
+        .filter((s) => asArray<string>(s.Action).includes(action))
+        .map((s) => JSON.stringify(s.Resource))
     expect(resourcesOf('dynamodb:UpdateItem').every((r) => r.includes(':table/existing-state'))).toBe(true)
     expect(resourcesOf('events:PutEvents').every((r) => r.includes(':event-bus/existing-app-bus'))).toBe(true)
     const requestRule = ofType(template, 'AWS::Events::Rule').find(([id]) => id.startsWith('ProactiveMessagingMessageRequestedRule'))!

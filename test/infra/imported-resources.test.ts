@@ -5,7 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { rulePatterns, sendConcurrencyFor } from '../../lib/topology.ts'
+import { rulePatterns, sendConcurrencyFor } from '#lib/topology.ts'
 import { asArray, functionByPrefix, identityStatements, ofType, testApp } from './template-helpers.ts'
 
 const ORG_ID = 'b2c3d4e5-0000-4000-8000-000000000002'
@@ -38,9 +38,7 @@ describe('imported partner bus and secret, settings from context', () => {
     expect(buses).toHaveLength(1)
     expect(buses[0]![1].Properties.EventSourceName).toBeUndefined()
     const partnerRules = ofType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventBusName === BUS_NAME)
-    expect(partnerRules.map(([, r]) => r.Properties.EventPattern)).toEqual(
-      expect.arrayContaining([rulePatterns({ orgId: ORG_ID }).conversationEvents, rulePatterns({ orgId: ORG_ID }).agentEvents]),
-    )
+    expect(partnerRules.map(([, r]) => r.Properties.EventPattern)).toEqual(expect.arrayContaining([rulePatterns({ orgId: ORG_ID }).conversationEvents, rulePatterns({ orgId: ORG_ID }).agentEvents]))
     expect(partnerRules).toHaveLength(2)
   })
 

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CODE_ROOT } from '../../cdk/proactive-messaging.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { FUNCTIONS } from '../../lib/topology.ts'
+import { FUNCTIONS } from '#lib/topology.ts'
 import { asArray, functionByPrefix, logicalIdOf, ofType, testApp, type CfnResource } from './template-helpers.ts'
 
 type FunctionKey = keyof typeof FUNCTIONS
@@ -111,7 +111,7 @@ function resourceKey(value: unknown): string {
   const id = logicalIdOf(value)
   if (id) return id
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })?.['Fn::Join']
-  if (join) return join[1].map((part) => (typeof part === 'string' ? part : logicalIdOf(part) ?? JSON.stringify(part))).join('')
+  if (join) return join[1].map((part) => (typeof part === 'string' ? part : (logicalIdOf(part) ?? JSON.stringify(part)))).join('')
   return JSON.stringify(value)
 }
 

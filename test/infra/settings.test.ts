@@ -1,11 +1,11 @@
 /** Settings validation at synth: defaults, context coercion, and errors that name the setting and how to set it. */
 import { describe, expect, it } from 'vitest'
 import { functionEnvironments } from '../../cdk/function-environment.ts'
-import { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
+import type { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
 import { checkContextKeys, checkSettingNames, KNOWN_SETTING_NAMES, PLACEHOLDER_ORG_ID, resolveSettings, SettingError, settingsFromContext, type ProactiveMessagingProps } from '../../cdk/settings.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { DEFAULTS } from '../../lib/config.ts'
-import { STAGES } from '../../lib/topology.ts'
+import { DEFAULTS } from '#lib/config.ts'
+import { STAGES } from '#lib/topology.ts'
 import { testApp } from './template-helpers.ts'
 
 const RESOURCES = {
@@ -144,7 +144,9 @@ describe('stack construction', () => {
 
 describe('mistyped settings (issue 17 item 3)', () => {
   it('rejects a construct prop nothing reads, with the closest name and the known ones', () => {
-    expect(() => resolveSettings({ budgetPerMinut: 100 } as Record<string, unknown>)).toThrow(/The ProactiveMessaging prop "budgetPerMinut" is not one this project reads\. Did you mean "budgetPerMinute"\? Known: .*capHours/)
+    expect(() => resolveSettings({ budgetPerMinut: 100 } as Record<string, unknown>)).toThrow(
+      /The ProactiveMessaging prop "budgetPerMinut" is not one this project reads\. Did you mean "budgetPerMinute"\? Known: .*capHours/,
+    )
     expect(() => resolveSettings({ somethingElse: 1 } as Record<string, unknown>)).toThrow(/"somethingElse" is not one this project reads\. Known:/)
   })
 
@@ -153,7 +155,7 @@ describe('mistyped settings (issue 17 item 3)', () => {
     expect(() => checkSettingNames(Object.fromEntries(KNOWN_SETTING_NAMES.map((name) => [name, undefined])))).not.toThrow()
   })
 
-  it('rejects a cdk.json context key nothing reads at synth, but not the CDK\'s own keys or the app\'s', () => {
+  it("rejects a cdk.json context key nothing reads at synth, but not the CDK's own keys or the app's", () => {
     expect(() => new ProactiveMessagingStack(testApp({ scop: 'queue' }), 'Typo')).toThrow(/context key .*"scop" .*Did you mean "scope"\?/)
     expect(() => checkContextKeys({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [], 'cli-telemetry': false, stackName: 'x', nag: 'true', scope: 'queue' })).not.toThrow()
   })

@@ -9,29 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { RULE_TARGET_RETRY } from '../../cdk/proactive-messaging.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
 import { CONFIG_SCHEMAS, type FunctionKey } from '../../cdk/function-environment.ts'
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/metrics-names.ts'
-import {
-  DLQ_RETENTION_SECONDS,
-  FUNCTIONS,
-  genesysEventSourceName,
-  rulePatterns,
-  sendConcurrencyFor,
-  STAGES,
-  TABLES,
-} from '../../lib/topology.ts'
-import {
-  alarmMetrics,
-  alarmsOn,
-  asArray,
-  functionByPrefix,
-  getAtt,
-  identityStatements,
-  logicalIdOf,
-  ofType,
-  resources,
-  testApp,
-  type CfnResource,
-} from './template-helpers.ts'
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { DLQ_RETENTION_SECONDS, FUNCTIONS, genesysEventSourceName, rulePatterns, sendConcurrencyFor, STAGES, TABLES } from '#lib/topology.ts'
+import { alarmMetrics, alarmsOn, asArray, functionByPrefix, getAtt, identityStatements, logicalIdOf, ofType, resources, testApp, type CfnResource } from './template-helpers.ts'
 
 const ORG_ID = 'a1b2c3d4-0000-4000-8000-000000000001'
 const SUFFIX = 'pm-test'
@@ -84,9 +64,7 @@ function deadLetterQueueIds(): { stage: string[]; rule: string[] } {
     .map(([, q]) => q.Properties.RedrivePolicy?.deadLetterTargetArn)
     .filter(Boolean)
     .map(logicalIdOf) as string[]
-  const rule = ofType(template, 'AWS::Events::Rule').flatMap(([, r]) =>
-    r.Properties.Targets.map((t: any) => logicalIdOf(t.DeadLetterConfig.Arn)),
-  ) as string[]
+  const rule = ofType(template, 'AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => logicalIdOf(t.DeadLetterConfig.Arn))) as string[]
   return { stage, rule }
 }
 
@@ -139,11 +117,7 @@ describe('queues', () => {
     expect(queues).toHaveLength(9)
     const tlsOnly = new Set(
       ofType(template, 'AWS::SQS::QueuePolicy')
-        .filter(([, p]) =>
-          p.Properties.PolicyDocument.Statement.some(
-            (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false' && s.Action === 'sqs:*',
-          ),
-        )
+        .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false' && s.Action === 'sqs:*'))
         .flatMap(([, p]) => p.Properties.Queues.map(logicalIdOf)),
     )
     for (const [id, queue] of queues) {
@@ -229,17 +203,13 @@ describe('functions', () => {
     for (const name of Object.keys(env)) expect(runtime.includes(name) || name in schema.shape, `${key}: ${name}`).toBe(true)
     expect(env.POWERTOOLS_SERVICE_NAME).toBe(SERVICE_NAMES[key])
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE)
-    const standIns = Object.fromEntries(
-      Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : k.endsWith('_URL') ? 'https://sqs.example/q' : 'resolved']),
-    )
+    const standIns = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : k.endsWith('_URL') ? 'https://sqs.example/q' : 'resolved']))
     expect(CONFIG_SCHEMAS[key].safeParse(standIns).success).toBe(true)
   })
 
   it('points the functions at the right tables, bus, DLQ and secret ARN', () => {
     const byKind = (type: string) => ofType(template, type).map(([id]) => id)
-    const [sessions, state] = ['ProactiveMessagingSessionsTable', 'ProactiveMessagingStateTable'].map(
-      (prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!,
-    )
+    const [sessions, state] = ['ProactiveMessagingSessionsTable', 'ProactiveMessagingStateTable'].map((prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!)
     const send = stageWiring('send')
     const presence = stageWiring('presence').fn.Properties.Environment.Variables
     const sendEnv = send.fn.Properties.Environment.Variables
@@ -317,8 +287,7 @@ describe('least privilege', () => {
       role: logicalIdOf(p.Properties.Roles[0])!,
       statements: p.Properties.PolicyDocument.Statement as any[],
     }))
-    const rolesWith = (action: string) =>
-      statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
+    const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
     expect(rolesWith('sqs:SendMessage')).toEqual(['ProactiveMessagingSend'])
     expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
     expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
@@ -383,9 +352,7 @@ describe('alarms and dashboard', () => {
     expect(rateLimited).toHaveLength(1)
     expect(rateLimited[0]!.Properties.Threshold).toBe(10)
     expect(alarmMetrics(rateLimited[0]!).map((m) => m.metricName)).toContain(METRIC_NAMES.messagesSent)
-    const permanent = alarmsOn(template, METRIC_NAMES.genesysPermanentFailures, send).filter(
-      (a) => alarmMetrics(a).length === 1,
-    )
+    const permanent = alarmsOn(template, METRIC_NAMES.genesysPermanentFailures, send).filter((a) => alarmMetrics(a).length === 1)
     expect(permanent).toHaveLength(1)
     expect(permanent[0]!.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })
     for (const alarm of [...rateLimited, ...permanent]) {

@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions'
 import { describe, expect, it } from 'vitest'
 import { CODE_ROOT } from '../../cdk/proactive-messaging.ts'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { TABLES } from '../../lib/topology.ts'
+import { TABLES } from '#lib/topology.ts'
 import { asArray, functionByPrefix, logicalIdOf, ofType, resources, testApp } from './template-helpers.ts'
 
 const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'PmStateAccess'))
@@ -25,8 +25,7 @@ function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixe
     .map((s) => ({ actions: asArray<string>(s.Action), prefixes: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] }))
 }
 
-const writes = (statements: { actions: string[]; prefixes?: string[] }[]) =>
-  statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
+const writes = (statements: { actions: string[]; prefixes?: string[] }[]) => statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
   it('presence writes only agent# and queues# items, and reads only agent#, cap#, queues# and control#', () => {
@@ -40,7 +39,11 @@ describe('state table: each function only its own key prefixes', () => {
   it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap# and control#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
-    expect(writes(statements).flatMap((s) => s.prefixes).sort()).toEqual(['cap#*', 'delivery#*', 'pace#*'])
+    expect(
+      writes(statements)
+        .flatMap((s) => s.prefixes)
+        .sort(),
+    ).toEqual(['cap#*', 'delivery#*', 'pace#*'])
     expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*'])
   })
 

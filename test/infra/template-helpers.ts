@@ -9,8 +9,7 @@ export interface CfnResource {
 }
 
 /** An app that skips esbuild bundling, so template tests stay fast. */
-export const testApp = (context: Record<string, unknown> = {}) =>
-  new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
+export const testApp = (context: Record<string, unknown> = {}) => new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
 
 export function resources(template: Template): Record<string, CfnResource> {
   return template.toJSON().Resources as Record<string, CfnResource>
@@ -53,13 +52,7 @@ export function alarmMetrics(alarm: CfnResource): AlarmMetric[] {
 export function alarmsOn(template: Template, metricName: string, dimension?: [string, unknown]): CfnResource[] {
   return ofType(template, 'AWS::CloudWatch::Alarm')
     .map(([, alarm]) => alarm)
-    .filter((alarm) =>
-      alarmMetrics(alarm).some(
-        (m) =>
-          m.metricName === metricName &&
-          (dimension === undefined || JSON.stringify(m.dimensions[dimension[0]]) === JSON.stringify(dimension[1])),
-      ),
-    )
+    .filter((alarm) => alarmMetrics(alarm).some((m) => m.metricName === metricName && (dimension === undefined || JSON.stringify(m.dimensions[dimension[0]]) === JSON.stringify(dimension[1]))))
 }
 
 /** Environment variables of the function whose logical id starts with `prefix`. */

@@ -13,7 +13,6 @@ import { quantile } from '../../bench/stats.ts'
 import { runCommand } from '../support/run-command.ts'
 import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator/index.ts'
 
-
 const runBenchCli = (args: readonly string[]) => runCommand(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args])
 
 describe('npm run bench -- --quick --json', () => {
@@ -143,7 +142,15 @@ describe('bench helpers', () => {
   })
 
   it('draws the budget line, the headroom line and one line per run', () => {
-    const svg = sendRateChart({ title: 'a < b', series: [{ label: '1 worker', perSecond: [3, 19, 19] }, { label: '2 workers', perSecond: [19, 19] }], budgetPerSecond: 20, headroom: 0.95 })
+    const svg = sendRateChart({
+      title: 'a < b',
+      series: [
+        { label: '1 worker', perSecond: [3, 19, 19] },
+        { label: '2 workers', perSecond: [19, 19] },
+      ],
+      budgetPerSecond: 20,
+      headroom: 0.95,
+    })
     expect(svg.startsWith('<svg')).toBe(true)
     expect(svg).toContain('a &lt; b')
     expect(svg.match(/<polyline/g)).toHaveLength(2)
@@ -169,7 +176,11 @@ describe('Genesys simulator rateLimitScope', () => {
     const basic = Buffer.from('local-client:local-secret').toString('base64')
     return Promise.all(
       Array.from({ length: count }, async () => {
-        const response = await fetch(`${simulator.url}${TOKEN_PATH}`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })
+        const response = await fetch(`${simulator.url}${TOKEN_PATH}`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        })
         return ((await response.json()) as { access_token: string }).access_token
       }),
     )
@@ -177,7 +188,13 @@ describe('Genesys simulator rateLimitScope', () => {
 
   async function statuses(simulator: GenesysSimulator): Promise<number[]> {
     const [first, second] = await tokens(simulator, 2)
-    const body = JSON.stringify({ fromAddress: '00000000-0000-4000-8000-00000000d3b1', toAddressMessengerType: 'webmessaging', externalContactId: '00000000-0000-4000-8000-000000000001', textBody: 'hi', useExistingActiveConversation: true })
+    const body = JSON.stringify({
+      fromAddress: '00000000-0000-4000-8000-00000000d3b1',
+      toAddressMessengerType: 'webmessaging',
+      externalContactId: '00000000-0000-4000-8000-000000000001',
+      textBody: 'hi',
+      useExistingActiveConversation: true,
+    })
     const results: number[] = []
     for (const token of [first, second, first, second]) {
       const response = await fetch(`${simulator.url}${AGENTLESS_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DETAIL_TYPES, GENESYS_TOPICS } from '../../lib/topology.ts'
+import { DETAIL_TYPES, GENESYS_TOPICS } from '#lib/topology.ts'
 import type { CommandIo } from '../../local/command-io.ts'
 import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check/index.ts'
 import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
@@ -161,9 +161,12 @@ describe('proactive check against the simulator', () => {
     expect(stepsWith(skipped, 'FAIL')).toEqual([])
   })
 
-  it('fails a budget above the org\'s inin-ratelimit-allowed', async () => {
+  it("fails a budget above the org's inin-ratelimit-allowed", async () => {
     const steps = await runChecks({ ...goodEnv(), GENESYS_BUDGET_PER_MINUTE: String(RATE_LIMIT + 1) })
-    expect(byStep(steps)['rate-limit budget']).toMatchObject({ status: 'FAIL', fix: `set GENESYS_BUDGET_PER_MINUTE to ${RATE_LIMIT} or less (other callers of the same OAuth client share the allowance)` })
+    expect(byStep(steps)['rate-limit budget']).toMatchObject({
+      status: 'FAIL',
+      fix: `set GENESYS_BUDGET_PER_MINUTE to ${RATE_LIMIT} or less (other callers of the same OAuth client share the allowance)`,
+    })
     const { GENESYS_BUDGET_PER_MINUTE: _, ...defaults } = goodEnv()
     expect(byStep(await runChecks(defaults))['rate-limit budget']?.detail).toBe(`GENESYS_BUDGET_PER_MINUTE 300 (default) exceeds inin-ratelimit-allowed ${RATE_LIMIT}: sends would hit 429`)
   })
@@ -173,7 +176,17 @@ describe('proactive check against the simulator', () => {
     expect(await main(['--json'], io)).toBe(0)
     const report = JSON.parse(io.lines.join('\n')) as { ok: boolean; steps: CheckStep[] }
     expect(report.ok).toBe(true)
-    expect(report.steps.map((s) => s.step)).toEqual(['credentials', 'token', 'permission', 'webmessaging sender', 'sms sender', 'whatsapp sender', 'open sender', 'eventbridge topics', 'rate-limit budget'])
+    expect(report.steps.map((s) => s.step)).toEqual([
+      'credentials',
+      'token',
+      'permission',
+      'webmessaging sender',
+      'sms sender',
+      'whatsapp sender',
+      'open sender',
+      'eventbridge topics',
+      'rate-limit budget',
+    ])
   })
 
   it('has --help and rejects unknown arguments', async () => {
@@ -224,7 +237,9 @@ describe('proactive check: credentials', () => {
   afterAll(() => secrets.restore())
 
   it('reads the client from the Secrets Manager secret', async () => {
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys' }).resolves({ SecretString: JSON.stringify({ clientId: 'sender', clientSecret: 'sender-secret' }) })
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys' })
+      .resolves({ SecretString: JSON.stringify({ clientId: 'sender', clientSecret: 'sender-secret' }) })
     const { GENESYS_CLIENT_ID: _i, GENESYS_CLIENT_SECRET: _s, ...env } = goodEnv()
     const steps = await runChecks({ ...env, GENESYS_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys' })
     expect(byStep(steps).credentials).toMatchObject({ status: 'PASS', detail: 'from secret arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys' })
@@ -232,7 +247,10 @@ describe('proactive check: credentials', () => {
   })
 
   it('fails the credentials step on an unreadable or malformed secret, and when none is configured', async () => {
-    secrets.on(GetSecretValueCommand).rejectsOnce(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' })).resolves({ SecretString: '{"id":"x"}' })
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }))
+      .resolves({ SecretString: '{"id":"x"}' })
     const { GENESYS_CLIENT_ID: _i, GENESYS_CLIENT_SECRET: _s, ...env } = goodEnv()
     const unreadable = await runChecks({ ...env, GENESYS_SECRET_ARN: 'arn:missing' })
     expect(byStep(unreadable).credentials).toMatchObject({ status: 'FAIL', detail: 'cannot read secret arn:missing: ResourceNotFoundException: not found' })

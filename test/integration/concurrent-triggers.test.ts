@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
-import { APP_DETAIL_TYPES } from '../../lib/topology.ts'
+import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { conversationLifecycle, presenceEvent } from '../support/genesys-events.ts'
 
 const MINUTE = 60_000
@@ -44,7 +44,11 @@ describe('concurrent triggers for one customer', () => {
     await deliver(local, [...history, ...AGENTS.map((agentId) => presenceEvent({ agentId, systemPresence: 'OFFLINE', at: AT - 10 * MINUTE }))], { drainEach: true })
 
     // The first two come back together: both triggers run before any request is sent.
-    await deliver(local, AGENTS.slice(0, 2).map((agentId, i) => presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at: AT + i })), { drainEach: false })
+    await deliver(
+      local,
+      AGENTS.slice(0, 2).map((agentId, i) => presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at: AT + i })),
+      { drainEach: false },
+    )
 
     const requested = local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)
     expect(requested).toHaveLength(2)

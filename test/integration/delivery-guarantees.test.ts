@@ -4,14 +4,14 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '../../lib/domain/retry.ts'
-import { DynamoDbDeliveryLedger } from '../../lib/adapters/dynamodb-delivery-ledger.ts'
-import { DynamoDbRateLimiter, windowLimit } from '../../lib/adapters/dynamodb-rate-limiter.ts'
-import { DynamoDbOutreachLedger } from '../../lib/adapters/dynamodb-state.ts'
-import { channelSettings, loadConfig, sendConfigSchema } from '../../lib/config.ts'
-import type { MessageRequest } from '../../lib/domain/model.ts'
-import type { AgentlessSendResult, GenesysMessaging } from '../../lib/domain/ports.ts'
-import { sendMessage, type SendSettings } from '../../lib/usecases/send-message.ts'
+import { retryDelaySeconds } from '#lib/domain/retry.ts'
+import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
+import { DynamoDbRateLimiter, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
+import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
+import type { MessageRequest } from '#lib/domain/model.ts'
+import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
+import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
 
 const STATE = 'state-guarantees'
@@ -233,11 +233,7 @@ describe('send use case', () => {
   })
 
   it('retries a 429 after Retry-After and a 503, sending once they clear', async () => {
-    const { genesys, calls } = genesysAnswering(
-      { ok: false, kind: 'rate-limited', status: 429, retryAfterSeconds: 7 },
-      { ok: false, kind: 'transient', status: 503 },
-      { ok: true, status: 200 },
-    )
+    const { genesys, calls } = genesysAnswering({ ok: false, kind: 'rate-limited', status: 429, retryAfterSeconds: 7 }, { ok: false, kind: 'transient', status: 503 }, { ok: true, status: 200 })
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 7 })
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'retry', reason: 'transient' })

@@ -1,13 +1,13 @@
 import { DynamoDBClient, ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb'
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
-import { CachedQueueDirectory } from '../../lib/adapters/cached-queue-directory.ts'
-import { DynamoDbSessionRepository } from '../../lib/adapters/dynamodb-sessions.ts'
-import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger, hashRecipientKey } from '../../lib/adapters/dynamodb-state.ts'
-import { DynamoDbOutreachReservations } from '../../lib/adapters/dynamodb-outreach-reservations.ts'
-import type { Session } from '../../lib/domain/model.ts'
-import type { QueueDirectory } from '../../lib/domain/ports.ts'
+import { createAwsClients } from '#lib/adapters/aws-clients.ts'
+import { CachedQueueDirectory } from '#lib/adapters/cached-queue-directory.ts'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger, hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import type { Session } from '#lib/domain/model.ts'
+import type { QueueDirectory } from '#lib/domain/ports.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
 
 const TABLE_NAMES = { sessions: 'sessions-test', state: 'state-test' }
@@ -206,9 +206,7 @@ describe('DynamoDbOutreachLedger', () => {
 
   it('gives exactly one of 10 concurrent callers the reservation', async () => {
     const recipient = `whatsapp:${uniqueId('4477009')}`
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => ledger().tryReserve(recipient, T + i, CAP, `trigger-${i}:conv`)),
-    )
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger().tryReserve(recipient, T + i, CAP, `trigger-${i}:conv`)))
     expect(results.filter(Boolean)).toHaveLength(1)
   })
 
@@ -280,7 +278,12 @@ describe('CachedQueueDirectory', () => {
         return [...queueIds]
       },
     }
-    const clock = { time: 1_700_000_000_000, now() { return this.time } }
+    const clock = {
+      time: 1_700_000_000_000,
+      now() {
+        return this.time
+      },
+    }
     const directory = () => new CachedQueueDirectory({ inner, client: dynamo, tableName: TABLE_NAMES.state, ttlMs: TTL, clock })
     return { calls, inner, clock, directory, setQueueIds: (ids: string[]) => (queueIds = ids) }
   }
@@ -314,7 +317,7 @@ describe('CachedQueueDirectory', () => {
     })
   })
 
-  it('does not share one agent\'s queues with another', async () => {
+  it("does not share one agent's queues with another", async () => {
     const { calls, directory } = fixture()
     const container = directory()
     await container.queueIdsOf(uniqueId('agent'))

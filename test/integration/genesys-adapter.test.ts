@@ -5,12 +5,12 @@ import fs from 'node:fs'
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { secretsManagerCredentials, staticCredentials, type CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
-import { classifyApiFailure, createGenesysClient, GenesysApiError, gatewayFromUrl, type GenesysClientOptions } from '../../lib/adapters/genesys-sdk.ts'
-import { createGenesysQueueDirectory } from '../../lib/adapters/genesys-queues-http.ts'
-import { regionHost } from '../../lib/adapters/genesys-regions.ts'
-import type { CustomerAddress } from '../../lib/domain/model.ts'
-import { buildAgentlessRequest, type AgentlessRequest, type ChannelSettings } from '../../lib/domain/payload.ts'
+import { secretsManagerCredentials, staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
+import { classifyApiFailure, createGenesysClient, GenesysApiError, gatewayFromUrl, type GenesysClientOptions } from '#lib/adapters/genesys-sdk.ts'
+import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.ts'
+import { regionHost } from '#lib/adapters/genesys-regions.ts'
+import type { CustomerAddress } from '#lib/domain/model.ts'
+import { buildAgentlessRequest, type AgentlessRequest, type ChannelSettings } from '#lib/domain/payload.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from '../../local/genesys-simulator/index.ts'
 
 const LOCAL = staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
@@ -152,7 +152,7 @@ describe('sendAgentless', () => {
     expect(sim.agentlessRequests()).toHaveLength(0)
   })
 
-  it('returns permanent for the SDK\'s synchronous string throw on a missing body', async () => {
+  it("returns permanent for the SDK's synchronous string throw on a missing body", async () => {
     const result = await genesys.sendAgentless(undefined as unknown as AgentlessRequest)
     expect(result).toMatchObject({ ok: false, kind: 'permanent', code: 'sdk.invalid.argument', message: expect.stringContaining('body') })
   })
@@ -259,7 +259,10 @@ describe('credentials from Secrets Manager', () => {
 
   it('picks up a rotated secret after the token endpoint rejects the cached one', async () => {
     const sim = await simulator({ clients: { rotating: { secret: 'v2' } } })
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: secretString('v1') }).resolves({ SecretString: secretString('v2') })
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: secretString('v1') })
+      .resolves({ SecretString: secretString('v2') })
     const credentials = secretsManagerCredentials({ secretId: 'genesys/oauth', client: new SecretsManagerClient({}) })
     const result = await adapter(sim, { credentials }).sendAgentless(webmessagingRequest())
     expect(result).toMatchObject({ ok: true })

@@ -1,10 +1,10 @@
 /** The presence function's fetch-based queue lookup, against the Genesys simulator. */
 import platformClient from 'purecloud-platform-client-v2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { staticCredentials, type CredentialsSource } from '../../lib/adapters/genesys-credentials.ts'
-import { createGenesysQueueDirectory, GenesysHttpError } from '../../lib/adapters/genesys-queues-http.ts'
-import { GENESYS_REGION_HOSTS, regionHost } from '../../lib/adapters/genesys-regions.ts'
-import { MAX_PAGES, PAGE_SIZE, type RateLimitReport } from '../../lib/adapters/genesys-http/index.ts'
+import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
+import { createGenesysQueueDirectory, GenesysHttpError } from '#lib/adapters/genesys-queues-http.ts'
+import { GENESYS_REGION_HOSTS, regionHost } from '#lib/adapters/genesys-regions.ts'
+import { MAX_PAGES, PAGE_SIZE, type RateLimitReport } from '#lib/adapters/genesys-http/index.ts'
 import { startGenesysSimulator, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const AGENT = '6f1c2b7e-4a4b-4d6e-9f0a-1b2c3d4e5f60'
@@ -56,14 +56,16 @@ describe('createGenesysQueueDirectory', () => {
 
   it('fails clearly on bad credentials', async () => {
     const credentials = countingCredentials('local-client', 'wrong')
-    const error = await createGenesysQueueDirectory({ gatewayUrl: sim.url, credentials }).queueIdsOf(AGENT).catch((e: unknown) => e)
+    const error = await createGenesysQueueDirectory({ gatewayUrl: sim.url, credentials })
+      .queueIdsOf(AGENT)
+      .catch((e: unknown) => e)
     // The token endpoint's 401 is classified like the send's login failure: bad.credentials, naming invalid_client.
     expect(error).toMatchObject({ status: 401, code: 'bad.credentials', message: expect.stringContaining('invalid_client') })
     expect(credentials.invalidations).toBe(1)
   })
 })
 
-describe('the shared layer\'s policies, on the queue directory', () => {
+describe("the shared layer's policies, on the queue directory", () => {
   it('honours Retry-After on a 429: waits that long and asks again', async () => {
     const limited = await startGenesysSimulator({ queueMemberships: { [AGENT]: MANY }, rateLimitPerMinute: 2, rateWindowMs: 400 })
     const waits: number[] = []
@@ -97,7 +99,9 @@ describe('the shared layer\'s policies, on the queue directory', () => {
     const huge = Array.from({ length: MAX_PAGES * PAGE_SIZE + 1 }, (_, i) => `q-${i}`)
     const big = await startGenesysSimulator({ queueMemberships: { [AGENT]: huge }, rateLimitPerMinute: 1_000 })
     try {
-      const error = await createGenesysQueueDirectory({ gatewayUrl: big.url, credentials: countingCredentials() }).queueIdsOf(AGENT).catch((e: unknown) => e)
+      const error = await createGenesysQueueDirectory({ gatewayUrl: big.url, credentials: countingCredentials() })
+        .queueIdsOf(AGENT)
+        .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(GenesysHttpError)
       expect((error as Error).message).toMatch(/more than 100 pages of 100.*paging limit/)
       expect((error as GenesysHttpError).failure).toMatchObject({ kind: 'permanent', code: 'too.many.pages' })
@@ -106,7 +110,7 @@ describe('the shared layer\'s policies, on the queue directory', () => {
     }
   })
 
-  it('reports every response\'s rate-limit headers', async () => {
+  it("reports every response's rate-limit headers", async () => {
     const reports: RateLimitReport[] = []
     const directory = createGenesysQueueDirectory({ gatewayUrl: sim.url, credentials: countingCredentials(), onRateLimit: (report) => reports.push(report) })
     sim.reset()
@@ -117,7 +121,7 @@ describe('the shared layer\'s policies, on the queue directory', () => {
 })
 
 describe('region hosts', () => {
-  it('are the SDK\'s PureCloudRegionHosts', () => {
+  it("are the SDK's PureCloudRegionHosts", () => {
     expect(GENESYS_REGION_HOSTS).toEqual({ ...platformClient.PureCloudRegionHosts })
   })
 

@@ -97,7 +97,12 @@ describe('the hostile scenario through `proactive run --json`', () => {
 
 describe('the same scenario through `npm start` in a child process', () => {
   it('exits 0 with the same counts', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', 'run', ...ARGS], { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } })
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', 'run', ...ARGS], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 90_000,
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    })
     expect(child.status, child.stderr).toBe(0)
     const lastLine = child.stdout.trim().split('\n').at(-1) ?? '{}'
     const childSummary = JSON.parse(lastLine) as RunSummary

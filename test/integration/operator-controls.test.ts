@@ -5,7 +5,7 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '../../lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
@@ -25,7 +25,14 @@ function conversations(agentId = AGENT, start = T0, batch = 0): GenesysEnvelope[
   return [
     ...conversationLifecycle({ conversationId: uuidFrom('c', n(1)), messageType: 'SMS', start, agentId, queueId: QUEUE_1, addressFrom: `+155533300${String(n(1)).padStart(2, '0')}` }),
     ...conversationLifecycle({ conversationId: uuidFrom('c', n(2)), messageType: 'WEBMESSAGING', start: start + MINUTE, agentId, queueId: QUEUE_1, externalContactId: uuidFrom('contact', n(2)) }),
-    ...conversationLifecycle({ conversationId: uuidFrom('c', n(3)), messageType: 'SMS', start: start + 2 * MINUTE, agentId, queueId: QUEUE_2, addressFrom: `+155533300${String(n(3)).padStart(2, '0')}` }),
+    ...conversationLifecycle({
+      conversationId: uuidFrom('c', n(3)),
+      messageType: 'SMS',
+      start: start + 2 * MINUTE,
+      agentId,
+      queueId: QUEUE_2,
+      addressFrom: `+155533300${String(n(3)).padStart(2, '0')}`,
+    }),
   ]
 }
 

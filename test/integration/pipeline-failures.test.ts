@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
-import { APP_DETAIL_TYPES, STAGES } from '../../lib/topology.ts'
+import { APP_DETAIL_TYPES, STAGES } from '#lib/topology.ts'
 import { conversationLifecycle, presenceEvent, type GenesysEnvelope, type MessagingType } from '../support/genesys-events.ts'
 
 const MINUTE = 60_000

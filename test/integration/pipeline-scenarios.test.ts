@@ -63,7 +63,9 @@ const byText = (a: readonly string[], b: readonly string[]): number => a.join(' 
  */
 function documentedRuleBreaks(body: Record<string, unknown>): string[] {
   const fields = ['fromAddress', 'toAddress', 'externalContactId', 'toAddressMessengerType', 'textBody', 'messagingTemplate', 'useExistingActiveConversation']
-  const breaks = Object.keys(body).filter((key) => !fields.includes(key)).map((key) => `${key} is not a field`)
+  const breaks = Object.keys(body)
+    .filter((key) => !fields.includes(key))
+    .map((key) => `${key} is not a field`)
   const { fromAddress, toAddress, externalContactId, textBody, messagingTemplate } = body
   const text = (limit: number) => {
     if (typeof textBody !== 'string' || textBody.trim() === '') breaks.push('textBody is required')
@@ -144,19 +146,21 @@ describe.each(scenarioNames)('scenario %s', (name) => {
 
   // Defined only where the scenario has such expectations: a skipped test would count as skipped.
   const requestRules = want.requests
-  if (requestRules) it('builds each channel\'s agentless request by its rules', () => {
-    for (const rule of requestRules) {
-      const bodies = summary.genesys.requests.map((request) => bodyOf(request.body)).filter((body) => body.toAddressMessengerType === rule.toAddressMessengerType)
-      expect(bodies, rule.toAddressMessengerType).toHaveLength(1)
-      const body = bodies[0] ?? {}
-      for (const [path, value] of Object.entries(rule.fields)) expect(valueAt(body, path), `${rule.toAddressMessengerType} ${path}`).toEqual(value)
-      for (const field of rule.absent) expect(body, `${rule.toAddressMessengerType} must not carry ${field}`).not.toHaveProperty(field)
-    }
-  })
+  if (requestRules)
+    it("builds each channel's agentless request by its rules", () => {
+      for (const rule of requestRules) {
+        const bodies = summary.genesys.requests.map((request) => bodyOf(request.body)).filter((body) => body.toAddressMessengerType === rule.toAddressMessengerType)
+        expect(bodies, rule.toAddressMessengerType).toHaveLength(1)
+        const body = bodies[0] ?? {}
+        for (const [path, value] of Object.entries(rule.fields)) expect(valueAt(body, path), `${rule.toAddressMessengerType} ${path}`).toEqual(value)
+        for (const field of rule.absent) expect(body, `${rule.toAddressMessengerType} must not carry ${field}`).not.toHaveProperty(field)
+      }
+    })
 
   const genesysCalls = want.genesysCalls
-  if (genesysCalls) it('asks Genesys what it needs', () => {
-    const calls = new Set(cloud.simulator?.requests.map((request) => `${request.method} ${request.path}`))
-    for (const call of genesysCalls) expect(calls, call).toContain(call)
-  })
+  if (genesysCalls)
+    it('asks Genesys what it needs', () => {
+      const calls = new Set(cloud.simulator?.requests.map((request) => `${request.method} ${request.path}`))
+      for (const call of genesysCalls) expect(calls, call).toContain(call)
+    })
 })

@@ -13,9 +13,9 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import type { SQSRecord } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSendHandler } from '../../functions/send/index.ts'
-import type { SqsHandler } from '../../functions/shared/sqs-batch.ts'
-import { METRIC_NAMES } from '../../lib/metrics-names.ts'
+import { createSendHandler } from '#functions/send/index.ts'
+import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import { LocalCloud } from '../../local/cloud.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorClient } from '../../local/genesys-simulator/index.ts'
 import { captureLogs, lambdaContext, MetricTally, type CapturedLogs } from '../fuzz/harness.ts'
@@ -39,7 +39,10 @@ async function tokenRecordingProxy(target: string): Promise<{ url: string; token
       const answer = await fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
       const text = await answer.text()
       if (req.url?.startsWith('/oauth/token') && answer.ok) tokens.push((JSON.parse(text) as { access_token: string }).access_token)
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', ...(answer.headers.get('retry-after') ? { 'retry-after': answer.headers.get('retry-after')! } : {}) })
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/json',
+        ...(answer.headers.get('retry-after') ? { 'retry-after': answer.headers.get('retry-after')! } : {}),
+      })
       res.end(text)
     })
   })

@@ -8,9 +8,9 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkEventSource, parseGenesysSource } from '../../lib/domain/source-trust.ts'
-import { METRIC_NAMES } from '../../lib/metrics-names.ts'
-import { genesysEventSourceName, rulePatterns } from '../../lib/topology.ts'
+import { checkEventSource, parseGenesysSource } from '#lib/domain/source-trust.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
+import { genesysEventSourceName, rulePatterns } from '#lib/topology.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { matchesPattern } from '../../local/event-pattern.ts'
@@ -133,7 +133,7 @@ describe('the functions ignore events from untrusted sources', () => {
     expect(await cloud.deadLetters()).toEqual([])
   })
 
-  it('the partner-bus rules already drop another org\'s events when GENESYS_ORG_ID is set', async () => {
+  it("the partner-bus rules already drop another org's events when GENESYS_ORG_ID is set", async () => {
     expect(await cloud.deliverGenesysEvent(asEnvelope(conversation(3, genesysEventSourceName(OTHER_ORG, 'x'))))).toEqual([])
     expect(await cloud.deliverGenesysEvent(asEnvelope(conversation(4, TEST_SOURCE)))).toEqual(['conversation-events'])
     await cloud.drain()

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { conversationEvent, presenceEvent, TEST_ORG_ID, TEST_SOURCE, type GenesysEnvelope } from '../support/genesys-events.ts'
-import { genesysEventSourceName } from '../../lib/topology.ts'
+import { genesysEventSourceName } from '#lib/topology.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const MINUTE = 60_000

@@ -8,13 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  conversationEvent,
-  conversationLifecycle,
-  presenceEvent,
-  type GenesysEnvelope,
-  type MessagingType,
-} from '../support/genesys-events.ts'
+import { conversationEvent, conversationLifecycle, presenceEvent, type GenesysEnvelope, type MessagingType } from '../support/genesys-events.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const SECOND = 1_000
@@ -42,8 +36,7 @@ interface Customer {
   readonly address: string
 }
 
-const customerFields = (customer: Customer) =>
-  customer.messageType === 'WEBMESSAGING' ? { externalContactId: customer.address } : { addressFrom: customer.address }
+const customerFields = (customer: Customer) => (customer.messageType === 'WEBMESSAGING' ? { externalContactId: customer.address } : { addressFrom: customer.address })
 
 interface ShortConversation {
   readonly n: number

@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll } from 'vitest'
-import { createAwsClients } from '../../lib/adapters/aws-clients.ts'
+import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
 
 export interface LocalTables {

@@ -5,7 +5,7 @@
  */
 import type platformClient from 'purecloud-platform-client-v2'
 import { expectTypeOf } from 'vitest'
-import { type AGENTLESS_FIELDS, buildAgentlessRequest, type AgentlessRequest, type MessagingTemplate } from '../../lib/domain/payload.ts'
+import { type AGENTLESS_FIELDS, buildAgentlessRequest, type AgentlessRequest, type MessagingTemplate } from '#lib/domain/payload.ts'
 
 type SdkRequest = platformClient.Models.SendAgentlessOutboundMessageRequest
 type SdkTemplate = platformClient.Models.SendMessagingTemplateRequest

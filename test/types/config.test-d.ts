@@ -3,15 +3,7 @@
  * loadConfig returns is the schema's output type, with defaults applied and lists split.
  */
 import { describe, expectTypeOf, test } from 'vitest'
-import {
-  loadConfig,
-  presenceConfigSchema,
-  sendConfigSchema,
-  sessionRecorderConfigSchema,
-  type PresenceConfig,
-  type SendConfig,
-  type SessionRecorderConfig,
-} from '../../lib/config.ts'
+import { loadConfig, presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, type PresenceConfig, type SendConfig, type SessionRecorderConfig } from '#lib/config.ts'
 
 describe('loadConfig', () => {
   test('returns the output type of the schema it is given', () => {

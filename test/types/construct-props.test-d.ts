@@ -21,7 +21,7 @@ describe('ProactiveMessagingProps', () => {
   })
 
   test('every prop is optional: the construct deploys with no props at all', () => {
-    expectTypeOf<{}>().toExtend<ProactiveMessagingProps>()
+    expectTypeOf<Record<never, never>>().toExtend<ProactiveMessagingProps>()
   })
 
   test('typed props, not strings (context strings are coerced by the schema)', () => {

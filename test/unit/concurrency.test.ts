@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mapConcurrently } from '../../lib/concurrency.ts'
+import { mapConcurrently } from '#lib/concurrency.ts'
 
 describe('mapConcurrently', () => {
   it('keeps input order and never has more than the limit in flight', async () => {

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  ConfigError,
-  DEFAULTS,
-  channelSettings,
-  loadConfig,
-  presenceConfigSchema,
-  sendConfigSchema,
-  sessionRecorderConfigSchema,
-} from '../../lib/config.ts'
-import { buildAgentlessRequest } from '../../lib/domain/payload.ts'
+import { ConfigError, DEFAULTS, channelSettings, loadConfig, presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { buildAgentlessRequest } from '#lib/domain/payload.ts'
 
 const PRESENCE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus' }
 const SEND_ENV = { STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }

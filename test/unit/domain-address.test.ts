@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { customerKey, legacyCustomerKeys, normaliseContactId, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '../../lib/domain/address.ts'
-import { EventValidationError, parseGenesysEvent, type ConversationEvent } from '../../lib/domain/events.ts'
-import { buildAgentlessRequest } from '../../lib/domain/payload.ts'
-import { applyConversationEvent } from '../../lib/domain/session.ts'
+import { customerKey, legacyCustomerKeys, normaliseContactId, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
+import { EventValidationError, parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
+import { buildAgentlessRequest } from '#lib/domain/payload.ts'
+import { applyConversationEvent } from '#lib/domain/session.ts'
 import { conversationEvent, routingStatusEvent, presenceEvent } from '../support/genesys-events.ts'
 
 const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'
@@ -21,8 +21,7 @@ function problemsOf(input: unknown): { field: string; problem: string }[] {
   throw new Error('expected an EventValidationError')
 }
 
-const customerStart = (messageType: string, fields: Record<string, unknown>) =>
-  conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType, ...fields })
+const customerStart = (messageType: string, fields: Record<string, unknown>) => conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType, ...fields })
 
 describe('one normalisation of a customer address (issue 13 item 1)', () => {
   it('gives one cap key for a WhatsApp number written with and without +, as the send addresses it', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '../../lib/domain/availability.ts'
-import { parseGenesysEvent, type AgentAvailabilityEvent } from '../../lib/domain/events.ts'
-import type { AgentState } from '../../lib/domain/model.ts'
-import { loadConfig, presenceConfigSchema } from '../../lib/config.ts'
+import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '#lib/domain/availability.ts'
+import { parseGenesysEvent, type AgentAvailabilityEvent } from '#lib/domain/events.ts'
+import type { AgentState } from '#lib/domain/model.ts'
+import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
 import { activityEvent, presenceEvent, routingStatusEvent } from '../support/genesys-events.ts'
 
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
@@ -226,20 +226,18 @@ describe('decideAvailability: order, duplicates, cooldown', () => {
 describe('decideAvailability (property): duplicates and delivery order never add triggers', () => {
   const PRESENCES = ['AVAILABLE', 'ON_QUEUE', 'BREAK', 'OFFLINE'] as const
   const ROUTING = ['IDLE', 'INTERACTING', 'OFF_QUEUE'] as const
-  const timelineArb = fc
-    .uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 })
-    .chain((minutes) =>
-      fc.record({
-        timeline: fc.tuple(
-          ...minutes
-            .sort((a, b) => a - b)
-            .map((minute) => fc.record({ minute: fc.constant(minute), routing: fc.boolean(), presence: fc.constantFrom(...PRESENCES), status: fc.constantFrom(...ROUTING) })),
-        ),
-        delivery: fc
-          .array(fc.nat({ max: minutes.length - 1 }), { maxLength: 5 })
-          .chain((duplicates) => fc.shuffledSubarray([...minutes.keys(), ...duplicates], { minLength: minutes.length + duplicates.length })),
-      }),
-    )
+  const timelineArb = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }).chain((minutes) =>
+    fc.record({
+      timeline: fc.tuple(
+        ...minutes
+          .sort((a, b) => a - b)
+          .map((minute) => fc.record({ minute: fc.constant(minute), routing: fc.boolean(), presence: fc.constantFrom(...PRESENCES), status: fc.constantFrom(...ROUTING) })),
+      ),
+      delivery: fc
+        .array(fc.nat({ max: minutes.length - 1 }), { maxLength: 5 })
+        .chain((duplicates) => fc.shuffledSubarray([...minutes.keys(), ...duplicates], { minLength: minutes.length + duplicates.length })),
+    }),
+  )
 
   it('with one fact never fires more than the in-order run; always keeps triggers a cooldown apart, and a full redelivery fires nothing', () => {
     fc.assert(
@@ -279,7 +277,13 @@ describe('decideAvailability (property): events at the same instant in any order
   // Ported from the same-instant property of issue 17 to the two facts of issue 12. Ties of one fact (two presences,
   // or two routing statuses, at one millisecond) fire the same whatever the order; with ties of both facts, the end
   // state is the same (a trigger may differ: each event is judged when it arrives, "whichever event completes it").
-  const instantArb = fc.uniqueArray(fc.oneof(fc.constantFrom('AVAILABLE', 'BREAK', 'OFFLINE', 'ON_QUEUE').map((s) => `p:${s}`), fc.constantFrom('r:IDLE', 'r:INTERACTING')), { minLength: 1, maxLength: 3 })
+  const instantArb = fc.uniqueArray(
+    fc.oneof(
+      fc.constantFrom('AVAILABLE', 'BREAK', 'OFFLINE', 'ON_QUEUE').map((s) => `p:${s}`),
+      fc.constantFrom('r:IDLE', 'r:INTERACTING'),
+    ),
+    { minLength: 1, maxLength: 3 },
+  )
   const timelineArb = fc.array(instantArb, { minLength: 1, maxLength: 4 })
 
   it('ends in the same facts whatever the order within an instant and after a redelivery; fires the same with one event at each instant', () => {

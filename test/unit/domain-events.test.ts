@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  EventValidationError,
-  UnsupportedEventError,
-  parseEnvelopeJson,
-  parseGenesysEvent,
-  type AgentAvailabilityEvent,
-  type ConversationEvent,
-} from '../../lib/domain/events.ts'
-import { parseMessageRequest } from '../../lib/domain/requests.ts'
-import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from '../../lib/topology.ts'
+import { EventValidationError, UnsupportedEventError, parseEnvelopeJson, parseGenesysEvent, type AgentAvailabilityEvent, type ConversationEvent } from '#lib/domain/events.ts'
+import { parseMessageRequest } from '#lib/domain/requests.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from '#lib/topology.ts'
 import { activityEvent, conversationEvent, presenceEvent, routingStatusEvent, TEST_SOURCE, type ConversationTopicName } from '../support/genesys-events.ts'
 
-const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))
+const fixture = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))
 
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const CONVERSATION = '2f7bf00a-0fc2-4d6a-9b56-92238191433e'
@@ -245,9 +237,7 @@ describe('conversation detail events', () => {
     const base = { conversationId: CONVERSATION, at: T, messageType: 'SMS' } as const
     expect(asConversation(conversationEvent('customer.start', { ...base, addressFrom: '+15550001111', addressTo: '+15550009999' })).customerAddress).toBe('+15550001111')
     expect(asConversation(conversationEvent('customer.start', { ...base, extra: { ani: '+15550002222' } })).customerAddress).toBe('+15550002222')
-    expect(
-      asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', addressFrom: '+15550009999', addressTo: '+15550003333' })).customerAddress,
-    ).toBe('+15550003333')
+    expect(asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', addressFrom: '+15550009999', addressTo: '+15550003333' })).customerAddress).toBe('+15550003333')
     expect(asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', extra: { dnis: '+15550004444' } })).customerAddress).toBe('+15550004444')
   })
 

@@ -1,14 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { CustomerAddress } from '../../lib/domain/model.ts'
-import {
-  AGENTLESS_FIELDS,
-  InvalidPayloadError,
-  TEXT_LIMITS,
-  buildAgentlessRequest,
-  checkAgentlessRequest,
-  type ChannelSettings,
-} from '../../lib/domain/payload.ts'
+import type { CustomerAddress } from '#lib/domain/model.ts'
+import { AGENTLESS_FIELDS, InvalidPayloadError, TEXT_LIMITS, buildAgentlessRequest, checkAgentlessRequest, type ChannelSettings } from '#lib/domain/payload.ts'
 
 const DEPLOYMENT_ID = '7c4f1e2a-0000-4000-8000-00000000d3b1'
 const WHATSAPP_INTEGRATION = '00000000-0000-4000-8000-0000000000a1'
@@ -124,9 +117,7 @@ describe('buildAgentlessRequest', () => {
 
 describe('checkAgentlessRequest', () => {
   it('accepts the documented examples (Open verbatim, Web Messaging as built from the field rules)', () => {
-    expect(
-      checkAgentlessRequest({ fromAddress: '<Integration ID>', toAddress: 'messaging-user@externalservice.com', toAddressMessengerType: 'open', textBody: 'Outbound message text!' }),
-    ).toEqual([])
+    expect(checkAgentlessRequest({ fromAddress: '<Integration ID>', toAddress: 'messaging-user@externalservice.com', toAddressMessengerType: 'open', textBody: 'Outbound message text!' })).toEqual([])
     expect(
       checkAgentlessRequest({
         fromAddress: DEPLOYMENT_ID,
@@ -188,14 +179,14 @@ describe('checkAgentlessRequest', () => {
     const customer: CustomerAddress = { channel: 'sms', address: '+15550001111' }
     const emoji = '\u{1F600}'
     expect(emoji.length).toBe(2)
-    expect(buildAgentlessRequest(customer, SETTINGS.sms, emoji.repeat(382) + 'x').textBody).toHaveLength(765)
+    expect(buildAgentlessRequest(customer, SETTINGS.sms, `${emoji.repeat(382)}x`).textBody).toHaveLength(765)
     expect(buildError(customer, SETTINGS.sms, emoji.repeat(383)).problems).toEqual([
       expect.objectContaining({ field: 'textBody', problem: 'is 766 characters (UTF-16 code units); sms allows at most 765' }),
     ])
     // 383 code points, under 765 however counted by code point, but over by UTF-16 code units.
     expect([...emoji.repeat(383)].length).toBe(383)
     expect(fieldsOf({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: 'é'.repeat(2000) })).toEqual([])
-    expect(fieldsOf({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: emoji.repeat(1000) + 'x' })).toEqual(['textBody'])
+    expect(fieldsOf({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: `${emoji.repeat(1000)}x` })).toEqual(['textBody'])
   })
 
   it('words a valid Genesys messenger type this project does not send as unsupported, not invalid', () => {
@@ -228,9 +219,7 @@ describe('checkAgentlessRequest', () => {
 
   it('names fields of the wrong type', () => {
     expect(fieldsOf({ fromAddress: 5, toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT })).toEqual(['fromAddress'])
-    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT, useExistingActiveConversation: 'yes' })).toEqual([
-      'useExistingActiveConversation',
-    ])
+    expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT, useExistingActiveConversation: 'yes' })).toEqual(['useExistingActiveConversation'])
     expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'whatsapp', toAddress: '15550001111', messagingTemplate: 'tpl' })).toEqual(['messagingTemplate'])
   })
 

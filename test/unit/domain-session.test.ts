@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseGenesysEvent, type ConversationEvent } from '../../lib/domain/events.ts'
-import type { Session } from '../../lib/domain/model.ts'
-import { applyConversationEvent, hasConnectedAgent, type SessionPolicy } from '../../lib/domain/session.ts'
+import { parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
+import type { Session } from '#lib/domain/model.ts'
+import { applyConversationEvent, hasConnectedAgent, type SessionPolicy } from '#lib/domain/session.ts'
 import { conversationEvent, conversationLifecycle, type ConversationEventInput, type ConversationTopicName } from '../support/genesys-events.ts'
 
 const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'
@@ -77,7 +77,13 @@ describe('applyConversationEvent: what a session holds', () => {
 
   it('keeps an SMS externalContactId alongside the address', () => {
     const session = mustFold([parse('customer.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: 'c0417ac7-0000-4000-8000-000000000009' })])
-    expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', addressField: 'addressFrom', externalContactId: 'c0417ac7-0000-4000-8000-000000000009', contactIdField: 'externalContactId' })
+    expect(session.customer).toEqual({
+      channel: 'sms',
+      address: '+15550001111',
+      addressField: 'addressFrom',
+      externalContactId: 'c0417ac7-0000-4000-8000-000000000009',
+      contactIdField: 'externalContactId',
+    })
   })
 
   it('uses the recipient address for an outbound (agent-initiated) conversation', () => {
@@ -168,7 +174,10 @@ describe('applyConversationEvent: what a session holds', () => {
   it('counts a customer.end at the same instant as a later-delivered user.start of an agent with no link as the end', () => {
     const end = parse('customer.end', { at: T + 30 })
     const start = parse('user.start', { at: T + 30, userId: AGENT_A })
-    for (const order of [[end, start], [start, end]]) {
+    for (const order of [
+      [end, start],
+      [start, end],
+    ]) {
       const session = mustFold(order)
       expect(session.agents[AGENT_A]).toEqual({ connected: false, changedAt: T + 30, connectedAt: T + 30 })
       expect(hasConnectedAgent(session)).toBe(false)
@@ -292,11 +301,12 @@ describe('applyConversationEvent: order and duplicates do not matter (property)'
   const sameInstantArb = fc
     .record({
       messageType: fc.constantFrom<MessagingType>('WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN'),
-      specs: fc.array(specArb.map((spec) => ({ ...spec, second: spec.second % 2 })), { minLength: 2, maxLength: 6 }),
+      specs: fc.array(
+        specArb.map((spec) => ({ ...spec, second: spec.second % 2 })),
+        { minLength: 2, maxLength: 6 },
+      ),
     })
-    .chain(({ messageType, specs }) =>
-      fc.record({ messageType: fc.constant(messageType), specs: fc.constant(specs), delivery: fc.shuffledSubarray([...specs.keys()], { minLength: specs.length }) }),
-    )
+    .chain(({ messageType, specs }) => fc.record({ messageType: fc.constant(messageType), specs: fc.constant(specs), delivery: fc.shuffledSubarray([...specs.keys()], { minLength: specs.length }) }))
 
   it('knows who is still connected for any delivery order of same-instant events', () => {
     fc.assert(

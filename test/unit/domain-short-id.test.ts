@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shortId } from '../../lib/domain/short-id.ts'
+import { shortId } from '#lib/domain/short-id.ts'
 
 // Logs and outcome events carry ids shortened to 8 characters: no full contact or conversation id (docs/security.md).
 describe('shortId', () => {

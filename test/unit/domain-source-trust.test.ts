@@ -4,7 +4,7 @@
  * test/integration/source-trust.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { checkEventSource, parseGenesysSource } from '../../lib/domain/source-trust.ts'
+import { checkEventSource, parseGenesysSource } from '#lib/domain/source-trust.ts'
 
 const ORG = '32aa07aa-db1b-4987-abd0-9483601ec29d'
 const source = (org: string, suffix: string) => `aws.partner/genesys.com/cloud/${org}/${suffix}`

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { CustomerAddress, Session } from '../../lib/domain/model.ts'
-import { dedupeKeyOf, isCapped, recipientKey, selectRecipients, windowOf, type Trigger } from '../../lib/domain/targeting.ts'
+import type { CustomerAddress, Session } from '#lib/domain/model.ts'
+import { dedupeKeyOf, isCapped, recipientKey, selectRecipients, windowOf, type Trigger } from '#lib/domain/targeting.ts'
 
 const HOUR = 3_600_000
 const WINDOW = 24 * HOUR
@@ -63,11 +63,7 @@ describe('selectRecipients: who is skipped', () => {
   })
 
   it('skips sessions without a way to reach the customer', () => {
-    const result = selectRecipients(
-      [session('c-none', AT - HOUR, undefined), session('c-empty', AT - HOUR, undefined, { customer: { channel: 'sms' } })],
-      TRIGGER,
-      WINDOW,
-    )
+    const result = selectRecipients([session('c-none', AT - HOUR, undefined), session('c-empty', AT - HOUR, undefined, { customer: { channel: 'sms' } })], TRIGGER, WINDOW)
     expect(result.requests).toEqual([])
     expect(result.skipped.noAddress).toBe(2)
   })
@@ -98,20 +94,14 @@ describe('selectRecipients: one message per customer', () => {
   })
 
   it('does not message a customer whose newest conversation still has an agent connected, not even from an older one', () => {
-    const sessions = [
-      session('c-busy-newer', AT - HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - HOUR } } }),
-      session('c-older', AT - 2 * HOUR, sms('+15550001111')),
-    ]
+    const sessions = [session('c-busy-newer', AT - HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - HOUR } } }), session('c-older', AT - 2 * HOUR, sms('+15550001111'))]
     const result = selectRecipients(sessions, TRIGGER, WINDOW)
     expect(result.requests).toEqual([])
     expect(result.skipped).toMatchObject({ agentConnected: 1, sameCustomer: 1 })
   })
 
   it('does message from the newest conversation when only an older one still shows an agent connected', () => {
-    const sessions = [
-      session('c-stale-busy', AT - 2 * HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - 2 * HOUR } } }),
-      session('c-newer', AT - HOUR, sms('+15550001111')),
-    ]
+    const sessions = [session('c-stale-busy', AT - 2 * HOUR, sms('+15550001111'), { agents: { x: { connected: true, changedAt: AT - 2 * HOUR } } }), session('c-newer', AT - HOUR, sms('+15550001111'))]
     expect(selectRecipients(sessions, TRIGGER, WINDOW).requests.map((r) => r.conversationId)).toEqual(['c-newer'])
   })
 
@@ -201,11 +191,13 @@ describe('selectRecipients (property): the answer does not depend on the order s
   it('gives the same requests and dedupe keys for any order, at most one per customer, all inside the window', () => {
     fc.assert(
       fc.property(scenarioArb, ({ specs, order }) => {
-        const sessions = specs.map((s) =>
-          session(`c-${s.conversation}`, AT - s.hoursAgo * HOUR, customers[s.customer], s.connected ? { agents: { x: { connected: true, changedAt: 0 } } } : {}),
-        )
+        const sessions = specs.map((s) => session(`c-${s.conversation}`, AT - s.hoursAgo * HOUR, customers[s.customer], s.connected ? { agents: { x: { connected: true, changedAt: 0 } } } : {}))
         const result = selectRecipients(sessions, TRIGGER, WINDOW)
-        const shuffled = selectRecipients(order.map((i) => sessions[i] as Session), TRIGGER, WINDOW)
+        const shuffled = selectRecipients(
+          order.map((i) => sessions[i] as Session),
+          TRIGGER,
+          WINDOW,
+        )
         expect(shuffled).toEqual(result)
         const keys = result.requests.map((r) => recipientKey(r.customer))
         expect(new Set(keys).size).toBe(keys.length)
@@ -217,7 +209,12 @@ describe('selectRecipients (property): the answer does not depend on the order s
           const ofCustomer = sessions.filter((s) => s.customer && recipientKey(s.customer) === recipientKey(request.customer) && s.lastActiveAt >= AT - WINDOW && s.lastActiveAt <= AT)
           const newest = Math.max(...ofCustomer.map((s) => s.lastActiveAt))
           expect(source.lastActiveAt).toBe(newest)
-          expect(source.conversationId).toBe(ofCustomer.filter((s) => s.lastActiveAt === newest).map((s) => s.conversationId).sort()[0])
+          expect(source.conversationId).toBe(
+            ofCustomer
+              .filter((s) => s.lastActiveAt === newest)
+              .map((s) => s.conversationId)
+              .sort()[0],
+          )
           expect(source.agents.x?.connected ?? false).toBe(false)
         }
         // And every customer whose newest session in the window is free gets one.

@@ -9,9 +9,7 @@ interface PatternCase {
   matches: boolean
 }
 
-const fixtureCases = JSON.parse(
-  readFileSync(new URL('../fixtures/eventbridge/pattern-cases.json', import.meta.url), 'utf8'),
-) as PatternCase[]
+const fixtureCases = JSON.parse(readFileSync(new URL('../fixtures/eventbridge/pattern-cases.json', import.meta.url), 'utf8')) as PatternCase[]
 
 const ev = (detail: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   source: 's',
@@ -38,7 +36,17 @@ const edgeCases: PatternCase[] = [
   // arrays
   { name: 'array: no element matches', pattern: { detail: { tags: ['c'] } }, event: ev({ tags: ['a', 'b'] }), matches: false },
   { name: 'array of objects: nested pattern matches an element', pattern: { detail: { items: { k: ['v2'] } } }, event: ev({ items: [{ k: 'v1' }, { k: 'v2' }] }), matches: true },
-  { name: 'array of objects: fields must match in the same element', pattern: { detail: { items: { a: ['1'], b: ['2'] } } }, event: ev({ items: [{ a: '1', b: 'x' }, { a: 'x', b: '2' }] }), matches: false },
+  {
+    name: 'array of objects: fields must match in the same element',
+    pattern: { detail: { items: { a: ['1'], b: ['2'] } } },
+    event: ev({
+      items: [
+        { a: '1', b: 'x' },
+        { a: 'x', b: '2' },
+      ],
+    }),
+    matches: false,
+  },
   { name: 'numeric on array elements', pattern: { detail: { n: [{ numeric: ['>', 10] }] } }, event: ev({ n: [1, 20] }), matches: true },
   // prefix / suffix
   { name: 'prefix is case-sensitive', pattern: { source: [{ prefix: 'Gen' }] }, event: ev({}, { source: 'genesys' }), matches: false },
@@ -132,7 +140,10 @@ describe('validatePattern', () => {
   ]
   it.each(invalid)('rejects %s', (_name, pattern, problem) => {
     const problems = validatePattern(pattern)
-    expect(problems.some((text) => problem.test(text)), problems.join(' | ')).toBe(true)
+    expect(
+      problems.some((text) => problem.test(text)),
+      problems.join(' | '),
+    ).toBe(true)
   })
 
   it('reports every problem, not only the first', () => {

@@ -3,7 +3,7 @@
  * the error they got, answered right by `proactive explain-payload` and `proactive explain-error`.
  */
 import { describe, expect, it } from 'vitest'
-import { checkAgentlessRequest } from '../../lib/domain/payload.ts'
+import { checkAgentlessRequest } from '#lib/domain/payload.ts'
 import type { CommandIo } from '../../local/command-io.ts'
 import { main as explainErrorMain } from '../../local/commands/explain-error.ts'
 import { main as explainPayloadMain } from '../../local/commands/explain-payload.ts'

@@ -271,7 +271,7 @@ describe('rate limit changes and competing consumers', () => {
     expect(() => sim.setRateLimit(0)).toThrow(/perWindow must be a positive integer/)
   })
 
-  it('counts a competing consumer\'s share of the window in inin-ratelimit-count', async () => {
+  it("counts a competing consumer's share of the window in inin-ratelimit-count", async () => {
     let now = 1_000_000
     const sim = await simulator({ rateLimitPerMinute: 100, rateWindowMs: 10_000, rateLimitScope: 'client', now: () => now })
     sim.setCompetingShare(0.3)
@@ -288,7 +288,7 @@ describe('rate limit changes and competing consumers', () => {
 describe('user queues', () => {
   const queueIds = Array.from({ length: 7 }, (_, i) => `queue-${i + 1}`)
 
-  it('pages through a user\'s queues', async () => {
+  it("pages through a user's queues", async () => {
     const sim = await simulator({ queueMemberships: { 'agent-1': queueIds } })
     const token = await tokenFrom(sim)
     const page = async (pageNumber: number) => {

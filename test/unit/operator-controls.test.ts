@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, presenceConfigSchema, quietHoursFromConfig, sendConfigSchema } from '../../lib/config.ts'
-import { CHANNELS } from '../../lib/domain/model.ts'
-import { agentInPilot, filterPilotSessions, sessionInPilot } from '../../lib/domain/pilot-scope.ts'
-import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '../../lib/domain/quiet-hours.ts'
-import { effectiveMode, parseSendingMode } from '../../lib/domain/sending-mode.ts'
+import { ConfigError, loadConfig, presenceConfigSchema, quietHoursFromConfig, sendConfigSchema } from '#lib/config.ts'
+import { CHANNELS } from '#lib/domain/model.ts'
+import { agentInPilot, filterPilotSessions, sessionInPilot } from '#lib/domain/pilot-scope.ts'
+import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '#lib/domain/quiet-hours.ts'
+import { effectiveMode, parseSendingMode } from '#lib/domain/sending-mode.ts'
 import { resolveSettings } from '../../cdk/settings.ts'
 
 const sendEnv = { STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'app', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq' }

@@ -5,21 +5,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { matchesPattern, validatePattern } from '../../local/event-pattern.ts'
-import {
-  AGENT_DETAIL_TYPES,
-  APP_DETAIL_TYPES,
-  APP_EVENT_SOURCE,
-  CONVERSATION_DETAIL_TYPES,
-  DETAIL_TYPES,
-  genesysEventSourceName,
-  rulePatterns,
-  type RulePatterns,
-} from '../../lib/topology.ts'
+import { AGENT_DETAIL_TYPES, APP_DETAIL_TYPES, APP_EVENT_SOURCE, CONVERSATION_DETAIL_TYPES, DETAIL_TYPES, genesysEventSourceName, rulePatterns, type RulePatterns } from '#lib/topology.ts'
 
 type Envelope = Record<string, unknown> & { source: string; 'detail-type': string; detail: Record<string, unknown> }
 
-const fixture = (name: string): Envelope =>
-  JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8')) as Envelope
+const fixture = (name: string): Envelope => JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8')) as Envelope
 
 const ORG_ID = '32aa07aa-db1b-4987-abd0-9483601ec29d'
 const OTHER_ORG_ID = 'bb14bed0-f8f9-445d-b9d1-10cecb8569d6'

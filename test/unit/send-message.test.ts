@@ -5,10 +5,10 @@
  * untested. The integration tests (delivery-guarantees) run the same use case against the local cloud.
  */
 import { describe, expect, it } from 'vitest'
-import type { MessageRequest } from '../../lib/domain/model.ts'
-import type { AgentlessRequest } from '../../lib/domain/payload.ts'
-import type { AgentlessSendResult, DeliveryState } from '../../lib/domain/ports.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '../../lib/usecases/send-message.ts'
+import type { MessageRequest } from '#lib/domain/model.ts'
+import type { AgentlessRequest } from '#lib/domain/payload.ts'
+import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
 
 const REQUESTED_AT = 1_000_000
 const MAX_DELAY_MS = 15 * 60_000

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
-import { logFailures } from '../../functions/shared/sqs-batch.ts'
-import { RetryLater } from '../../lib/usecases/settle-send.ts'
+import { logFailures } from '#functions/shared/sqs-batch.ts'
+import { RetryLater } from '#lib/usecases/settle-send.ts'
 
 const record = { messageId: 'm-1', body: '{}', attributes: { ApproximateReceiveCount: '3' } } as unknown as SQSRecord
 
@@ -17,7 +17,9 @@ describe('logFailures: every failed record says why (issue 13 item 6)', () => {
       throw new TypeError('Unsupported type passed: function')
     }, logger)
     await expect(failing(record)).rejects.toThrow('Unsupported type passed')
-    expect(lines).toEqual([{ message: 'record failed: left for SQS to retry', fields: { messageId: 'm-1', receiveCount: '3', error: { name: 'TypeError', message: 'Unsupported type passed: function' } } }])
+    expect(lines).toEqual([
+      { message: 'record failed: left for SQS to retry', fields: { messageId: 'm-1', receiveCount: '3', error: { name: 'TypeError', message: 'Unsupported type passed: function' } } },
+    ])
   })
 
   it('does not log a planned retry twice, and logs nothing when the record succeeds', async () => {

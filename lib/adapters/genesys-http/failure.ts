@@ -51,8 +51,7 @@ export function retryAfterSeconds(headers: unknown, now: number): number {
   return DEFAULT_RETRY_AFTER_SECONDS
 }
 
-const stringField = (body: unknown, field: string): string | undefined =>
-  isObject(body) && typeof body[field] === 'string' ? (body[field] as string) : undefined
+const stringField = (body: unknown, field: string): string | undefined => (isObject(body) && typeof body[field] === 'string' ? (body[field] as string) : undefined)
 
 function compact(failure: Failure): Failure {
   return Object.fromEntries(Object.entries(failure).filter(([, value]) => value !== undefined)) as Failure
@@ -101,7 +100,8 @@ export function networkFailure(error: unknown): Failure {
 export function classifyLoginFailure(http: HttpFailure): Failure {
   const message = stringField(http.body, 'description') ?? stringField(http.body, 'error_description') ?? stringField(http.body, 'message')
   const code = stringField(http.body, 'error') ?? stringField(http.body, 'code')
-  if (http.status === 401) return compact({ ok: false, kind: 'permanent', status: 401, code: 'bad.credentials', message: `${message ?? 'the OAuth client id or secret was rejected'}${code ? ` (${code})` : ''}` })
+  if (http.status === 401)
+    return compact({ ok: false, kind: 'permanent', status: 401, code: 'bad.credentials', message: `${message ?? 'the OAuth client id or secret was rejected'}${code ? ` (${code})` : ''}` })
   if (http.status === 429 || http.status >= 500 || http.status === 408) return compact({ ok: false, kind: 'transient', status: http.status, code, message })
   return compact({ ok: false, kind: 'permanent', status: http.status, code, message })
 }

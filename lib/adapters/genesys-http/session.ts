@@ -9,7 +9,18 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Clock } from '../../domain/ports.ts'
 import type { CredentialsSource, GenesysCredentials } from '../genesys-credentials.ts'
 import { regionHost } from '../genesys-regions.ts'
-import { classifyApiFailure, classifyHttpFailure, classifyLoginFailure, credentialsFailure, describeFailure, GenesysApiError, httpFailureOf, networkFailure, retryAfterSeconds, type Failure } from './failure.ts'
+import {
+  classifyApiFailure,
+  classifyHttpFailure,
+  classifyLoginFailure,
+  credentialsFailure,
+  describeFailure,
+  GenesysApiError,
+  httpFailureOf,
+  networkFailure,
+  retryAfterSeconds,
+  type Failure,
+} from './failure.ts'
 import { rateLimitReportOf, type RateLimitReport } from './rate-limit.ts'
 
 export interface GenesysSessionOptions {

@@ -73,7 +73,7 @@ export async function checkPermission(http: Http): Promise<CheckStep> {
   const client = isObject(me.body.OAuthClient) ? me.body.OAuthClient : undefined
   const roleDivisions = client && Array.isArray(client.roleDivisions) ? client.roleDivisions : undefined
   if (roleDivisions === undefined) {
-    return { step, status: 'SKIP', detail: 'GET /api/v2/tokens/me does not list the client\'s roles', fix: `check by hand that a role of the OAuth client has ${PERMISSION}` }
+    return { step, status: 'SKIP', detail: "GET /api/v2/tokens/me does not list the client's roles", fix: `check by hand that a role of the OAuth client has ${PERMISSION}` }
   }
   const roleIds = [...new Set(roleDivisions.flatMap((rd) => (isObject(rd) && typeof rd.roleId === 'string' ? [rd.roleId] : [])))]
   if (roleIds.length === 0) return { step, status: 'FAIL', detail: 'the OAuth client has no roles', fix }

@@ -1,5 +1,5 @@
 /** The check that the configured send budget fits the rate limit the org reports. */
-import { DEFAULTS } from '../../../lib/config.ts'
+import { DEFAULTS } from '#lib/config.ts'
 import type { Http } from './http.ts'
 import type { CheckStep } from './step.ts'
 

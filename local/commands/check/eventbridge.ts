@@ -1,5 +1,5 @@
 /** The check that an EventBridge source integration forwards the topics the rules expect. */
-import { DETAIL_TYPES, GENESYS_TOPICS } from '../../../lib/topology.ts'
+import { DETAIL_TYPES, GENESYS_TOPICS } from '#lib/topology.ts'
 import { describeError, type Http } from './http.ts'
 import { isObject, type Json } from '../explain/json.ts'
 import { viewPermissionSkip, type CheckStep } from './step.ts'
@@ -31,7 +31,8 @@ export async function checkEventBridge(http: Http): Promise<CheckStep> {
   if (list.status === 403) return viewPermissionSkip(step, list, 'integrations:integration:view', 'Admin > Integrations > Amazon EventBridge Source > Configuration')
   if (list.status !== 200 || !isObject(list.body)) return { step, status: 'SKIP', detail: `GET /api/v2/integrations: ${describeError(list)}` }
   const integrations = (Array.isArray(list.body.entities) ? list.body.entities : []).filter(
-    (entity): entity is Json => isObject(entity) && typeof entity.id === 'string' && (!isObject(entity.integrationType) || entity.integrationType.id === undefined || entity.integrationType.id === EVENTBRIDGE_TYPE),
+    (entity): entity is Json =>
+      isObject(entity) && typeof entity.id === 'string' && (!isObject(entity.integrationType) || entity.integrationType.id === undefined || entity.integrationType.id === EVENTBRIDGE_TYPE),
   )
   if (integrations.length === 0) {
     return {
@@ -51,13 +52,23 @@ export async function checkEventBridge(http: Http): Promise<CheckStep> {
     const config = await http.get(`/api/v2/integrations/${encodeURIComponent(String(integration.id))}/config/current`)
     const topics = config.status === 200 && isObject(config.body) ? topicsOf(config.body.properties) : undefined
     if (topics === undefined) {
-      verdicts.push({ step, status: 'SKIP', detail: `the API does not expose the topics of ${name} (${config.status === 200 ? 'no properties.eventFilter' : describeError(config)})`, fix: `compare its topic filter by hand with ${GENESYS_TOPICS.join(', ')}` })
+      verdicts.push({
+        step,
+        status: 'SKIP',
+        detail: `the API does not expose the topics of ${name} (${config.status === 200 ? 'no properties.eventFilter' : describeError(config)})`,
+        fix: `compare its topic filter by hand with ${GENESYS_TOPICS.join(', ')}`,
+      })
       continue
     }
     const missing = GENESYS_TOPICS.filter((topic) => !topics.includes(topic))
     const required = missing.filter((topic) => !OPTIONAL_TOPICS.has(topic))
     if (required.length > 0) {
-      verdicts.push({ step, status: 'FAIL', detail: `${name} does not forward ${required.join(', ')}`, fix: `add these topics to the integration's topic filter (Admin > Integrations > ${name} > Configuration)` })
+      verdicts.push({
+        step,
+        status: 'FAIL',
+        detail: `${name} does not forward ${required.join(', ')}`,
+        fix: `add these topics to the integration's topic filter (Admin > Integrations > ${name} > Configuration)`,
+      })
       continue
     }
     const optional = missing.map((topic) => `; ${topic} not forwarded, so ${OPTIONAL_TOPICS.get(topic)}`).join('')

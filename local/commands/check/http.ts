@@ -3,7 +3,7 @@
  * Plain `fetch` on purpose: a diagnostic tool should show raw statuses. It makes one POST (the token grant) and
  * otherwise only GETs; it never calls the agentless endpoint.
  */
-import { regionHost } from '../../../lib/adapters/genesys-regions.ts'
+import { regionHost } from '#lib/adapters/genesys-regions.ts'
 import { isObject } from '../explain/json.ts'
 
 export interface Endpoints {

@@ -17,7 +17,7 @@
  * UNVERIFIED (needs a real org): that /tokens/me lists roleDivisions for a client-credentials token; the exact
  * status strings ("Active"); that the EventBridge integration exposes its topics as properties.eventFilter.
  */
-import { DEFAULTS } from '../../../lib/config.ts'
+import { DEFAULTS } from '#lib/config.ts'
 import type { CommandIo } from '../../command-io.ts'
 import { renderSteps } from './report.ts'
 import { runChecks, type CheckDeps } from './run-checks.ts'

@@ -49,7 +49,12 @@ export async function checkMessagingIntegration(http: Http, kind: 'whatsapp' | '
   if (!id) return { step, status: 'SKIP', detail: `${variable} is not set (set it if you send on ${kind})` }
   const result = await http.get(`/api/v2/conversations/messaging/integrations/${kind}/${encodeURIComponent(id)}`)
   if (result.status === 404 || result.status === 400) {
-    return { step, status: 'FAIL', detail: `${label} integration ${id} does not exist in this org (${describeError(result)})`, fix: `set ${variable} to an id from Admin > Message > Platforms, in this region` }
+    return {
+      step,
+      status: 'FAIL',
+      detail: `${label} integration ${id} does not exist in this org (${describeError(result)})`,
+      fix: `set ${variable} to an id from Admin > Message > Platforms, in this region`,
+    }
   }
   if (result.status === 403) return viewPermissionSkip(step, result, 'messaging:integration:view', 'Admin > Message > Platforms')
   if (result.status !== 200 || !isObject(result.body)) return { step, status: 'FAIL', detail: `GET ${kind} integration: ${describeError(result)}` }

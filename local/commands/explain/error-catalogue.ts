@@ -1,5 +1,5 @@
 /** What each Genesys error code and HTTP status means for an agentless send, and what to check. */
-import { TEXT_LIMITS } from '../../../lib/domain/payload.ts'
+import { TEXT_LIMITS } from '#lib/domain/payload.ts'
 import { AGENTLESS_ENDPOINT as AGENTLESS_PATH } from './forum-shapes.ts'
 
 export const PERMISSION = 'conversation:message:create'
@@ -18,7 +18,7 @@ export const TOKEN_ERRORS: Readonly<Record<string, { title: string; meaning: str
   unauthorized_client: {
     title: 'This OAuth client may not use the client-credentials grant',
     meaning: ['Agentless sends need a client whose grant type is Client Credentials.'],
-    checks: ['Admin > Integrations > OAuth: create a client with grant type "Client Credentials" and give it a role with ' + PERMISSION],
+    checks: [`Admin > Integrations > OAuth: create a client with grant type "Client Credentials" and give it a role with ${PERMISSION}`],
   },
   unsupported_grant_type: {
     title: 'The token request asked for a grant type the endpoint does not support',
@@ -35,7 +35,7 @@ export const TOKEN_ERRORS: Readonly<Record<string, { title: string; meaning: str
     meaning: [
       'UNVERIFIED: that the login endpoint answers invalid_scope to a client-credentials grant that names scopes (no Genesys sample of this response was found). What is documented: scopes apply only to user grants; a client-credentials client gets its access from the roles assigned to it.',
     ],
-    checks: ['drop the scope parameter; assign a role with ' + PERMISSION + ' to the OAuth client'],
+    checks: [`drop the scope parameter; assign a role with ${PERMISSION} to the OAuth client`],
   },
 }
 

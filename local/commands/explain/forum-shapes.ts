@@ -7,7 +7,7 @@
  * Facts: SendAgentlessOutboundMessageRequest (purecloud-platform-client-v2 262): for webmessaging, fromAddress is
  * the deployment id, toAddress cannot be used and externalContactId is required.
  */
-import type { Channel } from '../../../lib/domain/model.ts'
+import type { Channel } from '#lib/domain/model.ts'
 import { isObject, nonEmptyString, type Json } from './json.ts'
 
 export const AGENTLESS_ENDPOINT = 'POST /api/v2/conversations/messages/agentless'

@@ -1,5 +1,5 @@
 /** Small JSON helpers shared by the explain commands. */
-import { CHANNELS, type Channel } from '../../../lib/domain/model.ts'
+import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 
 export type Json = Record<string, unknown>
 

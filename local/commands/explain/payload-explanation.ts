@@ -5,8 +5,8 @@
  *
  * Facts: docs/genesys-platform.md and the SDK model SendAgentlessOutboundMessageRequest; UNVERIFIED facts stay marked.
  */
-import type { Channel } from '../../../lib/domain/model.ts'
-import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, textLength, type PayloadProblem } from '../../../lib/domain/payload.ts'
+import type { Channel } from '#lib/domain/model.ts'
+import { AGENTLESS_FIELDS, TEXT_LIMITS, checkAgentlessRequest, senderDescription, textLength, type PayloadProblem } from '#lib/domain/payload.ts'
 import { isChannel, isObject } from './json.ts'
 import { WHY_NOT_AGENT_SENDER, backendDiagnosis, judgePath, unwrapRequest } from './forum-shapes.ts'
 import { correctAgentlessRequest, type Correction } from './payload-inference.ts'

@@ -2,8 +2,8 @@
  * Reads the intent of a wrongly shaped agentless body (to/from objects, body.content, channel hints…) and maps
  * it to the real fields of SendAgentlessOutboundMessageRequest, re-checked with `checkAgentlessRequest`.
  */
-import type { Channel } from '../../../lib/domain/model.ts'
-import { AGENTLESS_FIELDS, TEMPLATE_FIELDS, checkAgentlessRequest, type PayloadProblem } from '../../../lib/domain/payload.ts'
+import type { Channel } from '#lib/domain/model.ts'
+import { AGENTLESS_FIELDS, TEMPLATE_FIELDS, checkAgentlessRequest, type PayloadProblem } from '#lib/domain/payload.ts'
 import {
   EXTERNAL_CONTACT_PLACEHOLDER,
   GUEST_CHANNEL_ALIASES,

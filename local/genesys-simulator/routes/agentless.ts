@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import { checkAgentlessRequest, type PayloadProblem } from '../../../lib/domain/payload.ts'
+import { checkAgentlessRequest, type PayloadProblem } from '#lib/domain/payload.ts'
 import { errorBody, missingPermission, rateHeaders, send, tooManyRequests } from '../reply.ts'
 import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
 import { PERMISSION_SEND, type IssuedToken, type SimulatorState } from '../state.ts'

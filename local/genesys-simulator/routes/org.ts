@@ -40,7 +40,13 @@ const tokensMe = readRoute('/api/v2/tokens/me', (_call, token) => ({
     organization: SIM_ORG,
     homeOrganization: SIM_ORG,
     authorizedScope: [],
-    OAuthClient: { id: token.clientId, name: token.clientId, authorizedGrantType: 'CLIENT-CREDENTIALS', roleDivisions: [{ roleId: roleIdOf(token.clientId), divisionId: 'home' }], organization: SIM_ORG },
+    OAuthClient: {
+      id: token.clientId,
+      name: token.clientId,
+      authorizedGrantType: 'CLIENT-CREDENTIALS',
+      roleDivisions: [{ roleId: roleIdOf(token.clientId), divisionId: 'home' }],
+      organization: SIM_ORG,
+    },
   },
 }))
 
