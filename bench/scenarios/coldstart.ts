@@ -22,6 +22,12 @@ const SDK = 'purecloud-platform-client-v2'
 const SDK_ADAPTER = resolve(ROOT, 'lib/adapters/genesys-sdk.ts')
 const FETCH_ADAPTER = resolve(ROOT, 'bench/variants/genesys-fetch.ts')
 
+/** The file an import names: a relative path, or one of package.json's `#lib/` / `#functions/` aliases. */
+function importedFile(specifier: string, resolveDir: string): string {
+  const alias = /^#(lib|functions)\/(.*)$/.exec(specifier)
+  return alias ? resolve(ROOT, alias[1]!, alias[2]!) : resolve(resolveDir, specifier)
+}
+
 export type FunctionName = keyof typeof FUNCTIONS
 export type Variant = 'asBuilt' | 'withoutSdk' | 'deepImport' | 'plainFetch'
 
@@ -169,7 +175,7 @@ function variantPlugin(variant: Variant): Plugin[] {
       name: `bench-${variant}`,
       setup(pluginBuild) {
         if (variant === 'plainFetch') {
-          pluginBuild.onResolve({ filter: /genesys-sdk\.ts$/ }, (args) => (resolve(args.resolveDir, args.path) === SDK_ADAPTER ? { path: FETCH_ADAPTER } : undefined))
+          pluginBuild.onResolve({ filter: /genesys-sdk\.ts$/ }, (args) => (importedFile(args.path, args.resolveDir) === SDK_ADAPTER ? { path: FETCH_ADAPTER } : undefined))
           return
         }
         pluginBuild.onResolve({ filter: new RegExp(`^${SDK}$`) }, () => ({ path: SDK, namespace: 'bench-sdk' }))
