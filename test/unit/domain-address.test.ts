@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { customerKey, legacyCustomerKeys, normaliseContactId, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
-import { EventValidationError, parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
+import { parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
 import { buildAgentlessRequest } from '#lib/domain/payload.ts'
 import { applyConversationEvent } from '#lib/domain/session.ts'
 import { conversationEvent, routingStatusEvent, presenceEvent } from '../support/genesys-events.ts'
+import { problemsOf } from '../support/event-problems.ts'
 
 const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'
 const AGENT = '11111111-0000-4000-8000-00000000000a'
 const CONTACT = 'c0417ac7-0000-4000-8000-00000000abcd'
 const T = Date.parse('2026-03-01T10:00:00.000Z')
 const SETTINGS = { fromAddress: '+13175550100', text: 'hi', templateResponseId: 'tpl' }
-
-function problemsOf(input: unknown): { field: string; problem: string }[] {
-  try {
-    parseGenesysEvent(input)
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventValidationError)
-    return [...(error as EventValidationError).problems]
-  }
-  throw new Error('expected an EventValidationError')
-}
 
 const customerStart = (messageType: string, fields: Record<string, unknown>) => conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType, ...fields })
 

@@ -4,6 +4,7 @@ import { EventValidationError, UnsupportedEventError, parseEnvelopeJson, parseGe
 import { parseMessageRequest } from '#lib/domain/requests.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, DETAIL_TYPES } from '#lib/topology.ts'
 import { activityEvent, conversationEvent, presenceEvent, routingStatusEvent, TEST_SOURCE, type ConversationTopicName } from '../support/genesys-events.ts'
+import { problemsOf } from '../support/event-problems.ts'
 
 const fixture = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))
 
@@ -11,16 +12,6 @@ const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const CONVERSATION = '2f7bf00a-0fc2-4d6a-9b56-92238191433e'
 const QUEUE = 'a1b2c3d4-0000-4000-8000-000000000001'
 const T = Date.parse('2026-03-01T10:00:00.000Z')
-
-function problemsOf(input: unknown): { field: string; problem: string }[] {
-  try {
-    parseGenesysEvent(input)
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventValidationError)
-    return [...(error as EventValidationError).problems]
-  }
-  throw new Error('expected an EventValidationError')
-}
 
 function asConversation(input: unknown): ConversationEvent {
   const event = parseGenesysEvent(input)
