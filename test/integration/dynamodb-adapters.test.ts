@@ -164,10 +164,9 @@ describe('DynamoDbSessionRepository', () => {
     expect(await repository().findByAgent(withoutQueue.lastAgentId!, 7000, 7000)).toHaveLength(1)
   })
 
-  it('finds a customer\'s sessions by the normalised key from `from` on, whichever spelling each event used, keyed by a hash', async () => {
+  it("finds a customer's sessions by the normalised key from `from` on, whichever spelling each event used, keyed by a hash", async () => {
     const number = `+4477009${String(10_000 + ++sequence).slice(-5)}`
-    const spelled = (address: string, lastActiveAt: number) =>
-      session({ conversationId: uniqueId('conv'), channel: 'whatsapp', customer: { channel: 'whatsapp', address }, lastActiveAt })
+    const spelled = (address: string, lastActiveAt: number) => session({ conversationId: uniqueId('conv'), channel: 'whatsapp', customer: { channel: 'whatsapp', address }, lastActiveAt })
     const old = spelled(number, 7999)
     const withPlus = spelled(number, 8000)
     const withoutPlus = spelled(number.slice(1), 9000)

@@ -18,7 +18,9 @@ const CUSTOMER = { addressFrom: '+13175550123' }
 function sessionOf(n: number, events: readonly [ConversationTopicName, number, Partial<ConversationEventInput>?][]): Session {
   let session: Session | undefined
   for (const [topic, minutes, extra] of events) {
-    const parsed = parseGenesysEvent(conversationEvent(topic, { conversationId: `5a6b7c8d-0000-4000-8000-${String(n).padStart(12, '0')}`, messageType: 'SMS', at: T + minutes * MINUTE, ...CUSTOMER, ...extra }))
+    const parsed = parseGenesysEvent(
+      conversationEvent(topic, { conversationId: `5a6b7c8d-0000-4000-8000-${String(n).padStart(12, '0')}`, messageType: 'SMS', at: T + minutes * MINUTE, ...CUSTOMER, ...extra }),
+    )
     if (parsed.kind !== 'conversation') throw new Error('expected a conversation event')
     const decision = applyConversationEvent(session, parsed as ConversationEvent, { windowMs: 24 * HOUR })
     if (decision.kind === 'write') session = decision.session
