@@ -9,14 +9,15 @@ export interface RateSeries {
 const COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b']
 const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-export function sendRateChart(options: { title: string; series: readonly RateSeries[]; budgetPerSecond: number; headroom: number }): string {
+/** `limitPerSecond`: the limit Genesys reports, as a rate for each second (drawn as a step line when given). */
+export function sendRateChart(options: { title: string; series: readonly RateSeries[]; budgetPerSecond: number; headroom: number; limitPerSecond?: readonly number[] }): string {
   const width = 760
   const height = 380
   const margin = { left: 56, right: 170, top: 40, bottom: 46 }
   const plotW = width - margin.left - margin.right
   const plotH = height - margin.top - margin.bottom
   const seconds = Math.max(2, ...options.series.map((s) => s.perSecond.length))
-  const top = Math.ceil(Math.max(options.budgetPerSecond * 1.25, ...options.series.flatMap((s) => s.perSecond)) / 5) * 5
+  const top = Math.ceil(Math.max(options.budgetPerSecond * 1.25, ...(options.limitPerSecond ?? []).map((rate) => rate * 1.1), ...options.series.flatMap((s) => s.perSecond)) / 5) * 5
   const x = (second: number): number => margin.left + (second / (seconds - 1)) * plotW
   const y = (rate: number): number => margin.top + plotH - (rate / top) * plotH
   const parts: string[] = []
@@ -44,6 +45,14 @@ export function sendRateChart(options: { title: string; series: readonly RateSer
   }
   legend(0, '#d62728', `budget ${round(options.budgetPerSecond)}/s`)
   legend(1, '#d62728', `× headroom ${options.headroom}`, true)
+  const limit = options.limitPerSecond
+  if (limit && limit.length > 0) {
+    const steps = limit
+      .flatMap((rate, second) => [`${x(Math.max(0, second - 0.5)).toFixed(1)},${y(rate).toFixed(1)}`, `${x(Math.min(seconds - 1, second + 0.5)).toFixed(1)},${y(rate).toFixed(1)}`])
+      .join(' ')
+    parts.push(`<polyline fill="none" stroke="#000000" stroke-width="2" stroke-dasharray="2 3" points="${steps}"/>`)
+    legend(2 + options.series.length, '#000000', 'reported limit', true)
+  }
   options.series.forEach((series, i) => {
     const color = COLORS[i % COLORS.length] as string
     const points = series.perSecond.map((rate, second) => `${x(second).toFixed(1)},${y(rate).toFixed(1)}`).join(' ')

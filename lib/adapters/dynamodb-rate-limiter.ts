@@ -27,6 +27,9 @@ export interface RateLimiterOptions {
   readonly sleep?: (ms: number) => Promise<void>
 }
 
+/** The shortest time a report's allowance is spread over, so a report at the very end of a window cannot burst. */
+const MIN_RESET_MS = 250
+
 /** How many requests window `k` may hold so that windows 0..k together hold floor((k+1) × perWindow). */
 export function windowLimit(k: number, perWindow: number): number {
   return Math.floor((k + 1) * perWindow) - Math.floor(k * perWindow)
@@ -37,6 +40,8 @@ export class DynamoDbRateLimiter implements Pacer {
   private readonly fallbackPerWindow: number
   /** The rate from the last report, until that report's window ends. */
   private reported: { perWindow: number; until: number } | undefined
+  /** When Genesys's current window ends, as tightly as the reports bound it (see observe). */
+  private windowEnd: number | undefined
   private readonly now: () => number
   private readonly sleep: (ms: number) => Promise<void>
   private pausedUntil = 0
@@ -75,7 +80,13 @@ export class DynamoDbRateLimiter implements Pacer {
   /** A response's rate-limit headers: pace to what is left of the allowance until the reset. */
   observe(report: RateLimitReport): void {
     const now = this.now()
-    const resetMs = Math.max(report.resetSeconds, 1) * 1000
+    // The reset comes in whole seconds, rounded up, so each report only bounds the window's end from above:
+    // taken alone it spreads the allowance over up to a second too long and wastes the window's tail. Within one
+    // window the lowest bound seen is the tightest; a bound more than a second later than it means a new window.
+    const bound = now + Math.max(report.resetSeconds, 0) * 1000
+    const sameWindow = this.windowEnd !== undefined && now < this.windowEnd && bound <= this.windowEnd + 1000
+    this.windowEnd = sameWindow ? Math.min(this.windowEnd as number, bound) : bound
+    const resetMs = Math.max(this.windowEnd - now, MIN_RESET_MS)
     // One request of margin: another may be in flight that the count does not show yet.
     const left = Math.max(0, report.allowed - report.count - 1)
     this.reported = { perWindow: (left * this.windowMs) / resetMs, until: now + resetMs }

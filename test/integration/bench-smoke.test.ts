@@ -63,6 +63,23 @@ describe('npm run bench -- --quick --json', () => {
     }
   })
 
+  it('adaptive pacing: the competing consumer and the limit change drain every request, the limit as charted', () => {
+    const competing = report.competing
+    expect(competing?.share).toBe(QUICK.adaptive.competing.share)
+    expect(competing?.accepted).toBe(QUICK.adaptive.competing.backlog)
+    expect(competing?.requests).toBe((competing?.accepted ?? 0) + (competing?.rateLimited ?? 0))
+    expect(report.limitChanges?.map((c) => [c.newLimit, c.accepted])).toEqual(QUICK.adaptive.limitChanges.map((c) => [c.newLimit, c.backlog]))
+    for (const change of report.limitChanges ?? []) {
+      expect(change.acceptedPerWindow.reduce((sum, n) => sum + n, 0)).toBe(change.accepted)
+      // The reported limit's rate: the old one before the change's second, the new one from it.
+      const rate = (limit: number) => limit / (change.windowMs / 1000)
+      expect(change.limitPerSecond.slice(0, change.changeSecond).every((r) => r === rate(change.oldLimit))).toBe(true)
+      expect(change.limitPerSecond.slice(change.changeSecond).every((r) => r === rate(change.newLimit))).toBe(true)
+      expect(report.targets.some((t) => t.name === `limit changed mid-run ${change.oldLimit} → ${change.newLimit}: windows to follow`)).toBe(true)
+    }
+    expect(report.targets.some((t) => t.name === 'competing consumer at 30 %: rate ÷ remaining limit')).toBe(true)
+  })
+
   it('latency: percentiles are ordered over the triggers that had recipients', () => {
     const l = report.latency
     expect(l?.samples).toBeGreaterThan(0)

@@ -148,6 +148,26 @@ describe('adaptive pacing (rate-limit headers)', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(10)
   })
 
+  it('narrows the window end from whole-second resets, so the allowance is not spread over a second too long', async () => {
+    const clock = { now: 2_300_000_000_000 }
+    const limiter = limiterAt(clock, 60)
+    // Genesys gives whole seconds, rounded up: 5, then 0.9 s later 4 (so the window ends within 4.9 s).
+    limiter.observe({ allowed: 300, count: 100, resetSeconds: 5 })
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((199 * 1000) / 5000, 6)
+    clock.now += 900
+    limiter.observe({ allowed: 300, count: 120, resetSeconds: 4 })
+    // The window now ends at most 4.9 s after the first report: 179 left over 4 s.
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((179 * 1000) / 4000, 6)
+    clock.now += 1_000
+    // A looser bound (4 s from now would be 5.9 s after the first report) does not widen it: 3 s, not 4.
+    limiter.observe({ allowed: 300, count: 150, resetSeconds: 4 })
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((149 * 1000) / 3000, 6)
+    // After the window ends, a report with a long reset is a new window, not a looser bound on the old one.
+    clock.now += 3_100
+    limiter.observe({ allowed: 300, count: 1, resetSeconds: 60 })
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((298 * 1000) / 60_000, 6)
+  })
+
   it('stops at an exhausted allowance until the reset, then falls back to the budget', async () => {
     const clock = { now: 2_200_000_000_000 }
     const limiter = limiterAt(clock, 120)

@@ -1,0 +1,155 @@
+/**
+ * The plan for each decision kind, whole: what is counted, the log line and its fields (ids only, never the
+ * customer's address), the dead letter, the outcome report, the mark and the retry. settle-send.test.ts checks the
+ * order `settle` carries a plan out in; this file checks that each plan says the right thing.
+ */
+import { describe, expect, it } from 'vitest'
+import { EventValidationError } from '#lib/domain/events.ts'
+import type { MessageRequest } from '#lib/domain/model.ts'
+import type { InboundMessage } from '#lib/domain/ports.ts'
+import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
+import type { SendDeps } from '#lib/usecases/send-message.ts'
+
+const request: MessageRequest = {
+  dedupeKey: 'trigger-1:conversation-1',
+  conversationId: 'b8f1a9f4-1b2c-4d5e-8f90-123456789abc',
+  customer: { channel: 'whatsapp', address: '447700900555' },
+  agentId: 'agent-1',
+  scope: 'agent',
+  requestedAt: 1_000,
+  triggerEventId: 'trigger-1',
+}
+const message: InboundMessage = { id: 'm-1', body: '{}', receiveCount: 2, redriven: false, delivery: { queue: 'q', receipt: 'r' } }
+const settings = { maxDelayMinutes: 15, capHours: 24, retryBaseSeconds: 10, retryMaxSeconds: 900 }
+// The conversation id shortened, the channel, the dedupe key: what every log line carries.
+const fields = { dedupeKey: 'trigger-1:conversation-1', conversationId: 'b8f1a9f4…', channel: 'whatsapp' }
+
+describe('planSettlement: one plan per decision kind', () => {
+  it('sent: counted, logged with the status, reported with what Genesys returned, marked notified', () => {
+    expect(planSettlement({ kind: 'sent', status: 202, messageId: 'g-1', genesysConversationId: 'gc-1' }, request, message, settings)).toEqual({
+      counts: ['MessagesSent'],
+      log: { level: 'info', message: 'message sent', fields: { ...fields, status: 202 } },
+      report: { outcome: 'sent', genesys: { status: 202, messageId: 'g-1', conversationId: 'gc-1' } },
+      markNotified: true,
+    })
+  })
+
+  it('expired: logged with its age, reported with the configured delay', () => {
+    expect(planSettlement({ kind: 'expired', ageMs: 1_234 }, request, message, settings)).toEqual({
+      counts: ['MessagesExpired'],
+      log: { level: 'info', message: 'request expired: not sent', fields: { ...fields, ageMs: 1_234 } },
+      report: { outcome: 'expired', reason: 'older than 15 minutes' },
+    })
+  })
+
+  it('paused: counted and reported, nothing dead-lettered, nothing marked', () => {
+    expect(planSettlement({ kind: 'paused' }, request, message, settings)).toEqual({
+      counts: ['MessagesPaused'],
+      log: { level: 'info', message: 'sending mode paused: not sent', fields },
+      report: { outcome: 'paused', reason: 'sending mode paused' },
+    })
+  })
+
+  it('dry-run: reported with the (masked) body it would have sent', () => {
+    const body = { fromAddress: 'from', toAddress: '…0555', toAddressMessengerType: 'whatsapp', textBody: 'Hi' }
+    expect(planSettlement({ kind: 'dry-run', body }, request, message, settings)).toEqual({
+      counts: ['MessagesDryRun'],
+      log: { level: 'info', message: 'dry run: every check passed, not sent', fields },
+      report: { outcome: 'dry-run', reason: 'sending mode dry-run', body },
+    })
+  })
+
+  it('quiet-hours: logged and reported with the window in force', () => {
+    expect(planSettlement({ kind: 'quiet-hours', window: '21:00-08:00 Europe/London' }, request, message, settings)).toEqual({
+      counts: ['MessagesQuietHours'],
+      log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
+      report: { outcome: 'quiet-hours', reason: 'quiet hours 21:00-08:00 Europe/London' },
+    })
+  })
+
+  it('invalid: a warning with the detail, dead-lettered with it, reported', () => {
+    expect(planSettlement({ kind: 'invalid', reason: 'invalid-payload', detail: 'textBody is too long' }, request, message, settings)).toEqual({
+      counts: ['MessagesFailed'],
+      log: { level: 'warn', message: 'request fails preflight: dead-lettered', fields: { ...fields, detail: 'textBody is too long' } },
+      deadLetter: { reason: 'invalid-payload', attributes: { detail: 'textBody is too long' } },
+      report: { outcome: 'dead-lettered', reason: 'invalid-payload' },
+    })
+  })
+
+  it('permanent: a warning with what Genesys said, dead-lettered as genesys-rejected', () => {
+    const result = { ok: false, kind: 'permanent', status: 400, code: 'bad.request', message: 'no', contextId: 'ctx' } as const
+    expect(planSettlement({ kind: 'permanent', result }, request, message, settings).log).toEqual({
+      level: 'warn',
+      message: 'Genesys refused the message: dead-lettered',
+      fields: { ...fields, status: 400, code: 'bad.request', contextId: 'ctx' },
+    })
+  })
+
+  it('outcome-unknown: a warning, dead-lettered and reported as outcome-unknown, marked', () => {
+    const result = { ok: false, kind: 'unknown', status: 504, code: 'gateway.timeout', contextId: 'ctx' } as const
+    expect(planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', result }, request, message, settings)).toEqual({
+      counts: ['MessagesFailed'],
+      log: { level: 'warn', message: 'outcome unknown: dead-lettered, not resent', fields: { ...fields, status: 504, code: 'gateway.timeout', detail: 'Genesys may have accepted it: 504' } },
+      deadLetter: { reason: 'outcome-unknown', attributes: { detail: 'Genesys may have accepted it: 504', genesysStatus: 504, genesysCode: 'gateway.timeout', contextId: 'ctx' } },
+      report: { outcome: 'dead-lettered', reason: 'outcome-unknown' },
+      markNotified: true,
+    })
+  })
+
+  it('retry: a warning with the reason; the delay is Retry-After, the pacing wait, or the backoff', () => {
+    const transient = { ok: false, kind: 'transient', status: 503, code: 'service.unavailable' } as const
+    expect(planSettlement({ kind: 'retry', reason: 'transient', result: transient }, request, message, settings)).toEqual({
+      counts: ['GenesysTransientFailures'],
+      log: { level: 'warn', message: 'send failed: will retry', fields: { ...fields, reason: 'transient', status: 503, code: 'service.unavailable' } },
+      // The second delivery: 10 s doubled once, jittered down by at most half.
+      retry: { afterSeconds: expect.any(Number), reason: 'transient (503)' },
+    })
+    const backoff = planSettlement({ kind: 'retry', reason: 'transient' }, request, message, settings).retry?.afterSeconds ?? 0
+    expect(backoff).toBeGreaterThanOrEqual(10)
+    expect(backoff).toBeLessThanOrEqual(20)
+    expect(planSettlement({ kind: 'retry', reason: 'no-time-left', delaySeconds: 42 }, request, message, settings).retry).toEqual({ afterSeconds: 42, reason: 'no-time-left' })
+    expect(planSettlement({ kind: 'retry', reason: 'no-time-left', delaySeconds: 42 }, request, message, settings).counts).toEqual([])
+    // A pacing hand-back without a wait backs off like any other retry, never 0 s.
+    const noWait = planSettlement({ kind: 'retry', reason: 'no-time-left' }, request, message, settings).retry?.afterSeconds ?? 0
+    expect(noWait).toBeGreaterThanOrEqual(10)
+    expect(noWait).toBeLessThanOrEqual(20)
+    // Only a pacing hand-back uses its own delay: another retry reason with a delay still backs off.
+    const transientWithDelay = planSettlement({ kind: 'retry', reason: 'transient', delaySeconds: 500 }, request, message, settings).retry?.afterSeconds ?? 0
+    expect(transientWithDelay).toBeLessThanOrEqual(20)
+    expect(planSettlement({ kind: 'retry', reason: 'rate-limited' }, request, message, settings).retry).toEqual({ afterSeconds: 60, reason: 'rate-limited' })
+  })
+
+  it('a request that cannot be read: counted as rejected, logged with the problems, dead-lettered with at most 1,000 characters', () => {
+    const problems = [{ field: 'customer.address', problem: 'x'.repeat(1_500) }]
+    const plan = rejectedSettlement(new EventValidationError(problems), message)
+    expect(plan.counts).toEqual(['EventsRejected'])
+    expect(plan.log).toEqual({ level: 'warn', message: 'request rejected', fields: { messageId: 'm-1', problems } })
+    expect(plan.deadLetter?.reason).toBe('invalid-request')
+    expect(String(plan.deadLetter?.attributes?.detail)).toHaveLength(1_000)
+  })
+})
+
+describe('settle without a request', () => {
+  const deps: SettleDeps = {
+    deadLetters: { send: async () => {} },
+    outcomes: { publish: async () => {} },
+    redelivery: { redeliverAfter: async () => {} },
+    ledger: { markNotified: async () => {} },
+    telemetry: { count: () => {} },
+    log: { info: () => {}, warn: () => {} },
+  }
+  it('refuses a plan that reports or marks', async () => {
+    await expect(settle({ counts: [], log: { level: 'info', message: 'm' }, report: { outcome: 'sent' } }, message, undefined, deps)).rejects.toThrow(
+      'a settlement that reports an outcome needs the request',
+    )
+    await expect(settle({ counts: [], log: { level: 'info', message: 'm' }, markNotified: true }, message, undefined, deps)).rejects.toThrow('a settlement that marks the ledger needs the request')
+  })
+
+  it('handleSendRequest dead-letters an unreadable body without deciding anything', async () => {
+    const letters: { reason: string }[] = []
+    const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('no port may be called')) })
+    const send = { ...deps, deadLetters: { send: async (letter: { reason: string }) => void letters.push(letter) } }
+    await handleSendRequest({ ...message, body: '{"not":"a request"}' }, { ...(unused as SendDeps), ...send, ledger: unused as SendDeps['ledger'] }, { ...settings } as never)
+    expect(letters.map((l) => l.reason)).toEqual(['invalid-request'])
+  })
+})
