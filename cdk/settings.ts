@@ -265,11 +265,7 @@ const settingsSchema = z.object({
     .union([z.literal(AGENT_CAPACITY), number.int().positive()])
     .default(DEFAULTS.maxMessagesPerTrigger)
     .describe("Customers requested per trigger at most; the rest are deferred to later triggers. `agent-capacity`: the agent's `message` capacity in Genesys."),
-  fallbackMessagesPerTrigger: number
-    .int()
-    .positive()
-    .default(DEFAULTS.fallbackMessagesPerTrigger)
-    .describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
+  fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),

@@ -21,13 +21,19 @@ describe('neverServed: no agent was ever connected to the conversation', () => {
     )!
 
   it('a customer who left in queue (only customer events) was never served', () => {
-    const session = fold([{ topic: 'customer.start', customerAddress: '+15550000001' }, { topic: 'customer.end', at: AT + 1000 }])
+    const session = fold([
+      { topic: 'customer.start', customerAddress: '+15550000001' },
+      { topic: 'customer.end', at: AT + 1000 },
+    ])
     expect(neverServed(session)).toBe(true)
   })
 
   it('an agent who connected (even with the start lost: only user.end or acw seen) served the customer', () => {
     for (const topic of ['user.start', 'user.end', 'acw'] as const) {
-      const session = fold([{ topic: 'customer.start', customerAddress: '+15550000001' }, { topic, userId: 'agent-1', at: AT + 1000 }])
+      const session = fold([
+        { topic: 'customer.start', customerAddress: '+15550000001' },
+        { topic, userId: 'agent-1', at: AT + 1000 },
+      ])
       expect(neverServed(session), topic).toBe(false)
     }
   })
@@ -62,7 +68,10 @@ describe('limitRecipients', () => {
     expect(ids(limitRecipients(candidates, 9, (c) => c).chosen)).toEqual(['a', 'b'])
   })
   it('reads the facts through the accessor (requests keep their own shape)', () => {
-    const requests = [{ id: 'r1', f: facts('x', 9) }, { id: 'r2', f: facts('y', 1) }]
+    const requests = [
+      { id: 'r1', f: facts('x', 9) },
+      { id: 'r2', f: facts('y', 1) },
+    ]
     expect(limitRecipients(requests, 1, (r) => r.f).chosen.map((r) => r.id)).toEqual(['r2'])
   })
   it('refuses a limit that is not a whole number', () => {
