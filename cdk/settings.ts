@@ -7,6 +7,7 @@ import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
 import { E164 } from '#lib/domain/payload.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
+import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -70,6 +71,12 @@ export interface ProactiveMessagingProps {
   readonly maxDelayMinutes?: number
   /** How long an agent's queue memberships are cached (queue scope). @default 5 */
   readonly queueCacheMinutes?: number
+  /** Customers messaged per trigger: a positive whole number, or `agent-capacity` (the agent's Genesys messaging capacity). @default 'agent-capacity' */
+  readonly maxMessagesPerTrigger?: number | 'agent-capacity'
+  /** The per-trigger limit when the capacity lookup fails. @default 4 */
+  readonly fallbackMessagesPerTrigger?: number
+  /** How long an agent's messaging capacity is cached. @default 5 */
+  readonly capacityCacheMinutes?: number
   /** Timeout of one Genesys request, milliseconds (below the functions' 60 s timeout). @default 10000 */
   readonly genesysTimeoutMs?: number
   /** First retry delay after a transient Genesys failure. @default 10 */
@@ -140,6 +147,9 @@ const HINTS: Record<SettingName, string> = {
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
+  maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity'",
+  fallbackMessagesPerTrigger: 'a positive whole number',
+  capacityCacheMinutes: 'a number of minutes, 0 or more',
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
   retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
@@ -247,6 +257,12 @@ const settingsSchema = z.object({
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+  maxMessagesPerTrigger: z
+    .union([z.literal(AGENT_CAPACITY), z.coerce.number().int().positive()])
+    .default(AGENT_CAPACITY)
+    .describe("Customers messaged per trigger; the rest are deferred. `agent-capacity`: the agent's Genesys `message` capacity (utilization)."),
+  fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the capacity lookup fails.'),
+  capacityCacheMinutes: number.nonnegative().default(DEFAULTS.capacityCacheMinutes).describe("How long an agent's messaging capacity is cached."),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),

@@ -8,6 +8,7 @@ import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
+import { AGENT_CAPACITY, parseMessagesPerTrigger } from './domain/capacity.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
 const csv = (fallback: string) =>
@@ -34,6 +35,9 @@ export const DEFAULTS = {
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
+  capacityCacheMinutes: 5,
+  maxMessagesPerTrigger: AGENT_CAPACITY,
+  fallbackMessagesPerTrigger: 4,
   budgetPerMinute: 300,
   budgetHeadroom: 0.95,
   text: 'An agent is available now. Reply here to continue your conversation.',
@@ -177,6 +181,24 @@ export const presenceConfigSchema = z.object({
   CAP_HOURS: capHours,
   COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
   QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+  MAX_MESSAGES_PER_TRIGGER: z
+    .string()
+    .default(DEFAULTS.maxMessagesPerTrigger)
+    .refine((value) => parseMessagesPerTrigger(value) !== undefined, { error: (issue) => `must be a positive whole number or ${AGENT_CAPACITY}, got ${JSON.stringify(issue.input)}` })
+    .describe(
+      "At most this many customers per trigger; the rest are deferred to a later trigger while their session is in the window. `agent-capacity`: the agent's `message` `maximumCapacity` from Genesys utilization (`GET /api/v2/routing/users/{userId}/utilization`, cached). Order: conversations no agent joined, then newest, then conversation id.",
+    ),
+  FALLBACK_MESSAGES_PER_TRIGGER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULTS.fallbackMessagesPerTrigger)
+    .describe('The per-trigger limit when the utilization lookup fails or answers something unusable (counted as `CapacityLookupFallbacks`).'),
+  CAPACITY_CACHE_MINUTES: z.coerce
+    .number()
+    .nonnegative()
+    .default(DEFAULTS.capacityCacheMinutes)
+    .describe("How long an agent's messaging capacity is cached (`MAX_MESSAGES_PER_TRIGGER=agent-capacity`)."),
   ...genesysConnection,
 })
 

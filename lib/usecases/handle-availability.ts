@@ -15,7 +15,8 @@ import { decideAvailability, type AvailabilityPolicy } from '../domain/availabil
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import { limitRequests, type MessagesPerTrigger } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
@@ -28,6 +29,8 @@ export interface AvailabilityDeps {
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
   readonly mode?: SendingModeSource
+  /** The agent's messaging capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). */
+  readonly capacity?: AgentCapacityLookup
 }
 
 export interface AvailabilitySettings extends AvailabilityPolicy {
@@ -36,6 +39,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly capMs: number
   /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
   readonly pilot?: PilotScope
+  /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
+  readonly perTrigger?: { readonly limit: MessagesPerTrigger; readonly fallback: number }
 }
 
 export type AvailabilityOutcome =
@@ -50,6 +55,12 @@ export type AvailabilityOutcome =
       readonly paused: number
       /** Customers whose session's queue is outside the pilot. */
       readonly outsidePilot: number
+      /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
+      readonly deferred: number
+      /** The agent's capacity could not be looked up: the fallback limit applied. */
+      readonly capacityFallback: boolean
+      /** Why the lookup failed (no personal data: a Genesys status and code, or the missing field). */
+      readonly capacityLookupError?: string
       readonly skipped: TargetingResult['skipped']
     }
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
@@ -85,12 +96,31 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
   const approved: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
   const suppressed = requests.length - approved.length
+  // Filters first, then the limit: it counts only customers who can actually be messaged.
+  const perTrigger = await perTriggerLimit(event.agentId, approved.length, deps, settings)
+  const { chosen, deferred } = perTrigger.limit === undefined ? { chosen: approved, deferred: [] } : limitRequests(approved, sessions, perTrigger.limit)
+  const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
+  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, deferred: deferred.length, capacityFallback: perTrigger.error !== undefined, ...lookupError, skipped }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
-  if ((await deps.mode?.current()) === 'paused') {
-    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, skipped }
+  if ((await deps.mode?.current()) === 'paused') return { kind: 'triggered', ...counts, requested: 0, paused: chosen.length }
+  if (chosen.length > 0) await deps.publisher.publish(chosen)
+  return { kind: 'triggered', ...counts, requested: chosen.length, paused: 0 }
+}
+
+/** How many of this trigger's customers to request: the setting, or the agent's capacity (the fallback if unknown). */
+async function perTriggerLimit(agentId: string, candidates: number, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<{ limit?: number; error?: string }> {
+  const perTrigger = settings.perTrigger
+  if (!perTrigger) return {}
+  if (perTrigger.limit.kind === 'fixed') return { limit: perTrigger.limit.limit }
+  // Nobody to message: no Genesys call.
+  if (candidates === 0) return { limit: 0 }
+  try {
+    if (!deps.capacity) throw new Error('no capacity lookup wired')
+    return { limit: await deps.capacity.messageCapacityOf(agentId) }
+  } catch (error) {
+    // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
+    return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
   }
-  if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, skipped }
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

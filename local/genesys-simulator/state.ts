@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { seededRandom } from '../random.ts'
-import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions } from './types.ts'
+import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions, SimulatorUtilization } from './types.ts'
 
 export const PERMISSION_SEND = 'conversation:message:create'
 export const PERMISSION_QUEUES = 'routing:queue:view'
@@ -31,6 +31,8 @@ export class SimulatorState {
   rateLimit: number
   /** Share of every client's allowance another integration on the same OAuth client uses (0 to 1). */
   competingShare = 0
+  /** What the utilization lookup answers; `setUtilization` changes it. */
+  utilization: SimulatorUtilization
   readonly rateWindowMs: number
   readonly requests: RecordedRequest[] = []
   readonly tokens = new Map<string, IssuedToken>()
@@ -47,6 +49,7 @@ export class SimulatorState {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400
     this.rateLimit = options.rateLimitPerMinute ?? 300
     this.rateWindowMs = options.rateWindowMs ?? 60_000
+    this.utilization = options.utilization ?? {}
     this.setFaults(options.faults)
   }
 
