@@ -53,7 +53,10 @@ describe('state table: each function only its own key prefixes', () => {
     const used = new Set<string>()
     for (const file of readdirSync(adapters).filter((f) => f.endsWith('.ts'))) {
       // Keys built as `prefix#${…}` and constant keys such as 'control#sending-mode'.
-      for (const match of readFileSync(join(adapters, file), 'utf8').matchAll(/[`'"]([a-z]+)#(?:\$\{|[a-z-]+['"])/g)) used.add(match[1]!)
+      const source = readFileSync(join(adapters, file), 'utf8')
+      for (const match of source.matchAll(/[`'"]([a-z]+)#(?:\$\{|[a-z-]+['"])/g)) used.add(match[1]!)
+      // And the prefixes of per-agent caches (state-table-cache.ts builds `${keyPrefix}#${agentId}`).
+      for (const match of source.matchAll(/keyPrefix: '([a-z]+)'/g)) used.add(match[1]!)
     }
     expect(used.size).toBeGreaterThanOrEqual(6)
     for (const prefix of used) expect(granted, prefix).toContain(prefix)

@@ -31,6 +31,10 @@ describe('defaults', () => {
       CAP_HOURS: 24,
       COOLDOWN_MINUTES: 10,
       QUEUE_CACHE_MINUTES: 5,
+      // Issue 12: as many customers as the agent can serve, from Genesys utilization; 4 if that lookup fails.
+      MAX_MESSAGES_PER_TRIGGER: 'agent-capacity',
+      FALLBACK_MESSAGES_PER_TRIGGER: 4,
+      CAPACITY_CACHE_MINUTES: 5,
       GENESYS_REGION: 'mypurecloud.com',
       GENESYS_TIMEOUT_MS: 10_000,
     })
