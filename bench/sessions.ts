@@ -79,6 +79,7 @@ export async function recordInMemory(events: readonly unknown[], windowMs: numbe
     },
     findByAgent: async () => [],
     findByQueue: async () => [],
+    findByCustomer: async () => [],
   }
   for (const envelope of events) {
     const event = parseGenesysEvent(envelope)

@@ -60,6 +60,7 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   AVAILABLE_ROUTING_STATUSES: 'availableRoutingStatuses',
   WINDOW_HOURS: 'windowHours',
   CAP_HOURS: 'capHours',
+  ACTIVE_CONVERSATION_STALE_HOURS: 'activeConversationStaleHours',
   COOLDOWN_MINUTES: 'cooldownMinutes',
   MAX_DELAY_MINUTES: 'maxDelayMinutes',
   GENESYS_REGION: 'genesysRegion',
@@ -106,6 +107,7 @@ function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
 export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
   const window = { WINDOW_HOURS: String(settings.windowHours) }
   const cap = { CAP_HOURS: String(settings.capHours) }
+  const busy = { ACTIVE_CONVERSATION_STALE_HOURS: String(settings.activeConversationStaleHours) }
   const genesys = {
     GENESYS_REGION: settings.genesysRegion,
     GENESYS_SECRET_ARN: resources.genesysSecretArn,
@@ -147,6 +149,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       CAPACITY_CACHE_MINUTES: String(settings.capacityCacheMinutes),
       ...window,
       ...cap,
+      ...busy,
       ...genesys,
     },
     send: {
@@ -157,6 +160,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       ...quiet,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
       ...cap,
+      ...busy,
       SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),
       RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
       RETRY_MAX_SECONDS: String(settings.retryMaxSeconds),

@@ -65,6 +65,8 @@ export interface ProactiveMessagingProps {
   readonly windowHours?: number
   /** At most one proactive message per customer in this many hours. @default 24 */
   readonly capHours?: number
+  /** A conversation with no event for this many hours counts as ended (busy-customer check). @default 4 */
+  readonly activeConversationStaleHours?: number
   /** Minimum minutes between two triggers for one agent. @default 10 */
   readonly cooldownMinutes?: number
   /** Requests older than this are not sent. @default 15 */
@@ -144,6 +146,7 @@ const HINTS: Record<SettingName, string> = {
   availableRoutingStatuses: 'a comma-separated list such as IDLE',
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',
+  activeConversationStaleHours: 'a positive number of hours',
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
@@ -254,6 +257,10 @@ const settingsSchema = z.object({
   availableRoutingStatuses: list.pipe(z.array(z.string()).min(1)).default(DEFAULTS.availableRoutingStatuses.split(',')).describe('Routing statuses that count as available.'),
   windowHours: number.positive().default(DEFAULTS.windowHours).describe('How far back a session makes a customer eligible.'),
   capHours: number.positive().default(DEFAULTS.capHours).describe('At most one proactive message per customer in this many hours.'),
+  activeConversationStaleHours: number
+    .positive()
+    .default(DEFAULTS.activeConversationStaleHours)
+    .describe('A customer with an active conversation (no `customer.end`) is not messaged; a conversation with no event for this many hours counts as ended.'),
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),

@@ -32,6 +32,7 @@ export const DEFAULTS = {
   availableRoutingStatuses: 'IDLE',
   windowHours: 24,
   capHours: 24,
+  activeConversationStaleHours: 4,
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
@@ -127,6 +128,10 @@ const capHours = positiveNumber(DEFAULTS.capHours).describe(
   'At most one proactive message per customer in this many hours: send reserves the customer with a conditional write just before sending; presence skips customers already reserved.',
 )
 
+const activeConversationStaleHours = positiveNumber(DEFAULTS.activeConversationStaleHours).describe(
+  'A customer with a conversation still active (no `customer.end`, e.g. chatting with another agent or back in queue after a transfer) is not messaged (outcome `customer-busy`); a conversation with no event for this many hours counts as ended, so a lost `customer.end` blocks a customer no longer than this.',
+)
+
 const genesysConnection = {
   GENESYS_REGION: z.string().default('mypurecloud.com').describe('Region host (`mypurecloud.ie`) or SDK region key (`eu_west_1`).'),
   GENESYS_SECRET_ARN: z.string().optional().describe('Secrets Manager secret holding `{"clientId":"…","clientSecret":"…"}`. Read at run time and cached; never in the environment or the template.'),
@@ -179,6 +184,7 @@ export const presenceConfigSchema = z.object({
   ),
   WINDOW_HOURS: windowHours,
   CAP_HOURS: capHours,
+  ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
   COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
   QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
   MAX_MESSAGES_PER_TRIGGER: z
@@ -244,6 +250,7 @@ export const sendConfigSchema = z
     SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),
     MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe('A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).'),
     CAP_HOURS: capHours,
+    ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
     GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute).describe(
       'Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).',
     ),

@@ -136,6 +136,12 @@ export const TABLES = {
     indexes: {
       byAgent: { partitionKey: 'lastAgentId', sortKey: 'lastActiveAt' },
       byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
+      /**
+       * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
+       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the outreach ledger: never the
+       * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
+       */
+      byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt' },
     },
   },
   /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */

@@ -1,12 +1,13 @@
 /**
  * Sessions in DynamoDB (`TABLES.sessions`): one item per conversation, compare-and-set on `version`,
- * window queries through the sparse `byAgent` / `byQueue` indexes (never a Scan).
+ * window queries through the sparse `byAgent` / `byQueue` / `byCustomer` indexes (never a Scan).
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { AgentLink, Channel, CustomerAddress, Session } from '../domain/model.ts'
 import type { SessionRepository, WriteResult } from '../domain/ports.ts'
 import { TABLES } from '../topology.ts'
-import { putVersioned } from './dynamodb-state.ts'
+import { customerKey } from '../domain/address.ts'
+import { hashRecipientKey, putVersioned } from './dynamodb-state.ts'
 
 const layout = TABLES.sessions
 
@@ -25,6 +26,8 @@ function toItem(session: Session): Item {
     // Index key attributes cannot be empty strings; absent keeps the session out of that (sparse) index.
     queueId: session.queueId || undefined,
     lastAgentId: session.lastAgentId || undefined,
+    // The hashed customer key (as the outreach ledger hashes it): the raw address is never an index key.
+    customerKeyHash: session.customer ? hashRecipientKey(customerKey(session.customer)) : undefined,
     agents: session.agents,
     lastActiveAt: session.lastActiveAt,
     customerEndedAt: session.customerEndedAt,
@@ -70,6 +73,10 @@ export class DynamoDbSessionRepository implements SessionRepository {
 
   findByQueue(queueId: string, from: number, to: number): Promise<Session[]> {
     return this.queryWindow('byQueue', queueId, from, to)
+  }
+
+  findByCustomer(key: string, from: number): Promise<Session[]> {
+    return this.queryWindow('byCustomer', hashRecipientKey(key), from, Number.MAX_SAFE_INTEGER)
   }
 
   private async queryWindow(indexName: keyof typeof layout.indexes, key: string, from: number, to: number): Promise<Session[]> {

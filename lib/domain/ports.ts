@@ -25,6 +25,11 @@ export interface SessionRepository {
   findByAgent(agentId: string, from: number, to: number): Promise<Session[]>
   /** Sessions whose `lastActiveAt` is in [from, to] for this queue (index on queueId + lastActiveAt). */
   findByQueue(queueId: string, from: number, to: number): Promise<Session[]>
+  /**
+   * The customer's sessions whose `lastActiveAt` is `from` or later (index on the hashed customer key +
+   * lastActiveAt). `customerKey`: address.ts `customerKey`, hashed by the adapter, never stored raw.
+   */
+  findByCustomer(customerKey: string, from: number): Promise<Session[]>
 }
 
 export interface AgentStateRepository {

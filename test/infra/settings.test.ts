@@ -110,10 +110,19 @@ describe('function environments', () => {
     expect(env.sessionRecorder).not.toHaveProperty('CAP_HOURS')
   })
 
+  it('passes ACTIVE_CONVERSATION_STALE_HOURS to presence and send (both check busy customers), not to the recorder', () => {
+    const env = functionEnvironments(resolveSettings({ activeConversationStaleHours: 6 }), RESOURCES)
+    expect(env.presence.ACTIVE_CONVERSATION_STALE_HOURS).toBe('6')
+    expect(env.send.ACTIVE_CONVERSATION_STALE_HOURS).toBe('6')
+    expect(env.sessionRecorder).not.toHaveProperty('ACTIVE_CONVERSATION_STALE_HOURS')
+    expect(functionEnvironments(resolveSettings({}), RESOURCES).presence.ACTIVE_CONVERSATION_STALE_HOURS).toBe('4')
+  })
+
   it.each([
     ['messageTextSms', { messageTextSms: 'Hi {{firstName}}' }, 'MESSAGE_TEXT_SMS'],
     ['genesysTimeoutMs', { genesysTimeoutMs: 60_000 }, undefined],
     ['retryMaxSeconds', { retryMaxSeconds: 50_000 }, undefined],
+    ['activeConversationStaleHours', { activeConversationStaleHours: 0 }, undefined],
   ] as const)('rejects a bad %s, naming it', (setting, props, variable) => {
     const error = errorOf(() => functionEnvironments(resolveSettings(props), RESOURCES))
     expect(error.message).toContain(`"${setting}"`)

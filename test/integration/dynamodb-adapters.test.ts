@@ -163,6 +163,29 @@ describe('DynamoDbSessionRepository', () => {
     expect(indexed.has(emptyQueue.conversationId)).toBe(false)
     expect(await repository().findByAgent(withoutQueue.lastAgentId!, 7000, 7000)).toHaveLength(1)
   })
+
+  it("finds a customer's sessions by the normalised key from `from` on, whichever spelling each event used, keyed by a hash", async () => {
+    const number = `+4477009${String(10_000 + ++sequence).slice(-5)}`
+    const spelled = (address: string, lastActiveAt: number) => session({ conversationId: uniqueId('conv'), channel: 'whatsapp', customer: { channel: 'whatsapp', address }, lastActiveAt })
+    const old = spelled(number, 7999)
+    const withPlus = spelled(number, 8000)
+    const withoutPlus = spelled(number.slice(1), 9000)
+    const otherCustomer = spelled('+447700900001', 9000)
+    for (const s of [old, withPlus, withoutPlus, otherCustomer]) expect(await repository().put(s)).toBe('written')
+    const found = await repository().findByCustomer(`whatsapp:${number.slice(1)}`, 8000)
+    expect(found.map((s) => s.conversationId).sort()).toEqual([withPlus.conversationId, withoutPlus.conversationId].sort())
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.sessions, Key: { conversationId: withPlus.conversationId } }))
+    expect(Item?.customerKeyHash).toBe(hashRecipientKey(`whatsapp:${number.slice(1)}`))
+    expect(JSON.stringify(Item?.customerKeyHash)).not.toContain(number.slice(1))
+  })
+
+  it('keeps sessions with no customer out of the byCustomer index', async () => {
+    const anonymous = session({ conversationId: uniqueId('conv'), lastAgentId: uniqueId('agent'), lastActiveAt: 7000 })
+    await repository().put(anonymous)
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.sessions, Key: { conversationId: anonymous.conversationId } }))
+    expect(Item).toBeDefined()
+    expect(Item).not.toHaveProperty('customerKeyHash')
+  })
 })
 
 describe('DynamoDbAgentStateRepository', () => {

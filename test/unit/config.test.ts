@@ -29,6 +29,8 @@ describe('defaults', () => {
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],
       WINDOW_HOURS: 24,
       CAP_HOURS: 24,
+      // Issue 13 item 3: a conversation with no event for 4 h counts as ended (busy-customer check).
+      ACTIVE_CONVERSATION_STALE_HOURS: 4,
       COOLDOWN_MINUTES: 10,
       QUEUE_CACHE_MINUTES: 5,
       // Issue 12: as many customers as the agent can serve, from Genesys utilization; 4 if that lookup fails.
@@ -52,6 +54,7 @@ describe('defaults', () => {
     const config = loadConfig('send', sendConfigSchema, SEND_ENV)
     expect(config).toMatchObject({
       MAX_DELAY_MINUTES: 15,
+      ACTIVE_CONVERSATION_STALE_HOURS: 4,
       GENESYS_BUDGET_PER_MINUTE: 300,
       GENESYS_BUDGET_HEADROOM: 0.95,
       MESSAGE_TEXT: DEFAULTS.text,
@@ -115,6 +118,8 @@ describe('a bad value is a ConfigError naming the variable', () => {
     ['WINDOW_HOURS', '0'],
     ['WINDOW_HOURS', '-1'],
     ['CAP_HOURS', 'twenty'],
+    ['ACTIVE_CONVERSATION_STALE_HOURS', '0'],
+    ['ACTIVE_CONVERSATION_STALE_HOURS', 'four'],
     ['COOLDOWN_MINUTES', '-5'],
     ['TARGET_SCOPE', 'team'],
     ['AVAILABLE_PRESENCES', ''],

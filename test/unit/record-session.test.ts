@@ -45,6 +45,7 @@ class InMemorySessions implements SessionRepository {
 
   findByAgent = async () => []
   findByQueue = async () => []
+  findByCustomer = async () => []
 }
 
 describe('recordSession', () => {
