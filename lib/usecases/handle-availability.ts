@@ -1,6 +1,12 @@
 /**
  * presence's use case: detect the transition into available, find the customers to message, leave out those
- * already messaged in the cap window, and publish one request per recipient.
+ * already messaged in the cap window, limit them to what the agent can serve, and publish one request per
+ * recipient.
+ *
+ * Fan-out order: select the recipients (window, one per customer) → pilot queues → the cap read → the per-trigger
+ * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
+ * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
+ * limit counts only customers who can actually be messaged.
  *
  * The cap itself is enforced by send, which reserves each customer atomically just before sending. Here it is
  * only read (one batched read per 100 recipients, no write per recipient), so a fan-out costs a Query, a few

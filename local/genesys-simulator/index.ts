@@ -24,7 +24,7 @@ import type { GenesysSimulator, RecordedRequest, SimulatorOptions } from './type
 
 export { AGENTLESS_PATH } from './routes/agentless.ts'
 export { TOKEN_PATH } from './routes/oauth-token.ts'
-export { PERMISSION_QUEUES, PERMISSION_SEND } from './state.ts'
+export { PERMISSION_QUEUES, PERMISSION_SEND, PERMISSION_UTILIZATION } from './state.ts'
 export type * from './types.ts'
 
 /** Every route served, first match wins. */

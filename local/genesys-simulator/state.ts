@@ -8,7 +8,9 @@ import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, Simu
 
 export const PERMISSION_SEND = 'conversation:message:create'
 export const PERMISSION_QUEUES = 'routing:queue:view'
-const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES]
+/** `GET /api/v2/routing/users/{userId}/utilization` requires routing:utilization:view or :manage (SDK docs). */
+export const PERMISSION_UTILIZATION = 'routing:utilization:view'
+const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES, PERMISSION_UTILIZATION]
 const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
 
 interface RateCounter {

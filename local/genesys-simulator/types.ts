@@ -3,7 +3,7 @@ import type { Channel } from '#lib/domain/model.ts'
 
 export interface SimulatorClient {
   readonly secret: string
-  /** Default: conversation:message:create and routing:queue:view. */
+  /** Default: conversation:message:create, routing:queue:view and routing:utilization:view. */
   readonly permissions?: readonly string[]
 }
 

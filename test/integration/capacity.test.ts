@@ -26,16 +26,12 @@ const abandoned = (i: number): GenesysEnvelope[] =>
   conversationLifecycle({ conversationId: uuidFrom('conversation', i), messageType: 'SMS', start: T0 + i * MINUTE, agentId: SERVED_BY, queueId: QUEUE, addressFrom: number(i), abandoned: true })
 
 /** On a break, then On Queue at `at`: one trigger (the default cooldown is 10 minutes). */
-const trigger = (at: number, agentId = AGENT): GenesysEnvelope[] => [
-  presenceEvent({ agentId, systemPresence: 'BREAK', at: at - MINUTE }),
-  presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at }),
-]
+const trigger = (at: number, agentId = AGENT): GenesysEnvelope[] => [presenceEvent({ agentId, systemPresence: 'BREAK', at: at - MINUTE }), presenceEvent({ agentId, systemPresence: 'ON_QUEUE', at })]
 
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
 /** The customers Genesys accepted a message for, in the order the messages were sent. */
-const messaged = (summary: RunSummary): string[] =>
-  summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
+const messaged = (summary: RunSummary): string[] => summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
 
 let cloud: LocalCloud | undefined
 afterEach(async () => {

@@ -1,11 +1,12 @@
 /**
  * `GET /api/v2/routing/users/{userId}/utilization`: the user's max utilization (`AgentMaxUtilizationResponse`),
  * the org default when the user has none. The simulator answers a `message` capacity of 4 unless its options say
- * otherwise; `answer` makes it reply with an unusable body or a 503, to exercise the caller's fallback. It checks
- * no permission: which one the real endpoint needs is UNVERIFIED (docs/deployment.md).
+ * otherwise; `answer` makes it reply with an unusable body or a 503, to exercise the caller's fallback. Like
+ * Genesys it requires routing:utilization:view (or :manage, which the simulator does not model).
  */
-import { errorBody, rateHeaders, send } from '../reply.ts'
+import { errorBody, missingPermission, rateHeaders, send } from '../reply.ts'
 import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
+import { PERMISSION_UTILIZATION } from '../state.ts'
 
 export const DEFAULT_MESSAGE_CAPACITY = 4
 
@@ -13,6 +14,10 @@ function handle(call: RouteCall): void {
   const { res, record, state, params } = call
   const authorized = authorizeApiCall(call)
   if (!authorized) return
+  if (!state.hasPermission(authorized.token, PERMISSION_UTILIZATION)) {
+    missingPermission(state, res, record, authorized.token, PERMISSION_UTILIZATION)
+    return
+  }
   const headers = rateHeaders(state, authorized.token)
   const { messageCapacity = DEFAULT_MESSAGE_CAPACITY, perUser = {}, answer = 'ok' } = state.utilization
   if (answer === 'unavailable') {
