@@ -5,9 +5,9 @@
 import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 import { E164 } from '#lib/domain/payload.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -73,9 +73,9 @@ export interface ProactiveMessagingProps {
   readonly maxDelayMinutes?: number
   /** How long an agent's queue memberships are cached (queue scope). @default 5 */
   readonly queueCacheMinutes?: number
-  /** Customers messaged per trigger: a positive whole number, or `agent-capacity` (the agent's Genesys messaging capacity). @default 'agent-capacity' */
+  /** Customers requested per trigger at most (the rest deferred): a positive integer or 'agent-capacity'. @default 'agent-capacity' */
   readonly maxMessagesPerTrigger?: number | 'agent-capacity'
-  /** The per-trigger limit when the capacity lookup fails. @default 4 */
+  /** The per-trigger limit when the agent-capacity lookup fails. @default 4 */
   readonly fallbackMessagesPerTrigger?: number
   /** How long an agent's messaging capacity is cached. @default 5 */
   readonly capacityCacheMinutes?: number
@@ -150,7 +150,7 @@ const HINTS: Record<SettingName, string> = {
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
-  maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity'",
+  maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity' (the agent's message capacity in Genesys)",
   fallbackMessagesPerTrigger: 'a positive whole number',
   capacityCacheMinutes: 'a number of minutes, 0 or more',
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
@@ -265,10 +265,10 @@ const settingsSchema = z.object({
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
   maxMessagesPerTrigger: z
-    .union([z.literal(AGENT_CAPACITY), z.coerce.number().int().positive()])
-    .default(AGENT_CAPACITY)
-    .describe("Customers messaged per trigger; the rest are deferred. `agent-capacity`: the agent's Genesys `message` capacity (utilization)."),
-  fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the capacity lookup fails.'),
+    .union([z.literal(AGENT_CAPACITY), number.int().positive()])
+    .default(DEFAULTS.maxMessagesPerTrigger)
+    .describe("Customers requested per trigger at most; the rest are deferred to later triggers. `agent-capacity`: the agent's `message` capacity in Genesys."),
+  fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
   capacityCacheMinutes: number.nonnegative().default(DEFAULTS.capacityCacheMinutes).describe("How long an agent's messaging capacity is cached."),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),

@@ -8,7 +8,7 @@ import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
-import { AGENT_CAPACITY, parseMessagesPerTrigger } from './domain/capacity.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
 const csv = (fallback: string) =>
@@ -190,16 +190,21 @@ export const presenceConfigSchema = z.object({
   MAX_MESSAGES_PER_TRIGGER: z
     .string()
     .default(DEFAULTS.maxMessagesPerTrigger)
-    .refine((value) => parseMessagesPerTrigger(value) !== undefined, { error: (issue) => `must be a positive whole number or ${AGENT_CAPACITY}, got ${JSON.stringify(issue.input)}` })
+    .transform((raw, ctx) => {
+      const limit = parseMessageLimit(raw)
+      if (limit !== undefined) return limit
+      ctx.addIssue({ code: 'custom', message: `must be a positive whole number or ${AGENT_CAPACITY} (got ${JSON.stringify(raw)})` })
+      return z.NEVER
+    })
     .describe(
-      "At most this many customers per trigger; the rest are deferred to a later trigger while their session is in the window. `agent-capacity`: the agent's `message` `maximumCapacity` from Genesys utilization (`GET /api/v2/routing/users/{userId}/utilization`, cached). Order: conversations no agent joined, then newest, then conversation id.",
+      "At most this many customers are requested per trigger; the rest are deferred to the next trigger while in the window. `agent-capacity`: the agent's `message` capacity in Genesys utilization (cached). Order: never-served conversations, then newest, then conversation id.",
     ),
   FALLBACK_MESSAGES_PER_TRIGGER: z.coerce
     .number()
-    .int()
+    .int('must be a whole number')
     .positive()
     .default(DEFAULTS.fallbackMessagesPerTrigger)
-    .describe('The per-trigger limit when the utilization lookup fails or answers something unusable (counted as `CapacityLookupFallbacks`).'),
+    .describe('The per-trigger limit when `MAX_MESSAGES_PER_TRIGGER=agent-capacity` and the capacity lookup fails (counted as `CapacityLookupFallbacks`).'),
   CAPACITY_CACHE_MINUTES: z.coerce
     .number()
     .nonnegative()

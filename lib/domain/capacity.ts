@@ -1,66 +1,60 @@
 /**
- * How many customers one trigger messages, and which first when there are more: an agent can take only so many
- * messaging interactions at once (Genesys utilization, `message` `maximumCapacity`), and every reply to a
- * proactive message is routed to the queue. Customers over the limit are deferred, not dropped: nothing is
- * written for them, so they stay eligible for the agent's next trigger (and, in queue scope, for any other
- * agent's) until their session leaves the window.
- *
- * Order when the limit bites, deterministic whatever order the sessions were read in:
- *   1. conversations no agent ever joined (abandoned in queue or in a flow): they were never served;
- *   2. then the newest `lastActiveAt`;
- *   3. then the conversation id.
+ * The per-trigger limit (MAX_MESSAGES_PER_TRIGGER): an agent is offered only as many customers as they can serve.
+ * When there are more, the order is fixed, so any delivery order of the same sessions picks the same customers:
+ * (1) conversations no agent ever connected to (abandoned in queue or flow), (2) newest `lastActiveAt`,
+ * (3) conversation id. The rest are deferred: nothing is written for them, so they stay eligible for the next
+ * trigger (this agent's, or in queue scope any agent's) until their session leaves the window.
  */
-import type { MessageRequest, Session } from './model.ts'
+import type { Session } from './model.ts'
 
-/** `MAX_MESSAGES_PER_TRIGGER`: a fixed number, or the agent's own messaging capacity from Genesys. */
-export type MessagesPerTrigger = { readonly kind: 'fixed'; readonly limit: number } | { readonly kind: 'agent-capacity' }
-
+/** `agent-capacity`: the agent's `message` capacity in Genesys (utilization); a number: that many at most. */
+export type MessageLimitSetting = number | 'agent-capacity'
 export const AGENT_CAPACITY = 'agent-capacity'
 
-/** Parses the setting; undefined when the value is neither a positive whole number nor `agent-capacity`. */
-export function parseMessagesPerTrigger(raw: string): MessagesPerTrigger | undefined {
+/** What the priority order reads of a candidate's session. */
+export interface PriorityFacts {
+  readonly conversationId: string
+  readonly lastActiveAt: number
+  /** true when no agent was ever connected to the conversation (its `agents` map is empty). */
+  readonly abandoned: boolean
+}
+
+/**
+ * Every agent link in a session comes from that agent's own user.start, user.end or acw: an empty map means no
+ * agent was ever connected (the customer left in queue or in the flow).
+ */
+export function neverServed(session: Pick<Session, 'agents'>): boolean {
+  return Object.keys(session.agents).length === 0
+}
+
+export function priorityFactsOf(session: Pick<Session, 'conversationId' | 'lastActiveAt' | 'agents'>): PriorityFacts {
+  return { conversationId: session.conversationId, lastActiveAt: session.lastActiveAt, abandoned: neverServed(session) }
+}
+
+/** Negative when `a` comes first. A total order: two candidates compare equal only with the same conversation id. */
+export function comparePriority(a: PriorityFacts, b: PriorityFacts): number {
+  if (a.abandoned !== b.abandoned) return a.abandoned ? -1 : 1
+  if (a.lastActiveAt !== b.lastActiveAt) return b.lastActiveAt - a.lastActiveAt
+  return a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0
+}
+
+export interface LimitedRecipients<T> {
+  readonly chosen: T[]
+  readonly deferred: T[]
+}
+
+/** The first `limit` candidates in priority order are chosen, the rest deferred (both in priority order). */
+export function limitRecipients<T>(candidates: readonly T[], limit: number, factsOf: (candidate: T) => PriorityFacts): LimitedRecipients<T> {
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`per-trigger limit must be a whole number, 0 or more (got ${limit})`)
+  const ranked = candidates.map((candidate) => ({ candidate, facts: factsOf(candidate) })).sort((a, b) => comparePriority(a.facts, b.facts))
+  return { chosen: ranked.slice(0, limit).map((r) => r.candidate), deferred: ranked.slice(limit).map((r) => r.candidate) }
+}
+
+/** Parses MAX_MESSAGES_PER_TRIGGER: a positive whole number or `agent-capacity`; undefined when it is neither. */
+export function parseMessageLimit(raw: string): MessageLimitSetting | undefined {
   const value = raw.trim().toLowerCase()
-  if (value === AGENT_CAPACITY) return { kind: 'agent-capacity' }
+  if (value === AGENT_CAPACITY) return AGENT_CAPACITY
   if (!/^\d+$/.test(value)) return undefined
   const limit = Number(value)
-  return Number.isSafeInteger(limit) && limit > 0 ? { kind: 'fixed', limit } : undefined
-}
-
-/** Whether any agent ever joined the conversation (a user.start, user.end or acw was recorded for one). */
-export function wasEverServed(session: Pick<Session, 'agents'>): boolean {
-  return Object.keys(session.agents).length > 0
-}
-
-export interface Candidate {
-  readonly request: MessageRequest
-  /** No agent ever joined its conversation. */
-  readonly unserved: boolean
-  readonly lastActiveAt: number
-}
-
-/** Negative when `a` goes first. */
-export function byPriority(a: Candidate, b: Candidate): number {
-  if (a.unserved !== b.unserved) return a.unserved ? -1 : 1
-  if (a.lastActiveAt !== b.lastActiveAt) return b.lastActiveAt - a.lastActiveAt
-  const x = a.request.conversationId
-  const y = b.request.conversationId
-  return x < y ? -1 : x > y ? 1 : 0
-}
-
-/** The requests in priority order, each with what decides its place (from the session it was made for). */
-export function candidatesOf(requests: readonly MessageRequest[], sessions: readonly Session[]): Candidate[] {
-  const byConversation = new Map(sessions.map((session) => [session.conversationId, session]))
-  return requests
-    .map((request): Candidate => {
-      const session = byConversation.get(request.conversationId)
-      return { request, unserved: session ? !wasEverServed(session) : false, lastActiveAt: session?.lastActiveAt ?? request.requestedAt }
-    })
-    .sort(byPriority)
-}
-
-/** The first `limit` requests by priority; the rest are deferred. */
-export function limitRequests(requests: readonly MessageRequest[], sessions: readonly Session[], limit: number): { chosen: MessageRequest[]; deferred: MessageRequest[] } {
-  const ordered = candidatesOf(requests, sessions).map((candidate) => candidate.request)
-  const keep = Math.max(0, Math.floor(limit))
-  return { chosen: ordered.slice(0, keep), deferred: ordered.slice(keep) }
+  return Number.isSafeInteger(limit) && limit > 0 ? limit : undefined
 }

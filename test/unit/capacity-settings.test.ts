@@ -11,9 +11,9 @@ const PRESENCE = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', A
 
 describe('presence refuses bad capacity settings at start, naming them', () => {
   it.each([
-    ['MAX_MESSAGES_PER_TRIGGER', '0', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity, got "0"'],
-    ['MAX_MESSAGES_PER_TRIGGER', 'agent_capacity', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity, got "agent_capacity"'],
-    ['MAX_MESSAGES_PER_TRIGGER', '2.5', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity, got "2.5"'],
+    ['MAX_MESSAGES_PER_TRIGGER', '0', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity (got "0")'],
+    ['MAX_MESSAGES_PER_TRIGGER', 'agent_capacity', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity (got "agent_capacity")'],
+    ['MAX_MESSAGES_PER_TRIGGER', '2.5', 'MAX_MESSAGES_PER_TRIGGER: must be a positive whole number or agent-capacity (got "2.5")'],
   ])('%s=%s', (name, value, message) => {
     expect(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE, [name]: value })).toThrow(message)
   })
@@ -29,7 +29,7 @@ describe('presence refuses bad capacity settings at start, naming them', () => {
   })
 
   it('takes a number or agent-capacity', () => {
-    expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE, MAX_MESSAGES_PER_TRIGGER: '7' }).MAX_MESSAGES_PER_TRIGGER).toBe('7')
+    expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE, MAX_MESSAGES_PER_TRIGGER: '7' }).MAX_MESSAGES_PER_TRIGGER).toBe(7)
     expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE, FALLBACK_MESSAGES_PER_TRIGGER: '2' }).FALLBACK_MESSAGES_PER_TRIGGER).toBe(2)
   })
 })

@@ -1,86 +1,127 @@
-/** The per-trigger limit and its order (lib/domain/capacity.ts): which customers go first, the rest deferred. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { byPriority, limitRequests, parseMessagesPerTrigger, wasEverServed } from '#lib/domain/capacity.ts'
-import type { MessageRequest, Session } from '#lib/domain/model.ts'
+import { applyConversationEvent } from '#lib/domain/session.ts'
+import type { ConversationEvent } from '#lib/domain/events.ts'
+import type { Session } from '#lib/domain/model.ts'
+import { comparePriority, limitRecipients, neverServed, parseMessageLimit, priorityFactsOf, type PriorityFacts } from '#lib/domain/capacity.ts'
 
-const AT = 1_800_000_000_000
-const session = (conversationId: string, lastActiveAt: number, served: boolean): Session => ({
-  conversationId,
-  lastActiveAt,
-  expiresAt: 0,
-  agents: served ? { 'agent-1': { connected: false, changedAt: lastActiveAt - 1, connectedAt: lastActiveAt - 5 } } : {},
-})
-const requestFor = (s: Session): MessageRequest => ({
-  dedupeKey: `t:${s.conversationId}`,
-  conversationId: s.conversationId,
-  customer: { channel: 'sms', address: `+1317555${s.conversationId.padStart(4, '0').slice(-4)}` },
-  agentId: 'agent-1',
-  scope: 'agent',
-  requestedAt: AT,
-  triggerEventId: 't',
-})
+const AT = Date.parse('2024-05-01T12:00:00.000Z')
+const facts = (conversationId: string, minutesAgo: number, abandoned = false): PriorityFacts => ({ conversationId, lastActiveAt: AT - minutesAgo * 60_000, abandoned })
+const ids = (items: readonly PriorityFacts[]) => items.map((item) => item.conversationId)
 
-describe('MAX_MESSAGES_PER_TRIGGER', () => {
-  it('is a positive whole number or agent-capacity', () => {
-    expect(parseMessagesPerTrigger('agent-capacity')).toEqual({ kind: 'agent-capacity' })
-    expect(parseMessagesPerTrigger(' Agent-Capacity ')).toEqual({ kind: 'agent-capacity' })
-    expect(parseMessagesPerTrigger('1')).toEqual({ kind: 'fixed', limit: 1 })
-    expect(parseMessagesPerTrigger('25')).toEqual({ kind: 'fixed', limit: 25 })
-    for (const bad of ['0', '-1', '2.5', '', 'four', '1e3', 'capacity', '99999999999999999999']) expect(parseMessagesPerTrigger(bad), bad).toBeUndefined()
+describe('neverServed: no agent was ever connected to the conversation', () => {
+  const base = { conversationId: 'c1', mediaType: 'MESSAGE', channel: 'sms', at: AT } as const
+  const fold = (events: Partial<ConversationEvent>[]) =>
+    events.reduce(
+      (session, event) => {
+        const decision = applyConversationEvent(session, { ...base, ...event } as ConversationEvent, { windowMs: 86_400_000 })
+        return decision.kind === 'write' ? decision.session : session
+      },
+      undefined as Session | undefined,
+    )!
+
+  it('a customer who left in queue (only customer events) was never served', () => {
+    const session = fold([
+      { topic: 'customer.start', customerAddress: '+15550000001' },
+      { topic: 'customer.end', at: AT + 1000 },
+    ])
+    expect(neverServed(session)).toBe(true)
+  })
+
+  it('an agent who connected (even with the start lost: only user.end or acw seen) served the customer', () => {
+    for (const topic of ['user.start', 'user.end', 'acw'] as const) {
+      const session = fold([
+        { topic: 'customer.start', customerAddress: '+15550000001' },
+        { topic, userId: 'agent-1', at: AT + 1000 },
+      ])
+      expect(neverServed(session), topic).toBe(false)
+    }
   })
 })
 
-describe('priority when the limit bites', () => {
-  it('a conversation no agent joined goes first, whatever its age', () => {
-    const old = session('0001', AT - 20 * 3_600_000, false)
-    const recent = session('0002', AT - 60_000, true)
-    const { chosen, deferred } = limitRequests([requestFor(recent), requestFor(old)], [recent, old], 1)
-    expect(chosen.map((r) => r.conversationId)).toEqual(['0001'])
-    expect(deferred.map((r) => r.conversationId)).toEqual(['0002'])
+describe('comparePriority: abandoned first, then newest lastActiveAt, then conversation id', () => {
+  it('an abandoned conversation comes before a newer served one', () => {
+    expect(comparePriority(facts('z', 60, true), facts('a', 1))).toBeLessThan(0)
+    expect(comparePriority(facts('a', 1), facts('z', 60, true))).toBeGreaterThan(0)
+  })
+  it('among the same kind, the newest first', () => {
+    expect(comparePriority(facts('z', 1), facts('a', 2))).toBeLessThan(0)
+    expect(comparePriority(facts('z', 1, true), facts('a', 2, true))).toBeLessThan(0)
+  })
+  it('at the same instant, the smaller conversation id first', () => {
+    expect(comparePriority(facts('a', 5), facts('b', 5))).toBeLessThan(0)
+    expect(comparePriority(facts('b', 5), facts('a', 5))).toBeGreaterThan(0)
+    expect(comparePriority(facts('a', 5), facts('a', 5))).toBe(0)
+  })
+})
+
+describe('limitRecipients', () => {
+  it('keeps the first `limit` in priority order and defers the rest, in order', () => {
+    const candidates = [facts('old', 300), facts('new', 10), facts('abandoned-old', 600, true), facts('mid', 120), facts('abandoned-new', 30, true)]
+    const { chosen, deferred } = limitRecipients(candidates, 3, (c) => c)
+    expect(ids(chosen)).toEqual(['abandoned-new', 'abandoned-old', 'new'])
+    expect(ids(deferred)).toEqual(['mid', 'old'])
+  })
+  it('a limit at or above the number of candidates defers nothing', () => {
+    const candidates = [facts('a', 1), facts('b', 2)]
+    expect(limitRecipients(candidates, 2, (c) => c).deferred).toEqual([])
+    expect(ids(limitRecipients(candidates, 9, (c) => c).chosen)).toEqual(['a', 'b'])
+  })
+  it('reads the facts through the accessor (requests keep their own shape)', () => {
+    const requests = [
+      { id: 'r1', f: facts('x', 9) },
+      { id: 'r2', f: facts('y', 1) },
+    ]
+    expect(limitRecipients(requests, 1, (r) => r.f).chosen.map((r) => r.id)).toEqual(['r2'])
+  })
+  it('refuses a limit that is not a whole number', () => {
+    expect(() => limitRecipients([], 1.5, (c: PriorityFacts) => c)).toThrow(/whole number/)
+    expect(() => limitRecipients([], -1, (c: PriorityFacts) => c)).toThrow(/whole number/)
   })
 
-  it('then the newest, then the conversation id', () => {
-    const a = session('000b', AT - 1_000, true)
-    const b = session('000a', AT - 1_000, true)
-    const c = session('000c', AT - 500, true)
-    const { chosen, deferred } = limitRequests([a, b, c].map(requestFor), [a, b, c], 2)
-    expect(chosen.map((r) => r.conversationId)).toEqual(['000c', '000a'])
-    expect(deferred.map((r) => r.conversationId)).toEqual(['000b'])
-  })
+  const candidatesArb = fc
+    .uniqueArray(fc.record({ conversationId: fc.string({ minLength: 1, maxLength: 4 }), lastActiveAt: fc.integer({ min: AT - 5, max: AT }), abandoned: fc.boolean() }), {
+      selector: (c) => c.conversationId,
+      maxLength: 20,
+    })
+    .chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }), fc.nat({ max: 25 })))
 
-  it('a limit at or above the candidates defers nobody; 0 defers everybody', () => {
-    const all = [session('0001', AT - 3, true), session('0002', AT - 2, false)]
-    expect(limitRequests(all.map(requestFor), all, 2).deferred).toEqual([])
-    expect(limitRequests(all.map(requestFor), all, 5).chosen).toHaveLength(2)
-    expect(limitRequests(all.map(requestFor), all, 0)).toEqual({ chosen: [], deferred: [requestFor(all[1] as Session), requestFor(all[0] as Session)] })
-  })
-
-  it('any input order gives the same choice, and chosen + deferred are the candidates once each', () => {
-    const sessionArb = fc.record({ id: fc.integer({ min: 0, max: 40 }), ago: fc.integer({ min: 0, max: 5 }), served: fc.boolean() })
+  it('property: the same candidates in any order give the same chosen and deferred, split at the limit, none lost or repeated', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(sessionArb, { selector: (s) => s.id, maxLength: 12 }), fc.integer({ min: 0, max: 12 }), fc.integer(), (specs, limit, seed) => {
-        const sessions = specs.map((s) => session(String(s.id).padStart(4, '0'), AT - s.ago * 1_000, s.served))
-        const requests = sessions.map(requestFor)
-        const shuffled = [...requests].sort((x, y) => ((x.conversationId.charCodeAt(3) * 31 + seed) % 7) - ((y.conversationId.charCodeAt(3) * 31 + seed) % 7))
-        const one = limitRequests(requests, sessions, limit)
-        const two = limitRequests(shuffled, [...sessions].reverse(), limit)
-        expect(two).toEqual(one)
-        expect(one.chosen).toHaveLength(Math.min(limit, requests.length))
-        expect([...one.chosen, ...one.deferred].map((r) => r.conversationId).sort()).toEqual(requests.map((r) => r.conversationId).sort())
-        // Nobody deferred ranks above anybody chosen.
-        const bySession = new Map(sessions.map((s) => [s.conversationId, s]))
-        const rank = (r: MessageRequest) => {
-          const s = bySession.get(r.conversationId) as Session
-          return { request: r, unserved: !wasEverServed(s), lastActiveAt: s.lastActiveAt }
-        }
-        for (const c of one.chosen) for (const d of one.deferred) expect(byPriority(rank(c), rank(d))).toBeLessThan(0)
+      fc.property(candidatesArb, ([list, shuffled, limit]) => {
+        const a = limitRecipients(list, limit, (c) => c)
+        const b = limitRecipients(shuffled, limit, (c) => c)
+        expect(ids(b.chosen)).toEqual(ids(a.chosen))
+        expect(ids(b.deferred)).toEqual(ids(a.deferred))
+        expect(a.chosen.length).toBe(Math.min(limit, list.length))
+        expect(new Set([...ids(a.chosen), ...ids(a.deferred)])).toEqual(new Set(ids(list)))
+        expect(a.chosen.length + a.deferred.length).toBe(list.length)
       }),
     )
   })
 
-  it('a session any agent joined counts as served, even when the start was lost', () => {
-    expect(wasEverServed({ agents: {} })).toBe(false)
-    expect(wasEverServed({ agents: { a: { connected: false, changedAt: 1 } } })).toBe(true)
+  it('property: every chosen candidate comes before every deferred one (abandoned before served, newer before older)', () => {
+    fc.assert(
+      fc.property(candidatesArb, ([list, , limit]) => {
+        const { chosen, deferred } = limitRecipients(list, limit, (c) => c)
+        for (const c of chosen) for (const d of deferred) expect(comparePriority(c, d)).toBeLessThan(0)
+        for (const d of deferred) if (d.abandoned) expect(chosen.every((c) => c.abandoned)).toBe(true)
+      }),
+    )
   })
+
+  it('priorityFactsOf reads a session', () => {
+    expect(priorityFactsOf({ conversationId: 'c', lastActiveAt: AT, agents: {} })).toEqual({ conversationId: 'c', lastActiveAt: AT, abandoned: true })
+    expect(priorityFactsOf({ conversationId: 'c', lastActiveAt: AT, agents: { a: { connected: false, changedAt: AT } } }).abandoned).toBe(false)
+  })
+})
+
+describe('parseMessageLimit', () => {
+  it.each([
+    ['agent-capacity', 'agent-capacity'],
+    [' Agent-Capacity ', 'agent-capacity'],
+    ['1', 1],
+    ['12', 12],
+  ])('%j → %j', (raw, expected) => expect(parseMessageLimit(raw)).toBe(expected))
+  it.each(['0', '-2', '2.5', 'ten', '', '1e3', '99999999999999999999'])('%j is refused', (raw) => expect(parseMessageLimit(raw)).toBeUndefined())
 })
