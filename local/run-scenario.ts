@@ -28,6 +28,10 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
+    deferred: number
+    /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
+    capacityFallbacks: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -178,6 +182,8 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      deferred: t.total(METRIC_NAMES.messagesDeferred),
+      capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {
