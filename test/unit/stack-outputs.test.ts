@@ -9,7 +9,17 @@ afterEach(() => cfn.reset())
 describe('stack outputs', () => {
   it('reads the outputs of the named stack by key', async () => {
     cfn.on(DescribeStacksCommand, { StackName: 'Pilot' }).resolves({
-      Stacks: [{ StackName: 'Pilot', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateTableName', OutputValue: 'pilot-state' }, { OutputKey: 'SendDlqUrl', OutputValue: 'https://sqs/dlq' }] }],
+      Stacks: [
+        {
+          StackName: 'Pilot',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateTableName', OutputValue: 'pilot-state' },
+            { OutputKey: 'SendDlqUrl', OutputValue: 'https://sqs/dlq' },
+          ],
+        },
+      ],
     })
     const outputs = await readStackOutputs('Pilot', new CloudFormationClient({ region: 'us-east-1' }))
     expect(outputs).toEqual({ StateTableName: 'pilot-state', SendDlqUrl: 'https://sqs/dlq' })
