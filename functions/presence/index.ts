@@ -8,6 +8,7 @@ import { CachedQueueDirectory } from '#lib/adapters/cached-queue-directory.ts'
 import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
 import { DynamoDbAgentStateRepository } from '#lib/adapters/dynamodb-state.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters/eventbridge-publisher.ts'
@@ -41,6 +42,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     reservations: new DynamoDbOutreachReservations(aws.dynamo, config.STATE_TABLE_NAME),
+    suppressions: new DynamoDbSuppressionList(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
@@ -67,6 +69,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
       telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
       if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
       if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+      if (outcome.optedOut > 0) telemetry.count(METRIC_NAMES.messagesOptedOut, outcome.optedOut)
       logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
     } else if (outcome.kind === 'outside-pilot') {
       telemetry.count(METRIC_NAMES.triggersOutsidePilot)

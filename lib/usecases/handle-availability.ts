@@ -14,8 +14,9 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
+import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository, SuppressionList } from '../domain/ports.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
@@ -24,6 +25,8 @@ export interface AvailabilityDeps {
   readonly sessions: SessionRepository
   readonly reservations: OutreachReservations
   readonly publisher: MessageRequestPublisher
+  /** The suppression list (opt-outs): customers on it are never requested. */
+  readonly suppressions: SuppressionList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
@@ -50,6 +53,8 @@ export type AvailabilityOutcome =
       readonly paused: number
       /** Customers whose session's queue is outside the pilot. */
       readonly outsidePilot: number
+      /** Customers on the suppression list (opted out): not requested. */
+      readonly optedOut: number
       readonly skipped: TargetingResult['skipped']
     }
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
@@ -79,7 +84,9 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
-  const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
+  const { kept: requests, optedOut } = await withoutOptOuts(inPilot, deps)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
@@ -87,10 +94,16 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const suppressed = requests.length - approved.length
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') {
-    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, skipped }
+    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, optedOut, skipped }
   }
   if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, skipped }
+  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, optedOut, skipped }
+}
+
+/** The requests whose customer has not opted out: one batched read of the suppression list. */
+async function withoutOptOuts(requests: MessageRequest[], deps: AvailabilityDeps): Promise<{ kept: MessageRequest[]; optedOut: number }> {
+  if (requests.length === 0) return { kept: requests, optedOut: 0 }
+  return withoutOptedOut(requests, await deps.suppressions.suppressionsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {
