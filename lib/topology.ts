@@ -156,7 +156,7 @@ export const TABLES = {
     keyPrefixes: {
       // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'control', 'suppress'], write: ['agent', 'queues'] },
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
       send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
     },
   },
