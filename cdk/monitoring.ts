@@ -180,6 +180,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesDryRun, send, 'dry run'),
           emf(METRIC_NAMES.messagesOptedOut, send, 'opted out'),
           emf(METRIC_NAMES.messagesQuietHours, send, 'quiet hours'),
+          emf(METRIC_NAMES.requestsUnknownSession, send, 'unknown session (dead-lettered)'),
           emf(METRIC_NAMES.triggersOutsidePilot, presence, 'triggers outside pilot'),
           emf(METRIC_NAMES.messagesOutsidePilot, presence, 'customers outside pilot queues'),
         ],

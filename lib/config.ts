@@ -248,6 +248,8 @@ const templateParameters = (part: 'body' | 'header') =>
 export const sendConfigSchema = z
   .object({
     ...awsEnvironment,
+    SESSIONS_TABLE_NAME: sessionsTableName,
+    WINDOW_HOURS: windowHours,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
     SENDING_MODE: sendingMode,

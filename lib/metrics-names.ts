@@ -41,6 +41,11 @@ export const METRIC_NAMES = {
   messagesDryRun: 'MessagesDryRun',
   /** The customer is on the suppression list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
+  /**
+   * send: a request no recorded session backs (no session for its conversation, another customer's, or outside
+   * the window): dead-lettered as `unknown-session`. Forged or stale requests.
+   */
+  requestsUnknownSession: 'RequestsUnknownSession',
   /** The trigger's time falls in the channel's quiet hours. */
   messagesQuietHours: 'MessagesQuietHours',
   /**

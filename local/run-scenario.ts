@@ -29,6 +29,8 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Requests no recorded session backs: dead-lettered as `unknown-session`. */
+    unknownSession: number
     /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
@@ -191,6 +193,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      unknownSession: t.total(METRIC_NAMES.requestsUnknownSession),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
     },

@@ -8,9 +8,10 @@ import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SuppressionList } from '../domain/ports.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SessionLookup, SuppressionList } from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
+import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
@@ -24,6 +25,8 @@ export interface SendSettings {
   readonly capMs: number
   /** Per channel; judged at the trigger's time (`requestedAt`). Absent: no quiet hours. */
   readonly quietHours?: QuietHours
+  /** WINDOW_HOURS: the request's session must have been active within this long before the trigger. */
+  readonly windowMs: number
 }
 
 export interface SendDeps {
@@ -37,6 +40,8 @@ export interface SendDeps {
   readonly outreach: OutreachLedger
   /** The suppression list (opt-outs): checked again here, since a customer may opt out after being requested. */
   readonly suppressions: SuppressionList
+  /** The sessions table as the session recorder wrote it: a request must match a recorded session. */
+  readonly sessions: SessionLookup
   /** The sending mode in force (setting or operator override). Absent: live. */
   readonly mode?: SendingModeSource
 }
@@ -50,6 +55,8 @@ export type SendDecision =
   | { readonly kind: 'capped' }
   /** The sending mode is `paused`: nothing sent, no cap used. */
   | { readonly kind: 'paused' }
+  /** No recorded session backs the request (absent, another customer, or outside the window): dead-lettered. */
+  | { readonly kind: 'unknown-session'; readonly mismatch: SessionMismatch }
   /** The sending mode is `dry-run`: every check passed; `body` is what would have been sent, address masked. */
   | { readonly kind: 'dry-run'; readonly body: AgentlessRequest }
   /** The customer is on the suppression list (opted out): nothing sent, no cap used. */
@@ -73,6 +80,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
   const mode = (await deps.mode?.current()) ?? 'live'
   if (mode === 'paused') return { kind: 'paused' }
+  const mismatch = sessionMismatch(request, await deps.sessions.get(request.conversationId), settings.windowMs)
+  if (mismatch) return { kind: 'unknown-session', mismatch }
 
   const channel = settings.channels[request.customer.channel]
   let body

@@ -90,6 +90,12 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     log: { level: 'info', message: 'sending mode paused: not sent', fields },
     report: { outcome: 'paused', reason: 'sending mode paused' },
   }),
+  'unknown-session': (decision, { fields }) => ({
+    counts: [METRIC_NAMES.requestsUnknownSession],
+    log: { level: 'warn', message: 'no recorded session backs the request: dead-lettered', fields: { ...fields, mismatch: decision.mismatch } },
+    deadLetter: { reason: 'unknown-session', attributes: { detail: decision.mismatch } },
+    report: { outcome: 'dead-lettered', reason: 'unknown-session' },
+  }),
   'dry-run': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesDryRun],
     log: { level: 'info', message: 'dry run: every check passed, not sent', fields },
