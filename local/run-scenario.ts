@@ -28,6 +28,8 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Customers left alone because one of their conversations was still active (presence and send). */
+    customerBusy: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -44,7 +46,7 @@ export interface RunSummary {
     deadLettered: number
     expired: number
     suppressed: number
-    /** Ended by an operator control: paused, dry-run, opted-out, quiet-hours. */
+    /** Not sent on purpose: paused, dry-run, opted-out, quiet-hours, customer-busy. */
     notSentByControl: number
     unsettled: number
     settledTwice: number
@@ -178,6 +180,7 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {
@@ -188,7 +191,7 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
   }
 }
 
-const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours']
+const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours', 'customer-busy']
 
 /** The dry-run outcome events' bodies (already masked by send), one per request. */
 function dryRunBodies(cloud: LocalCloud): RunSummary['dryRuns'] {

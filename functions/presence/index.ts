@@ -36,6 +36,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
   }
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
@@ -67,6 +68,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
       telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
       if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
       if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+      if (outcome.customerBusy > 0) telemetry.count(METRIC_NAMES.messagesCustomerBusy, outcome.customerBusy)
       logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
     } else if (outcome.kind === 'outside-pilot') {
       telemetry.count(METRIC_NAMES.triggersOutsidePilot)

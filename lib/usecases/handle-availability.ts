@@ -17,6 +17,8 @@ import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
+import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
+import { mapConcurrently } from '../concurrency.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
 export interface AvailabilityDeps {
@@ -36,6 +38,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly capMs: number
   /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
   readonly pilot?: PilotScope
+  /** ACTIVE_CONVERSATION_STALE_HOURS: customers with an active conversation are left alone. */
+  readonly busy: BusyPolicy
 }
 
 export type AvailabilityOutcome =
@@ -50,6 +54,8 @@ export type AvailabilityOutcome =
       readonly paused: number
       /** Customers whose session's queue is outside the pilot. */
       readonly outsidePilot: number
+      /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
+      readonly customerBusy: number
       readonly skipped: TargetingResult['skipped']
     }
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
@@ -79,7 +85,8 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
-  const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const { inside: pilotRequests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const { free: requests, busy: customerBusy } = await withoutBusyCustomers(pilotRequests, sessions, deps, event.at, settings.busy)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
@@ -87,10 +94,36 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const suppressed = requests.length - approved.length
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') {
-    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, skipped }
+    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, customerBusy, skipped }
   }
   if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, skipped }
+  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, customerBusy, skipped }
+}
+
+/** Customer lookups (one Query each on the byCustomer index) in flight at once. */
+const BUSY_LOOKUPS_IN_FLIGHT = 8
+
+/**
+ * Leaves out customers with a conversation still active at the trigger's time (lib/domain/busy-customer.ts):
+ * chatting with another agent, back in queue after a transfer, or not ended yet. Their other conversations come
+ * from the byCustomer index; the session that selected them is judged too (one recorded before that index
+ * existed is not in it).
+ */
+async function withoutBusyCustomers(
+  requests: readonly MessageRequest[],
+  found: readonly Session[],
+  deps: AvailabilityDeps,
+  now: number,
+  policy: BusyPolicy,
+): Promise<{ free: MessageRequest[]; busy: number }> {
+  const own = new Map(found.map((session) => [session.conversationId, session]))
+  const busy = await mapConcurrently(requests, BUSY_LOOKUPS_IN_FLIGHT, async (request) => {
+    const selected = own.get(request.conversationId)
+    if (selected && isCustomerBusy([selected], now, policy)) return true
+    return isCustomerBusy(await deps.sessions.findByCustomer(recipientKey(request.customer), busyLookupFrom(now, policy)), now, policy)
+  })
+  const free = requests.filter((_, index) => !busy[index])
+  return { free, busy: requests.length - free.length }
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

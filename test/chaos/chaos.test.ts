@@ -9,6 +9,7 @@ import { parseChaosSpec } from '../../local/chaos.ts'
 import { LocalCloud } from '../../local/cloud.ts'
 import { availabilityFlip, buildWorkload, loadSessions } from '../../local/load.ts'
 import { runScenario } from '../../local/run-scenario.ts'
+import { recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
 
 const MIXES = {
   genesys: 'http429=0.15,http5xx=0.1,timeout=0.03,token401=0.05',
@@ -37,7 +38,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
     async (seed) => {
       const chaos = parseChaosSpec(`${mix},seed=${seed}`)
       cloud = await LocalCloud.start({ chaos, sendWorkers: 2 })
-      const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1 })
+      // busyShare: customers chatting with another agent or in a transfer gap at the trigger (issue 13 item 3).
+      const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1, busyShare: 0.15 })
       await loadSessions(cloud, workload)
       const flips = workload.agentIds.flatMap((agentId, i) => availabilityFlip(agentId, AT + i * 1_000))
       const summary = await runScenario(
@@ -60,6 +62,11 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       expect(accepted).toBeGreaterThanOrEqual(sent)
       expect(accepted).toBeLessThanOrEqual(sent + unknown)
       for (const letter of summary.deadLetters) expect(letter.reason).toMatch(KNOWN_REASONS)
+      // No customer messaged while active elsewhere (another agent, back in queue, no customer.end).
+      expect(workload.busyCustomers.size).toBeGreaterThan(0)
+      const busy = new Set([...workload.busyCustomers].map((customer) => recipientOfWorkloadCustomer(Number(customer))))
+      const messagedWhileBusy = summary.genesys.requests.filter((request) => request.status === 200 && busy.has(recipientOfBody(request.body)))
+      expect(messagedWhileBusy).toEqual([])
       // CHAOS_REPORT=file collects each run's figures for docs/guarantees.md.
       if (process.env.CHAOS_REPORT) {
         const reasons: Record<string, number> = {}
@@ -72,6 +79,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
           reconciliation: summary.reconciliation,
           duplicateRecipients: summary.genesys.duplicateRecipients,
           suppressed: summary.messages.suppressed,
+          customerBusy: summary.messages.customerBusy,
+          busyCustomers: workload.busyCustomers.size,
           reasons,
           statuses,
           faults: { redelivered: cloud.faults.redelivered, crashed: cloud.faults.crashed, dynamoThrottled: cloud.faults.dynamoThrottled() },
