@@ -154,6 +154,15 @@ export class PipelineMonitoring extends Construct {
         ],
       },
       {
+        title: 'Outbox: fan-outs not published at once',
+        metrics: [
+          emf(METRIC_NAMES.fanOutsPending, presence, 'pending (publish failed, retried)'),
+          emf(METRIC_NAMES.fanOutsCompletedLate, presence, 'completed late'),
+          emf(METRIC_NAMES.fanOutsLeftPending, presence, 'left pending after the last receive'),
+          emf(METRIC_NAMES.messagesOverOutboxLimit, presence, 'over the outbox bound'),
+        ],
+      },
+      {
         title: 'Messages',
         metrics: [
           emf(METRIC_NAMES.messagesSent, send),

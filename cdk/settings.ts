@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 import { E164 } from '#lib/domain/payload.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
 
@@ -72,6 +73,10 @@ export interface ProactiveMessagingProps {
   readonly maxDelayMinutes?: number
   /** How long an agent's queue memberships are cached (queue scope). @default 5 */
   readonly queueCacheMinutes?: number
+  /** Customers requested per trigger at most (the rest deferred): a positive integer or 'agent-capacity'. @default 'agent-capacity' */
+  readonly maxMessagesPerTrigger?: number | 'agent-capacity'
+  /** The per-trigger limit when the agent-capacity lookup fails. @default 4 */
+  readonly fallbackMessagesPerTrigger?: number
   /** Timeout of one Genesys request, milliseconds (below the functions' 60 s timeout). @default 10000 */
   readonly genesysTimeoutMs?: number
   /** First retry delay after a transient Genesys failure. @default 10 */
@@ -143,6 +148,8 @@ const HINTS: Record<SettingName, string> = {
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
+  maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity' (the agent's message capacity in Genesys)",
+  fallbackMessagesPerTrigger: 'a positive whole number',
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
   retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
@@ -254,6 +261,11 @@ const settingsSchema = z.object({
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+  maxMessagesPerTrigger: z
+    .union([z.literal(AGENT_CAPACITY), number.int().positive()])
+    .default(DEFAULTS.maxMessagesPerTrigger)
+    .describe("Customers requested per trigger at most; the rest are deferred to later triggers. `agent-capacity`: the agent's `message` capacity in Genesys."),
+  fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),

@@ -8,6 +8,7 @@ import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
 const csv = (fallback: string) =>
@@ -35,6 +36,8 @@ export const DEFAULTS = {
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
+  maxMessagesPerTrigger: AGENT_CAPACITY,
+  fallbackMessagesPerTrigger: 4,
   budgetPerMinute: 300,
   budgetHeadroom: 0.95,
   text: 'An agent is available now. Reply here to continue your conversation.',
@@ -183,6 +186,24 @@ export const presenceConfigSchema = z.object({
   ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
   COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
   QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+  MAX_MESSAGES_PER_TRIGGER: z
+    .string()
+    .default(DEFAULTS.maxMessagesPerTrigger)
+    .transform((raw, ctx) => {
+      const limit = parseMessageLimit(raw)
+      if (limit !== undefined) return limit
+      ctx.addIssue({ code: 'custom', message: `must be a positive whole number or ${AGENT_CAPACITY} (got ${JSON.stringify(raw)})` })
+      return z.NEVER
+    })
+    .describe(
+      "At most this many customers are requested per trigger; the rest are deferred to the next trigger while in the window. `agent-capacity`: the agent's `message` capacity in Genesys utilization (cached). Order: never-served conversations, then newest, then conversation id.",
+    ),
+  FALLBACK_MESSAGES_PER_TRIGGER: z.coerce
+    .number()
+    .int('must be a whole number')
+    .positive()
+    .default(DEFAULTS.fallbackMessagesPerTrigger)
+    .describe('The per-trigger limit when `MAX_MESSAGES_PER_TRIGGER=agent-capacity` and the capacity lookup fails (counted as `CapacityLookupFallbacks`).'),
   ...genesysConnection,
 })
 

@@ -41,6 +41,20 @@ export const METRIC_NAMES = {
   messagesCustomerBusy: 'MessagesCustomerBusy',
   /** The trigger's time falls in the channel's quiet hours. */
   messagesQuietHours: 'MessagesQuietHours',
+  /**
+   * A trigger's requests are saved in the agent's outbox but could not all be published on this attempt: the
+   * record is retried, and the agent's next event publishes them first. Counted per failed attempt.
+   */
+  fanOutsPending: 'FanOutsPending',
+  /** A pending outbox published by a later attempt or by a newer event of the agent. */
+  fanOutsCompletedLate: 'FanOutsCompletedLate',
+  /**
+   * The last receive of a presence record could not publish its outbox: the event goes to presence's DLQ,
+   * the requests stay in the agent's outbox until the agent's next event (or a redrive of the event).
+   */
+  fanOutsLeftPending: 'FanOutsLeftPending',
+  /** Approved customers beyond the outbox bound (MAX_OUTBOX_REQUESTS, 250 per trigger): not requested. */
+  messagesOverOutboxLimit: 'MessagesOverOutboxLimit',
   /** A trigger from an agent outside ENABLED_AGENT_IDS: nothing requested. */
   triggersOutsidePilot: 'TriggersOutsidePilot',
   /** A customer not requested because the session's queue is outside ENABLED_QUEUE_IDS. */

@@ -14,7 +14,8 @@ import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
 import { systemClock, type QueueDirectory } from '#lib/domain/ports.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { handleAvailability, type AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
+import { FanOutPendingError, handleAvailability, type AvailabilityOutcome, type AvailabilitySettings, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { STAGES } from '#lib/topology.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
 import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
@@ -57,18 +58,49 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     return new CachedQueueDirectory({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.QUEUE_CACHE_MINUTES * MINUTE, clock })
   }
 
+  const countTrigger = (outcome: TriggeredOutcome): void => {
+    telemetry.count(METRIC_NAMES.availabilityTriggers)
+    telemetry.count(METRIC_NAMES.messagesRequested, outcome.requested)
+    telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
+    if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
+    if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+    if (outcome.overOutboxLimit > 0) telemetry.count(METRIC_NAMES.messagesOverOutboxLimit, outcome.overOutboxLimit)
+    if (outcome.customerBusy > 0) telemetry.count(METRIC_NAMES.messagesCustomerBusy, outcome.customerBusy)
+  }
+
+  const countCompletedLate = (outcome: AvailabilityOutcome, context: Record<string, unknown>): void => {
+    if (!outcome.completedLate) return
+    telemetry.count(METRIC_NAMES.fanOutsCompletedLate, outcome.completedLate.fanOuts)
+    telemetry.count(METRIC_NAMES.messagesRequested, outcome.completedLate.requests)
+    logger.info("an earlier trigger's outbox published late", { ...context, ...outcome.completedLate })
+  }
+
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const event = acceptGenesysEvent(record, 'agent', { logger, telemetry, orgId: config.GENESYS_ORG_ID })
     if (!event) return
-    const outcome = await handleAvailability(event, deps, settings)
     const context = { agentId: shortId(event.agentId), signal: event.signal, status: event.status, eventId: event.eventId }
+    let outcome: AvailabilityOutcome
+    try {
+      outcome = await handleAvailability(event, deps, settings)
+    } catch (error) {
+      if (!(error instanceof FanOutPendingError)) throw error
+      // The trigger is decided and saved with its requests; only publishing failed. Count it now (a retry finds
+      // the state already saved and is stale), then hand the record back: its retry publishes the outbox.
+      countTrigger({ ...error.outcome, requested: 0 })
+      telemetry.count(METRIC_NAMES.fanOutsPending)
+      const lastReceive = Number(record.attributes?.ApproximateReceiveCount ?? 1) >= STAGES.agentEvents.maxReceiveCount
+      if (lastReceive) telemetry.count(METRIC_NAMES.fanOutsLeftPending)
+      logger.warn(
+        lastReceive
+          ? "fan-out pending after the last receive: the event goes to presence's DLQ; the agent's next event (or a redrive) publishes the outbox"
+          : "fan-out pending: requests kept in the agent's outbox, the record is retried",
+        { ...context, pending: error.pending },
+      )
+      throw error
+    }
+    countCompletedLate(outcome, context)
     if (outcome.kind === 'triggered') {
-      telemetry.count(METRIC_NAMES.availabilityTriggers)
-      telemetry.count(METRIC_NAMES.messagesRequested, outcome.requested)
-      telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
-      if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
-      if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
-      if (outcome.customerBusy > 0) telemetry.count(METRIC_NAMES.messagesCustomerBusy, outcome.customerBusy)
+      countTrigger(outcome)
       logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
     } else if (outcome.kind === 'outside-pilot') {
       telemetry.count(METRIC_NAMES.triggersOutsidePilot)

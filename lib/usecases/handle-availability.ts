@@ -7,13 +7,15 @@
  * BatchGetItems and the PutEvents calls, and an agent back from a break does not re-request customers
  * messaged earlier that day. Two triggers at the same moment may both request a customer: send messages one.
  *
- * Order matters for "never lost": requests are published before the agent's new state is saved. If publishing
- * fails the record is retried and the decision repeats with the same dedupe keys, which send recognises.
- * Once the state is saved, a redelivery of the event is stale and fires nothing.
+ * Order matters for "never lost" (docs/guarantees.md): decide → save the agent's new state WITH the trigger's
+ * requests (the outbox, compare-and-set on the same item) → publish → clear the outbox (compare-and-set). If
+ * publishing fails the record is retried; whoever processes this agent next (that retry, a redelivery judged
+ * stale, or a newer event) first publishes a pending outbox, so a newer event saved in between can no longer
+ * make the trigger's requests vanish. A republish carries the same dedupe keys, which send recognises.
  */
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
-import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
+import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
@@ -42,45 +44,121 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly busy: BusyPolicy
 }
 
-export type AvailabilityOutcome =
+export type AvailabilityOutcome = (
   | { readonly kind: 'stale' }
   | { readonly kind: 'no-trigger'; readonly reason: 'no-transition' | 'cooldown' }
-  | {
-      readonly kind: 'triggered'
-      readonly sessionsFound: number
-      readonly requested: number
-      readonly suppressed: number
-      /** Sending mode `paused`: customers that would have been requested. */
-      readonly paused: number
-      /** Customers whose session's queue is outside the pilot. */
-      readonly outsidePilot: number
-      /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
-      readonly customerBusy: number
-      readonly skipped: TargetingResult['skipped']
-    }
+  | TriggeredOutcome
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
   | { readonly kind: 'outside-pilot' }
+) & {
+  /** Outboxes of earlier triggers (a failed publish) this call published first: how many, and their requests. */
+  readonly completedLate?: { readonly fanOuts: number; readonly requests: number }
+}
+
+export interface TriggeredOutcome {
+  readonly kind: 'triggered'
+  readonly sessionsFound: number
+  readonly requested: number
+  readonly suppressed: number
+  /** Sending mode `paused`: customers that would have been requested. */
+  readonly paused: number
+  /** Customers whose session's queue is outside the pilot. */
+  readonly outsidePilot: number
+  /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
+  readonly customerBusy: number
+  /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
+  readonly overOutboxLimit: number
+  readonly skipped: TargetingResult['skipped']
+}
+
+/** What a trigger decided: the requests to publish, and the counts for the outcome. */
+export interface FanOut {
+  readonly outcome: TriggeredOutcome | { readonly kind: 'outside-pilot' }
+  readonly requests: readonly MessageRequest[]
+}
+
+/**
+ * The trigger's requests are saved in the agent's state, but publishing them failed: the record must be
+ * retried (SQS), and the next processing of this agent publishes them first. Carries the trigger's outcome so
+ * the caller can count it before handing the record back.
+ */
+export class FanOutPendingError extends Error {
+  override readonly name = 'FanOutPendingError'
+  constructor(
+    readonly outcome: TriggeredOutcome,
+    readonly pending: number,
+    override readonly cause: unknown,
+  ) {
+    super(`${pending} request(s) kept in the agent's outbox, not yet published: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+}
 
 const MAX_CONFLICT_RETRIES = 8
+/**
+ * The outbox lives in the `agent#` item, and a DynamoDB item holds at most 400 KB. A request is well under 1 KB
+ * (ids, channel, address), so 250 stay under about 250 KB with the rest of the state. The per-trigger limit
+ * (MAX_MESSAGES_PER_TRIGGER) keeps a trigger to a handful; this bound only guards a misconfiguration.
+ */
+export const MAX_OUTBOX_REQUESTS = 250
 
 export async function handleAvailability(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
-  let fannedOut: AvailabilityOutcome | undefined
+  let fannedOut: FanOut | undefined
+  const late = { fanOuts: 0, requests: 0 }
+  const withLate = (outcome: AvailabilityOutcome): AvailabilityOutcome => (late.fanOuts > 0 ? { ...outcome, completedLate: { ...late } } : outcome)
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const previous = await deps.agents.get(event.agentId)
+    if (previous?.pending) {
+      // An earlier trigger of this agent is not (known to be) published: finish it before anything else.
+      await deps.publisher.publish(previous.pending.requests)
+      late.fanOuts++
+      late.requests += previous.pending.requests.length
+      await clearOutbox(deps, previous, previous.pending.triggerEventId)
+      continue
+    }
     const decision = decideAvailability(previous, event, settings)
-    if (decision.kind === 'stale') return fannedOut ?? decision
-    let outcome: AvailabilityOutcome = decision.trigger ? { kind: 'no-trigger', reason: 'no-transition' } : { kind: 'no-trigger', reason: decision.reason }
-    if (decision.trigger) outcome = fannedOut ??= await fanOut(event, deps, settings)
-    if ((await deps.agents.put(decision.next)) === 'written') return fannedOut ?? outcome
-    // Another event for this agent was saved first: decide again against it. Customers already requested by
-    // this trigger are not messaged twice: the dedupe keys and send's outreach ledger see to that.
+    // Stale, also after losing a race: the state that won holds this event's facts (and any outbox is done above).
+    if (decision.kind === 'stale') return withLate(decision)
+    if (!decision.trigger) {
+      if ((await deps.agents.put(decision.next)) === 'written') return withLate({ kind: 'no-trigger', reason: decision.reason })
+      continue
+    }
+    fannedOut ??= await fanOut(event, deps, settings)
+    const { outcome, requests } = fannedOut
+    const pending: PendingFanOut | undefined = requests.length > 0 ? { triggerEventId: event.eventId, requests } : undefined
+    const saved: AgentState = pending ? { ...decision.next, pending } : decision.next
+    // Lost the race: another event for this agent was saved first. Decide again against it; nothing was published.
+    if ((await deps.agents.put(saved)) === 'conflict') continue
+    if (!pending || outcome.kind !== 'triggered') return withLate(outcome)
+    try {
+      await deps.publisher.publish(pending.requests)
+    } catch (error) {
+      throw new FanOutPendingError(outcome, pending.requests.length, error)
+    }
+    await clearOutbox(deps, { ...saved, version: (saved.version ?? 0) + 1 }, pending.triggerEventId)
+    return withLate(outcome)
   }
   throw new Error(`agent ${event.agentId.slice(0, 8)}…: too many concurrent writers, will retry`)
 }
 
-async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
+/**
+ * Removes the outbox of `triggerEventId` once its requests are published. `state` is the item as last known; on
+ * a conflict it is read again: gone or another trigger's outbox ⇒ nothing to clear (someone else published ours);
+ * still ours ⇒ cleared without publishing again. Giving up leaves it for the next processing, which republishes
+ * it: send recognises the dedupe keys, so that costs a duplicate event, never a duplicate message.
+ */
+async function clearOutbox(deps: AvailabilityDeps, state: AgentState, triggerEventId: string): Promise<void> {
+  let current: AgentState | undefined = state
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    if (current?.pending?.triggerEventId !== triggerEventId) return
+    const { pending: _published, ...cleared } = current
+    if ((await deps.agents.put(cleared)) === 'written') return
+    current = await deps.agents.get(state.agentId)
+  }
+}
+
+export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<FanOut> {
   const pilot = settings.pilot ?? EVERYONE
-  if (!agentInPilot(pilot, event.agentId)) return { kind: 'outside-pilot' }
+  if (!agentInPilot(pilot, event.agentId)) return { outcome: { kind: 'outside-pilot' }, requests: [] }
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
@@ -90,14 +168,14 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
-  const approved: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
-  const suppressed = requests.length - approved.length
+  const uncapped: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
+  const suppressed = requests.length - uncapped.length
+  const approved = uncapped.slice(0, MAX_OUTBOX_REQUESTS)
+  const overOutboxLimit = uncapped.length - approved.length
+  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, customerBusy, overOutboxLimit, skipped }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
-  if ((await deps.mode?.current()) === 'paused') {
-    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, customerBusy, skipped }
-  }
-  if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, customerBusy, skipped }
+  if ((await deps.mode?.current()) === 'paused') return { outcome: { kind: 'triggered', ...counts, requested: 0, paused: approved.length }, requests: [] }
+  return { outcome: { kind: 'triggered', ...counts, requested: approved.length, paused: 0 }, requests: approved }
 }
 
 /** Customer lookups (one Query each on the byCustomer index) in flight at once. */

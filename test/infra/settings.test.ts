@@ -104,6 +104,13 @@ describe('function environments', () => {
     expect(env.presence).toMatchObject({ QUEUE_CACHE_MINUTES: '2', GENESYS_TIMEOUT_MS: '4000' })
   })
 
+  it('passes the per-trigger limit to presence: agent-capacity and 4 by default, a number when set (issue 12)', () => {
+    expect(functionEnvironments(resolveSettings({}), RESOURCES).presence).toMatchObject({ MAX_MESSAGES_PER_TRIGGER: 'agent-capacity', FALLBACK_MESSAGES_PER_TRIGGER: '4' })
+    const env = functionEnvironments(resolveSettings({ maxMessagesPerTrigger: '3', fallbackMessagesPerTrigger: '2' }), RESOURCES)
+    expect(env.presence).toMatchObject({ MAX_MESSAGES_PER_TRIGGER: '3', FALLBACK_MESSAGES_PER_TRIGGER: '2' })
+    expect(env.send).not.toHaveProperty('MAX_MESSAGES_PER_TRIGGER')
+  })
+
   it("sets the send attempt timeout to the send function's timeout, and no CAP_HOURS on the session recorder (it does not read it)", () => {
     const env = functionEnvironments(resolveSettings({}), RESOURCES)
     expect(env.send.SEND_ATTEMPT_TIMEOUT_SECONDS).toBe(String(STAGES.send.functionTimeoutSeconds))
@@ -122,6 +129,9 @@ describe('function environments', () => {
     ['messageTextSms', { messageTextSms: 'Hi {{firstName}}' }, 'MESSAGE_TEXT_SMS'],
     ['genesysTimeoutMs', { genesysTimeoutMs: 60_000 }, undefined],
     ['retryMaxSeconds', { retryMaxSeconds: 50_000 }, undefined],
+    ['maxMessagesPerTrigger', { maxMessagesPerTrigger: 'all' }, undefined],
+    ['maxMessagesPerTrigger', { maxMessagesPerTrigger: 0 }, undefined],
+    ['fallbackMessagesPerTrigger', { fallbackMessagesPerTrigger: 2.5 }, undefined],
     ['activeConversationStaleHours', { activeConversationStaleHours: 0 }, undefined],
   ] as const)('rejects a bad %s, naming it', (setting, props, variable) => {
     const error = errorOf(() => functionEnvironments(resolveSettings(props), RESOURCES))

@@ -33,6 +33,9 @@ describe('defaults', () => {
       ACTIVE_CONVERSATION_STALE_HOURS: 4,
       COOLDOWN_MINUTES: 10,
       QUEUE_CACHE_MINUTES: 5,
+      // Issue 12: as many customers per trigger as the agent's message capacity; 4 when it cannot be read.
+      MAX_MESSAGES_PER_TRIGGER: 'agent-capacity',
+      FALLBACK_MESSAGES_PER_TRIGGER: 4,
       GENESYS_REGION: 'mypurecloud.com',
       GENESYS_TIMEOUT_MS: 10_000,
     })
@@ -103,6 +106,14 @@ describe('values from the environment', () => {
     expect(config).toMatchObject({ TARGET_SCOPE: 'queue', AVAILABLE_PRESENCES: ['available', 'on_queue'], WINDOW_HOURS: 12, CAP_HOURS: 48, COOLDOWN_MINUTES: 0 })
   })
 
+  it('presence: MAX_MESSAGES_PER_TRIGGER is a positive whole number or agent-capacity', () => {
+    expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, MAX_MESSAGES_PER_TRIGGER: '3', FALLBACK_MESSAGES_PER_TRIGGER: '2' })).toMatchObject({
+      MAX_MESSAGES_PER_TRIGGER: 3,
+      FALLBACK_MESSAGES_PER_TRIGGER: 2,
+    })
+    expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, MAX_MESSAGES_PER_TRIGGER: 'Agent-Capacity' }).MAX_MESSAGES_PER_TRIGGER).toBe('agent-capacity')
+  })
+
   it('ignores variables it does not know (Lambda sets many)', () => {
     expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', AWS_REGION: 'eu-west-1', PATH: '/usr/bin' })).not.toHaveProperty('PATH')
   })
@@ -122,6 +133,11 @@ describe('a bad value is a ConfigError naming the variable', () => {
     ['AVAILABLE_ROUTING_STATUSES', ' , '],
     ['GENESYS_GATEWAY_URL', 'not a url'],
     ['SESSIONS_TABLE_NAME', 'ab'],
+    ['MAX_MESSAGES_PER_TRIGGER', '0'],
+    ['MAX_MESSAGES_PER_TRIGGER', '2.5'],
+    ['MAX_MESSAGES_PER_TRIGGER', 'capacity'],
+    ['FALLBACK_MESSAGES_PER_TRIGGER', '0'],
+    ['FALLBACK_MESSAGES_PER_TRIGGER', '1.5'],
   ])('presence: %s=%j', (name, value) => {
     const error = configError(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, [name]: value }))
     expect(error.message).toContain('invalid configuration for presence')
