@@ -30,6 +30,10 @@ export interface RunSummary {
     quietHours: number
     /** Customers left alone because one of their conversations was still active (presence and send). */
     customerBusy: number
+    /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
+    deferred: number
+    /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
+    capacityFallbacks: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -181,6 +185,8 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
       customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
+      deferred: t.total(METRIC_NAMES.messagesDeferred),
+      capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

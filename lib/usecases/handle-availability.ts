@@ -1,6 +1,12 @@
 /**
  * presence's use case: detect the transition into available, find the customers to message, leave out those
- * already messaged in the cap window, and publish one request per recipient.
+ * already messaged in the cap window, limit them to what the agent can serve, and publish one request per
+ * recipient.
+ *
+ * Fan-out order: select the recipients (window, one per customer) → pilot queues → the cap read → the per-trigger
+ * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
+ * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
+ * limit counts only customers who can actually be messaged.
  *
  * The cap itself is enforced by send, which reserves each customer atomically just before sending. Here it is
  * only read (one batched read per 100 recipients, no write per recipient), so a fan-out costs a Query, a few
@@ -17,7 +23,8 @@ import { decideAvailability, type AvailabilityPolicy } from '../domain/availabil
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { mapConcurrently } from '../concurrency.ts'
@@ -32,6 +39,8 @@ export interface AvailabilityDeps {
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
   readonly mode?: SendingModeSource
+  /** The agent's messaging capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). */
+  readonly capacity?: AgentCapacityLookup
 }
 
 export interface AvailabilitySettings extends AvailabilityPolicy {
@@ -42,6 +51,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly pilot?: PilotScope
   /** ACTIVE_CONVERSATION_STALE_HOURS: customers with an active conversation are left alone. */
   readonly busy: BusyPolicy
+  /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
+  readonly perTrigger?: { readonly limit: MessageLimitSetting; readonly fallback: number }
 }
 
 export type AvailabilityOutcome = (
@@ -68,6 +79,12 @@ export interface TriggeredOutcome {
   readonly customerBusy: number
   /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
   readonly overOutboxLimit: number
+  /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
+  readonly deferred: number
+  /** The agent's capacity could not be looked up: the fallback limit applied. */
+  readonly capacityFallback: boolean
+  /** Why the lookup failed (no personal data: a Genesys status and code, or the missing field). */
+  readonly capacityLookupError?: string
   readonly skipped: TargetingResult['skipped']
 }
 
@@ -170,12 +187,47 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
   const uncapped: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
   const suppressed = requests.length - uncapped.length
-  const approved = uncapped.slice(0, MAX_OUTBOX_REQUESTS)
-  const overOutboxLimit = uncapped.length - approved.length
-  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, customerBusy, overOutboxLimit, skipped }
+  // Filters first, then the limit: it counts only customers who can actually be messaged.
+  const perTrigger = await perTriggerLimit(event.agentId, uncapped.length, deps, settings)
+  const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
+  const factsOf = (request: MessageRequest) => {
+    const session = sessionOf.get(request.conversationId)
+    return session ? priorityFactsOf(session) : { conversationId: request.conversationId, lastActiveAt: request.requestedAt, abandoned: false }
+  }
+  const { chosen, deferred } = perTrigger.limit === undefined ? { chosen: uncapped, deferred: [] } : limitRecipients(uncapped, perTrigger.limit, factsOf)
+  const approved = chosen.slice(0, MAX_OUTBOX_REQUESTS)
+  const overOutboxLimit = chosen.length - approved.length
+  const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
+  const counts = {
+    sessionsFound: sessions.length,
+    suppressed,
+    outsidePilot,
+    customerBusy,
+    overOutboxLimit,
+    deferred: deferred.length,
+    capacityFallback: perTrigger.error !== undefined,
+    ...lookupError,
+    skipped,
+  }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') return { outcome: { kind: 'triggered', ...counts, requested: 0, paused: approved.length }, requests: [] }
   return { outcome: { kind: 'triggered', ...counts, requested: approved.length, paused: 0 }, requests: approved }
+}
+
+/** How many of this trigger's customers to request: the setting, or the agent's capacity (the fallback if unknown). */
+async function perTriggerLimit(agentId: string, candidates: number, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<{ limit?: number; error?: string }> {
+  const perTrigger = settings.perTrigger
+  if (!perTrigger) return {}
+  if (perTrigger.limit !== AGENT_CAPACITY) return { limit: perTrigger.limit }
+  // Nobody to message: no Genesys call.
+  if (candidates === 0) return { limit: 0 }
+  try {
+    if (!deps.capacity) throw new Error('no capacity lookup wired')
+    return { limit: await deps.capacity.messageCapacityOf(agentId) }
+  } catch (error) {
+    // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
+    return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 /** Customer lookups (one Query each on the byCustomer index) in flight at once. */

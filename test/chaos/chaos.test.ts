@@ -37,7 +37,9 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
     'seed %i: no duplicates, and every request settles exactly once',
     async (seed) => {
       const chaos = parseChaosSpec(`${mix},seed=${seed}`)
-      cloud = await LocalCloud.start({ chaos, sendWorkers: 2 })
+      // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
+      // deferral are tested in test/integration/capacity.test.ts.
+      cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
       // busyShare: customers chatting with another agent or in a transfer gap at the trigger (issue 13 item 3).
       const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1, busyShare: 0.15 })
       await loadSessions(cloud, workload)
