@@ -22,8 +22,18 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
+import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type {
+  AgentCapacityLookup,
+  AgentStateRepository,
+  MessageRequestPublisher,
+  OutreachReservations,
+  QueueDirectory,
+  SendingModeSource,
+  SessionRepository,
+  SuppressionList,
+} from '../domain/ports.ts'
 import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
@@ -35,6 +45,8 @@ export interface AvailabilityDeps {
   readonly sessions: SessionRepository
   readonly reservations: OutreachReservations
   readonly publisher: MessageRequestPublisher
+  /** The suppression list (opt-outs): customers on it are never requested. */
+  readonly suppressions: SuppressionList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
@@ -75,6 +87,8 @@ export interface TriggeredOutcome {
   readonly paused: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
+  /** Customers on the suppression list (opted out): not requested. */
+  readonly optedOut: number
   /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
   readonly customerBusy: number
   /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
@@ -180,8 +194,10 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
-  const { inside: pilotRequests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
-  const { free: requests, busy: customerBusy } = await withoutBusyCustomers(pilotRequests, sessions, deps, event.at, settings.busy)
+  const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
+  const { kept: notOptedOut, optedOut } = await withoutOptOuts(inPilot, deps)
+  const { free: requests, busy: customerBusy } = await withoutBusyCustomers(notOptedOut, sessions, deps, event.at, settings.busy)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
@@ -202,6 +218,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
     sessionsFound: sessions.length,
     suppressed,
     outsidePilot,
+    optedOut,
     customerBusy,
     overOutboxLimit,
     deferred: deferred.length,
@@ -254,6 +271,12 @@ async function withoutBusyCustomers(
   })
   const free = requests.filter((_, index) => !busy[index])
   return { free, busy: requests.length - free.length }
+}
+
+/** The requests whose customer has not opted out: one batched read of the suppression list. */
+async function withoutOptOuts(requests: MessageRequest[], deps: AvailabilityDeps): Promise<{ kept: MessageRequest[]; optedOut: number }> {
+  if (requests.length === 0) return { kept: requests, optedOut: 0 }
+  return withoutOptedOut(requests, await deps.suppressions.suppressionsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {
