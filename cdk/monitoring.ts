@@ -164,6 +164,10 @@ export class PipelineMonitoring extends Construct {
         ],
       },
       {
+        title: 'Per-trigger limit: customers left for the next trigger',
+        metrics: [emf(METRIC_NAMES.messagesDeferred, presence, 'deferred (over the limit)'), emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookup fallbacks')],
+      },
+      {
         title: 'Operator controls: not sent on purpose',
         metrics: [
           emf(METRIC_NAMES.messagesPaused, presence, 'paused (presence)'),

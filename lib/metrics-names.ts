@@ -43,6 +43,10 @@ export const METRIC_NAMES = {
   triggersOutsidePilot: 'TriggersOutsidePilot',
   /** A customer not requested because the session's queue is outside ENABLED_QUEUE_IDS. */
   messagesOutsidePilot: 'MessagesOutsidePilot',
+  /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, eligible for the next trigger. */
+  messagesDeferred: 'MessagesDeferred',
+  /** The agent's message capacity could not be read: FALLBACK_MESSAGES_PER_TRIGGER was the limit (one per trigger). */
+  capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesFailed: 'MessagesFailed',
   /** Permanent failures written to the send DLQ by the send function. */
   messagesDeadLettered: 'MessagesDeadLettered',

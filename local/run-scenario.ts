@@ -28,6 +28,8 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): left for a later trigger, nothing written. */
+    deferred: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -119,7 +121,7 @@ export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioE
     } else {
       const triggered = after.triggers - before.triggers
       const note = triggered
-        ? `agent became available: ${after.requested - before.requested} requested, ${after.suppressed - before.suppressed} suppressed, ${after.sent - before.sent} sent`
+        ? `agent became available: ${after.requested - before.requested} requested, ${after.suppressed - before.suppressed} suppressed, ${after.deferred - before.deferred} deferred, ${after.sent - before.sent} sent`
         : `→ ${matched.join(', ')}`
       report('accepted', label, note)
     }
@@ -135,6 +137,7 @@ function snapshot(cloud: LocalCloud) {
     triggers: t.total(availabilityTriggers),
     requested: t.total(messagesRequested),
     suppressed: t.total(messagesSuppressed),
+    deferred: t.total(METRIC_NAMES.messagesDeferred),
     sent: t.total(messagesSent),
   }
 }
@@ -178,6 +181,7 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      deferred: t.total(METRIC_NAMES.messagesDeferred),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

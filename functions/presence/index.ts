@@ -36,6 +36,8 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    maxMessagesPerTrigger: config.MAX_MESSAGES_PER_TRIGGER,
+    fallbackMessagesPerTrigger: config.FALLBACK_MESSAGES_PER_TRIGGER,
   }
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
@@ -67,6 +69,8 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
       telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
       if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
       if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+      if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
+      if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
       logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
     } else if (outcome.kind === 'outside-pilot') {
       telemetry.count(METRIC_NAMES.triggersOutsidePilot)

@@ -15,9 +15,10 @@ import { decideAvailability, type AvailabilityPolicy } from '../domain/availabil
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
+import { applyTriggerLimit, type TriggerLimitSettings } from './trigger-limit.ts'
 
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
@@ -28,9 +29,11 @@ export interface AvailabilityDeps {
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
   readonly mode?: SendingModeSource
+  /** The agent's message capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). Absent: as a failed lookup (the fallback). */
+  readonly capacity?: AgentCapacityLookup
 }
 
-export interface AvailabilitySettings extends AvailabilityPolicy {
+export interface AvailabilitySettings extends AvailabilityPolicy, TriggerLimitSettings {
   readonly scope: TargetScope
   readonly windowMs: number
   readonly capMs: number
@@ -50,6 +53,10 @@ export type AvailabilityOutcome =
       readonly paused: number
       /** Customers whose session's queue is outside the pilot. */
       readonly outsidePilot: number
+      /** Customers over the per-trigger limit: not requested now, still eligible for the next trigger. */
+      readonly deferred: number
+      /** The agent's capacity could not be read: FALLBACK_MESSAGES_PER_TRIGGER was the limit. */
+      readonly capacityFallback: boolean
       readonly skipped: TargetingResult['skipped']
     }
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
@@ -85,12 +92,13 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
   const approved: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
   const suppressed = requests.length - approved.length
+  // Last filter: only customers who can actually be messaged count against the agent's limit.
+  const { chosen, deferred, capacityFallback } = await applyTriggerLimit(approved, sessions, event.agentId, deps.capacity, settings)
+  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, deferred, capacityFallback, skipped }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
-  if ((await deps.mode?.current()) === 'paused') {
-    return { kind: 'triggered', sessionsFound: sessions.length, requested: 0, suppressed, paused: approved.length, outsidePilot, skipped }
-  }
-  if (approved.length > 0) await deps.publisher.publish(approved)
-  return { kind: 'triggered', sessionsFound: sessions.length, requested: approved.length, suppressed, paused: 0, outsidePilot, skipped }
+  if ((await deps.mode?.current()) === 'paused') return { kind: 'triggered', ...counts, requested: 0, paused: chosen.length }
+  if (chosen.length > 0) await deps.publisher.publish(chosen)
+  return { kind: 'triggered', ...counts, requested: chosen.length, paused: 0 }
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {
