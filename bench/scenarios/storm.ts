@@ -7,6 +7,7 @@
  * times spread over the real minute. Drain time runs from the first availability event to the last message
  * Genesys accepted; its floor is unique recipients ÷ budget.
  */
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
@@ -24,7 +25,15 @@ export interface StormOptions {
   readonly budgetPerMinute: number
   readonly workers: number
   readonly seed?: number
+  /**
+   * MAX_MESSAGES_PER_TRIGGER: `agent-capacity` (the default setting) or a number. `unlimited` runs the storm as
+   * before issue 12: a limit above any agent's recipients.
+   */
+  readonly limit?: string
 }
+
+/** A per-trigger limit no agent of a bench workload reaches: the storm without the limit. */
+export const NO_LIMIT = '1000000000'
 
 export interface StormResult extends DeliveryCheck {
   readonly agents: number
@@ -34,6 +43,13 @@ export interface StormResult extends DeliveryCheck {
   readonly loadMs: number
   readonly budgetPerMinute: number
   readonly workers: number
+  /** MAX_MESSAGES_PER_TRIGGER of the run (`unlimited`: none). */
+  readonly limit: string
+  readonly triggers: number
+  /** Customers over an agent's limit at a trigger (MessagesDeferred; one customer may be deferred by several agents). */
+  readonly deferred: number
+  /** Triggers whose limit was FALLBACK_MESSAGES_PER_TRIGGER because the capacity lookup failed (CapacityLookupFallbacks). */
+  readonly capacityFallbacks: number
   /** Seconds of wall time the logins were spread over (one minute, compressed). */
   readonly loginSpreadMs: number
   readonly drainMs: number
@@ -51,7 +67,8 @@ export interface StormResult extends DeliveryCheck {
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
-  const cloud = await startPacedCloud(options)
+  const limit = options.limit ?? 'agent-capacity'
+  const cloud = await startPacedCloud({ ...options, config: { MAX_MESSAGES_PER_TRIGGER: limit === 'unlimited' ? NO_LIMIT : limit } })
   try {
     const workload = buildWorkload({ customers: options.customers, conversations: options.conversations, agents: options.agents, at: AT - 60_000, seed: options.seed ?? 1 })
     let started = Date.now()
@@ -104,6 +121,10 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       loadMs,
       budgetPerMinute: options.budgetPerMinute,
       workers: options.workers,
+      limit,
+      triggers: cloud.tally.total(METRIC_NAMES.availabilityTriggers),
+      deferred: cloud.tally.total(METRIC_NAMES.messagesDeferred),
+      capacityFallbacks: cloud.tally.total(METRIC_NAMES.capacityLookupFallbacks),
       loginSpreadMs,
       drainMs,
       floorMs,

@@ -95,6 +95,19 @@ describe('npm run bench -- --quick --json', () => {
     expect(s?.messaged).toBe(s?.expected)
     expect(s?.expected).toBeGreaterThan(0)
     expect(s?.floorMs).toBeCloseTo(((s?.messaged ?? 0) / QUICK.storm.budgetPerMinute) * 60_000, 6)
+    expect(s).toMatchObject({ limit: 'unlimited', deferred: 0 })
+  })
+
+  it('login storm under the default per-trigger limit: at most 4 a trigger, nobody twice, the rest deferred (issue 12)', () => {
+    const s = report.stormLimited
+    const unlimited = report.storm
+    expect(s).toMatchObject({ limit: 'agent-capacity', duplicates: 0, unexpected: 0, sessionsRecorded: QUICK.storm.conversations })
+    expect(s?.triggers).toBe(QUICK.storm.agents)
+    expect(s?.requests).toBeLessThanOrEqual(4 * (s?.triggers ?? 0))
+    expect(s?.deferred).toBeGreaterThan(0)
+    // Everyone eligible is either messaged or left for a later trigger; the limit messages fewer than no limit.
+    expect((s?.messaged ?? 0) + (s?.missing ?? 0)).toBe(unlimited?.expected)
+    expect(s?.messaged).toBeLessThan(unlimited?.messaged ?? 0)
   })
 
   it('cold start: the three functions bundled as the CDK stack does, and the SDK variants are smaller', () => {
