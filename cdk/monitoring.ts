@@ -154,6 +154,15 @@ export class PipelineMonitoring extends Construct {
         ],
       },
       {
+        title: 'Outbox: fan-outs not published at once',
+        metrics: [
+          emf(METRIC_NAMES.fanOutsPending, presence, 'pending (publish failed, retried)'),
+          emf(METRIC_NAMES.fanOutsCompletedLate, presence, 'completed late'),
+          emf(METRIC_NAMES.fanOutsLeftPending, presence, 'left pending after the last receive'),
+          emf(METRIC_NAMES.messagesOverOutboxLimit, presence, 'over the outbox bound'),
+        ],
+      },
+      {
         title: 'Messages',
         metrics: [
           emf(METRIC_NAMES.messagesSent, send),
@@ -162,10 +171,6 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesExpired, send),
           emf(METRIC_NAMES.messagesSuppressed, send, 'suppressed (send)'),
         ],
-      },
-      {
-        title: 'Per-trigger limit: customers left for the next trigger',
-        metrics: [emf(METRIC_NAMES.messagesDeferred, presence, 'deferred (over the limit)'), emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookup fallbacks')],
       },
       {
         title: 'Operator controls: not sent on purpose',
@@ -177,6 +182,14 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesQuietHours, send, 'quiet hours'),
           emf(METRIC_NAMES.triggersOutsidePilot, presence, 'triggers outside pilot'),
           emf(METRIC_NAMES.messagesOutsidePilot, presence, 'customers outside pilot queues'),
+        ],
+      },
+      {
+        title: 'Capacity: as many customers as agents can serve',
+        metrics: [
+          emf(METRIC_NAMES.messagesRequested, presence, 'requested'),
+          emf(METRIC_NAMES.messagesDeferred, presence, 'deferred to a later trigger'),
+          emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookups failed (fallback limit)'),
         ],
       },
       {

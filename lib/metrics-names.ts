@@ -30,6 +30,10 @@ export const METRIC_NAMES = {
   messagesRequested: 'MessagesRequested',
   /** A request not published or not sent because the customer was already messaged in the cap window. */
   messagesSuppressed: 'MessagesSuppressed',
+  /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
+  messagesDeferred: 'MessagesDeferred',
+  /** The agent's messaging capacity could not be looked up: FALLBACK_MESSAGES_PER_TRIGGER applied. */
+  capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesSent: 'MessagesSent',
   /** Sending mode `paused`: a request presence did not publish, or send did not send. No cap used. */
   messagesPaused: 'MessagesPaused',
@@ -39,14 +43,24 @@ export const METRIC_NAMES = {
   messagesOptedOut: 'MessagesOptedOut',
   /** The trigger's time falls in the channel's quiet hours. */
   messagesQuietHours: 'MessagesQuietHours',
+  /**
+   * A trigger's requests are saved in the agent's outbox but could not all be published on this attempt: the
+   * record is retried, and the agent's next event publishes them first. Counted per failed attempt.
+   */
+  fanOutsPending: 'FanOutsPending',
+  /** A pending outbox published by a later attempt or by a newer event of the agent. */
+  fanOutsCompletedLate: 'FanOutsCompletedLate',
+  /**
+   * The last receive of a presence record could not publish its outbox: the event goes to presence's DLQ,
+   * the requests stay in the agent's outbox until the agent's next event (or a redrive of the event).
+   */
+  fanOutsLeftPending: 'FanOutsLeftPending',
+  /** Approved customers beyond the outbox bound (MAX_OUTBOX_REQUESTS, 250 per trigger): not requested. */
+  messagesOverOutboxLimit: 'MessagesOverOutboxLimit',
   /** A trigger from an agent outside ENABLED_AGENT_IDS: nothing requested. */
   triggersOutsidePilot: 'TriggersOutsidePilot',
   /** A customer not requested because the session's queue is outside ENABLED_QUEUE_IDS. */
   messagesOutsidePilot: 'MessagesOutsidePilot',
-  /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, eligible for the next trigger. */
-  messagesDeferred: 'MessagesDeferred',
-  /** The agent's message capacity could not be read: FALLBACK_MESSAGES_PER_TRIGGER was the limit (one per trigger). */
-  capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesFailed: 'MessagesFailed',
   /** Permanent failures written to the send DLQ by the send function. */
   messagesDeadLettered: 'MessagesDeadLettered',

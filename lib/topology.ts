@@ -155,7 +155,7 @@ export const TABLES = {
      */
     keyPrefixes: {
       // `control#…` (the sending mode) is written by operators (`proactive mode`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'control'], write: ['agent', 'queues'] },
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control'], write: ['agent', 'queues', 'capacity'] },
       send: { read: ['delivery', 'cap', 'control'], write: ['delivery', 'cap', 'pace'] },
     },
   },

@@ -22,7 +22,6 @@ import { uuidFrom } from '../../local/genesys-events.ts'
 import { endedSession, writeSessions } from '../sessions.ts'
 import { median } from '../stats.ts'
 import { HOUR } from '#lib/domain/time.ts'
-import { NO_LIMIT } from './storm.ts'
 
 export interface FanOutOptions {
   /** Eligible sessions of the agent who comes back. */
@@ -83,8 +82,8 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
   if (tables.length === 0 || tables.some((count, i) => count < 0 || (i > 0 && count <= (tables[i - 1] as number)))) {
     throw new Error(`fan-out: otherAgents must be ascending counts ≥ 0, got [${tables.join(', ')}]`)
   }
-  // The fan-out's cost over all N recipients: no per-trigger limit (the login storm measures the limit).
-  const cloud = await LocalCloud.start({ config: { MAX_MESSAGES_PER_TRIGGER: NO_LIMIT } })
+  // The fan-out of N: no per-trigger limit below N (the default would request only the agent's capacity).
+  const cloud = await LocalCloud.start({ config: { MAX_MESSAGES_PER_TRIGGER: String(options.n) } })
   try {
     const agentId = uuidFrom('bench-agent', 'fan-out')
     const queueId = uuidFrom('bench-queue', 0)

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
-import type { AgentFact, AgentState } from '../domain/model.ts'
+import type { AgentFact, AgentState, MessageRequest, PendingFanOut } from '../domain/model.ts'
 import { isCapped } from '../domain/targeting.ts'
 import type { AgentStateRepository, OutreachLedger, WriteResult } from '../domain/ports.ts'
 
@@ -40,6 +40,14 @@ const isFact = (value: unknown): value is AgentFact => typeof value === 'object'
 
 const agentKey = (agentId: string): string => `agent#${agentId}`
 
+/** The outbox as stored (written only by this adapter): a trigger id and a list of requests. */
+function pendingOf(value: unknown): PendingFanOut | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { triggerEventId, requests } = value as { triggerEventId?: unknown; requests?: unknown }
+  if (typeof triggerEventId !== 'string' || !Array.isArray(requests)) return undefined
+  return { triggerEventId, requests: requests as MessageRequest[] }
+}
+
 export class DynamoDbAgentStateRepository implements AgentStateRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -56,6 +64,7 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       ...(isFact(Item.presence) ? { presence: Item.presence } : {}),
       ...(isFact(Item.routing) ? { routing: Item.routing } : {}),
       ...(Item.lastTriggeredAt !== undefined ? { lastTriggeredAt: Item.lastTriggeredAt as number } : {}),
+      ...(pendingOf(Item.pending) ? { pending: pendingOf(Item.pending) } : {}),
       ...(Item.version !== undefined ? { version: Item.version as number } : {}),
     }
   }
@@ -69,6 +78,8 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
       presence: next.presence,
       routing: next.routing,
       lastTriggeredAt: next.lastTriggeredAt,
+      // A whole-item put: a state without an outbox removes the stored one.
+      pending: next.pending ? { triggerEventId: next.pending.triggerEventId, requests: next.pending.requests } : undefined,
     }
     return putVersioned(this.client, this.tableName, 'pk', item, next.version)
   }

@@ -83,7 +83,19 @@ export interface AgentState {
   readonly routing?: AgentFact
   /** Time of the last trigger fired for this agent (cooldown anchor). */
   readonly lastTriggeredAt?: number
+  /**
+   * The outbox: a trigger's requests, saved with the state that fired it and removed once all are published
+   * (lib/usecases/handle-availability.ts). Whoever processes this agent next publishes them first.
+   */
+  readonly pending?: PendingFanOut
   readonly version?: number
+}
+
+/** A trigger's approved requests not yet known to be published. */
+export interface PendingFanOut {
+  /** Envelope id of the event that fired the trigger. */
+  readonly triggerEventId: string
+  readonly requests: readonly MessageRequest[]
 }
 
 export type TargetScope = 'agent' | 'queue'

@@ -1,24 +1,32 @@
 /**
  * presence's use case: detect the transition into available, find the customers to message, leave out those
- * already messaged in the cap window, and publish one request per recipient.
+ * already messaged in the cap window, limit them to what the agent can serve, and publish one request per
+ * recipient.
+ *
+ * Fan-out order: select the recipients (window, one per customer) → pilot queues → the cap read → the per-trigger
+ * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
+ * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
+ * limit counts only customers who can actually be messaged.
  *
  * The cap itself is enforced by send, which reserves each customer atomically just before sending. Here it is
  * only read (one batched read per 100 recipients, no write per recipient), so a fan-out costs a Query, a few
  * BatchGetItems and the PutEvents calls, and an agent back from a break does not re-request customers
  * messaged earlier that day. Two triggers at the same moment may both request a customer: send messages one.
  *
- * Order matters for "never lost": requests are published before the agent's new state is saved. If publishing
- * fails the record is retried and the decision repeats with the same dedupe keys, which send recognises.
- * Once the state is saved, a redelivery of the event is stale and fires nothing.
+ * Order matters for "never lost" (docs/guarantees.md): decide → save the agent's new state WITH the trigger's
+ * requests (the outbox, compare-and-set on the same item) → publish → clear the outbox (compare-and-set). If
+ * publishing fails the record is retried; whoever processes this agent next (that retry, a redelivery judged
+ * stale, or a newer event) first publishes a pending outbox, so a newer event saved in between can no longer
+ * make the trigger's requests vanish. A republish carries the same dedupe keys, which send recognises.
  */
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
-import type { MessageRequest, Session, TargetScope } from '../domain/model.ts'
+import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
 import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
-import { applyTriggerLimit, type TriggerLimitSettings } from './trigger-limit.ts'
 
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
@@ -29,59 +37,139 @@ export interface AvailabilityDeps {
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
   readonly mode?: SendingModeSource
-  /** The agent's message capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). Absent: as a failed lookup (the fallback). */
+  /** The agent's messaging capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). */
   readonly capacity?: AgentCapacityLookup
 }
 
-export interface AvailabilitySettings extends AvailabilityPolicy, TriggerLimitSettings {
+export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly scope: TargetScope
   readonly windowMs: number
   readonly capMs: number
   /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
   readonly pilot?: PilotScope
+  /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
+  readonly perTrigger?: { readonly limit: MessageLimitSetting; readonly fallback: number }
 }
 
-export type AvailabilityOutcome =
+export type AvailabilityOutcome = (
   | { readonly kind: 'stale' }
   | { readonly kind: 'no-trigger'; readonly reason: 'no-transition' | 'cooldown' }
-  | {
-      readonly kind: 'triggered'
-      readonly sessionsFound: number
-      readonly requested: number
-      readonly suppressed: number
-      /** Sending mode `paused`: customers that would have been requested. */
-      readonly paused: number
-      /** Customers whose session's queue is outside the pilot. */
-      readonly outsidePilot: number
-      /** Customers over the per-trigger limit: not requested now, still eligible for the next trigger. */
-      readonly deferred: number
-      /** The agent's capacity could not be read: FALLBACK_MESSAGES_PER_TRIGGER was the limit. */
-      readonly capacityFallback: boolean
-      readonly skipped: TargetingResult['skipped']
-    }
+  | TriggeredOutcome
   /** The agent is outside the pilot (ENABLED_AGENT_IDS): availability is tracked, nothing requested. */
   | { readonly kind: 'outside-pilot' }
+) & {
+  /** Outboxes of earlier triggers (a failed publish) this call published first: how many, and their requests. */
+  readonly completedLate?: { readonly fanOuts: number; readonly requests: number }
+}
+
+export interface TriggeredOutcome {
+  readonly kind: 'triggered'
+  readonly sessionsFound: number
+  readonly requested: number
+  readonly suppressed: number
+  /** Sending mode `paused`: customers that would have been requested. */
+  readonly paused: number
+  /** Customers whose session's queue is outside the pilot. */
+  readonly outsidePilot: number
+  /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
+  readonly overOutboxLimit: number
+  /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
+  readonly deferred: number
+  /** The agent's capacity could not be looked up: the fallback limit applied. */
+  readonly capacityFallback: boolean
+  /** Why the lookup failed (no personal data: a Genesys status and code, or the missing field). */
+  readonly capacityLookupError?: string
+  readonly skipped: TargetingResult['skipped']
+}
+
+/** What a trigger decided: the requests to publish, and the counts for the outcome. */
+export interface FanOut {
+  readonly outcome: TriggeredOutcome | { readonly kind: 'outside-pilot' }
+  readonly requests: readonly MessageRequest[]
+}
+
+/**
+ * The trigger's requests are saved in the agent's state, but publishing them failed: the record must be
+ * retried (SQS), and the next processing of this agent publishes them first. Carries the trigger's outcome so
+ * the caller can count it before handing the record back.
+ */
+export class FanOutPendingError extends Error {
+  override readonly name = 'FanOutPendingError'
+  constructor(
+    readonly outcome: TriggeredOutcome,
+    readonly pending: number,
+    override readonly cause: unknown,
+  ) {
+    super(`${pending} request(s) kept in the agent's outbox, not yet published: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+}
 
 const MAX_CONFLICT_RETRIES = 8
+/**
+ * The outbox lives in the `agent#` item, and a DynamoDB item holds at most 400 KB. A request is well under 1 KB
+ * (ids, channel, address), so 250 stay under about 250 KB with the rest of the state. The per-trigger limit
+ * (MAX_MESSAGES_PER_TRIGGER) keeps a trigger to a handful; this bound only guards a misconfiguration.
+ */
+export const MAX_OUTBOX_REQUESTS = 250
 
 export async function handleAvailability(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
-  let fannedOut: AvailabilityOutcome | undefined
+  let fannedOut: FanOut | undefined
+  const late = { fanOuts: 0, requests: 0 }
+  const withLate = (outcome: AvailabilityOutcome): AvailabilityOutcome => (late.fanOuts > 0 ? { ...outcome, completedLate: { ...late } } : outcome)
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const previous = await deps.agents.get(event.agentId)
+    if (previous?.pending) {
+      // An earlier trigger of this agent is not (known to be) published: finish it before anything else.
+      await deps.publisher.publish(previous.pending.requests)
+      late.fanOuts++
+      late.requests += previous.pending.requests.length
+      await clearOutbox(deps, previous, previous.pending.triggerEventId)
+      continue
+    }
     const decision = decideAvailability(previous, event, settings)
-    if (decision.kind === 'stale') return fannedOut ?? decision
-    let outcome: AvailabilityOutcome = decision.trigger ? { kind: 'no-trigger', reason: 'no-transition' } : { kind: 'no-trigger', reason: decision.reason }
-    if (decision.trigger) outcome = fannedOut ??= await fanOut(event, deps, settings)
-    if ((await deps.agents.put(decision.next)) === 'written') return fannedOut ?? outcome
-    // Another event for this agent was saved first: decide again against it. Customers already requested by
-    // this trigger are not messaged twice: the dedupe keys and send's outreach ledger see to that.
+    // Stale, also after losing a race: the state that won holds this event's facts (and any outbox is done above).
+    if (decision.kind === 'stale') return withLate(decision)
+    if (!decision.trigger) {
+      if ((await deps.agents.put(decision.next)) === 'written') return withLate({ kind: 'no-trigger', reason: decision.reason })
+      continue
+    }
+    fannedOut ??= await fanOut(event, deps, settings)
+    const { outcome, requests } = fannedOut
+    const pending: PendingFanOut | undefined = requests.length > 0 ? { triggerEventId: event.eventId, requests } : undefined
+    const saved: AgentState = pending ? { ...decision.next, pending } : decision.next
+    // Lost the race: another event for this agent was saved first. Decide again against it; nothing was published.
+    if ((await deps.agents.put(saved)) === 'conflict') continue
+    if (!pending || outcome.kind !== 'triggered') return withLate(outcome)
+    try {
+      await deps.publisher.publish(pending.requests)
+    } catch (error) {
+      throw new FanOutPendingError(outcome, pending.requests.length, error)
+    }
+    await clearOutbox(deps, { ...saved, version: (saved.version ?? 0) + 1 }, pending.triggerEventId)
+    return withLate(outcome)
   }
   throw new Error(`agent ${event.agentId.slice(0, 8)}…: too many concurrent writers, will retry`)
 }
 
-async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<AvailabilityOutcome> {
+/**
+ * Removes the outbox of `triggerEventId` once its requests are published. `state` is the item as last known; on
+ * a conflict it is read again: gone or another trigger's outbox ⇒ nothing to clear (someone else published ours);
+ * still ours ⇒ cleared without publishing again. Giving up leaves it for the next processing, which republishes
+ * it: send recognises the dedupe keys, so that costs a duplicate event, never a duplicate message.
+ */
+async function clearOutbox(deps: AvailabilityDeps, state: AgentState, triggerEventId: string): Promise<void> {
+  let current: AgentState | undefined = state
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    if (current?.pending?.triggerEventId !== triggerEventId) return
+    const { pending: _published, ...cleared } = current
+    if ((await deps.agents.put(cleared)) === 'written') return
+    current = await deps.agents.get(state.agentId)
+  }
+}
+
+export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<FanOut> {
   const pilot = settings.pilot ?? EVERYONE
-  if (!agentInPilot(pilot, event.agentId)) return { kind: 'outside-pilot' }
+  if (!agentInPilot(pilot, event.agentId)) return { outcome: { kind: 'outside-pilot' }, requests: [] }
   const sessions = await findSessions(event, deps, settings)
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
@@ -90,15 +178,39 @@ async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDeps, set
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
-  const approved: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
-  const suppressed = requests.length - approved.length
-  // Last filter: only customers who can actually be messaged count against the agent's limit.
-  const { chosen, deferred, capacityFallback } = await applyTriggerLimit(approved, sessions, event.agentId, deps.capacity, settings)
-  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, deferred, capacityFallback, skipped }
+  const uncapped: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
+  const suppressed = requests.length - uncapped.length
+  // Filters first, then the limit: it counts only customers who can actually be messaged.
+  const perTrigger = await perTriggerLimit(event.agentId, uncapped.length, deps, settings)
+  const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
+  const factsOf = (request: MessageRequest) => {
+    const session = sessionOf.get(request.conversationId)
+    return session ? priorityFactsOf(session) : { conversationId: request.conversationId, lastActiveAt: request.requestedAt, abandoned: false }
+  }
+  const { chosen, deferred } = perTrigger.limit === undefined ? { chosen: uncapped, deferred: [] } : limitRecipients(uncapped, perTrigger.limit, factsOf)
+  const approved = chosen.slice(0, MAX_OUTBOX_REQUESTS)
+  const overOutboxLimit = chosen.length - approved.length
+  const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
+  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, overOutboxLimit, deferred: deferred.length, capacityFallback: perTrigger.error !== undefined, ...lookupError, skipped }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
-  if ((await deps.mode?.current()) === 'paused') return { kind: 'triggered', ...counts, requested: 0, paused: chosen.length }
-  if (chosen.length > 0) await deps.publisher.publish(chosen)
-  return { kind: 'triggered', ...counts, requested: chosen.length, paused: 0 }
+  if ((await deps.mode?.current()) === 'paused') return { outcome: { kind: 'triggered', ...counts, requested: 0, paused: approved.length }, requests: [] }
+  return { outcome: { kind: 'triggered', ...counts, requested: approved.length, paused: 0 }, requests: approved }
+}
+
+/** How many of this trigger's customers to request: the setting, or the agent's capacity (the fallback if unknown). */
+async function perTriggerLimit(agentId: string, candidates: number, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<{ limit?: number; error?: string }> {
+  const perTrigger = settings.perTrigger
+  if (!perTrigger) return {}
+  if (perTrigger.limit !== AGENT_CAPACITY) return { limit: perTrigger.limit }
+  // Nobody to message: no Genesys call.
+  if (candidates === 0) return { limit: 0 }
+  try {
+    if (!deps.capacity) throw new Error('no capacity lookup wired')
+    return { limit: await deps.capacity.messageCapacityOf(agentId) }
+  } catch (error) {
+    // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
+    return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

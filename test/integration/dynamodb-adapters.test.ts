@@ -204,6 +204,29 @@ describe('DynamoDbAgentStateRepository', () => {
     const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `agent#${agentId}` } }))
     expect(Item?.agentId).toBe(agentId)
   })
+
+  it('keeps the outbox (pending requests) with the state, and a put without one removes it', async () => {
+    const agentId = uniqueId('agent')
+    const request = {
+      dedupeKey: 'trigger-1:c0000000-0000-4000-8000-000000000001',
+      conversationId: 'c0000000-0000-4000-8000-000000000001',
+      customer: { channel: 'sms' as const, address: '+13175550123', addressField: 'addressFrom' as const },
+      queueId: 'q0000000-0000-4000-8000-000000000001',
+      agentId,
+      scope: 'agent' as const,
+      requestedAt: 1_000,
+      triggerEventId: 'trigger-1',
+    }
+    const pending = { triggerEventId: 'trigger-1', requests: [request] }
+    expect(await repository().put({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, pending })).toBe('written')
+    const saved = await repository().get(agentId)
+    expect(saved).toStrictEqual({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, pending, version: 1 })
+    const { pending: _published, ...cleared } = saved!
+    expect(await repository().put(cleared)).toBe('written')
+    expect(await repository().get(agentId)).toStrictEqual({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, version: 2 })
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `agent#${agentId}` } }))
+    expect(Item).not.toHaveProperty('pending')
+  })
 })
 
 describe('DynamoDbOutreachLedger', () => {
