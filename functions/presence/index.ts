@@ -11,6 +11,7 @@ import { createGenesysUtilizationLookup } from '#lib/adapters/genesys-utilizatio
 import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
 import { DynamoDbAgentStateRepository } from '#lib/adapters/dynamodb-state.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters/eventbridge-publisher.ts'
@@ -46,6 +47,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     reservations: new DynamoDbOutreachReservations(aws.dynamo, config.STATE_TABLE_NAME),
+    suppressions: new DynamoDbSuppressionList(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
     capacity: config.MAX_MESSAGES_PER_TRIGGER === AGENT_CAPACITY ? capacityLookup() : undefined,
@@ -77,6 +79,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
     if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
     if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+    if (outcome.optedOut > 0) telemetry.count(METRIC_NAMES.messagesOptedOut, outcome.optedOut)
     if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
     if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
     if (outcome.overOutboxLimit > 0) telemetry.count(METRIC_NAMES.messagesOverOutboxLimit, outcome.overOutboxLimit)

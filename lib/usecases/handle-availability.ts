@@ -22,8 +22,18 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
+import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentCapacityLookup, AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type {
+  AgentCapacityLookup,
+  AgentStateRepository,
+  MessageRequestPublisher,
+  OutreachReservations,
+  QueueDirectory,
+  SendingModeSource,
+  SessionRepository,
+  SuppressionList,
+} from '../domain/ports.ts'
 import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
@@ -33,6 +43,8 @@ export interface AvailabilityDeps {
   readonly sessions: SessionRepository
   readonly reservations: OutreachReservations
   readonly publisher: MessageRequestPublisher
+  /** The suppression list (opt-outs): customers on it are never requested. */
+  readonly suppressions: SuppressionList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
@@ -71,6 +83,8 @@ export interface TriggeredOutcome {
   readonly paused: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
+  /** Customers on the suppression list (opted out): not requested. */
+  readonly optedOut: number
   /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
   readonly overOutboxLimit: number
   /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
@@ -174,7 +188,9 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
-  const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
+  const { kept: requests, optedOut } = await withoutOptOuts(inPilot, deps)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
@@ -191,7 +207,17 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const approved = chosen.slice(0, MAX_OUTBOX_REQUESTS)
   const overOutboxLimit = chosen.length - approved.length
   const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
-  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, overOutboxLimit, deferred: deferred.length, capacityFallback: perTrigger.error !== undefined, ...lookupError, skipped }
+  const counts = {
+    sessionsFound: sessions.length,
+    suppressed,
+    outsidePilot,
+    optedOut,
+    overOutboxLimit,
+    deferred: deferred.length,
+    capacityFallback: perTrigger.error !== undefined,
+    ...lookupError,
+    skipped,
+  }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') return { outcome: { kind: 'triggered', ...counts, requested: 0, paused: approved.length }, requests: [] }
   return { outcome: { kind: 'triggered', ...counts, requested: approved.length, paused: 0 }, requests: approved }
@@ -211,6 +237,12 @@ async function perTriggerLimit(agentId: string, candidates: number, deps: Availa
     // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
     return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
   }
+}
+
+/** The requests whose customer has not opted out: one batched read of the suppression list. */
+async function withoutOptOuts(requests: MessageRequest[], deps: AvailabilityDeps): Promise<{ kept: MessageRequest[]; optedOut: number }> {
+  if (requests.length === 0) return { kept: requests, optedOut: 0 }
+  return withoutOptedOut(requests, await deps.suppressions.suppressionsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {
