@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check/index.ts') },
   mode: { summary: 'set (or show) the sending mode of the deployed stack: live, dry-run or paused', load: () => import('./commands/mode.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
+  suppress: { summary: 'the suppression list (opt-outs): add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
 }
 
 export function usage(): string {
