@@ -35,6 +35,8 @@ export interface RunSummary {
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
     capacityFallbacks: number
+    /** Approved customers beyond the outbox bound (250 per trigger): not requested (MessagesOverOutboxLimit). */
+    overOutboxLimit: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -196,6 +198,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
+      overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {
