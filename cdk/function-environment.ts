@@ -153,6 +153,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       ...genesys,
     },
     send: {
+      SESSIONS_TABLE_NAME: resources.sessionsTableName,
       STATE_TABLE_NAME: resources.stateTableName,
       APP_EVENT_BUS_NAME: resources.appEventBusName,
       SEND_DLQ_URL: resources.sendDlqUrl,

@@ -248,6 +248,7 @@ const templateParameters = (part: 'body' | 'header') =>
 export const sendConfigSchema = z
   .object({
     ...awsEnvironment,
+    SESSIONS_TABLE_NAME: sessionsTableName,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
     SENDING_MODE: sendingMode,

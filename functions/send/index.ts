@@ -13,6 +13,7 @@ import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters
 import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { channelSettings, loadConfig, quietHoursFromConfig, sendConfigSchema } from '#lib/config.ts'
 import { systemClock, type InboundMessage } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
@@ -39,6 +40,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     retryBaseSeconds: config.RETRY_BASE_SECONDS,
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
     quietHours: quietHoursFromConfig(config),
+    busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
   // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
@@ -57,6 +59,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
+    sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),

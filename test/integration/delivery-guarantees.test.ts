@@ -190,7 +190,7 @@ describe('retry backoff', () => {
 })
 
 describe('send use case', () => {
-  const config = loadConfig('send', sendConfigSchema, { STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
+  const config = loadConfig('send', sendConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
   const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000, capMs: 24 * 3_600_000 }
   // A customer per request unless a test says otherwise (copies of one request share it), so the outreach cap
   // keeps the tests apart.

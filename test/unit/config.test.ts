@@ -4,7 +4,7 @@ import { ConfigError, DEFAULTS, channelSettings, loadConfig, presenceConfigSchem
 import { buildAgentlessRequest } from '#lib/domain/payload.ts'
 
 const PRESENCE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus' }
-const SEND_ENV = { STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }
+const SEND_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }
 
 function configError(run: () => unknown): ConfigError {
   try {

@@ -6,7 +6,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
 
-const BASE_ENV = { STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
+const BASE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
 const load = (env: Record<string, string>) => loadConfig('send', sendConfigSchema, { ...BASE_ENV, ...env })
 
 describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
