@@ -46,6 +46,8 @@ export const METRIC_NAMES = {
    * the window): dead-lettered as `unknown-session`. Forged or stale requests.
    */
   requestsUnknownSession: 'RequestsUnknownSession',
+  /** The customer has a conversation still active (another agent, back in queue, no customer.end): left alone. */
+  messagesCustomerBusy: 'MessagesCustomerBusy',
   /** The trigger's time falls in the channel's quiet hours. */
   messagesQuietHours: 'MessagesQuietHours',
   /**

@@ -31,10 +31,14 @@ export interface RunSummary {
     quietHours: number
     /** Requests no recorded session backs: dead-lettered as `unknown-session`. */
     unknownSession: number
+    /** Customers left alone because one of their conversations was still active (presence and send). */
+    customerBusy: number
     /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
     capacityFallbacks: number
+    /** Approved customers beyond the outbox bound (250 per trigger): not requested (MessagesOverOutboxLimit). */
+    overOutboxLimit: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -51,7 +55,7 @@ export interface RunSummary {
     deadLettered: number
     expired: number
     suppressed: number
-    /** Ended by an operator control: paused, dry-run, opted-out, quiet-hours. */
+    /** Not sent on purpose: paused, dry-run, opted-out, quiet-hours, customer-busy. */
     notSentByControl: number
     unsettled: number
     settledTwice: number
@@ -194,8 +198,10 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
       unknownSession: t.total(METRIC_NAMES.requestsUnknownSession),
+      customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
+      overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {
@@ -206,7 +212,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
   }
 }
 
-const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours']
+const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours', 'customer-busy']
 
 /** The dry-run outcome events' bodies (already masked by send), one per request. */
 function dryRunBodies(cloud: LocalCloud): RunSummary['dryRuns'] {

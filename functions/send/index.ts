@@ -41,6 +41,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
     quietHours: quietHoursFromConfig(config),
     windowMs: config.WINDOW_HOURS * HOUR,
+    busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
   }
   const credentials = overrides.genesysCredentials ?? genesysCredentialsFor(config, aws)
   // The budget is the starting rate; every Genesys response's rate-limit headers then set it (adaptive pacing).
@@ -60,6 +61,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
+    recorded: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),

@@ -106,6 +106,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
     report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
   }),
+  'customer-busy': (_decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesCustomerBusy],
+    log: { level: 'info', message: 'customer has a conversation still active: not sent', fields },
+    report: { outcome: 'customer-busy', reason: 'customer has a conversation still active' },
+  }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],
     log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },

@@ -227,7 +227,7 @@ describe('send use case', () => {
     ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
     outreach: new DynamoDbOutreachLedger(tables.dynamo, STATE),
     suppressions: new DynamoDbSuppressionLookup(tables.dynamo, STATE),
-    sessions,
+    recorded: sessions,
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {

@@ -99,7 +99,7 @@ describe('sendMessage: the opt-out check in its place', () => {
     outreach: { tryReserve: async () => (calls.push('cap'), true) },
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     mode: { current: async () => mode },
-    sessions: recordedSessions(request),
+    recorded: recordedSessions(request),
     suppressions: {
       suppressionsOf: async (keys) => {
         calls.push(`suppressions ${keys.length}`)
@@ -129,7 +129,7 @@ describe('sendMessage: the opt-out check in its place', () => {
   it('a request failing preflight is dead-lettered as invalid, not reported as opted out', async () => {
     const calls: string[] = []
     const broken = { ...request, customer: { channel: 'sms' as const, address: 'not a number' } }
-    expect(await sendMessage(broken, { ...deps(true, calls), sessions: recordedSessions(broken) }, settings)).toMatchObject({ kind: 'invalid' })
+    expect(await sendMessage(broken, { ...deps(true, calls), recorded: recordedSessions(broken) }, settings)).toMatchObject({ kind: 'invalid' })
     expect(calls).toEqual([])
   })
 })

@@ -56,7 +56,7 @@ describe('sendMessage: unknown-session after expiry and paused, before preflight
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     suppressions: { suppressionsOf: async () => (calls.push('suppressions'), new Map()) },
     mode: { current: async () => mode },
-    sessions: { get: async (id) => (calls.push('sessions'), sessions.get(id)) },
+    recorded: { get: async (id) => (calls.push('sessions'), sessions.get(id)) },
   })
 
   it('a request no session backs is not sent: nothing checked or used after it', async () => {

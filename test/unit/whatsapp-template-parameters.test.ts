@@ -43,7 +43,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
       pacer: { acquire: async () => {}, pause: () => {} },
       outreach: { tryReserve: async () => true },
       suppressions: { suppressionsOf: async () => new Map() },
-      sessions: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
+      recorded: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
     } as unknown as SendDeps
     const request: MessageRequest = {
