@@ -18,6 +18,8 @@ import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
 import { systemClock, type AgentCapacityLookup, type QueueDirectory } from '#lib/domain/ports.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { triggerMetrics } from '#lib/usecases/availability-metrics.ts'
+import { createGenesysSession, type GenesysSession } from '#lib/adapters/genesys-http/index.ts'
 import { FanOutPendingError, handleAvailability, type AvailabilityOutcome, type AvailabilitySettings, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
 import { STAGES } from '#lib/topology.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
@@ -44,6 +46,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
   }
+  let session: GenesysSession | undefined
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
@@ -55,13 +58,15 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
   }
 
-  function genesysSession() {
-    return {
+  /** One Genesys session (one token) for the queue directory and the capacity lookup, made on first need. */
+  function genesysSession(): GenesysSession {
+    session ??= createGenesysSession({
       region: config.GENESYS_REGION,
       gatewayUrl: config.GENESYS_GATEWAY_URL,
       timeoutMs: config.GENESYS_TIMEOUT_MS,
       credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
-    }
+    })
+    return session
   }
 
   function queueDirectory(): QueueDirectory {
@@ -75,16 +80,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   }
 
   const countTrigger = (outcome: TriggeredOutcome): void => {
-    telemetry.count(METRIC_NAMES.availabilityTriggers)
-    telemetry.count(METRIC_NAMES.messagesRequested, outcome.requested)
-    telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
-    if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
-    if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
-    if (outcome.optedOut > 0) telemetry.count(METRIC_NAMES.messagesOptedOut, outcome.optedOut)
-    if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
-    if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
-    if (outcome.overOutboxLimit > 0) telemetry.count(METRIC_NAMES.messagesOverOutboxLimit, outcome.overOutboxLimit)
-    if (outcome.customerBusy > 0) telemetry.count(METRIC_NAMES.messagesCustomerBusy, outcome.customerBusy)
+    for (const [metric, value] of triggerMetrics(outcome)) telemetry.count(metric, value)
   }
 
   const countCompletedLate = (outcome: AvailabilityOutcome, context: Record<string, unknown>): void => {

@@ -54,14 +54,16 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     clock,
     onRateLimit: (report) => pacer.observe(report),
   })
+  // One repository for both checks: the session the request names (recorded) and the customer's others (busy).
+  const sessions = new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME)
   const deps = {
     clock,
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
     suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
-    sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
-    recorded: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
+    sessions,
+    recorded: sessions,
     // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),

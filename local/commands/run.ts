@@ -14,8 +14,7 @@ import { parseOptOutFile, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
-import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+import { parseSettingAssignments } from '../args.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
@@ -73,20 +72,12 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     io.out(HELP)
     return 0
   }
-  const config: Record<string, string> = {}
-  for (const setting of values.set ?? []) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(setting)
-    if (!match) {
-      io.err(`proactive run: --set expects NAME=VALUE with an upper-case setting name, got "${setting}"`)
-      return 2
-    }
-    const name = match[1] as string
-    if (!FUNCTION_SETTING_NAMES.includes(name)) {
-      io.err(`proactive run: --set ${name}: ${unknownNameMessage('the setting', name, FUNCTION_SETTING_NAMES)}`)
-      return 2
-    }
-    config[name] = match[2] as string
+  const settings = parseSettingAssignments(values.set ?? [])
+  if ('error' in settings) {
+    io.err(`proactive run: ${settings.error}`)
+    return 2
   }
+  const { config } = settings
   if (values.scope !== undefined) {
     if (values.scope !== 'agent' && values.scope !== 'queue') {
       io.err(`proactive run: --scope must be agent or queue, got "${values.scope}"`)
