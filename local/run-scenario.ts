@@ -33,6 +33,8 @@ export interface RunSummary {
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
     capacityFallbacks: number
+    /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
+    ineligible: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -193,6 +195,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
+      ineligible: t.total(METRIC_NAMES.messagesIneligible),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

@@ -42,6 +42,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     capMs: config.CAP_HOURS * HOUR,
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
+    eligibility: { sessions: config.ELIGIBLE_SESSIONS, excludeWrapupCodes: config.EXCLUDE_WRAPUP_CODES },
   }
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
@@ -79,6 +80,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
     if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
     if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+    if (outcome.ineligible > 0) telemetry.count(METRIC_NAMES.messagesIneligible, outcome.ineligible)
     if (outcome.optedOut > 0) telemetry.count(METRIC_NAMES.messagesOptedOut, outcome.optedOut)
     if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
     if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
