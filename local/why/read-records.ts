@@ -1,0 +1,64 @@
+/**
+ * What the tables hold about one customer or conversation, for `proactive why`: the sessions recorded, the 24 h
+ * cap reservation (`cap#<hash>`) and the delivery ledger entry it points to (`delivery#<dedupeKey>`). Reading
+ * only; the wording is in explain-why.ts.
+ */
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { customerKey } from '#lib/domain/address.ts'
+import type { Channel, Session } from '#lib/domain/model.ts'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
+
+export type WhyQuery = { readonly conversationId: string } | { readonly channel: Channel; readonly address: string }
+
+export interface CapReservation {
+  readonly reservedAt: number
+  /** Epoch seconds (DynamoDB TTL): when the customer may be messaged again. */
+  readonly expiresAt: number
+  readonly dedupeKey: string
+}
+
+export interface LedgerEntry {
+  readonly status: string
+  readonly reason?: string
+}
+
+export interface WhyRecords {
+  readonly sessions: readonly Session[]
+  readonly cap?: CapReservation
+  readonly ledger?: LedgerEntry
+}
+
+export interface WhyTables {
+  readonly client: DynamoDBDocumentClient
+  readonly sessionsTable: string
+  readonly stateTable: string
+}
+
+function keyOf(query: WhyQuery, sessions: readonly Session[]): string | undefined {
+  if ('channel' in query) {
+    const customer = query.channel === 'webmessaging' ? { channel: query.channel, externalContactId: query.address } : { channel: query.channel, address: query.address }
+    return customerKey(customer)
+  }
+  const customer = sessions[0]?.customer
+  return customer ? customerKey(customer) : undefined
+}
+
+export async function readWhyRecords(tables: WhyTables, query: WhyQuery): Promise<WhyRecords> {
+  const repository = new DynamoDbSessionRepository(tables.client, tables.sessionsTable)
+  let sessions: Session[]
+  if ('conversationId' in query) {
+    const session = await repository.get(query.conversationId.toLowerCase())
+    sessions = session ? [session] : []
+  } else {
+    sessions = await repository.findByCustomer(keyOf(query, []) as string, 0)
+  }
+  const key = keyOf(query, sessions)
+  if (key === undefined) return { sessions }
+  const { Item: capItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: ledgerKey(key) }, ConsistentRead: true }))
+  if (!capItem) return { sessions }
+  const cap: CapReservation = { reservedAt: Number(capItem.reservedAt), expiresAt: Number(capItem.expiresAt), dedupeKey: String(capItem.dedupeKey) }
+  const { Item: ledgerItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: `delivery#${cap.dedupeKey}` }, ConsistentRead: true }))
+  const ledger = ledgerItem ? { status: String(ledgerItem.status), ...(typeof ledgerItem.reason === 'string' ? { reason: ledgerItem.reason } : {}) } : undefined
+  return { sessions, cap, ...(ledger ? { ledger } : {}) }
+}

@@ -1,0 +1,90 @@
+/**
+ * `proactive why --local` (issue 14 item 5): replays events through the real handlers on the local cloud, then
+ * explains one customer's or conversation's outcome. Exit codes: 0 found, 1 nothing found, 2 usage error.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../local/commands/why.ts'
+import { capturedIo } from '../support/captured-io.ts'
+import { conversationLifecycle, presenceEvent, uuidFrom } from '../support/genesys-events.ts'
+
+const AGENT = uuidFrom('why', 'agent')
+const QUEUE = uuidFrom('why', 'queue')
+const CONVERSATION = uuidFrom('why', 'conversation')
+const PHONE = '+15553334444'
+const MINUTE = 60_000
+const T0 = Date.parse('2025-06-10T09:00:00Z')
+
+let dir: string
+let events: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'why-'))
+  events = join(dir, 'events.jsonl')
+  const lines = [
+    ...conversationLifecycle({ conversationId: CONVERSATION, messageType: 'SMS', start: T0, agentId: AGENT, queueId: QUEUE, addressFrom: PHONE }),
+    presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T0 + 25 * MINUTE }),
+    presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T0 + 30 * MINUTE }),
+  ]
+  await writeFile(events, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+})
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+async function why(...args: string[]) {
+  const io = capturedIo()
+  const code = await main(['--local', '--events', events, ...args], io)
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') }
+}
+
+describe('proactive why --local', () => {
+  it('sent: the session, the cap reservation and its expiry, the ledger, the sentence; personal data masked', async () => {
+    const { code, out } = await why('--conversation', CONVERSATION)
+    expect(code).toBe(0)
+    expect(out).toContain('sessions: 1')
+    expect(out).toMatch(/sms …4444 window .* last agent .* queue .* connected no/)
+    expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
+    expect(out).toContain('suppression: not available')
+    expect(out).toContain('delivery ledger: sent')
+    expect(out).toContain('outcome: sent')
+    expect(out).toContain('why: A message was sent: Genesys accepted it.')
+    expect(out).not.toContain(PHONE)
+    expect(out).not.toContain(CONVERSATION)
+  })
+
+  it('by channel and address in another format, with --show-personal-data', async () => {
+    const { code, out } = await why('--channel', 'SMS', '--address', '+15553334444', '--show-personal-data')
+    expect(code).toBe(0)
+    expect(out).toContain(PHONE)
+    expect(out).toContain(CONVERSATION)
+    expect(out).toContain('outcome: sent')
+  })
+
+  it.each([
+    // Presence, paused, requests nothing (counted, no per-request event): the sentence says so from the mode.
+    ['SENDING_MODE=paused', 'why: No message was requested: the sending mode is paused'],
+    ['SENDING_MODE=dry-run', 'why: No message: the sending mode was dry-run'],
+    ['QUIET_HOURS=09:00-10:00', "why: No message: the trigger fell in the channel's quiet hours."],
+  ])('--set %s: explained, no cap used', async (setting, sentence) => {
+    const { code, out } = await why('--set', setting, '--conversation', CONVERSATION)
+    expect(code).toBe(0)
+    expect(out).toContain(sentence)
+    expect(out).toContain('cap reservation: none')
+  })
+
+  it('nothing found: says so, exit 1', async () => {
+    const { code, out } = await why('--conversation', uuidFrom('why', 'never'))
+    expect(code).toBe(1)
+    expect(out).toBe('Nothing is recorded about this customer or conversation (sessions expire with their TTL).')
+  })
+
+  it('usage errors exit 2 naming the problem', async () => {
+    expect(await why('--channel', 'fax', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('unknown channel "fax"') })
+    expect(await why('--channel', 'sms')).toMatchObject({ code: 2, err: expect.stringContaining('say who') })
+    expect(await why('--conversation', 'x', '--channel', 'sms', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('not both') })
+    expect(await why('--set', 'NOPE=1', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('"NOPE=1"') })
+    const io = capturedIo()
+    expect(await main(['--local', '--conversation', 'x'], io)).toBe(2)
+    expect(io.stderr[0]).toContain('--local needs --events PATH')
+  })
+})
