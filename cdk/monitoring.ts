@@ -193,6 +193,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesRequested, presence, 'requested'),
           emf(METRIC_NAMES.messagesDeferred, presence, 'deferred to a later trigger'),
           emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookups failed (fallback limit)'),
+          emf(METRIC_NAMES.messagesIneligible, presence, 'not eligible (unserved only, excluded wrap-up codes)'),
         ],
       },
       {

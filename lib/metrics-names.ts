@@ -32,6 +32,8 @@ export const METRIC_NAMES = {
   messagesSuppressed: 'MessagesSuppressed',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
+  /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
+  messagesIneligible: 'MessagesIneligible',
   /** The agent's messaging capacity could not be looked up: FALLBACK_MESSAGES_PER_TRIGGER applied. */
   capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesSent: 'MessagesSent',

@@ -39,6 +39,8 @@ export interface RunSummary {
     capacityFallbacks: number
     /** Approved customers beyond the outbox bound (250 per trigger): not requested (MessagesOverOutboxLimit). */
     overOutboxLimit: number
+    /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
+    ineligible: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -202,6 +204,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
+      ineligible: t.total(METRIC_NAMES.messagesIneligible),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

@@ -45,6 +45,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
+    eligibility: { sessions: config.ELIGIBLE_SESSIONS, excludeWrapupCodes: config.EXCLUDE_WRAPUP_CODES },
   }
   let session: GenesysSession | undefined
   const deps = {

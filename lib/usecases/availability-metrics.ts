@@ -8,6 +8,7 @@ type Counted = { readonly [K in keyof TriggeredOutcome]-?: TriggeredOutcome[K] e
 const WHEN_NONZERO: readonly (readonly [Counted, MetricName])[] = [
   ['paused', METRIC_NAMES.messagesPaused],
   ['outsidePilot', METRIC_NAMES.messagesOutsidePilot],
+  ['ineligible', METRIC_NAMES.messagesIneligible],
   ['optedOut', METRIC_NAMES.messagesOptedOut],
   ['deferred', METRIC_NAMES.messagesDeferred],
   ['overOutboxLimit', METRIC_NAMES.messagesOverOutboxLimit],
