@@ -10,6 +10,7 @@ const quiet: TriggeredOutcome = {
   suppressed: 0,
   paused: 0,
   outsidePilot: 0,
+  ineligible: 0,
   optedOut: 0,
   customerBusy: 0,
   overOutboxLimit: 0,
@@ -28,13 +29,14 @@ describe('triggerMetrics', () => {
   })
 
   it('adds each other count when it is not 0, and one fallback when the capacity lookup failed', () => {
-    const busy = { ...quiet, requested: 2, suppressed: 1, paused: 3, outsidePilot: 4, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
+    const busy = { ...quiet, requested: 2, suppressed: 1, paused: 3, outsidePilot: 4, ineligible: 9, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
     expect(triggerMetrics(busy)).toEqual([
       ['AvailabilityTriggers', 1],
       ['MessagesRequested', 2],
       ['MessagesSuppressed', 1],
       ['MessagesPaused', 3],
       ['MessagesOutsidePilot', 4],
+      ['MessagesIneligible', 9],
       ['MessagesOptedOut', 5],
       ['MessagesDeferred', 6],
       ['MessagesOverOutboxLimit', 7],
