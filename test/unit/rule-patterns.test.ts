@@ -5,7 +5,17 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { matchesPattern, validatePattern } from '../../local/event-pattern.ts'
-import { AGENT_DETAIL_TYPES, APP_DETAIL_TYPES, APP_EVENT_SOURCE, CONVERSATION_DETAIL_TYPES, DETAIL_TYPES, genesysEventSourceName, partnerArchivePattern, rulePatterns, type RulePatterns } from '#lib/topology.ts'
+import {
+  AGENT_DETAIL_TYPES,
+  APP_DETAIL_TYPES,
+  APP_EVENT_SOURCE,
+  CONVERSATION_DETAIL_TYPES,
+  DETAIL_TYPES,
+  genesysEventSourceName,
+  partnerArchivePattern,
+  rulePatterns,
+  type RulePatterns,
+} from '#lib/topology.ts'
 
 type Envelope = Record<string, unknown> & { source: string; 'detail-type': string; detail: Record<string, unknown> }
 
