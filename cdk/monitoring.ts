@@ -185,6 +185,14 @@ export class PipelineMonitoring extends Construct {
         ],
       },
       {
+        title: 'Capacity: as many customers as agents can serve',
+        metrics: [
+          emf(METRIC_NAMES.messagesRequested, presence, 'requested'),
+          emf(METRIC_NAMES.messagesDeferred, presence, 'deferred to a later trigger'),
+          emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookups failed (fallback limit)'),
+        ],
+      },
+      {
         title: 'Genesys responses',
         metrics: [
           emf(METRIC_NAMES.genesysRateLimited, send, '429 rate limited'),

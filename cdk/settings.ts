@@ -77,6 +77,8 @@ export interface ProactiveMessagingProps {
   readonly maxMessagesPerTrigger?: number | 'agent-capacity'
   /** The per-trigger limit when the agent-capacity lookup fails. @default 4 */
   readonly fallbackMessagesPerTrigger?: number
+  /** How long an agent's messaging capacity is cached. @default 5 */
+  readonly capacityCacheMinutes?: number
   /** Timeout of one Genesys request, milliseconds (below the functions' 60 s timeout). @default 10000 */
   readonly genesysTimeoutMs?: number
   /** First retry delay after a transient Genesys failure. @default 10 */
@@ -152,6 +154,7 @@ const HINTS: Record<SettingName, string> = {
   queueCacheMinutes: 'a number of minutes, 0 or more',
   maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity' (the agent's message capacity in Genesys)",
   fallbackMessagesPerTrigger: 'a positive whole number',
+  capacityCacheMinutes: 'a number of minutes, 0 or more',
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
   retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
@@ -269,6 +272,7 @@ const settingsSchema = z.object({
     .default(DEFAULTS.maxMessagesPerTrigger)
     .describe("Customers requested per trigger at most; the rest are deferred to later triggers. `agent-capacity`: the agent's `message` capacity in Genesys."),
   fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
+  capacityCacheMinutes: number.nonnegative().default(DEFAULTS.capacityCacheMinutes).describe("How long an agent's messaging capacity is cached."),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),

@@ -36,6 +36,7 @@ export const DEFAULTS = {
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
+  capacityCacheMinutes: 5,
   maxMessagesPerTrigger: AGENT_CAPACITY,
   fallbackMessagesPerTrigger: 4,
   budgetPerMinute: 300,
@@ -204,6 +205,11 @@ export const presenceConfigSchema = z.object({
     .positive()
     .default(DEFAULTS.fallbackMessagesPerTrigger)
     .describe('The per-trigger limit when `MAX_MESSAGES_PER_TRIGGER=agent-capacity` and the capacity lookup fails (counted as `CapacityLookupFallbacks`).'),
+  CAPACITY_CACHE_MINUTES: z.coerce
+    .number()
+    .nonnegative()
+    .default(DEFAULTS.capacityCacheMinutes)
+    .describe("How long an agent's messaging capacity is cached (`MAX_MESSAGES_PER_TRIGGER=agent-capacity`)."),
   ...genesysConnection,
 })
 

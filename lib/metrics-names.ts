@@ -30,6 +30,10 @@ export const METRIC_NAMES = {
   messagesRequested: 'MessagesRequested',
   /** A request not published or not sent because the customer was already messaged in the cap window. */
   messagesSuppressed: 'MessagesSuppressed',
+  /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
+  messagesDeferred: 'MessagesDeferred',
+  /** The agent's messaging capacity could not be looked up: FALLBACK_MESSAGES_PER_TRIGGER applied. */
+  capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesSent: 'MessagesSent',
   /** Sending mode `paused`: a request presence did not publish, or send did not send. No cap used. */
   messagesPaused: 'MessagesPaused',

@@ -181,9 +181,10 @@ export const TABLES = {
      * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
      */
     keyPrefixes: {
-      // `control#…` (the sending mode) is written by operators (`proactive mode`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'control'], write: ['agent', 'queues'] },
-      send: { read: ['delivery', 'cap', 'control'], write: ['delivery', 'cap', 'pace'] },
+      // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
+      // (`proactive mode`, `proactive suppress`), read by both functions.
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
+      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
     },
   },
 } as const

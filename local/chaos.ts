@@ -5,6 +5,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DeliveryLedger, GenesysMessaging } from '#lib/domain/ports.ts'
+import { APP_DETAIL_TYPES } from '#lib/topology.ts'
+import type { LocalEventBridge } from './event-bus.ts'
 
 export const CHAOS_FAULTS = ['http429', 'http5xx', 'timeout', 'token401', 'redeliver', 'crashAfterSend', 'putEventsFail', 'ddbThrottle'] as const
 export type ChaosFault = (typeof CHAOS_FAULTS)[number]
@@ -119,4 +121,20 @@ export async function startThrottlingProxy(target: string, probability: number, 
     throttled: () => throttled,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
+}
+
+/**
+ * The first `calls` PutEvents calls that carry ProactiveMessageRequested entries fail every entry with
+ * InternalFailure (as `putEventsFail` does, but certain): presence's publisher tries 4 times per call, so 4
+ * calls make one trigger's publish fail. Later calls go through. For the outbox tests and the chaos interleaving.
+ */
+export function failRequestPublishes(bus: LocalEventBridge, calls: number): { failed: () => number } {
+  let failed = 0
+  const real = bus.putEvents.bind(bus)
+  bus.putEvents = async (entries) => {
+    if (failed >= calls || !entries.some((entry) => entry.DetailType === APP_DETAIL_TYPES.requested)) return real(entries)
+    failed++
+    return { FailedEntryCount: entries.length, Entries: entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected fault).' })) }
+  }
+  return { failed: () => failed }
 }

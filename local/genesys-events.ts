@@ -215,12 +215,21 @@ export interface ConversationLifecycleInput {
   readonly addressFrom?: string
   /** Stop after user.start (the agent is still connected). Default: the whole conversation, to customer.end. */
   readonly stillConnected?: boolean
+  /** No agent ever joins: the customer leaves while waiting in the queue (customer.start, acd.start, customer.end). */
+  readonly abandoned?: boolean
 }
 
 /** A typical messaging conversation, in delivery order: customer.start, acd.start, user.start[, user.end, acw, customer.end]. */
 export function conversationLifecycle(input: ConversationLifecycleInput): GenesysEnvelope[] {
   const common = { conversationId: input.conversationId, messageType: input.messageType }
   const customer = { externalContactId: input.externalContactId, addressFrom: input.addressFrom }
+  if (input.abandoned) {
+    return [
+      conversationEvent('customer.start', { ...common, ...customer, at: input.start }),
+      conversationEvent('acd.start', { ...common, at: input.start + 1_000, queueId: input.queueId }),
+      conversationEvent('customer.end', { ...common, ...customer, at: input.start + 120_000 }),
+    ]
+  }
   const events = [
     conversationEvent('customer.start', { ...common, ...customer, at: input.start }),
     conversationEvent('acd.start', { ...common, at: input.start + 1_000, queueId: input.queueId }),

@@ -8,6 +8,7 @@ import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import { shortId } from '#lib/domain/short-id.ts'
 import { maskPersonalData } from '#functions/shared/log-masking.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
+import { ScanCommand } from '@aws-sdk/client-dynamodb'
 import { LOCAL_NAMES, type DeadLetterRecord, type LocalCloud } from './cloud.ts'
 import type { EventEnvelope } from './event-bus.ts'
 import type { ScenarioEntry } from './scenario.ts'
@@ -28,6 +29,10 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
+    deferred: number
+    /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
+    capacityFallbacks: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -48,6 +53,13 @@ export interface RunSummary {
     notSentByControl: number
     unsettled: number
     settledTwice: number
+    /**
+     * Requests still in an agent's outbox at the end (presence saved them with the trigger, no publish got
+     * through yet): the agent's next event publishes them. Not settled, so the run is not balanced.
+     */
+    pendingInOutbox: number
+    /** Outboxes published late: by a retry of their trigger or by a newer event of the agent (FanOutsCompletedLate). */
+    fanOutsCompletedLate: number
     balanced: boolean
   }
 }
@@ -158,13 +170,14 @@ function labelOf(envelope: EventEnvelope): string {
   return id ? `${detailType} ${id}…` : detailType
 }
 
-async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promise<RunSummary> {
+/** The run's summary (runScenario returns it; callers that deliver events themselves, e.g. the chaos suite, call it after draining). */
+export async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promise<RunSummary> {
   const t = cloud.tally
   const deadLetters = await cloud.deadLetters()
   const requests = cloud.simulator?.agentlessRequests() ?? []
   return {
     events,
-    reconciliation: reconcile(cloud, deadLetters),
+    reconciliation: reconcile(cloud, deadLetters, await pendingInOutboxes(cloud)),
     sessions: { recorded: await cloud.sessionCount() },
     triggers: t.total(availabilityTriggers),
     messages: {
@@ -178,6 +191,8 @@ async function summarise(cloud: LocalCloud, events: RunSummary['events']): Promi
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      deferred: t.total(METRIC_NAMES.messagesDeferred),
+      capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {
@@ -216,7 +231,7 @@ export function duplicateRecipients(acceptedBodies: readonly unknown[]): number 
  * Matches every requested message (by dedupe key, from the app bus) with its end: a Sent or Failed outcome
  * event, or a message in the send DLQ. Duplicates of one request are not separate requests.
  */
-function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]): RunSummary['reconciliation'] {
+function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], pendingInOutbox: number): RunSummary['reconciliation'] {
   const ends = new Map<string, string[]>()
   const requested = new Set<string>()
   for (const event of cloud.bus.acceptedEvents(LOCAL_NAMES.appBus)) {
@@ -258,5 +273,25 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[]):
     else if (last === 'control') totals.notSentByControl++
     else totals.deadLettered++
   }
-  return { ...totals, balanced: totals.unsettled === 0 && totals.settledTwice === 0 }
+  const fanOutsCompletedLate = cloud.tally.total(METRIC_NAMES.fanOutsCompletedLate)
+  return { ...totals, pendingInOutbox, fanOutsCompletedLate, balanced: totals.unsettled === 0 && totals.settledTwice === 0 && pendingInOutbox === 0 }
+}
+
+/** Requests left in agents' outboxes (`agent#` items with `pending`): a Scan, fine locally, never used by the functions. */
+async function pendingInOutboxes(cloud: LocalCloud): Promise<number> {
+  let count = 0
+  let start: Record<string, never> | undefined
+  do {
+    const page = await cloud.dynamo.send(
+      new ScanCommand({
+        TableName: LOCAL_NAMES.stateTable,
+        FilterExpression: 'begins_with(pk, :agent) AND attribute_exists(pending)',
+        ExpressionAttributeValues: { ':agent': { S: 'agent#' } },
+        ExclusiveStartKey: start,
+      }),
+    )
+    for (const item of page.Items ?? []) count += item.pending?.M?.requests?.L?.length ?? 0
+    start = page.LastEvaluatedKey as Record<string, never> | undefined
+  } while (start)
+  return count
 }

@@ -82,7 +82,8 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
   if (tables.length === 0 || tables.some((count, i) => count < 0 || (i > 0 && count <= (tables[i - 1] as number)))) {
     throw new Error(`fan-out: otherAgents must be ascending counts ≥ 0, got [${tables.join(', ')}]`)
   }
-  const cloud = await LocalCloud.start()
+  // The fan-out of N: no per-trigger limit below N (the default would request only the agent's capacity).
+  const cloud = await LocalCloud.start({ config: { MAX_MESSAGES_PER_TRIGGER: String(options.n) } })
   try {
     const agentId = uuidFrom('bench-agent', 'fan-out')
     const queueId = uuidFrom('bench-queue', 0)

@@ -40,10 +40,10 @@ export function scaledWindowMs(budgetPerMinute: number): number {
  * A local cloud whose send workers pace to `budgetPerMinute`, against a simulator that allows Genesys' own 300
  * requests per window, the window compressed by the same factor, counted per OAuth client.
  */
-export function startPacedCloud(options: { readonly workers: number; readonly budgetPerMinute: number }): Promise<LocalCloud> {
+export function startPacedCloud(options: { readonly workers: number; readonly budgetPerMinute: number; readonly config?: Readonly<Record<string, string>> }): Promise<LocalCloud> {
   return LocalCloud.start({
     sendWorkers: options.workers,
-    config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute) },
+    config: { GENESYS_BUDGET_PER_MINUTE: String(options.budgetPerMinute), ...options.config },
     simulator: { rateLimitPerMinute: GENESYS_RATE_LIMIT, rateWindowMs: scaledWindowMs(options.budgetPerMinute), rateLimitScope: 'client' },
   })
 }

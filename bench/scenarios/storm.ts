@@ -7,6 +7,7 @@
  * times spread over the real minute. Drain time runs from the first availability event to the last message
  * Genesys accepted; its floor is unique recipients ÷ budget.
  */
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
@@ -24,6 +25,8 @@ export interface StormOptions {
   readonly budgetPerMinute: number
   readonly workers: number
   readonly seed?: number
+  /** MAX_MESSAGES_PER_TRIGGER: `agent-capacity` (the default; the simulator answers 4) or a number (no limit: one above any agent's customers). */
+  readonly maxMessagesPerTrigger: string
 }
 
 export interface StormResult extends DeliveryCheck {
@@ -46,12 +49,15 @@ export interface StormResult extends DeliveryCheck {
   readonly suppressedBySend: number
   readonly rateLimited: number
   readonly rates: RateSummary
+  readonly maxMessagesPerTrigger: string
+  /** Customers over a trigger's limit (MessagesDeferred): eligible for a later trigger, not messaged in this run. */
+  readonly deferred: number
 }
 
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
-  const cloud = await startPacedCloud(options)
+  const cloud = await startPacedCloud({ ...options, config: { MAX_MESSAGES_PER_TRIGGER: options.maxMessagesPerTrigger } })
   try {
     const workload = buildWorkload({ customers: options.customers, conversations: options.conversations, agents: options.agents, at: AT - 60_000, seed: options.seed ?? 1 })
     let started = Date.now()
@@ -112,6 +118,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       suppressedBySend,
       rateLimited: rates.rateLimited,
       rates,
+      maxMessagesPerTrigger: options.maxMessagesPerTrigger,
+      deferred: cloud.tally.total(METRIC_NAMES.messagesDeferred),
     }
   } finally {
     await cloud.close()

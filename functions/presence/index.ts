@@ -6,13 +6,17 @@ import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { CachedQueueDirectory } from '#lib/adapters/cached-queue-directory.ts'
 import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.ts'
+import { CachedCapacityLookup } from '#lib/adapters/cached-capacity-lookup.ts'
+import { createGenesysUtilizationLookup } from '#lib/adapters/genesys-utilization.ts'
+import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
 import { DynamoDbAgentStateRepository } from '#lib/adapters/dynamodb-state.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
-import { systemClock, type QueueDirectory } from '#lib/domain/ports.ts'
+import { systemClock, type AgentCapacityLookup, type QueueDirectory } from '#lib/domain/ports.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { FanOutPendingError, handleAvailability, type AvailabilityOutcome, type AvailabilitySettings, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
 import { STAGES } from '#lib/topology.ts'
@@ -37,24 +41,36 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
   }
   const deps = {
     agents: new DynamoDbAgentStateRepository(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     reservations: new DynamoDbOutreachReservations(aws.dynamo, config.STATE_TABLE_NAME),
+    suppressions: new DynamoDbSuppressionList(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     queues: config.TARGET_SCOPE === 'queue' ? queueDirectory() : undefined,
+    capacity: config.MAX_MESSAGES_PER_TRIGGER === AGENT_CAPACITY ? capacityLookup() : undefined,
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
   }
 
-  function queueDirectory(): QueueDirectory {
-    const genesys = createGenesysQueueDirectory({
+  function genesysSession() {
+    return {
       region: config.GENESYS_REGION,
       gatewayUrl: config.GENESYS_GATEWAY_URL,
       timeoutMs: config.GENESYS_TIMEOUT_MS,
       credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
-    })
+    }
+  }
+
+  function queueDirectory(): QueueDirectory {
+    const genesys = createGenesysQueueDirectory(genesysSession())
     return new CachedQueueDirectory({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.QUEUE_CACHE_MINUTES * MINUTE, clock })
+  }
+
+  function capacityLookup(): AgentCapacityLookup {
+    const genesys = createGenesysUtilizationLookup(genesysSession())
+    return new CachedCapacityLookup({ inner: genesys, client: aws.dynamo, tableName: config.STATE_TABLE_NAME, ttlMs: config.CAPACITY_CACHE_MINUTES * MINUTE, clock })
   }
 
   const countTrigger = (outcome: TriggeredOutcome): void => {
@@ -63,6 +79,9 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     telemetry.count(METRIC_NAMES.messagesSuppressed, outcome.suppressed)
     if (outcome.paused > 0) telemetry.count(METRIC_NAMES.messagesPaused, outcome.paused)
     if (outcome.outsidePilot > 0) telemetry.count(METRIC_NAMES.messagesOutsidePilot, outcome.outsidePilot)
+    if (outcome.optedOut > 0) telemetry.count(METRIC_NAMES.messagesOptedOut, outcome.optedOut)
+    if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
+    if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
     if (outcome.overOutboxLimit > 0) telemetry.count(METRIC_NAMES.messagesOverOutboxLimit, outcome.overOutboxLimit)
   }
 
@@ -99,6 +118,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     countCompletedLate(outcome, context)
     if (outcome.kind === 'triggered') {
       countTrigger(outcome)
+      if (outcome.capacityFallback) logger.warn('agent capacity lookup failed: FALLBACK_MESSAGES_PER_TRIGGER applies', { ...context, error: outcome.capacityLookupError })
       logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
     } else if (outcome.kind === 'outside-pilot') {
       telemetry.count(METRIC_NAMES.triggersOutsidePilot)

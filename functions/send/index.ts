@@ -8,6 +8,7 @@ import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
@@ -55,6 +56,7 @@ export function createSendHandler(env: Env = process.env, overrides: HandlerOver
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
     // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
     genesys: decorate(overrides.decorate?.genesys, genesys),

@@ -96,6 +96,11 @@ export function hashRecipientKey(recipientKey: string): string {
 
 export const ledgerKey = (recipientKey: string): string => `cap#${hashRecipientKey(recipientKey)}`
 
+/** A customer's item on the suppression list (opt-outs): the customer key hashed, as in the outreach ledger. */
+export const suppressionKey = (customerKey: string): string => `suppress#${hashRecipientKey(customerKey)}`
+/** The prefix of every suppression-list item (`proactive suppress list` scans for it). */
+export const SUPPRESSION_PREFIX = 'suppress#'
+
 export class DynamoDbOutreachLedger implements OutreachLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -6,6 +6,7 @@ import type { MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
+import type { Suppression } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
 
 export interface Clock {
@@ -215,4 +216,13 @@ export interface SendingModeOverrides {
 /** The mode a function acts on now: the override (read through a cache of at most 30 s), else the setting. */
 export interface SendingModeSource {
   current(): Promise<SendingMode>
+}
+
+/**
+ * The suppression list (opt-outs), by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
+ * stores and looks up only the key's SHA-256, never the address.
+ */
+export interface SuppressionList {
+  /** The keys among these that are on the list, with when each was added; keys not on it are absent. */
+  suppressionsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, Suppression>>
 }

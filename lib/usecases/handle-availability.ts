@@ -1,6 +1,12 @@
 /**
  * presence's use case: detect the transition into available, find the customers to message, leave out those
- * already messaged in the cap window, and publish one request per recipient.
+ * already messaged in the cap window, limit them to what the agent can serve, and publish one request per
+ * recipient.
+ *
+ * Fan-out order: select the recipients (window, one per customer) → pilot queues → the cap read → the per-trigger
+ * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
+ * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
+ * limit counts only customers who can actually be messaged.
  *
  * The cap itself is enforced by send, which reserves each customer atomically just before sending. Here it is
  * only read (one batched read per 100 recipients, no write per recipient), so a fan-out costs a Query, a few
@@ -16,8 +22,19 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
+import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
+import type {
+  AgentCapacityLookup,
+  AgentStateRepository,
+  MessageRequestPublisher,
+  OutreachReservations,
+  QueueDirectory,
+  SendingModeSource,
+  SessionRepository,
+  SuppressionList,
+} from '../domain/ports.ts'
+import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
@@ -26,10 +43,14 @@ export interface AvailabilityDeps {
   readonly sessions: SessionRepository
   readonly reservations: OutreachReservations
   readonly publisher: MessageRequestPublisher
+  /** The suppression list (opt-outs): customers on it are never requested. */
+  readonly suppressions: SuppressionList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
   readonly mode?: SendingModeSource
+  /** The agent's messaging capacity (MAX_MESSAGES_PER_TRIGGER=agent-capacity). */
+  readonly capacity?: AgentCapacityLookup
 }
 
 export interface AvailabilitySettings extends AvailabilityPolicy {
@@ -38,6 +59,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly capMs: number
   /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
   readonly pilot?: PilotScope
+  /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
+  readonly perTrigger?: { readonly limit: MessageLimitSetting; readonly fallback: number }
 }
 
 export type AvailabilityOutcome = (
@@ -60,8 +83,16 @@ export interface TriggeredOutcome {
   readonly paused: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
+  /** Customers on the suppression list (opted out): not requested. */
+  readonly optedOut: number
   /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
   readonly overOutboxLimit: number
+  /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
+  readonly deferred: number
+  /** The agent's capacity could not be looked up: the fallback limit applied. */
+  readonly capacityFallback: boolean
+  /** Why the lookup failed (no personal data: a Genesys status and code, or the missing field). */
+  readonly capacityLookupError?: string
   readonly skipped: TargetingResult['skipped']
 }
 
@@ -157,18 +188,61 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const trigger = { agentId: event.agentId, eventId: event.eventId, at: event.at, scope: settings.scope }
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
-  const { inside: requests, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
+  const { kept: requests, optedOut } = await withoutOptOuts(inPilot, deps)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
   const uncapped: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
   const suppressed = requests.length - uncapped.length
-  const approved = uncapped.slice(0, MAX_OUTBOX_REQUESTS)
-  const overOutboxLimit = uncapped.length - approved.length
-  const counts = { sessionsFound: sessions.length, suppressed, outsidePilot, overOutboxLimit, skipped }
+  // Filters first, then the limit: it counts only customers who can actually be messaged.
+  const perTrigger = await perTriggerLimit(event.agentId, uncapped.length, deps, settings)
+  const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
+  const factsOf = (request: MessageRequest) => {
+    const session = sessionOf.get(request.conversationId)
+    return session ? priorityFactsOf(session) : { conversationId: request.conversationId, lastActiveAt: request.requestedAt, abandoned: false }
+  }
+  const { chosen, deferred } = perTrigger.limit === undefined ? { chosen: uncapped, deferred: [] } : limitRecipients(uncapped, perTrigger.limit, factsOf)
+  const approved = chosen.slice(0, MAX_OUTBOX_REQUESTS)
+  const overOutboxLimit = chosen.length - approved.length
+  const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
+  const counts = {
+    sessionsFound: sessions.length,
+    suppressed,
+    outsidePilot,
+    optedOut,
+    overOutboxLimit,
+    deferred: deferred.length,
+    capacityFallback: perTrigger.error !== undefined,
+    ...lookupError,
+    skipped,
+  }
   // Paused: availability is still tracked (the caller saves the agent's state), nothing is requested.
   if ((await deps.mode?.current()) === 'paused') return { outcome: { kind: 'triggered', ...counts, requested: 0, paused: approved.length }, requests: [] }
   return { outcome: { kind: 'triggered', ...counts, requested: approved.length, paused: 0 }, requests: approved }
+}
+
+/** How many of this trigger's customers to request: the setting, or the agent's capacity (the fallback if unknown). */
+async function perTriggerLimit(agentId: string, candidates: number, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<{ limit?: number; error?: string }> {
+  const perTrigger = settings.perTrigger
+  if (!perTrigger) return {}
+  if (perTrigger.limit !== AGENT_CAPACITY) return { limit: perTrigger.limit }
+  // Nobody to message: no Genesys call.
+  if (candidates === 0) return { limit: 0 }
+  try {
+    if (!deps.capacity) throw new Error('no capacity lookup wired')
+    return { limit: await deps.capacity.messageCapacityOf(agentId) }
+  } catch (error) {
+    // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
+    return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** The requests whose customer has not opted out: one batched read of the suppression list. */
+async function withoutOptOuts(requests: MessageRequest[], deps: AvailabilityDeps): Promise<{ kept: MessageRequest[]; optedOut: number }> {
+  if (requests.length === 0) return { kept: requests, optedOut: 0 }
+  return withoutOptedOut(requests, await deps.suppressions.suppressionsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

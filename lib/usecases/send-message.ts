@@ -7,7 +7,8 @@
 import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource } from '../domain/ports.ts'
+import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SuppressionList } from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { recipientKey } from '../domain/targeting.ts'
@@ -34,6 +35,8 @@ export interface SendDeps {
   readonly pacer: Pacer
   readonly ledger: DeliveryLedger
   readonly outreach: OutreachLedger
+  /** The suppression list (opt-outs): checked again here, since a customer may opt out after being requested. */
+  readonly suppressions: SuppressionList
   /** The sending mode in force (setting or operator override). Absent: live. */
   readonly mode?: SendingModeSource
 }
@@ -49,6 +52,8 @@ export type SendDecision =
   | { readonly kind: 'paused' }
   /** The sending mode is `dry-run`: every check passed; `body` is what would have been sent, address masked. */
   | { readonly kind: 'dry-run'; readonly body: AgentlessRequest }
+  /** The customer is on the suppression list (opted out): nothing sent, no cap used. */
+  | { readonly kind: 'opted-out' }
   /** The trigger's time falls in the channel's quiet hours (`window`, as configured). */
   | { readonly kind: 'quiet-hours'; readonly window: string }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
@@ -80,6 +85,11 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     }
     throw error
   }
+
+  // After preflight (a request that cannot be sent anyway is dead-lettered, not reported as opted out), before
+  // every later check, so a dry run reports an opted-out customer as opted out too.
+  const suppressed = await deps.suppressions.suppressionsOf([optOutKeyOfCustomer(request.customer)])
+  if (suppressed.size > 0) return { kind: 'opted-out' }
 
   const quiet = settings.quietHours && quietWindowAt(settings.quietHours, request.customer.channel, request.requestedAt)
   if (quiet) return { kind: 'quiet-hours', window: quiet.text }

@@ -95,6 +95,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     log: { level: 'info', message: 'dry run: every check passed, not sent', fields },
     report: { outcome: 'dry-run', reason: 'sending mode dry-run', body: decision.body },
   }),
+  'opted-out': (_decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesOptedOut],
+    log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
+    report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+  }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],
     log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },

@@ -16,7 +16,7 @@ import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
 export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real]
-                    [--chaos SPEC] [--workers N] [--verbose]
+                    [--chaos SPEC] [--workers N] [--agent-capacity N] [--verbose]
 
 Runs the pipeline locally (DynamoDB, SQS, EventBridge and a Genesys simulator, all in this process) on a
 scenario of Genesys events and shows what was sent.
@@ -33,6 +33,8 @@ scenario of Genesys events and shows what was sent.
                   redeliver=P (SQS delivers a message again), crashAfterSend=P (the send worker dies after
                   Genesys accepted), putEventsFail=P, ddbThrottle=P, and seed=N; P a probability
   --workers N     concurrent send workers (default 1)
+  --agent-capacity N  the simulator's messaging capacity for every agent (default 4): the per-trigger limit
+                  under MAX_MESSAGES_PER_TRIGGER=agent-capacity
   --verbose       show the functions' structured logs (INFO)
 `
 
@@ -46,6 +48,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         json: { type: 'boolean', default: false },
         scope: { type: 'string' },
         set: { type: 'string', multiple: true, default: [] },
+        'agent-capacity': { type: 'string' },
         genesys: { type: 'string', default: 'simulator' },
         verbose: { type: 'boolean', default: false },
         chaos: { type: 'string' },
@@ -100,6 +103,14 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
       return 2
     }
     Object.assign(options, { sendWorkers: workers })
+  }
+  if (values['agent-capacity'] !== undefined) {
+    const capacity = Number(values['agent-capacity'])
+    if (!Number.isInteger(capacity) || capacity < 0 || values['agent-capacity'].trim() === '') {
+      io.err(`proactive run: --agent-capacity must be a whole number, 0 or more, got "${values['agent-capacity']}"`)
+      return 2
+    }
+    Object.assign(options, { simulator: { ...options.simulator, utilization: { messageCapacity: capacity } } })
   }
   if (values.genesys === 'real') {
     const { GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET, GENESYS_REGION } = io.env
@@ -170,8 +181,9 @@ export function formatSummary(summary: RunSummary): string {
     `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
     `Triggers  ${summary.triggers} agent availability transition(s)`,
     `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+    `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
     `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours (not sent on purpose)`,
-    `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice)`}`,
+    `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]
   if (summary.genesys.requests.length > 0) {
     lines.push('', 'Sent to Genesys (POST /api/v2/conversations/messages/agentless):')

@@ -18,16 +18,17 @@ import { agentless, AGENTLESS_PATH } from './routes/agentless.ts'
 import { oauthToken, TOKEN_PATH } from './routes/oauth-token.ts'
 import { orgRoutes } from './routes/org.ts'
 import { userQueues } from './routes/user-queues.ts'
+import { routingUserUtilization } from './routes/utilization.ts'
 import { SimulatorState } from './state.ts'
 import type { GenesysSimulator, RecordedRequest, SimulatorOptions } from './types.ts'
 
 export { AGENTLESS_PATH } from './routes/agentless.ts'
 export { TOKEN_PATH } from './routes/oauth-token.ts'
-export { PERMISSION_QUEUES, PERMISSION_SEND } from './state.ts'
+export { PERMISSION_QUEUES, PERMISSION_SEND, PERMISSION_UTILIZATION } from './state.ts'
 export type * from './types.ts'
 
 /** Every route served, first match wins. */
-const ROUTES: readonly Route[] = [oauthToken, agentless, userQueues, ...orgRoutes]
+const ROUTES: readonly Route[] = [oauthToken, agentless, userQueues, routingUserUtilization, ...orgRoutes]
 
 function parseBody(raw: string, contentType: string | undefined, path: string): { body: unknown; parsed: boolean } {
   if (raw === '') return { body: undefined, parsed: false }
@@ -85,6 +86,9 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
     setCompetingShare: (share) => {
       if (!(share >= 0 && share < 1)) throw new Error(`setCompetingShare: share must be from 0 to below 1, got ${share}`)
       state.competingShare = share
+    },
+    setUtilization: (utilization) => {
+      state.utilization = utilization
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

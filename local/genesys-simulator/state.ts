@@ -4,11 +4,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import { seededRandom } from '../random.ts'
-import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions } from './types.ts'
+import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions, SimulatorUtilization } from './types.ts'
 
 export const PERMISSION_SEND = 'conversation:message:create'
 export const PERMISSION_QUEUES = 'routing:queue:view'
-const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES]
+/** `GET /api/v2/routing/users/{userId}/utilization` requires routing:utilization:view or :manage (SDK docs). */
+export const PERMISSION_UTILIZATION = 'routing:utilization:view'
+const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES, PERMISSION_UTILIZATION]
 const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
 
 interface RateCounter {
@@ -31,6 +33,8 @@ export class SimulatorState {
   rateLimit: number
   /** Share of every client's allowance another integration on the same OAuth client uses (0 to 1). */
   competingShare = 0
+  /** What the utilization lookup answers; `setUtilization` changes it. */
+  utilization: SimulatorUtilization
   readonly rateWindowMs: number
   readonly requests: RecordedRequest[] = []
   readonly tokens = new Map<string, IssuedToken>()
@@ -47,6 +51,7 @@ export class SimulatorState {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400
     this.rateLimit = options.rateLimitPerMinute ?? 300
     this.rateWindowMs = options.rateWindowMs ?? 60_000
+    this.utilization = options.utilization ?? {}
     this.setFaults(options.faults)
   }
 

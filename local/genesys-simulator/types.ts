@@ -3,7 +3,7 @@ import type { Channel } from '#lib/domain/model.ts'
 
 export interface SimulatorClient {
   readonly secret: string
-  /** Default: conversation:message:create and routing:queue:view. */
+  /** Default: conversation:message:create, routing:queue:view and routing:utilization:view. */
   readonly permissions?: readonly string[]
 }
 
@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   readonly rateLimitScope?: 'token' | 'client'
   /** userId → ids of the queues the user is a member of. */
   readonly queueMemberships?: Readonly<Record<string, readonly string[]>>
+  /** What `GET /api/v2/routing/users/{userId}/utilization` answers. Default: a `message` capacity of 4 for everyone. */
+  readonly utilization?: SimulatorUtilization
   /** Known Messenger deployment ids (webmessaging fromAddress). When given, any other fromAddress is rejected. */
   readonly deployments?: readonly string[]
   /** Known fromAddress per other channel: integration ids (whatsapp, open) or provisioned numbers (sms). */
@@ -54,6 +56,16 @@ export interface SimulatorOptions {
   readonly port?: number
   /** Read-only org data for `proactive check` (see SimulatorOrg). */
   readonly org?: SimulatorOrg
+}
+
+/** The simulator's answer to the utilization lookup (the agent's messaging capacity). */
+export interface SimulatorUtilization {
+  /** `utilization.message.maximumCapacity` for every user without their own. Default 4. */
+  readonly messageCapacity?: number
+  /** userId → that user's capacity. */
+  readonly perUser?: Readonly<Record<string, number>>
+  /** `malformed`: a 200 whose body has no usable capacity; `unavailable`: 503. Default `ok`. */
+  readonly answer?: 'ok' | 'malformed' | 'unavailable'
 }
 
 export interface SimulatorEventBridgeIntegration {
@@ -107,5 +119,7 @@ export interface GenesysSimulator {
   setRateLimit(perWindow: number): void
   /** Another integration on the same OAuth client uses this share (0 to 1) of every window's allowance. */
   setCompetingShare(share: number): void
+  /** Changes what the utilization lookup answers from now on. */
+  setUtilization(utilization: SimulatorUtilization): void
   close(): Promise<void>
 }

@@ -1,19 +1,26 @@
 /**
  * The delivery guarantees under injected faults (docs/guarantees.md): across seeds and fault mixes, no
  * customer gets two messages and every requested message ends exactly once as sent, dead-lettered (with a
- * reason), expired or suppressed. CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
+ * reason), expired or suppressed, and no fan-out is unaccounted: each eligible customer's request settles or
+ * waits in an agent's outbox. The `interleaving` mix (issue 13 item 2) makes the first trigger's PutEvents fail
+ * outright and sends each agent a newer event right behind its trigger, before SQS retries the trigger.
+ * CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
  */
 import { appendFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseChaosSpec } from '../../local/chaos.ts'
+import { failRequestPublishes, parseChaosSpec } from '../../local/chaos.ts'
 import { LocalCloud } from '../../local/cloud.ts'
-import { availabilityFlip, buildWorkload, loadSessions } from '../../local/load.ts'
-import { runScenario } from '../../local/run-scenario.ts'
+import type { EventEnvelope } from '../../local/event-bus.ts'
+import { presenceEvent } from '../../local/genesys-events.ts'
+import { availabilityFlip, buildWorkload, loadSessions, type Workload } from '../../local/load.ts'
+import { runScenario, summarise, type RunSummary } from '../../local/run-scenario.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 
 const MIXES = {
   genesys: 'http429=0.15,http5xx=0.1,timeout=0.03,token401=0.05',
   infrastructure: 'redeliver=0.3,crashAfterSend=0.15,putEventsFail=0.3,ddbThrottle=0.05',
   everything: 'http429=0.1,http5xx=0.05,timeout=0.02,token401=0.03,redeliver=0.2,crashAfterSend=0.1,putEventsFail=0.15,ddbThrottle=0.03',
+  interleaving: 'putEventsFail=0.5,redeliver=0.1',
 } as const
 
 function seeds(): number[] {
@@ -31,27 +38,52 @@ afterEach(async () => {
   cloud = undefined
 })
 
+/** Each agent: OFFLINE, ON_QUEUE, then AWAY 30 s later, all queued before presence runs (no drain in between). */
+async function interleaved(local: LocalCloud, workload: Workload): Promise<RunSummary> {
+  const events = workload.agentIds.flatMap((agentId, i) => [...availabilityFlip(agentId, AT + i * 1_000), presenceEvent({ agentId, systemPresence: 'AWAY', at: AT + i * 1_000 + 30_000 })])
+  for (const event of events) {
+    local.clock.set(Date.parse(event.time))
+    await local.deliverGenesysEvent(event as unknown as EventEnvelope)
+  }
+  await local.drain({ stages: ['agentEvents'] })
+  await local.drain()
+  return summarise(local, { received: events.length, accepted: events.length, rejected: 0, ignored: 0 })
+}
+
 describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
   it.each(seeds())(
     'seed %i: no duplicates, and every request settles exactly once',
     async (seed) => {
       const chaos = parseChaosSpec(`${mix},seed=${seed}`)
-      cloud = await LocalCloud.start({ chaos, sendWorkers: 2 })
+      // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
+      // deferral are tested in test/integration/capacity.test.ts.
+      cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
       const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1 })
       await loadSessions(cloud, workload)
       const flips = workload.agentIds.flatMap((agentId, i) => availabilityFlip(agentId, AT + i * 1_000))
-      const summary = await runScenario(
-        cloud,
-        flips.map((event, i) => ({ ok: true, event, origin: `flip ${i}` })),
-      )
+      // The interleaving: the first trigger's publish certainly fails (4 calls: the publisher's attempts).
+      const forced = _name === 'interleaving' ? failRequestPublishes(cloud.bus, 4) : undefined
+      const summary = forced
+        ? await interleaved(cloud, workload)
+        : await runScenario(
+            cloud,
+            flips.map((event, i) => ({ ok: true, event, origin: `flip ${i}` })),
+          )
 
       const eligible = workload.eligibleCustomers.size
       expect(summary.genesys.duplicateRecipients).toBe(0)
       expect(summary.reconciliation).toMatchObject({ unsettled: 0, settledTwice: 0, balanced: true })
       // One request per eligible customer ends as sent, dead-lettered or expired; any other request for that
       // customer (two agents' triggers overlapping before the first was sent) ends as suppressed by send.
-      const { requested, sent, deadLettered, expired, suppressed } = summary.reconciliation
-      expect(sent + deadLettered + expired).toBe(eligible)
+      const { requested, sent, deadLettered, expired, suppressed, pendingInOutbox } = summary.reconciliation
+      // No fan-out unaccounted: every eligible customer's request settled, or waits in an agent's outbox.
+      expect(sent + deadLettered + expired + pendingInOutbox).toBe(eligible)
+      expect(pendingInOutbox).toBe(0)
+      if (forced) {
+        expect(forced.failed()).toBe(4)
+        expect(cloud.tally.get('presence', METRIC_NAMES.fanOutsPending)).toBeGreaterThanOrEqual(1)
+        expect(cloud.tally.get('presence', METRIC_NAMES.fanOutsCompletedLate)).toBeGreaterThanOrEqual(1)
+      }
       expect(requested).toBe(eligible + suppressed)
       // Each customer Genesys accepted a message for is one the reconciliation counts as sent, or one whose
       // outcome was unknown to us (dead-lettered as outcome-unknown).
@@ -72,6 +104,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
           reconciliation: summary.reconciliation,
           duplicateRecipients: summary.genesys.duplicateRecipients,
           suppressed: summary.messages.suppressed,
+          fanOutsPending: cloud.tally.get('presence', METRIC_NAMES.fanOutsPending),
+          fanOutsCompletedLate: summary.reconciliation.fanOutsCompletedLate,
           reasons,
           statuses,
           faults: { redelivered: cloud.faults.redelivered, crashed: cloud.faults.crashed, dynamoThrottled: cloud.faults.dynamoThrottled() },

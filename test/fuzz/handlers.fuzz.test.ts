@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
+import { staticCredentials } from '#lib/adapters/genesys-credentials.ts'
 import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError } from '#lib/domain/events.ts'
 import { checkEventSource } from '#lib/domain/source-trust.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
@@ -127,7 +128,9 @@ describe('presence under hostile batches', () => {
     'acknowledges every record and reports each bad one by field',
     async () => {
       const tally = new MetricTally()
-      const handler = createPresenceHandler(cloud.env, { telemetry: tally, clock: cloud.clock })
+      // The simulator's client: presence asks Genesys for an agent's messaging capacity (agent-capacity, the default).
+      const genesysCredentials = staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
+      const handler = createPresenceHandler(cloud.env, { telemetry: tally, clock: cloud.clock, genesysCredentials })
       logs = captureLogs()
       try {
         await fc.assert(

@@ -372,6 +372,8 @@ describe('alarms and dashboard', () => {
       METRIC_NAMES.messagesSent,
       METRIC_NAMES.messagesFailed,
       METRIC_NAMES.genesysRateLimited,
+      METRIC_NAMES.messagesDeferred,
+      METRIC_NAMES.capacityLookupFallbacks,
       'ApproximateAgeOfOldestMessage',
       'ApproximateNumberOfMessagesVisible',
       'Errors',

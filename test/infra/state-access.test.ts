@@ -28,15 +28,15 @@ function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixe
 const writes = (statements: { actions: string[]; prefixes?: string[] }[]) => statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
-  it('presence writes only agent# and queues# items, and reads only agent#, cap#, queues# and control#', () => {
+  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and suppress#', () => {
     const statements = stateStatementsOf('ProactiveMessagingPresenceFunction')
     expect(statements.length).toBeGreaterThan(0)
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
-    expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'control#*'])
+    expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*', 'capacity#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'suppress#*'])
   })
 
-  it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap# and control#', () => {
+  it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap#, control# and suppress#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(
@@ -44,7 +44,7 @@ describe('state table: each function only its own key prefixes', () => {
         .flatMap((s) => s.prefixes)
         .sort(),
     ).toEqual(['cap#*', 'delivery#*', 'pace#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'suppress#*'])
   })
 
   it('every key prefix an adapter uses in the state table is granted to a function', () => {
@@ -53,9 +53,12 @@ describe('state table: each function only its own key prefixes', () => {
     const used = new Set<string>()
     for (const file of readdirSync(adapters).filter((f) => f.endsWith('.ts'))) {
       // Keys built as `prefix#${…}` and constant keys such as 'control#sending-mode'.
-      for (const match of readFileSync(join(adapters, file), 'utf8').matchAll(/[`'"]([a-z]+)#(?:\$\{|[a-z-]+['"])/g)) used.add(match[1]!)
+      const source = readFileSync(join(adapters, file), 'utf8')
+      for (const match of source.matchAll(/[`'"]([a-z]+)#(?:\$\{|[a-z-]+['"])/g)) used.add(match[1]!)
+      // And the prefixes of per-agent caches (state-table-cache.ts builds `${keyPrefix}#${agentId}`).
+      for (const match of source.matchAll(/keyPrefix: '([a-z]+)'/g)) used.add(match[1]!)
     }
-    expect(used.size).toBeGreaterThanOrEqual(6)
+    expect(used.size).toBeGreaterThanOrEqual(7)
     for (const prefix of used) expect(granted, prefix).toContain(prefix)
   })
 })

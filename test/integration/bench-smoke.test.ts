@@ -97,6 +97,18 @@ describe('npm run bench -- --quick --json', () => {
     expect(s?.floorMs).toBeCloseTo(((s?.messaged ?? 0) / QUICK.storm.budgetPerMinute) * 60_000, 6)
   })
 
+  it('login storm under agent-capacity: fewer messaged, the rest deferred, still nobody twice and nobody ineligible', () => {
+    const limited = report.stormAgentCapacity
+    expect(limited).toMatchObject({ duplicates: 0, unexpected: 0, maxMessagesPerTrigger: 'agent-capacity', expected: report.storm?.expected })
+    expect(report.storm?.maxMessagesPerTrigger).toBe(String(QUICK.storm.customers))
+    expect(report.storm?.deferred).toBe(0)
+    // 8 agents of about 10 customers each, 4 a trigger: some are deferred, and only they go unmessaged.
+    expect(limited?.deferred).toBeGreaterThan(0)
+    expect(limited?.messaged).toBeLessThan(limited?.expected ?? 0)
+    expect(limited?.missing).toBe((limited?.expected ?? 0) - (limited?.messaged ?? 0))
+    expect(limited?.missing).toBeLessThanOrEqual(limited?.deferred ?? 0)
+  })
+
   it('cold start: the three functions bundled as the CDK stack does, and the SDK variants are smaller', () => {
     const functions = report.coldStart?.functions ?? []
     expect(functions.map((f) => f.function).sort()).toEqual(['presence', 'send', 'sessionRecorder'])

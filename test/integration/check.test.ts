@@ -52,8 +52,9 @@ function captureIo(env: Record<string, string>): CommandIo & { lines: string[] }
 beforeAll(async () => {
   org = await startGenesysSimulator({
     clients: {
-      sender: { secret: 'sender-secret', permissions: ['conversation:message:create'] },
-      'no-send': { secret: 'no-send-secret', permissions: ['routing:queue:view'] },
+      sender: { secret: 'sender-secret', permissions: ['conversation:message:create', 'routing:utilization:view'] },
+      'no-send': { secret: 'no-send-secret', permissions: ['routing:queue:view', 'routing:utilization:view'] },
+      'no-capacity': { secret: 'no-capacity-secret', permissions: ['conversation:message:create'] },
     },
     deployments: [DEPLOYMENT, INACTIVE_DEPLOYMENT],
     integrations: { sms: [SMS_NUMBER, '+13175550199'], whatsapp: [WHATSAPP], open: [OPEN] },
@@ -84,9 +85,10 @@ describe('proactive check against the simulator', () => {
   it('passes every step on a good setup and exits 0', async () => {
     const io = captureIo(goodEnv())
     expect(await main([], io)).toBe(0)
-    expect(io.lines.slice(0, 9).map((line) => line.slice(0, 4))).toEqual(Array(9).fill('PASS'))
+    expect(io.lines.slice(0, 10).map((line) => line.slice(0, 4))).toEqual(Array(10).fill('PASS'))
     expect(io.lines.join('\n')).toMatch(/^PASS {2}permission +— role "sender role" grants conversation:message:create$/m)
-    expect(io.lines.at(-1)).toBe('9 passed, 0 failed, 0 skipped. No message was sent.')
+    expect(io.lines.join('\n')).toMatch(/^PASS {2}capacity permission +— role "sender role" grants routing:utilization:view$/m)
+    expect(io.lines.at(-1)).toBe('10 passed, 0 failed, 0 skipped. No message was sent.')
     expect(org.requests.filter((r) => r.path === TOKEN_PATH)).toHaveLength(1)
   })
 
@@ -144,6 +146,18 @@ describe('proactive check against the simulator', () => {
     expect(byStep(steps).permission?.fix).toMatch(/Roles: assign a role with Conversation > Message > Create/)
   })
 
+  it('names the capacity permission step when the client cannot read utilization, and skips it under a numeric limit', async () => {
+    const env = { ...goodEnv(), GENESYS_CLIENT_ID: 'no-capacity', GENESYS_CLIENT_SECRET: 'no-capacity-secret' }
+    const steps = await runChecks(env)
+    expect(steps.filter((s) => s.status === 'FAIL').map((s) => s.step)).toEqual(['capacity permission'])
+    expect(byStep(steps)['capacity permission']).toMatchObject({
+      detail: "none of the client's roles (no-capacity role) grants routing:utilization:view or routing:utilization:manage",
+      fix: expect.stringMatching(/Routing > Utilization > View \(routing:utilization:view\), or set MAX_MESSAGES_PER_TRIGGER to a number/),
+    })
+    const numeric = await runChecks({ ...env, MAX_MESSAGES_PER_TRIGGER: '3' })
+    expect(byStep(numeric)['capacity permission']).toMatchObject({ status: 'SKIP', detail: 'MAX_MESSAGES_PER_TRIGGER=3: no capacity lookup' })
+  })
+
   it('names the webmessaging step on an unknown deployment id, and on an inactive one', async () => {
     const unknown = await runChecks({ ...goodEnv(), WEBMESSAGING_DEPLOYMENT_ID: '11111111-2222-4333-8444-555555555555' })
     expect(stepsWith(unknown, 'FAIL')).toEqual(['webmessaging sender'])
@@ -180,6 +194,7 @@ describe('proactive check against the simulator', () => {
       'credentials',
       'token',
       'permission',
+      'capacity permission',
       'webmessaging sender',
       'sms sender',
       'whatsapp sender',

@@ -8,6 +8,7 @@ import { retryDelaySeconds } from '#lib/domain/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
@@ -221,6 +222,7 @@ describe('send use case', () => {
     pacer: { acquire: async () => {}, pause: () => {} },
     ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
     outreach: new DynamoDbOutreachLedger(tables.dynamo, STATE),
+    suppressions: new DynamoDbSuppressionLookup(tables.dynamo, STATE),
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { failRequestPublishes } from '../../local/chaos.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
@@ -23,22 +24,6 @@ afterEach(async () => {
   await cloud?.close()
   cloud = undefined
 })
-
-/**
- * The first `calls` PutEvents calls carrying ProactiveMessageRequested entries fail every such entry with
- * InternalFailure, as the local bus's `putEventsFail` fault does; later calls go through.
- */
-function failRequestedPuts(local: LocalCloud, calls: number): { failed: () => number } {
-  let failed = 0
-  const real = local.bus.putEvents.bind(local.bus)
-  local.bus.putEvents = async (entries) => {
-    const requested = entries.some((entry) => entry.DetailType === APP_DETAIL_TYPES.requested)
-    if (!requested || failed >= calls) return real(entries)
-    failed++
-    return { FailedEntryCount: entries.length, Entries: entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected fault).' })) }
-  }
-  return { failed: () => failed }
-}
 
 async function deliver(local: LocalCloud, event: unknown): Promise<void> {
   local.clock.set(Date.parse((event as EventEnvelope).time as string))
@@ -59,7 +44,7 @@ describe('a trigger whose PutEvents keeps failing, interleaved with a newer even
     await local.drain()
 
     // The publisher tries 4 times per call (lib/adapters/eventbridge-publisher.ts): all four fail.
-    const fault = failRequestedPuts(local, 4)
+    const fault = failRequestPublishes(local.bus, 4)
     await deliver(local, presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: AT }))
     await deliver(local, presenceEvent({ agentId: AGENT, systemPresence: 'AWAY', at: AT + MINUTE }))
     await local.drain({ stages: ['agentEvents'] })

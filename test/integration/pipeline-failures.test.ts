@@ -33,8 +33,14 @@ function oneRecipient(messageType: MessagingType = 'WEBMESSAGING'): ScenarioEntr
 
 let cloud: LocalCloud | undefined
 
+/**
+ * A fixed per-trigger limit: presence then makes no Genesys call (the utilization lookup), so a simulator fault
+ * sequence meets the agentless send it is meant for.
+ */
+const NO_CAPACITY_LOOKUP = { MAX_MESSAGES_PER_TRIGGER: '10' }
+
 async function run(options: LocalCloudOptions, entries = oneRecipient()): Promise<{ cloud: LocalCloud; summary: RunSummary }> {
-  cloud = await LocalCloud.start(options)
+  cloud = await LocalCloud.start({ ...options, config: { ...NO_CAPACITY_LOOKUP, ...options.config } })
   return { cloud, summary: await runScenario(cloud, entries) }
 }
 
@@ -117,7 +123,7 @@ describe('send-path failures through the local cloud', () => {
   describe('max delay (15 min by default), measured at send time', () => {
     /** The first attempt fails with a 5xx; the pipeline's clock then reads `lateBy` after the trigger. */
     async function retriedLate(lateBy: number, config: Record<string, string> = {}) {
-      cloud = await LocalCloud.start({ config: { RETRY_BASE_SECONDS: '0', ...config }, simulator: { faults: { sequence: ['http5xx'] } } })
+      cloud = await LocalCloud.start({ config: { ...NO_CAPACITY_LOOKUP, RETRY_BASE_SECONDS: '0', ...config }, simulator: { faults: { sequence: ['http5xx'] } } })
       const local = cloud
       const replay = local.clock.now.bind(local.clock)
       local.clock.now = () => ((local.simulator?.agentlessRequests().length ?? 0) > 0 ? TRIGGER_AT + lateBy : replay())

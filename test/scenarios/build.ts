@@ -197,6 +197,46 @@ const scenarios: Record<string, () => Line[]> = {
     ]
   },
 
+  'capacity-deferral': () => {
+    const T = Date.parse('2025-11-03T10:00:00.000Z')
+    // Conversation 1 gave up waiting in Q1 (no agent ever joined); 2 to 5 were served by B, 5 the most recent.
+    const abandonedCommon = { conversationId: conversationId(1), messageType: 'SMS' as const }
+    return [
+      conversationEvent('customer.start', { ...abandonedCommon, addressFrom: sms(1).address, at: T - 8 * HOUR }),
+      conversationEvent('acd.start', { ...abandonedCommon, queueId: QUEUE.q1, at: T - 8 * HOUR + SECOND }),
+      conversationEvent('customer.end', { ...abandonedCommon, addressFrom: sms(1).address, at: T - 8 * HOUR + 2 * MINUTE }),
+      ...[2, 3, 4, 5].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.b, queueId: QUEUE.q1, endedAt: T - (7 - n) * HOUR })),
+      // A and C, both members of Q1, come back one after the other; A again after its cooldown.
+      presence(AGENT.a, 'OFFLINE', T - HOUR),
+      presence(AGENT.c, 'OFFLINE', T - HOUR),
+      presence(AGENT.a, 'ON_QUEUE', T),
+      presence(AGENT.c, 'ON_QUEUE', T + MINUTE),
+      presence(AGENT.a, 'BREAK', T + 5 * MINUTE),
+      presence(AGENT.a, 'ON_QUEUE', T + 20 * MINUTE),
+    ]
+  },
+
+  'capacity-lookup': () => {
+    const T = Date.parse('2025-11-04T10:00:00.000Z')
+    return [
+      ...[1, 2, 3].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.a, endedAt: T - (5 - n) * HOUR })),
+      ...[4, 5, 6].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.b, endedAt: T - (8 - n) * HOUR })),
+      presence(AGENT.a, 'OFFLINE', T - HOUR),
+      presence(AGENT.b, 'OFFLINE', T - HOUR),
+      presence(AGENT.a, 'ON_QUEUE', T),
+      presence(AGENT.b, 'ON_QUEUE', T + MINUTE),
+    ]
+  },
+
+  'capacity-fallback': () => {
+    const T = Date.parse('2025-11-05T10:00:00.000Z')
+    return [
+      ...[1, 2, 3].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.a, endedAt: T - (5 - n) * HOUR })),
+      presence(AGENT.a, 'OFFLINE', T - HOUR),
+      presence(AGENT.a, 'ON_QUEUE', T),
+    ]
+  },
+
   'presence-states': () => {
     const T = Date.parse('2025-02-03T07:30:00.000Z')
     return [

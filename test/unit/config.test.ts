@@ -33,9 +33,10 @@ describe('defaults', () => {
       ACTIVE_CONVERSATION_STALE_HOURS: 4,
       COOLDOWN_MINUTES: 10,
       QUEUE_CACHE_MINUTES: 5,
-      // Issue 12: as many customers per trigger as the agent's message capacity; 4 when it cannot be read.
+      // Issue 12: as many customers as the agent can serve, from Genesys utilization; 4 if that lookup fails.
       MAX_MESSAGES_PER_TRIGGER: 'agent-capacity',
       FALLBACK_MESSAGES_PER_TRIGGER: 4,
+      CAPACITY_CACHE_MINUTES: 5,
       GENESYS_REGION: 'mypurecloud.com',
       GENESYS_TIMEOUT_MS: 10_000,
     })

@@ -96,7 +96,7 @@ function world(sessionCount = 3) {
     findByCustomer: async () => [],
   }
   const reservations: OutreachReservations = { reservationsOf: async () => new Map() }
-  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher }
+  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, suppressions: { suppressionsOf: async () => new Map() } }
   return { agents, publisher, deps }
 }
 

@@ -53,6 +53,7 @@ function ports(options: { now: number; wallNow?: number; claim?: 'started' | Del
     },
     pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: (seconds) => void calls.push(`pacer.pause ${seconds}`) },
     outreach: { tryReserve: async () => (calls.push('outreach.tryReserve'), options.reserved ?? true) },
+    suppressions: { suppressionsOf: async () => new Map() },
     ledger: {
       begin: async () => (calls.push('ledger.begin'), options.claim ?? 'started'),
       finish: async (_key, outcome, _now, reason) => {
@@ -137,6 +138,7 @@ describe('sendMessage: no false outcome-unknown from a pacing wait (issue 13 ite
         pause: () => {},
       },
       outreach: { tryReserve: async () => true },
+      suppressions: { suppressionsOf: async () => new Map() },
       ledger,
     }
     const first = await sendMessage(request, deps, settings, { sendBy: STARTED_AT + 40_000 })

@@ -41,6 +41,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
       genesys: { sendAgentless: async (body: AgentlessRequest) => (sent.push(body), { ok: true, status: 202, messageId: 'm' }) },
       pacer: { acquire: async () => {}, pause: () => {} },
       outreach: { tryReserve: async () => true },
+      suppressions: { suppressionsOf: async () => new Map() },
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
     } as unknown as SendDeps
     const request: MessageRequest = {

@@ -1,8 +1,9 @@
-/** The checks that the OAuth client can log in and holds the send permission. */
+/** The checks that the OAuth client can log in and holds the permissions the functions need (send; the capacity lookup). */
 import { describeError, networkReason, type Endpoints, type Http, type HttpResult } from './http.ts'
 import type { Credentials } from './credentials.ts'
 import { isObject } from '../explain/json.ts'
 import type { CheckStep } from './step.ts'
+import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 
 const PERMISSION = 'conversation:message:create'
 
@@ -63,9 +64,43 @@ export function roleGrants(role: unknown, permission: string = PERMISSION): bool
   )
 }
 
-export async function checkPermission(http: Http): Promise<CheckStep> {
-  const step = 'permission'
-  const fix = `Admin > Integrations > OAuth > the client > Roles: assign a role with Conversation > Message > Create (${PERMISSION}); then get a new token`
+/** What one step checks: the client holds one of `anyOf` (through any of its roles), and how to fix it. */
+interface PermissionNeed {
+  readonly step: string
+  readonly anyOf: readonly string[]
+  readonly fix: string
+}
+
+const SEND_NEED: PermissionNeed = {
+  step: 'permission',
+  anyOf: [PERMISSION],
+  fix: `Admin > Integrations > OAuth > the client > Roles: assign a role with Conversation > Message > Create (${PERMISSION}); then get a new token`,
+}
+
+/**
+ * The agent-capacity lookup (`GET /api/v2/routing/users/{userId}/utilization`) "Requires ANY permissions:
+ * routing:utilization:manage, routing:utilization:view" (the SDK documentation of `getRoutingUserUtilization`).
+ */
+const CAPACITY_NEED: PermissionNeed = {
+  step: 'capacity permission',
+  anyOf: ['routing:utilization:view', 'routing:utilization:manage'],
+  fix: 'Admin > Integrations > OAuth > the client > Roles: assign a role with Routing > Utilization > View (routing:utilization:view), or set MAX_MESSAGES_PER_TRIGGER to a number',
+}
+
+export function checkPermission(http: Http): Promise<CheckStep> {
+  return checkRolePermission(http, SEND_NEED)
+}
+
+/** Only when presence looks the agent's capacity up (MAX_MESSAGES_PER_TRIGGER=agent-capacity, the default). */
+export function checkCapacityPermission(http: Http, env: Record<string, string | undefined>): Promise<CheckStep> {
+  const setting = (env.MAX_MESSAGES_PER_TRIGGER ?? AGENT_CAPACITY).trim().toLowerCase()
+  if (setting !== AGENT_CAPACITY) return Promise.resolve({ step: CAPACITY_NEED.step, status: 'SKIP', detail: `MAX_MESSAGES_PER_TRIGGER=${setting}: no capacity lookup` })
+  return checkRolePermission(http, CAPACITY_NEED)
+}
+
+async function checkRolePermission(http: Http, need: PermissionNeed): Promise<CheckStep> {
+  const { step, fix } = need
+  const wanted = need.anyOf.join(' or ')
   const me = await http.get('/api/v2/tokens/me')
   if (me.status !== 200 || !isObject(me.body)) {
     return { step, status: 'FAIL', detail: `GET /api/v2/tokens/me: ${describeError(me)}`, fix: 'the API host refused the new token: check that GENESYS_REGION points login and API at the same region' }
@@ -73,7 +108,7 @@ export async function checkPermission(http: Http): Promise<CheckStep> {
   const client = isObject(me.body.OAuthClient) ? me.body.OAuthClient : undefined
   const roleDivisions = client && Array.isArray(client.roleDivisions) ? client.roleDivisions : undefined
   if (roleDivisions === undefined) {
-    return { step, status: 'SKIP', detail: "GET /api/v2/tokens/me does not list the client's roles", fix: `check by hand that a role of the OAuth client has ${PERMISSION}` }
+    return { step, status: 'SKIP', detail: "GET /api/v2/tokens/me does not list the client's roles", fix: `check by hand that a role of the OAuth client has ${wanted}` }
   }
   const roleIds = [...new Set(roleDivisions.flatMap((rd) => (isObject(rd) && typeof rd.roleId === 'string' ? [rd.roleId] : [])))]
   if (roleIds.length === 0) return { step, status: 'FAIL', detail: 'the OAuth client has no roles', fix }
@@ -86,16 +121,17 @@ export async function checkPermission(http: Http): Promise<CheckStep> {
       continue
     }
     const name = isObject(role.body) && typeof role.body.name === 'string' ? role.body.name : roleId
-    if (roleGrants(role.body)) return { step, status: 'PASS', detail: `role "${name}" grants ${PERMISSION}` }
+    const granted = need.anyOf.find((permission) => roleGrants(role.body, permission))
+    if (granted) return { step, status: 'PASS', detail: `role "${name}" grants ${granted}` }
     names.push(name)
   }
   if (unreadable.length > 0) {
     return {
       step,
       status: 'SKIP',
-      detail: `no readable role grants ${PERMISSION}; could not read ${unreadable.join(', ')}`,
-      fix: `give the client authorization:role:view to let check read its roles, or check by hand that one of them has ${PERMISSION}`,
+      detail: `no readable role grants ${wanted}; could not read ${unreadable.join(', ')}`,
+      fix: `give the client authorization:role:view to let check read its roles, or check by hand that one of them has ${wanted}`,
     }
   }
-  return { step, status: 'FAIL', detail: `none of the client's roles (${names.join(', ')}) grants ${PERMISSION}`, fix }
+  return { step, status: 'FAIL', detail: `none of the client's roles (${names.join(', ')}) grants ${wanted}`, fix }
 }

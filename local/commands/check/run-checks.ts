@@ -1,5 +1,5 @@
 /** Runs the steps of `proactive check` in order. */
-import { checkPermission, checkToken } from './access.ts'
+import { checkCapacityPermission, checkPermission, checkToken } from './access.ts'
 import { checkBudget } from './budget.ts'
 import { defaultReadSecret, findCredentials } from './credentials.ts'
 import { checkEventBridge } from './eventbridge.ts'
@@ -31,7 +31,7 @@ export async function runChecks(env: Record<string, string | undefined>, deps: C
   const http = new Http(deps.fetch ?? fetch, endpoints, Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000)
   const token = 'status' in credentials ? undefined : await checkToken(http, credentials, endpoints, env)
   steps.push(token ?? { step: 'token', status: 'SKIP', detail: 'needs credentials' })
-  const later = ['permission', 'webmessaging sender', 'sms sender', 'whatsapp sender', 'open sender', 'eventbridge topics', 'rate-limit budget']
+  const later = ['permission', 'capacity permission', 'webmessaging sender', 'sms sender', 'whatsapp sender', 'open sender', 'eventbridge topics', 'rate-limit budget']
   if (token?.status !== 'PASS') {
     for (const step of later) steps.push({ step, status: 'SKIP', detail: 'needs a token' })
     return steps
@@ -44,6 +44,7 @@ export async function runChecks(env: Record<string, string | undefined>, deps: C
     }
   }
   steps.push(await guarded('permission', () => checkPermission(http)))
+  steps.push(await guarded('capacity permission', () => checkCapacityPermission(http, env)))
   steps.push(await guarded('webmessaging sender', () => checkDeployment(http, env.WEBMESSAGING_DEPLOYMENT_ID)))
   steps.push(await guarded('sms sender', () => checkSmsNumber(http, env.SMS_FROM_NUMBER)))
   steps.push(await guarded('whatsapp sender', () => checkMessagingIntegration(http, 'whatsapp', env.WHATSAPP_INTEGRATION_ID)))
