@@ -66,6 +66,17 @@ describe('recordSession', () => {
     expect(sessions.stored?.version).toBe(2)
   })
 
+  it('is stale on a redelivery that comes after newer events: unchanged, nothing written', async () => {
+    const sessions = new InMemorySessions()
+    const start = parse('customer.start', { at: T, addressFrom: '+13175550123' })
+    await recordSession(start, sessions, POLICY)
+    await recordSession(parse('user.start', { at: T + 5, userId: AGENT }), sessions, POLICY)
+    const before = sessions.stored
+    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'unchanged' })
+    expect(sessions.puts).toEqual(['written', 'written'])
+    expect(sessions.stored).toBe(before)
+  })
+
   it('ignores a non-messaging event without reading or writing', async () => {
     const sessions = new InMemorySessions()
     expect(await recordSession(parse('customer.start', { at: T, mediaType: 'VOICE' }), sessions, POLICY)).toEqual({ kind: 'ignored', reason: 'not-messaging' })
