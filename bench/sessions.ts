@@ -9,6 +9,8 @@
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { parseGenesysEvent } from '#lib/domain/events.ts'
 import type { Channel, Session } from '#lib/domain/model.ts'
+import { customerKey } from '#lib/domain/address.ts'
+import { hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
 import type { SessionRepository, WriteResult } from '#lib/domain/ports.ts'
 import { recordSession } from '#lib/usecases/record-session.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
@@ -38,13 +40,17 @@ export function endedSession(options: { agentId: string; queueId: string; custom
     lastAgentId: options.agentId,
     agents: { [options.agentId]: { connected: false, changedAt: options.lastActiveAt, connectedAt } },
     lastActiveAt: options.lastActiveAt,
+    // Ended for the customer too: a conversation without customer.end keeps its customer busy (issue 13 item 3).
+    customerEndedAt: options.lastActiveAt,
     expiresAt: Math.ceil((options.lastActiveAt + options.windowMs + 3_600_000) / 1000),
   }
 }
 
 /** The repository's item for a session; absent index keys keep it out of that (sparse) index. */
 function itemOf(session: Session): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...session, version: session.version ?? 1 }
+  // The byCustomer index key, as DynamoDbSessionRepository writes it.
+  const customerKeyHash = session.customer ? hashRecipientKey(customerKey(session.customer)) : undefined
+  const item: Record<string, unknown> = { ...session, customerKeyHash, version: session.version ?? 1 }
   for (const key of Object.keys(item)) if (item[key] === undefined || item[key] === '') delete item[key]
   return item
 }

@@ -170,6 +170,8 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesDeadLettered, send),
           emf(METRIC_NAMES.messagesExpired, send),
           emf(METRIC_NAMES.messagesSuppressed, send, 'suppressed (send)'),
+          emf(METRIC_NAMES.messagesCustomerBusy, presence, 'customer busy (presence)'),
+          emf(METRIC_NAMES.messagesCustomerBusy, send, 'customer busy (send)'),
         ],
       },
       {

@@ -41,6 +41,8 @@ export const METRIC_NAMES = {
   messagesDryRun: 'MessagesDryRun',
   /** The customer is on the suppression list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
+  /** The customer has a conversation still active (another agent, back in queue, no customer.end): left alone. */
+  messagesCustomerBusy: 'MessagesCustomerBusy',
   /** The trigger's time falls in the channel's quiet hours. */
   messagesQuietHours: 'MessagesQuietHours',
   /**

@@ -19,10 +19,18 @@ export interface WorkloadOptions {
   readonly seed?: number
   /** Share of conversations that still have an agent connected. Default 0. */
   readonly stillConnectedShare?: number
+  /**
+   * Share of customers who, besides their ended conversations, are busy at `at` (issue 13 item 3): half of them
+   * chatting with another agent ("busy elsewhere"), half back in queue after a transfer (the agent's user.end,
+   * then acd.start, no customer.end). Default 0.
+   */
+  readonly busyShare?: number
+  /** ACTIVE_CONVERSATION_STALE_HOURS of the cloud, in ms, to tell which still-connected conversations are stale. Default 4 h. */
+  readonly staleMs?: number
 }
 
 export interface Workload {
-  /** Conversation events: customer.start, acd.start, user.start, user.end (compact: what targeting needs). */
+  /** Conversation events: customer.start, acd.start, user.start, user.end, customer.end (compact: what targeting needs). */
   readonly conversationEvents: GenesysEnvelope[]
   readonly agentIds: string[]
   readonly queueIds: string[]
@@ -30,9 +38,12 @@ export interface Workload {
   readonly memberships: Record<string, string[]>
   /**
    * Customers to message when every agent comes back: per agent, those whose newest conversation with that
-   * agent has ended; a customer eligible through several agents is messaged once (the cap).
+   * agent has ended; a customer eligible through several agents is messaged once (the cap). A customer with a
+   * conversation still active at `at` (`busyCustomers`) is not eligible.
    */
   readonly eligibleCustomers: Set<string>
+  /** Customers with a conversation still active at `at` (connected, or in a transfer gap, and not stale): never to be messaged. */
+  readonly busyCustomers: Set<string>
 }
 
 const CHANNELS: readonly MessagingType[] = ['WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN']
@@ -49,6 +60,8 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const events: GenesysEnvelope[] = []
   // Newest conversation per (agent, customer): agent scope looks at the conversations that agent handled.
   const newest = new Map<string, { at: number; customer: number; connected: boolean }>()
+  const busyCustomers = new Set<string>()
+  const staleMs = options.staleMs ?? 4 * 3_600_000
   for (let c = 0; c < conversations; c++) {
     const customer = c < options.customers ? c : Math.floor(random() * options.customers)
     const channel = CHANNELS[customer % CHANNELS.length] as MessagingType
@@ -58,25 +71,57 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     // Spread over the 20 hours before `at`, ending at least a minute before it.
     const start = options.at - 60_000 - Math.floor(random() * 20 * 3_600_000)
     const connected = random() < (options.stillConnectedShare ?? 0)
-    const address =
-      channel === 'WEBMESSAGING'
-        ? { externalContactId: uuidFrom('contact', customer) }
-        : { addressFrom: channel === 'OPEN' ? `customer-${customer}@open.example` : `+1317${String(5_000_000 + customer).padStart(7, '0')}` }
+    const address = addressOf(customer, channel)
     const common = { conversationId, messageType: channel }
     events.push(
       conversationEvent('customer.start', { ...common, ...address, at: start }),
       conversationEvent('acd.start', { ...common, at: start + 1_000, queueId }),
       conversationEvent('user.start', { ...common, at: start + 2_000, queueId, userId: agentId }),
     )
-    if (!connected) events.push(conversationEvent('user.end', { ...common, at: start + 50_000, queueId, userId: agentId }))
+    if (!connected) {
+      events.push(conversationEvent('user.end', { ...common, at: start + 50_000, queueId, userId: agentId }), conversationEvent('customer.end', { ...common, ...address, at: start + 50_000 }))
+    }
+    // A still-connected conversation is active until it goes stale (no event for staleMs).
+    if (connected && options.at - (start + 2_000) < staleMs) busyCustomers.add(String(customer))
     const key = `${agentId}/${customer}`
     const previous = newest.get(key)
     if (!previous || start > previous.at) newest.set(key, { at: start, customer, connected })
   }
+  // Busy at `at`: another conversation in progress, 30 minutes old, with an agent or back in queue.
+  for (let customer = 0; customer < options.customers; customer++) {
+    if (random() >= (options.busyShare ?? 0)) continue
+    const transferGap = random() < 0.5
+    const channel = CHANNELS[customer % CHANNELS.length] as MessagingType
+    const agentId = agentIds[Math.floor(random() * agentIds.length)] as string
+    const queueId = memberships[agentId]?.[0] as string
+    const common = { conversationId: uuidFrom('busy-conversation', customer), messageType: channel }
+    const start = options.at - 30 * 60_000
+    events.push(
+      conversationEvent('customer.start', { ...common, ...addressOf(customer, channel), at: start }),
+      conversationEvent('acd.start', { ...common, at: start + 1_000, queueId }),
+      conversationEvent('user.start', { ...common, at: start + 2_000, queueId, userId: agentId }),
+    )
+    if (transferGap) {
+      events.push(
+        conversationEvent('user.end', { ...common, at: start + 60_000, queueId, userId: agentId, extra: { disconnectType: 'TRANSFER' } }),
+        conversationEvent('acd.start', { ...common, at: start + 61_000, queueId }),
+      )
+    }
+    busyCustomers.add(String(customer))
+    // Agent scope: this conversation is the agent's newest with the customer, and it has not ended.
+    const key = `${agentId}/${customer}`
+    const previous = newest.get(key)
+    if (!previous || start > previous.at) newest.set(key, { at: start, customer, connected: true })
+  }
   events.sort((a, b) => eventTime(a) - eventTime(b))
   const eligibleCustomers = new Set<string>()
-  for (const session of newest.values()) if (!session.connected) eligibleCustomers.add(String(session.customer))
-  return { conversationEvents: events, agentIds, queueIds, memberships, eligibleCustomers }
+  for (const session of newest.values()) if (!session.connected && !busyCustomers.has(String(session.customer))) eligibleCustomers.add(String(session.customer))
+  return { conversationEvents: events, agentIds, queueIds, memberships, eligibleCustomers, busyCustomers }
+}
+
+function addressOf(customer: number, channel: MessagingType): { externalContactId?: string; addressFrom?: string } {
+  if (channel === 'WEBMESSAGING') return { externalContactId: uuidFrom('contact', customer) }
+  return { addressFrom: channel === 'OPEN' ? `customer-${customer}@open.example` : `+1317${String(5_000_000 + customer).padStart(7, '0')}` }
 }
 
 function eventTime(envelope: GenesysEnvelope): number {

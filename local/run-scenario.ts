@@ -29,6 +29,8 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Customers left alone because one of their conversations was still active (presence and send). */
+    customerBusy: number
     /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
@@ -49,7 +51,7 @@ export interface RunSummary {
     deadLettered: number
     expired: number
     suppressed: number
-    /** Ended by an operator control: paused, dry-run, opted-out, quiet-hours. */
+    /** Not sent on purpose: paused, dry-run, opted-out, quiet-hours, customer-busy. */
     notSentByControl: number
     unsettled: number
     settledTwice: number
@@ -191,6 +193,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
     },
@@ -203,7 +206,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
   }
 }
 
-const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours']
+const CONTROL_OUTCOMES: readonly string[] = ['paused', 'dry-run', 'opted-out', 'quiet-hours', 'customer-busy']
 
 /** The dry-run outcome events' bodies (already masked by send), one per request. */
 function dryRunBodies(cloud: LocalCloud): RunSummary['dryRuns'] {

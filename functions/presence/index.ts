@@ -41,6 +41,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
     pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
   }
   const deps = {
@@ -83,6 +84,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
     if (outcome.deferred > 0) telemetry.count(METRIC_NAMES.messagesDeferred, outcome.deferred)
     if (outcome.capacityFallback) telemetry.count(METRIC_NAMES.capacityLookupFallbacks)
     if (outcome.overOutboxLimit > 0) telemetry.count(METRIC_NAMES.messagesOverOutboxLimit, outcome.overOutboxLimit)
+    if (outcome.customerBusy > 0) telemetry.count(METRIC_NAMES.messagesCustomerBusy, outcome.customerBusy)
   }
 
   const countCompletedLate = (outcome: AvailabilityOutcome, context: Record<string, unknown>): void => {

@@ -36,6 +36,8 @@ import type {
 } from '../domain/ports.ts'
 import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
+import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
+import { mapConcurrently } from '../concurrency.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
 
 export interface AvailabilityDeps {
@@ -59,6 +61,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly capMs: number
   /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
   readonly pilot?: PilotScope
+  /** ACTIVE_CONVERSATION_STALE_HOURS: customers with an active conversation are left alone. */
+  readonly busy: BusyPolicy
   /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
   readonly perTrigger?: { readonly limit: MessageLimitSetting; readonly fallback: number }
 }
@@ -85,6 +89,8 @@ export interface TriggeredOutcome {
   readonly outsidePilot: number
   /** Customers on the suppression list (opted out): not requested. */
   readonly optedOut: number
+  /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
+  readonly customerBusy: number
   /** Approved customers beyond MAX_OUTBOX_REQUESTS: not requested (the outbox must fit in one item). */
   readonly overOutboxLimit: number
   /** Customers over the per-trigger limit: not requested now, still eligible for a later trigger. */
@@ -190,7 +196,8 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const skipped = selected.skipped
   const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
   // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
-  const { kept: requests, optedOut } = await withoutOptOuts(inPilot, deps)
+  const { kept: notOptedOut, optedOut } = await withoutOptOuts(inPilot, deps)
+  const { free: requests, busy: customerBusy } = await withoutBusyCustomers(notOptedOut, sessions, deps, event.at, settings.busy)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
   const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
@@ -212,6 +219,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
     suppressed,
     outsidePilot,
     optedOut,
+    customerBusy,
     overOutboxLimit,
     deferred: deferred.length,
     capacityFallback: perTrigger.error !== undefined,
@@ -237,6 +245,32 @@ async function perTriggerLimit(agentId: string, candidates: number, deps: Availa
     // A failed or malformed lookup never fails the trigger: the fallback applies, and the caller counts it.
     return { limit: perTrigger.fallback, error: error instanceof Error ? error.message : String(error) }
   }
+}
+
+/** Customer lookups (one Query each on the byCustomer index) in flight at once. */
+const BUSY_LOOKUPS_IN_FLIGHT = 8
+
+/**
+ * Leaves out customers with a conversation still active at the trigger's time (lib/domain/busy-customer.ts):
+ * chatting with another agent, back in queue after a transfer, or not ended yet. Their other conversations come
+ * from the byCustomer index; the session that selected them is judged too (one recorded before that index
+ * existed is not in it).
+ */
+async function withoutBusyCustomers(
+  requests: readonly MessageRequest[],
+  found: readonly Session[],
+  deps: AvailabilityDeps,
+  now: number,
+  policy: BusyPolicy,
+): Promise<{ free: MessageRequest[]; busy: number }> {
+  const own = new Map(found.map((session) => [session.conversationId, session]))
+  const busy = await mapConcurrently(requests, BUSY_LOOKUPS_IN_FLIGHT, async (request) => {
+    const selected = own.get(request.conversationId)
+    if (selected && isCustomerBusy([selected], now, policy)) return true
+    return isCustomerBusy(await deps.sessions.findByCustomer(recipientKey(request.customer), busyLookupFrom(now, policy)), now, policy)
+  })
+  const free = requests.filter((_, index) => !busy[index])
+  return { free, busy: requests.length - free.length }
 }
 
 /** The requests whose customer has not opted out: one batched read of the suppression list. */

@@ -182,7 +182,7 @@ export function formatSummary(summary: RunSummary): string {
     `Triggers  ${summary.triggers} agent availability transition(s)`,
     `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
-    `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours (not sent on purpose)`,
+    `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]
   if (summary.genesys.requests.length > 0) {

@@ -15,6 +15,7 @@ import { presenceEvent } from '../../local/genesys-events.ts'
 import { availabilityFlip, buildWorkload, loadSessions, type Workload } from '../../local/load.ts'
 import { runScenario, summarise, type RunSummary } from '../../local/run-scenario.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
+import { recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
 
 const MIXES = {
   genesys: 'http429=0.15,http5xx=0.1,timeout=0.03,token401=0.05',
@@ -58,7 +59,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
       // deferral are tested in test/integration/capacity.test.ts.
       cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
-      const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1 })
+      // busyShare: customers chatting with another agent or in a transfer gap at the trigger (issue 13 item 3).
+      const workload = buildWorkload({ customers: 24, conversations: 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1, busyShare: 0.15 })
       await loadSessions(cloud, workload)
       const flips = workload.agentIds.flatMap((agentId, i) => availabilityFlip(agentId, AT + i * 1_000))
       // The interleaving: the first trigger's publish certainly fails (4 calls: the publisher's attempts).
@@ -92,6 +94,11 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       expect(accepted).toBeGreaterThanOrEqual(sent)
       expect(accepted).toBeLessThanOrEqual(sent + unknown)
       for (const letter of summary.deadLetters) expect(letter.reason).toMatch(KNOWN_REASONS)
+      // No customer messaged while active elsewhere (another agent, back in queue, no customer.end).
+      expect(workload.busyCustomers.size).toBeGreaterThan(0)
+      const busy = new Set([...workload.busyCustomers].map((customer) => recipientOfWorkloadCustomer(Number(customer))))
+      const messagedWhileBusy = summary.genesys.requests.filter((request) => request.status === 200 && busy.has(recipientOfBody(request.body)))
+      expect(messagedWhileBusy).toEqual([])
       // CHAOS_REPORT=file collects each run's figures for docs/guarantees.md.
       if (process.env.CHAOS_REPORT) {
         const reasons: Record<string, number> = {}
@@ -104,6 +111,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
           reconciliation: summary.reconciliation,
           duplicateRecipients: summary.genesys.duplicateRecipients,
           suppressed: summary.messages.suppressed,
+          customerBusy: summary.messages.customerBusy,
+          busyCustomers: workload.busyCustomers.size,
           fanOutsPending: cloud.tally.get('presence', METRIC_NAMES.fanOutsPending),
           fanOutsCompletedLate: summary.reconciliation.fanOutsCompletedLate,
           reasons,

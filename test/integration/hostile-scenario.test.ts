@@ -17,14 +17,16 @@ const EVENTS = fileURLToPath(new URL('../scenarios-hostile/events.jsonl', import
 // The hostile file's agent logs in (AVAILABLE): it relies on the pre-issue-12 presences.
 const ARGS = ['--events', EVENTS, '--json', '--set', `GENESYS_ORG_ID=${TEST_ORG_ID}`, '--set', 'AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE']
 
-/** Progress line verdicts, in order: 28 events (see build.ts). */
+/** Progress line verdicts, in order: 32 events (see build.ts). */
 const EXPECTED_MARKS = [
-  ...Array(6).fill('ok'), // two legitimate conversations
-  ...Array(3).fill('-'), // another org's conversation: the rule drops it
-  // The conversation whose address is template syntax: its customer.start is rejected at recording time (the
-  // address cannot be normalised, issue 13 item 1); its agent events are recorded (no customer, never a target).
+  ...Array(8).fill('ok'), // two legitimate conversations, each ended by customer.end
+  ...Array(4).fill('-'), // another org's conversation: the rule drops it
+  // The conversation whose address is template syntax: its customer.start and customer.end are rejected at
+  // recording time (the address cannot be normalised, issue 13 item 1); its agent events are recorded (no
+  // customer, never a target).
   'BAD',
   ...Array(2).fill('ok'),
+  'BAD',
   'ok', // agent A goes offline
   ...Array(7).fill('BAD'), // truncated, phone in topicName, year 9999, wrong type, 300 KB, number as string, id mismatch
   'ok', // __proto__ keys around a valid BREAK presence
@@ -64,7 +66,7 @@ afterAll(() => {
 describe('the hostile scenario through `proactive run --json`', () => {
   it('exits 0 and counts every hostile event as rejected or ignored', () => {
     expect(run.code).toBe(0)
-    expect(summary.events).toEqual({ received: 28, accepted: 11, rejected: 9, ignored: 8 })
+    expect(summary.events).toEqual({ received: 32, accepted: 13, rejected: 10, ignored: 9 })
     const marks = run.err.filter((line) => /^\[\s*\d+\/\d+\]/.test(line)).map((line) => /^\[[^\]]+\]\s+(ok|BAD|-)/.exec(line)?.[1])
     expect(marks).toEqual(EXPECTED_MARKS)
   })

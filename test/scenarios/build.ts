@@ -43,20 +43,26 @@ interface ShortConversation {
   readonly customer: Customer
   readonly agentId: string
   readonly queueId?: string
-  /** eventTime of user.end: the newest event, so the session's lastActiveAt. */
+  /** eventTime of user.end and customer.end: the newest event, so the session's lastActiveAt. */
   readonly endedAt: number
-  /** Leave out user.end: the agent is still connected (lastActiveAt is then the user.start time). */
+  /** Leave out user.end and customer.end: the agent is still connected (lastActiveAt is then the user.start time). */
   readonly stillConnected?: boolean
 }
 
-/** customer.start (−60 s), user.start (−30 s), user.end (at `endedAt`), in delivery order. */
+/**
+ * customer.start (−60 s), user.start (−30 s), user.end and customer.end (at `endedAt`), in delivery order. A
+ * conversation without customer.end is still active, and its customer is left alone (issue 13 item 3).
+ */
 function shortConversation(input: ShortConversation): GenesysEnvelope[] {
   const common = { conversationId: conversationId(input.n), messageType: input.customer.messageType, queueId: input.queueId ?? QUEUE.q1 }
   const events = [
     conversationEvent('customer.start', { ...common, ...customerFields(input.customer), queueId: undefined, at: input.endedAt - 60 * SECOND }),
     conversationEvent('user.start', { ...common, userId: input.agentId, at: input.endedAt - 30 * SECOND }),
   ]
-  if (!input.stillConnected) events.push(conversationEvent('user.end', { ...common, userId: input.agentId, at: input.endedAt }))
+  if (!input.stillConnected) {
+    events.push(conversationEvent('user.end', { ...common, userId: input.agentId, at: input.endedAt }))
+    events.push(conversationEvent('customer.end', { ...common, ...customerFields(input.customer), queueId: undefined, at: input.endedAt }))
+  }
   return events
 }
 
@@ -93,7 +99,12 @@ const scenarios: Record<string, () => Line[]> = {
 
   duplicates: () => {
     const T = Date.parse('2025-05-10T10:00:00.000Z')
-    const [start, userStart, userEnd] = shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - 2 * HOUR }) as [GenesysEnvelope, GenesysEnvelope, GenesysEnvelope]
+    const [start, userStart, userEnd, customerEnd] = shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - 2 * HOUR }) as [
+      GenesysEnvelope,
+      GenesysEnvelope,
+      GenesysEnvelope,
+      GenesysEnvelope,
+    ]
     const available = presence(AGENT.a, 'AVAILABLE', T)
     return [
       start,
@@ -101,6 +112,7 @@ const scenarios: Record<string, () => Line[]> = {
       userStart,
       userEnd,
       userEnd,
+      customerEnd,
       presence(AGENT.a, 'OFFLINE', T - HOUR),
       available,
       available, // the same envelope id delivered twice
@@ -119,7 +131,9 @@ const scenarios: Record<string, () => Line[]> = {
       conversationEvent('customer.start', { ...c1, addressFrom: sms(1).address, queueId: undefined, at: T - 2 * HOUR }),
       conversationEvent('user.end', { ...c1, userId: AGENT.b, at: T - 2 * HOUR + 5 * MINUTE }),
       conversationEvent('user.start', { ...c1, userId: AGENT.b, at: T - 2 * HOUR + 30 * SECOND }),
+      conversationEvent('customer.end', { ...c1, addressFrom: sms(1).address, queueId: undefined, at: T - 2 * HOUR + 5 * MINUTE }),
       conversationEvent('user.start', { ...c2, userId: AGENT.b, at: T - 23 * HOUR }),
+      conversationEvent('customer.end', { ...c2, externalContactId: contactId(2), queueId: undefined, at: T - 23 * HOUR + 5 * MINUTE }),
       conversationEvent('user.end', { ...c2, userId: AGENT.b, at: T - 23 * HOUR + 5 * MINUTE }),
       conversationEvent('customer.start', { ...c2, externalContactId: contactId(2), queueId: undefined, at: T - 25 * HOUR }),
       // Conversation 3 (agent A): ended, in the window; A never really becomes available, so it is not messaged.
@@ -158,6 +172,7 @@ const scenarios: Record<string, () => Line[]> = {
       conversationEvent('user.end', { ...c3, userId: AGENT.a, at: T - 5 * HOUR + 5 * MINUTE, extra: { disconnectType: 'TRANSFER' } }),
       conversationEvent('user.start', { ...c3, userId: AGENT.b, at: T - 5 * HOUR + 6 * MINUTE }),
       conversationEvent('user.end', { ...c3, userId: AGENT.b, at: T - 5 * HOUR + 20 * MINUTE }),
+      conversationEvent('customer.end', { ...c3, addressFrom: sms(3).address, queueId: undefined, at: T - 5 * HOUR + 20 * MINUTE }),
       presence(AGENT.a, 'OFFLINE', T - HOUR),
       presence(AGENT.b, 'OFFLINE', T - HOUR),
       presence(AGENT.a, 'AVAILABLE', T),
@@ -269,7 +284,12 @@ const scenarios: Record<string, () => Line[]> = {
 
   'malformed-mixed': () => {
     const T = Date.parse('2025-11-11T11:00:00.000Z')
-    const [start, userStart, userEnd] = shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - HOUR }) as [GenesysEnvelope, GenesysEnvelope, GenesysEnvelope]
+    const [start, userStart, userEnd, customerEnd] = shortConversation({ n: 1, customer: sms(1), agentId: AGENT.a, endedAt: T - HOUR }) as [
+      GenesysEnvelope,
+      GenesysEnvelope,
+      GenesysEnvelope,
+      GenesysEnvelope,
+    ]
     const wrongTypes = conversationEvent('customer.start', { conversationId: conversationId(2), messageType: 'SMS', addressFrom: sms(2).address, at: T - 50 * MINUTE })
     wrongTypes.detail.eventBody.eventTime = 'yesterday'
     wrongTypes.detail.eventBody.conversationId = 12345
@@ -294,6 +314,7 @@ const scenarios: Record<string, () => Line[]> = {
       missingFields,
       unknownDetailType,
       userEnd,
+      customerEnd,
       foreignSource,
       chat,
       otherMessaging,

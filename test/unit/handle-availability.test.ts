@@ -15,7 +15,15 @@ const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const QUEUE = '33333333-0000-4000-8000-000000000001'
 const HOUR = 3_600_000
 const T = Date.parse('2026-03-02T09:00:00.000Z')
-const SETTINGS: AvailabilitySettings = { scope: 'agent', windowMs: 24 * HOUR, capMs: 24 * HOUR, cooldownMs: 0, availablePresences: ['ON_QUEUE'], availableRoutingStatuses: ['IDLE'] }
+const SETTINGS: AvailabilitySettings = {
+  scope: 'agent',
+  windowMs: 24 * HOUR,
+  capMs: 24 * HOUR,
+  cooldownMs: 0,
+  availablePresences: ['ON_QUEUE'],
+  availableRoutingStatuses: ['IDLE'],
+  busy: { staleMs: 4 * HOUR },
+}
 
 const presence = (status: string, at: number, eventId = `evt-${status}-${at}`): AgentAvailabilityEvent => ({
   kind: 'agent',
@@ -298,5 +306,38 @@ describe('handleAvailability: what never enters the outbox', () => {
     expect(agents.stored?.pending?.requests).toHaveLength(MAX_OUTBOX_REQUESTS)
     // A request is well under 1 KB, so the bounded outbox fits an item (400 KB) with room to spare.
     expect(Buffer.byteLength(JSON.stringify(agents.stored))).toBeLessThan(200_000)
+  })
+})
+
+describe('handleAvailability: busy customers are left alone (issue 13 item 3)', () => {
+  it('leaves out a customer with another active conversation (byCustomer) or whose own has no customer.end, and counts them', async () => {
+    const { publisher, deps } = world(3)
+    const ownNotEnded: Session = { ...session(2), customerEndedAt: undefined }
+    const elsewhere: Session = { ...session(99), customer: session(3).customer, lastAgentId: 'other-agent', customerEndedAt: undefined, lastActiveAt: T - 10 * 60_000 }
+    const lookups: { key: string; from: number }[] = []
+    const sessions: SessionRepository = {
+      ...deps.sessions,
+      findByAgent: async () => [session(1), ownNotEnded, session(3)],
+      findByCustomer: async (key, from) => {
+        lookups.push({ key, from })
+        return key.endsWith(session(3).customer!.externalContactId!) ? [session(3), elsewhere] : []
+      },
+    }
+    const busyDeps = { ...deps, sessions }
+    await offlineBefore(busyDeps)
+    const outcome = await handleAvailability(presence('ON_QUEUE', T, 'trigger-busy'), busyDeps, SETTINGS)
+    expect(outcome).toMatchObject({ kind: 'triggered', requested: 1, customerBusy: 2 })
+    expect(publisher.published).toEqual([`trigger-busy:${session(1).conversationId}`])
+    // Looked up from the oldest event that can still be active: stale ones are not read.
+    expect(lookups.every((lookup) => lookup.from === T - 4 * HOUR + 1)).toBe(true)
+  })
+
+  it('a conversation with no event for the stale time no longer blocks its customer', async () => {
+    const { publisher, deps } = world(1)
+    const stale: Session = { ...session(1), customerEndedAt: undefined, lastActiveAt: T - 4 * HOUR }
+    const staleDeps = { ...deps, sessions: { ...deps.sessions, findByAgent: async () => [stale], findByCustomer: async () => [stale] } }
+    await offlineBefore(staleDeps)
+    expect(await handleAvailability(presence('ON_QUEUE', T, 'trigger-stale'), staleDeps, SETTINGS)).toMatchObject({ kind: 'triggered', requested: 1, customerBusy: 0 })
+    expect(publisher.published).toEqual([`trigger-stale:${stale.conversationId}`])
   })
 })
