@@ -114,6 +114,8 @@ export interface ProactiveMessagingProps {
   readonly logRetentionDays?: number
   /** App-bus archive retention; 0 keeps events indefinitely. @default 7 */
   readonly archiveRetentionDays?: number
+  /** Partner-bus archive retention (the Genesys events the rules consume, for `proactive replay`); 0 keeps events indefinitely. @default 7 */
+  readonly partnerArchiveRetentionDays?: number
   /** Alarm when the oldest message in the send queue is older than this. @default 300 */
   readonly sendQueueMaxAgeSeconds?: number
   /** Alarm when more than this percentage of Genesys requests in 5 minutes are answered 429. @default 10 */
@@ -175,6 +177,7 @@ const HINTS: Record<SettingName, string> = {
   alarmEmail: 'an e-mail address',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
+  partnerArchiveRetentionDays: 'a whole number of days, 0 for indefinitely',
   sendQueueMaxAgeSeconds: 'a positive number of seconds',
   rateLimitedAlarmPercent: 'a percentage greater than 0 and at most 100',
   retainData: 'true or false',
@@ -300,6 +303,13 @@ const settingsSchema = z.object({
     .default(30)
     .describe('Lambda log retention; a CloudWatch value (1, 3, 5, 7, 14, 30, 60, 90, …).'),
   archiveRetentionDays: number.int().nonnegative().default(7).describe('App-bus archive retention in days (requests and outcomes: personal data, docs/security.md); 0 keeps events indefinitely.'),
+  partnerArchiveRetentionDays: number
+    .int()
+    .nonnegative()
+    .default(7)
+    .describe(
+      'Partner-bus archive retention in days: the Genesys events the rules consume, for `proactive replay` (agent and conversation events: personal data, docs/security.md); 0 keeps events indefinitely.',
+    ),
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),
