@@ -79,7 +79,8 @@ describe('proactive mode', () => {
     const third = await runScenario(c, entries([...customers(3, later + 60 * MINUTE), ...trigger(later + 90 * MINUTE)]))
     // Live again: the customers paused earlier were never capped, so they are messaged now with the new ones.
     expect(third.messages).toMatchObject({ sent: 6, paused: 2 })
-  })
+    // Three replays in one cloud: took 30 s once on the shared 2-core machine under load.
+  }, 90_000)
 
   it('with no override yet, says the setting applies', async () => {
     const c = (cloud = await LocalCloud.start({}))
