@@ -182,6 +182,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesDryRun, send, 'dry run'),
           emf(METRIC_NAMES.messagesOptedOut, send, 'opted out'),
           emf(METRIC_NAMES.messagesQuietHours, send, 'quiet hours'),
+          emf(METRIC_NAMES.requestsUnknownSession, send, 'unknown session (dead-lettered)'),
           emf(METRIC_NAMES.triggersOutsidePilot, presence, 'triggers outside pilot'),
           emf(METRIC_NAMES.messagesOutsidePilot, presence, 'customers outside pilot queues'),
         ],
@@ -192,6 +193,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesRequested, presence, 'requested'),
           emf(METRIC_NAMES.messagesDeferred, presence, 'deferred to a later trigger'),
           emf(METRIC_NAMES.capacityLookupFallbacks, presence, 'capacity lookups failed (fallback limit)'),
+          emf(METRIC_NAMES.messagesIneligible, presence, 'not eligible (unserved only, excluded wrap-up codes)'),
         ],
       },
       {

@@ -147,6 +147,10 @@ export class ProactiveMessagingCompute extends Construct {
     appBus.grantPutEventsTo(this.presence.role)
     this.presence.role.addToPolicy(readSecret)
 
+    // A request must match the session the recorder wrote (unknown-session otherwise): one item by its key.
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [sessions] }))
+    // The busy-customer check just before sending: the customer's conversations, by the byCustomer index only.
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${sessions}/index/byCustomer`] }))
     this.send.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.send.read))
     this.send.role.addToPolicy(stateItems(['dynamodb:PutItem', 'dynamodb:UpdateItem'], prefixes.send.write))
     appBus.grantPutEventsTo(this.send.role)

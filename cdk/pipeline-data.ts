@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { APP_EVENT_SOURCE, FUNCTIONS, genesysEventSourceName, TABLES, type RulePatterns } from '#lib/topology.ts'
+import { APP_EVENT_SOURCE, FUNCTIONS, genesysEventSourceName, partnerArchiveName, partnerArchivePattern, TABLES, type RulePatterns } from '#lib/topology.ts'
 import type { FunctionKey } from './function-environment.ts'
 import { deadLetterQueue, StageQueues } from './queue-fed-function.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
@@ -71,6 +71,10 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
   readonly archive: events.Archive
   /** Customer managed key of the archive. */
   readonly archiveKey: kms.Key
+  /** Archive of the Genesys events the partner-bus rules consume, for `proactive replay`. */
+  readonly partnerArchive: events.Archive
+  /** Customer managed key of the partner-bus archive (its own: each archive adds same-Sid statements to its key). */
+  readonly partnerArchiveKey: kms.Key
   readonly sessionsTable: dynamodb.ITable
   readonly stateTable: dynamodb.ITable
   readonly genesysSecret: secretsmanager.ISecret
@@ -99,6 +103,21 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
       kmsKey: this.archiveKey,
       eventPattern: { source: [APP_EVENT_SOURCE] },
       retention: settings.archiveRetentionDays > 0 ? Duration.days(settings.archiveRetentionDays) : undefined,
+    })
+    // Genesys events name agents and customers (addresses, contact ids): personal data too. An archive works on
+    // an imported (Genesys-created) bus as well; its name is derived from the stack's for `proactive replay`.
+    this.partnerArchiveKey = new kms.Key(this, 'PartnerEventsArchiveKey', {
+      description: 'Encrypts the proactive messaging partner-bus archive (Genesys events, for replay)',
+      enableKeyRotation: true,
+      removalPolicy,
+    })
+    this.partnerArchive = new events.Archive(this, 'PartnerEventsArchive', {
+      sourceEventBus: this.partnerBus,
+      archiveName: partnerArchiveName(Stack.of(this).stackName),
+      description: 'Genesys events the pipeline consumes, for proactive replay',
+      kmsKey: this.partnerArchiveKey,
+      eventPattern: partnerArchivePattern({ orgId: settings.partnerBus.orgId }) as events.EventPattern,
+      retention: settings.partnerArchiveRetentionDays > 0 ? Duration.days(settings.partnerArchiveRetentionDays) : undefined,
     })
 
     this.sessionsTable =

@@ -33,6 +33,10 @@ export class ProactiveMessaging extends ProactiveMessagingCompute {
   get archive(): events.Archive {
     return this.data.archive
   }
+  /** Archive of the Genesys events the partner-bus rules consume (`proactive replay`). */
+  get partnerArchive(): events.Archive {
+    return this.data.partnerArchive
+  }
   get sessionsTable(): dynamodb.ITable {
     return this.data.sessionsTable
   }

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
 import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/domain/eligibility.ts'
 import { E164 } from '#lib/domain/payload.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
 
@@ -77,6 +78,10 @@ export interface ProactiveMessagingProps {
   readonly maxMessagesPerTrigger?: number | 'agent-capacity'
   /** The per-trigger limit when the agent-capacity lookup fails. @default 4 */
   readonly fallbackMessagesPerTrigger?: number
+  /** 'all' or 'unserved' (conversations no agent ever connected to; needs scope 'queue'). @default 'all' */
+  readonly eligibleSessions?: 'all' | 'unserved'
+  /** Wrap-up code ids: a conversation whose acw carried one is never targeted. @default [] */
+  readonly excludeWrapupCodes?: readonly string[]
   /** How long an agent's messaging capacity is cached. @default 5 */
   readonly capacityCacheMinutes?: number
   /** Timeout of one Genesys request, milliseconds (below the functions' 60 s timeout). @default 10000 */
@@ -109,6 +114,8 @@ export interface ProactiveMessagingProps {
   readonly logRetentionDays?: number
   /** App-bus archive retention; 0 keeps events indefinitely. @default 7 */
   readonly archiveRetentionDays?: number
+  /** Partner-bus archive retention (the Genesys events the rules consume, for `proactive replay`); 0 keeps events indefinitely. @default 7 */
+  readonly partnerArchiveRetentionDays?: number
   /** Alarm when the oldest message in the send queue is older than this. @default 300 */
   readonly sendQueueMaxAgeSeconds?: number
   /** Alarm when more than this percentage of Genesys requests in 5 minutes are answered 429. @default 10 */
@@ -152,6 +159,8 @@ const HINTS: Record<SettingName, string> = {
   queueCacheMinutes: 'a number of minutes, 0 or more',
   maxMessagesPerTrigger: "a positive whole number, or 'agent-capacity' (the agent's message capacity in Genesys)",
   fallbackMessagesPerTrigger: 'a positive whole number',
+  eligibleSessions: "'all' or 'unserved' (unserved needs scope 'queue')",
+  excludeWrapupCodes: 'a list (or comma-separated string) of Genesys wrap-up code ids',
   capacityCacheMinutes: 'a number of minutes, 0 or more',
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
@@ -168,6 +177,7 @@ const HINTS: Record<SettingName, string> = {
   alarmEmail: 'an e-mail address',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
+  partnerArchiveRetentionDays: 'a whole number of days, 0 for indefinitely',
   sendQueueMaxAgeSeconds: 'a positive number of seconds',
   rateLimitedAlarmPercent: 'a percentage greater than 0 and at most 100',
   retainData: 'true or false',
@@ -270,6 +280,8 @@ const settingsSchema = z.object({
     .describe("Customers requested per trigger at most; the rest are deferred to later triggers. `agent-capacity`: the agent's `message` capacity in Genesys."),
   fallbackMessagesPerTrigger: number.int().positive().default(DEFAULTS.fallbackMessagesPerTrigger).describe('The per-trigger limit when the agent-capacity lookup fails (counted).'),
   capacityCacheMinutes: number.nonnegative().default(DEFAULTS.capacityCacheMinutes).describe("How long an agent's messaging capacity is cached."),
+  eligibleSessions: z.enum(ELIGIBLE_SESSIONS).default('all').describe("`all`: every conversation in the window. `unserved`: only conversations no agent ever connected to; needs `scope: 'queue'`."),
+  excludeWrapupCodes: list.default([]).describe('Wrap-up code ids: a conversation whose `acw` event carried one is never targeted (counted as ineligible).'),
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),
@@ -291,6 +303,13 @@ const settingsSchema = z.object({
     .default(30)
     .describe('Lambda log retention; a CloudWatch value (1, 3, 5, 7, 14, 30, 60, 90, …).'),
   archiveRetentionDays: number.int().nonnegative().default(7).describe('App-bus archive retention in days (requests and outcomes: personal data, docs/security.md); 0 keeps events indefinitely.'),
+  partnerArchiveRetentionDays: number
+    .int()
+    .nonnegative()
+    .default(7)
+    .describe(
+      'Partner-bus archive retention in days: the Genesys events the rules consume, for `proactive replay` (agent and conversation events: personal data, docs/security.md); 0 keeps events indefinitely.',
+    ),
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),
@@ -381,6 +400,8 @@ export function resolveSettings(input: ProactiveMessagingProps | Record<string, 
     throw new SettingError(issue.path[0] as SettingName, issue.message)
   }
   const { genesysOrgId, eventSourceSuffix, existingPartnerBusName, ...rest } = result.data
+  const eligibility = eligibilityScopeProblem(rest.eligibleSessions, rest.scope)
+  if (eligibility) throw new SettingError('eligibleSessions', eligibility.replace('ELIGIBLE_SESSIONS', 'eligibleSessions').replace(/TARGET_SCOPE/g, 'scope'))
   return { ...rest, partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName) }
 }
 

@@ -26,6 +26,7 @@ export class ProactiveMessagingStack extends Stack {
       PartnerEventBusName: p.partnerBus.eventBusName,
       AppEventBusName: p.appBus.eventBusName,
       AppEventsArchiveName: p.archive.archiveName,
+      PartnerEventsArchiveName: p.partnerArchive.archiveName,
       SessionsTableName: p.sessionsTable.tableName,
       StateTableName: p.stateTable.tableName,
       GenesysSecretArn: p.genesysSecret.secretArn,

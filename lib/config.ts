@@ -9,6 +9,7 @@ import { E164, type ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
 import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
 const csv = (fallback: string) =>
@@ -37,6 +38,7 @@ export const DEFAULTS = {
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
   capacityCacheMinutes: 5,
+  eligibleSessions: 'all',
   maxMessagesPerTrigger: AGENT_CAPACITY,
   fallbackMessagesPerTrigger: 4,
   budgetPerMinute: 300,
@@ -161,57 +163,78 @@ export const sessionRecorderConfigSchema = z.object({
   WINDOW_HOURS: windowHours,
 })
 
-export const presenceConfigSchema = z.object({
-  ...awsEnvironment,
-  SESSIONS_TABLE_NAME: sessionsTableName,
-  GENESYS_ORG_ID: genesysOrgId,
-  STATE_TABLE_NAME: stateTableName,
-  APP_EVENT_BUS_NAME: appEventBusName,
-  SENDING_MODE: sendingMode,
-  ENABLED_AGENT_IDS: idList('agents trigger messages'),
-  ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
-  TARGET_SCOPE: z
-    .enum(['agent', 'queue'])
-    .default(DEFAULTS.scope)
-    .describe(
-      '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
+export const presenceConfigSchema = z
+  .object({
+    ...awsEnvironment,
+    SESSIONS_TABLE_NAME: sessionsTableName,
+    GENESYS_ORG_ID: genesysOrgId,
+    STATE_TABLE_NAME: stateTableName,
+    APP_EVENT_BUS_NAME: appEventBusName,
+    SENDING_MODE: sendingMode,
+    ENABLED_AGENT_IDS: idList('agents trigger messages'),
+    ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
+    TARGET_SCOPE: z
+      .enum(['agent', 'queue'])
+      .default(DEFAULTS.scope)
+      .describe(
+        '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
+      ),
+    AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe(
+      'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue (the behaviour before issue 12).',
     ),
-  AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe(
-    'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue (the behaviour before issue 12).',
-  ),
-  AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
-    'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',
-  ),
-  WINDOW_HOURS: windowHours,
-  CAP_HOURS: capHours,
-  ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
-  COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
-  QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
-  MAX_MESSAGES_PER_TRIGGER: z
-    .string()
-    .default(DEFAULTS.maxMessagesPerTrigger)
-    .transform((raw, ctx) => {
-      const limit = parseMessageLimit(raw)
-      if (limit !== undefined) return limit
-      ctx.addIssue({ code: 'custom', message: `must be a positive whole number or ${AGENT_CAPACITY} (got ${JSON.stringify(raw)})` })
-      return z.NEVER
-    })
-    .describe(
-      "At most this many customers are requested per trigger; the rest are deferred to the next trigger while in the window. `agent-capacity`: the agent's `message` capacity in Genesys utilization (cached). Order: never-served conversations, then newest, then conversation id.",
+    AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
+      'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',
     ),
-  FALLBACK_MESSAGES_PER_TRIGGER: z.coerce
-    .number()
-    .int('must be a whole number')
-    .positive()
-    .default(DEFAULTS.fallbackMessagesPerTrigger)
-    .describe('The per-trigger limit when `MAX_MESSAGES_PER_TRIGGER=agent-capacity` and the capacity lookup fails (counted as `CapacityLookupFallbacks`).'),
-  CAPACITY_CACHE_MINUTES: z.coerce
-    .number()
-    .nonnegative()
-    .default(DEFAULTS.capacityCacheMinutes)
-    .describe("How long an agent's messaging capacity is cached (`MAX_MESSAGES_PER_TRIGGER=agent-capacity`)."),
-  ...genesysConnection,
-})
+    WINDOW_HOURS: windowHours,
+    CAP_HOURS: capHours,
+    ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
+    COOLDOWN_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.cooldownMinutes).describe('After a trigger, the same agent does not trigger again for this long (flapping).'),
+    QUEUE_CACHE_MINUTES: z.coerce.number().nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
+    MAX_MESSAGES_PER_TRIGGER: z
+      .string()
+      .default(DEFAULTS.maxMessagesPerTrigger)
+      .transform((raw, ctx) => {
+        const limit = parseMessageLimit(raw)
+        if (limit !== undefined) return limit
+        ctx.addIssue({ code: 'custom', message: `must be a positive whole number or ${AGENT_CAPACITY} (got ${JSON.stringify(raw)})` })
+        return z.NEVER
+      })
+      .describe(
+        "At most this many customers are requested per trigger; the rest are deferred to the next trigger while in the window. `agent-capacity`: the agent's `message` capacity in Genesys utilization (cached). Order: never-served conversations, then newest, then conversation id.",
+      ),
+    FALLBACK_MESSAGES_PER_TRIGGER: z.coerce
+      .number()
+      .int('must be a whole number')
+      .positive()
+      .default(DEFAULTS.fallbackMessagesPerTrigger)
+      .describe('The per-trigger limit when `MAX_MESSAGES_PER_TRIGGER=agent-capacity` and the capacity lookup fails (counted as `CapacityLookupFallbacks`).'),
+    CAPACITY_CACHE_MINUTES: z.coerce
+      .number()
+      .nonnegative()
+      .default(DEFAULTS.capacityCacheMinutes)
+      .describe("How long an agent's messaging capacity is cached (`MAX_MESSAGES_PER_TRIGGER=agent-capacity`)."),
+    ELIGIBLE_SESSIONS: z
+      .enum(ELIGIBLE_SESSIONS)
+      .default(DEFAULTS.eligibleSessions as 'all')
+      .describe(
+        '`all`: every conversation in the window. `unserved`: only conversations no agent ever connected to (abandoned in queue or in the flow); needs `TARGET_SCOPE=queue`. Others count as `ineligible`.',
+      ),
+    EXCLUDE_WRAPUP_CODES: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .describe('Wrap-up code ids (comma-separated): a conversation whose `acw` event carried one of them is never targeted (counted as `ineligible`). Empty: none.'),
+    ...genesysConnection,
+  })
+  .superRefine((config, ctx) => {
+    const problem = eligibilityScopeProblem(config.ELIGIBLE_SESSIONS, config.TARGET_SCOPE)
+    if (problem) ctx.addIssue({ code: 'custom', path: ['ELIGIBLE_SESSIONS'], message: problem })
+  })
 
 const text = z.string().min(1).max(4000)
 const channelText = (channel: string, limit: number) => text.optional().describe(`Text for ${channel} instead of \`MESSAGE_TEXT\` (unset: \`MESSAGE_TEXT\`). ${channel} allows ${limit} characters.`)
@@ -248,6 +271,8 @@ const templateParameters = (part: 'body' | 'header') =>
 export const sendConfigSchema = z
   .object({
     ...awsEnvironment,
+    SESSIONS_TABLE_NAME: sessionsTableName,
+    WINDOW_HOURS: windowHours,
     STATE_TABLE_NAME: stateTableName,
     APP_EVENT_BUS_NAME: appEventBusName,
     SENDING_MODE: sendingMode,

@@ -32,6 +32,8 @@ export const METRIC_NAMES = {
   messagesSuppressed: 'MessagesSuppressed',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
+  /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
+  messagesIneligible: 'MessagesIneligible',
   /** The agent's messaging capacity could not be looked up: FALLBACK_MESSAGES_PER_TRIGGER applied. */
   capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesSent: 'MessagesSent',
@@ -41,6 +43,11 @@ export const METRIC_NAMES = {
   messagesDryRun: 'MessagesDryRun',
   /** The customer is on the suppression list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
+  /**
+   * send: a request no recorded session backs (no session for its conversation, another customer's, or outside
+   * the window): dead-lettered as `unknown-session`. Forged or stale requests.
+   */
+  requestsUnknownSession: 'RequestsUnknownSession',
   /** The customer has a conversation still active (another agent, back in queue, no customer.end): left alone. */
   messagesCustomerBusy: 'MessagesCustomerBusy',
   /** The trigger's time falls in the channel's quiet hours. */

@@ -51,6 +51,33 @@ export function rulePatterns(options: { orgId?: string } = {}): RulePatterns {
   }
 }
 
+/**
+ * What the partner-bus archive keeps: exactly the events the partner-bus rules consume (either rule's pattern),
+ * so a replay can re-deliver every event the pipeline acted on and nothing else (no other Genesys topics, no
+ * non-messaging conversations).
+ */
+export function partnerArchivePattern(options: { orgId?: string } = {}): EventPattern {
+  const { conversationEvents, agentEvents } = rulePatterns(options)
+  return { $or: [conversationEvents, agentEvents] }
+}
+
+/** Archive names: at most 48 characters of `.`, `-`, `_`, letters and digits (EventBridge). */
+const ARCHIVE_NAME_MAX = 48
+const PARTNER_ARCHIVE_SUFFIX = '-partner-events'
+
+/**
+ * The partner-bus archive's name, derived from the stack name so `proactive replay --stack NAME` finds it with
+ * no CloudFormation lookup. A long stack name is cut and given a short hash, so two stacks never share a name.
+ */
+export function partnerArchiveName(stackName: string): string {
+  const clean = stackName.replace(/[^.\-_A-Za-z0-9]/g, '_')
+  if (clean.length + PARTNER_ARCHIVE_SUFFIX.length <= ARCHIVE_NAME_MAX) return `${clean}${PARTNER_ARCHIVE_SUFFIX}`
+  let hash = 0
+  for (const char of stackName) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0
+  const tag = `-${hash.toString(36).padStart(7, '0')}`
+  return `${clean.slice(0, ARCHIVE_NAME_MAX - PARTNER_ARCHIVE_SUFFIX.length - tag.length)}${tag}${PARTNER_ARCHIVE_SUFFIX}`
+}
+
 /** Settings of one SQS queue and the Lambda event source that drains it. */
 export interface StageSettings {
   /** Records per Lambda invocation. */

@@ -1,4 +1,22 @@
 /** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
+import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+
+/**
+ * `--set NAME=VALUE` options as a function configuration. A malformed option, or a name no function reads (with a
+ * did-you-mean), is an error naming it.
+ */
+export function parseSettingAssignments(assignments: readonly string[]): { config: Record<string, string> } | { error: string } {
+  const config: Record<string, string> = {}
+  for (const assignment of assignments) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(assignment)
+    if (!match) return { error: `--set expects NAME=VALUE with an upper-case setting name, got "${assignment}"` }
+    const name = match[1] as string
+    if (!FUNCTION_SETTING_NAMES.includes(name)) return { error: `--set ${name}: ${unknownNameMessage('the setting', name, FUNCTION_SETTING_NAMES)}` }
+    config[name] = match[2] as string
+  }
+  return { config }
+}
 
 interface FileArgs {
   readonly json: boolean

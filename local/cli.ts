@@ -11,9 +11,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   'explain-payload': { summary: 'explain why Genesys would reject an agentless request body, and fix it', load: () => import('./commands/explain-payload.ts') },
   'explain-error': { summary: 'explain a Genesys error response and what to check', load: () => import('./commands/explain-error.ts') },
   check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check/index.ts') },
+  replay: { summary: "re-process a time range of archived Genesys events through the stack's own rules", load: () => import('./commands/replay.ts') },
   mode: { summary: 'set (or show) the sending mode of the deployed stack: live, dry-run or paused', load: () => import('./commands/mode.ts') },
   why: { summary: 'why a customer or conversation did or did not get a message (deployed stack or local replay)', load: () => import('./commands/why.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
+  suppress: { summary: 'the suppression list (opt-outs): add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
 }
 
 export function usage(): string {

@@ -217,6 +217,8 @@ export interface ConversationLifecycleInput {
   readonly stillConnected?: boolean
   /** No agent ever joins: the customer leaves while waiting in the queue (customer.start, acd.start, customer.end). */
   readonly abandoned?: boolean
+  /** The wrap-up code id the agent chooses in `acw` (default: one fixed code). */
+  readonly wrapupCode?: string
 }
 
 /** A typical messaging conversation, in delivery order: customer.start, acd.start, user.start[, user.end, acw, customer.end]. */
@@ -239,7 +241,13 @@ export function conversationLifecycle(input: ConversationLifecycleInput): Genesy
   return [
     ...events,
     conversationEvent('user.end', { ...common, at: input.start + 300_000, queueId: input.queueId, userId: input.agentId }),
-    conversationEvent('acw', { ...common, at: input.start + 300_000, queueId: input.queueId, userId: input.agentId }),
+    conversationEvent('acw', {
+      ...common,
+      at: input.start + 300_000,
+      queueId: input.queueId,
+      userId: input.agentId,
+      ...(input.wrapupCode ? { extra: { wrapupCode: input.wrapupCode } } : {}),
+    }),
     conversationEvent('customer.end', { ...common, ...customer, at: input.start + 301_000 }),
   ]
 }

@@ -29,12 +29,18 @@ export interface RunSummary {
     dryRun: number
     optedOut: number
     quietHours: number
+    /** Requests no recorded session backs: dead-lettered as `unknown-session`. */
+    unknownSession: number
     /** Customers left alone because one of their conversations was still active (presence and send). */
     customerBusy: number
     /** Over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested by that trigger, still eligible. */
     deferred: number
     /** Triggers whose agent capacity lookup failed (FALLBACK_MESSAGES_PER_TRIGGER applied). */
     capacityFallbacks: number
+    /** Approved customers beyond the outbox bound (250 per trigger): not requested (MessagesOverOutboxLimit). */
+    overOutboxLimit: number
+    /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
+    ineligible: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -193,9 +199,12 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
       optedOut: t.total(METRIC_NAMES.messagesOptedOut),
       quietHours: t.total(METRIC_NAMES.messagesQuietHours),
+      unknownSession: t.total(METRIC_NAMES.requestsUnknownSession),
       customerBusy: t.total(METRIC_NAMES.messagesCustomerBusy),
       deferred: t.total(METRIC_NAMES.messagesDeferred),
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
+      overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
+      ineligible: t.total(METRIC_NAMES.messagesIneligible),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

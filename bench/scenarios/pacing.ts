@@ -4,7 +4,10 @@
  * stays short: a budget of B a minute is 300 per 60 × 300 / B seconds. Measures the accepted rate over the
  * steady part against the budget, and the share of requests answered 429, for 1, 2 and 4 send workers.
  */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
+import { sessionBacking } from '../../test/support/recorded-sessions.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/topology.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
@@ -89,8 +92,13 @@ export function backlogRequests(count: number, at: number, run: string): Message
   })
 }
 
-/** Publishes the requests on the app bus (PutEvents, 10 a call): its rule puts them on the send queue. */
+/**
+ * Publishes the requests on the app bus (PutEvents, 10 a call): its rule puts them on the send queue. Send trusts
+ * only requests for a session it recorded, so each request's (ended) session is written first.
+ */
 export async function enqueueRequests(cloud: LocalCloud, requests: readonly MessageRequest[]): Promise<void> {
+  const sessions = new DynamoDbSessionRepository(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.sessionsTable)
+  for (const request of requests) await sessions.put({ ...sessionBacking(request), customerEndedAt: request.requestedAt })
   for (let start = 0; start < requests.length; start += 10) {
     const entries = requests.slice(start, start + 10).map((request) => ({
       EventBusName: LOCAL_NAMES.appBus,

@@ -31,6 +31,7 @@ function toItem(session: Session): Item {
     agents: session.agents,
     lastActiveAt: session.lastActiveAt,
     customerEndedAt: session.customerEndedAt,
+    wrapupCodes: session.wrapupCodes,
     expiresAt: session.expiresAt,
   }
 }
@@ -46,6 +47,7 @@ function toSession(item: Item): Session {
     agents: (item.agents ?? {}) as Record<string, AgentLink>,
     lastActiveAt: item.lastActiveAt as number,
     ...optional('customerEndedAt', item.customerEndedAt as number | undefined),
+    ...optional('wrapupCodes', item.wrapupCodes as string[] | undefined),
     expiresAt: item.expiresAt as number,
     ...optional('version', item.version as number | undefined),
   }

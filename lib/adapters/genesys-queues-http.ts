@@ -4,15 +4,16 @@
  * function that, in agent scope, never calls Genesys at all (docs/benchmarks.md); the send function keeps the SDK.
  */
 import type { QueueDirectory } from '../domain/ports.ts'
-import { createGenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
+import { sessionOf, type GenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
 
 export type QueueDirectoryOptions = GenesysSessionOptions
 
 /** A failed Genesys call: the classified failure (status, Genesys's code), never a token or a secret. */
 export { GenesysApiError as GenesysHttpError } from './genesys-http/index.ts'
 
-export function createGenesysQueueDirectory(options: QueueDirectoryOptions): QueueDirectory {
-  const session = createGenesysSession(options)
+/** `options` may be a session another lookup already uses: one token for both. */
+export function createGenesysQueueDirectory(options: QueueDirectoryOptions | GenesysSession): QueueDirectory {
+  const session = sessionOf(options)
   return {
     async queueIdsOf(agentId: string): Promise<string[]> {
       const queues = await session.getAllPages<{ id?: string; joined?: boolean }>(`/api/v2/users/${encodeURIComponent(agentId)}/queues?joined=true`, 'GET /api/v2/users/{userId}/queues')

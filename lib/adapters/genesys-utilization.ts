@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import type { AgentCapacityLookup } from '../domain/ports.ts'
-import { createGenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
+import { sessionOf, type GenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
 
 export const UTILIZATION_LABEL = 'GET /api/v2/routing/users/{userId}/utilization'
 
@@ -25,8 +25,9 @@ export function messageCapacityIn(body: unknown): number {
   return capacity
 }
 
-export function createGenesysUtilizationLookup(options: GenesysSessionOptions): AgentCapacityLookup {
-  const session = createGenesysSession(options)
+/** `options` may be a session another lookup already uses: one token for both. */
+export function createGenesysUtilizationLookup(options: GenesysSessionOptions | GenesysSession): AgentCapacityLookup {
+  const session = sessionOf(options)
   return {
     async messageCapacityOf(agentId: string): Promise<number> {
       return messageCapacityIn(await session.getJson<unknown>(`/api/v2/routing/users/${encodeURIComponent(agentId)}/utilization`, UTILIZATION_LABEL))

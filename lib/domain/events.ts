@@ -103,6 +103,8 @@ export const conversationBodySchema = z.looseObject({
   queueId: id.optional(),
   userId: uuid.optional(),
   disconnectType: z.string().max(32).optional(),
+  /** acw only: the wrap-up code id the agent chose. */
+  wrapupCode: id.optional(),
 })
 
 export { CONVERSATION_TOPICS, type ConversationTopic }
@@ -149,6 +151,8 @@ export interface ConversationEvent extends EventCommon {
   readonly addressField?: AddressField
   readonly queueId?: string
   readonly userId?: string
+  /** acw only: the wrap-up code id (EXCLUDE_WRAPUP_CODES). */
+  readonly wrapupCode?: string
 }
 
 export type GenesysEvent = AgentAvailabilityEvent | ConversationEvent
@@ -271,6 +275,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     ...(topic.startsWith('customer.') ? (channel ? customerIdentity(body, channel) : unrecordedIdentity(body)) : { externalContactId: body.externalContactId }),
     queueId: body.queueId,
     userId: body.userId?.toLowerCase(),
+    ...(topic === 'acw' && body.wrapupCode !== undefined ? { wrapupCode: body.wrapupCode } : {}),
     ...common,
   }
 }

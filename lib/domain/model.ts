@@ -58,6 +58,8 @@ export interface Session {
   /** Newest `eventTime` seen for this conversation. Never moves back. */
   readonly lastActiveAt: number
   readonly customerEndedAt?: number
+  /** Wrap-up code ids from the conversation's `acw` events, sorted and unique (EXCLUDE_WRAPUP_CODES). */
+  readonly wrapupCodes?: readonly string[]
   /** DynamoDB TTL, epoch seconds. */
   readonly expiresAt: number
   /** Optimistic-concurrency version, managed by the repository. */

@@ -33,6 +33,9 @@ export interface SessionRepository {
   findByCustomer(customerKey: string, from: number): Promise<Session[]>
 }
 
+/** send's narrow view of the sessions table: one recorded session by conversation id. */
+export type SessionLookup = Pick<SessionRepository, 'get'>
+
 export interface AgentStateRepository {
   get(agentId: string): Promise<AgentState | undefined>
   /** Compare-and-set on `version`, as SessionRepository.put. */

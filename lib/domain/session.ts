@@ -37,6 +37,7 @@ export function applyConversationEvent(previous: Session | undefined, event: Con
     agents,
     lastActiveAt,
     customerEndedAt: event.topic === 'customer.end' ? Math.max(base.customerEndedAt ?? 0, event.at) : base.customerEndedAt,
+    wrapupCodes: nextWrapupCodes(base.wrapupCodes, event.wrapupCode),
     expiresAt: Math.ceil((lastActiveAt + policy.windowMs + (policy.retentionSlackMs ?? HOUR)) / 1000),
     version: base.version,
   })
@@ -94,6 +95,12 @@ function nextAgents(agents: Readonly<Record<string, AgentLink>>, event: Conversa
     setOwn(next, agentId, dropUndefined({ connected, changedAt, connectedAt }))
   }
   return next
+}
+
+/** A set kept sorted, so delivery order and duplicates give the same item. */
+function nextWrapupCodes(codes: readonly string[] | undefined, code: string | undefined): readonly string[] | undefined {
+  if (code === undefined || codes?.includes(code)) return codes
+  return [...(codes ?? []), code].sort()
 }
 
 function copyRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {

@@ -3,7 +3,8 @@
  * already messaged in the cap window, limit them to what the agent can serve, and publish one request per
  * recipient.
  *
- * Fan-out order: select the recipients (window, one per customer) → pilot queues → the cap read → the per-trigger
+ * Fan-out order: select the recipients (window, one per customer) → pilot queues → eligibility (ELIGIBLE_SESSIONS,
+ * EXCLUDE_WRAPUP_CODES: lib/domain/eligibility.ts) → opt-outs → the cap read → the per-trigger
  * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
  * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
  * limit counts only customers who can actually be messaged.
@@ -22,6 +23,7 @@
 import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
+import { EVERY_SESSION, filterEligible, type EligibilityRule } from '../domain/eligibility.ts'
 import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
 import type {
@@ -65,6 +67,8 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly busy: BusyPolicy
   /** MAX_MESSAGES_PER_TRIGGER and FALLBACK_MESSAGES_PER_TRIGGER. Absent: no limit. */
   readonly perTrigger?: { readonly limit: MessageLimitSetting; readonly fallback: number }
+  /** ELIGIBLE_SESSIONS and EXCLUDE_WRAPUP_CODES. Absent: every session. */
+  readonly eligibility?: EligibilityRule
 }
 
 export type AvailabilityOutcome = (
@@ -87,6 +91,8 @@ export interface TriggeredOutcome {
   readonly paused: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
+  /** Customers whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES). */
+  readonly ineligible: number
   /** Customers on the suppression list (opted out): not requested. */
   readonly optedOut: number
   /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
@@ -195,8 +201,10 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const selected = selectRecipients(sessions, trigger, settings.windowMs)
   const skipped = selected.skipped
   const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
+  const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
   // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
-  const { kept: notOptedOut, optedOut } = await withoutOptOuts(inPilot, deps)
+  const { kept: eligible, ineligible } = filterEligible(inPilot, (id) => sessionOf.get(id), settings.eligibility ?? EVERY_SESSION)
+  const { kept: notOptedOut, optedOut } = await withoutOptOuts(eligible, deps)
   const { free: requests, busy: customerBusy } = await withoutBusyCustomers(notOptedOut, sessions, deps, event.at, settings.busy)
   // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
   const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
@@ -205,7 +213,6 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const suppressed = requests.length - uncapped.length
   // Filters first, then the limit: it counts only customers who can actually be messaged.
   const perTrigger = await perTriggerLimit(event.agentId, uncapped.length, deps, settings)
-  const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
   const factsOf = (request: MessageRequest) => {
     const session = sessionOf.get(request.conversationId)
     return session ? priorityFactsOf(session) : { conversationId: request.conversationId, lastActiveAt: request.requestedAt, abandoned: false }
@@ -218,6 +225,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
     sessionsFound: sessions.length,
     suppressed,
     outsidePilot,
+    ineligible,
     optedOut,
     customerBusy,
     overOutboxLimit,

@@ -8,9 +8,11 @@ import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SuppressionList } from '../domain/ports.ts'
+import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
+import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SessionLookup, SessionRepository, SuppressionList } from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
+import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from '../domain/template.ts'
 
@@ -24,6 +26,10 @@ export interface SendSettings {
   readonly capMs: number
   /** Per channel; judged at the trigger's time (`requestedAt`). Absent: no quiet hours. */
   readonly quietHours?: QuietHours
+  /** WINDOW_HOURS: the request's session must have been active within this long before the trigger. */
+  readonly windowMs: number
+  /** ACTIVE_CONVERSATION_STALE_HOURS: a customer with a conversation still active is not messaged. */
+  readonly busy?: BusyPolicy
 }
 
 export interface SendDeps {
@@ -37,6 +43,10 @@ export interface SendDeps {
   readonly outreach: OutreachLedger
   /** The suppression list (opt-outs): checked again here, since a customer may opt out after being requested. */
   readonly suppressions: SuppressionList
+  /** The sessions table as the session recorder wrote it: a request must match a recorded session. */
+  readonly recorded: SessionLookup
+  /** The customer's conversations (sessions table, byCustomer index), for the busy-customer check. */
+  readonly sessions?: Pick<SessionRepository, 'findByCustomer'>
   /** The sending mode in force (setting or operator override). Absent: live. */
   readonly mode?: SendingModeSource
 }
@@ -50,12 +60,16 @@ export type SendDecision =
   | { readonly kind: 'capped' }
   /** The sending mode is `paused`: nothing sent, no cap used. */
   | { readonly kind: 'paused' }
+  /** No recorded session backs the request (absent, another customer, or outside the window): dead-lettered. */
+  | { readonly kind: 'unknown-session'; readonly mismatch: SessionMismatch }
   /** The sending mode is `dry-run`: every check passed; `body` is what would have been sent, address masked. */
   | { readonly kind: 'dry-run'; readonly body: AgentlessRequest }
   /** The customer is on the suppression list (opted out): nothing sent, no cap used. */
   | { readonly kind: 'opted-out' }
   /** The trigger's time falls in the channel's quiet hours (`window`, as configured). */
   | { readonly kind: 'quiet-hours'; readonly window: string }
+  /** The customer has a conversation still active (started after the request, another agent, back in queue). */
+  | { readonly kind: 'customer-busy' }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
@@ -73,6 +87,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
   const mode = (await deps.mode?.current()) ?? 'live'
   if (mode === 'paused') return { kind: 'paused' }
+  const mismatch = sessionMismatch(request, await deps.recorded.get(request.conversationId), settings.windowMs)
+  if (mismatch) return { kind: 'unknown-session', mismatch }
 
   const channel = settings.channels[request.customer.channel]
   let body
@@ -90,6 +106,13 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   // every later check, so a dry run reports an opted-out customer as opted out too.
   const suppressed = await deps.suppressions.suppressionsOf([optOutKeyOfCustomer(request.customer)])
   if (suppressed.size > 0) return { kind: 'opted-out' }
+
+  // Presence checked at the trigger; the customer may have started a conversation since. Judged by the
+  // pipeline's clock now, just before sending.
+  if (deps.sessions && settings.busy) {
+    const now = deps.clock.now()
+    if (isCustomerBusy(await deps.sessions.findByCustomer(recipientKey(request.customer), busyLookupFrom(now, settings.busy)), now, settings.busy)) return { kind: 'customer-busy' }
+  }
 
   const quiet = settings.quietHours && quietWindowAt(settings.quietHours, request.customer.channel, request.requestedAt)
   if (quiet) return { kind: 'quiet-hours', window: quiet.text }

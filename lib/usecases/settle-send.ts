@@ -90,6 +90,12 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     log: { level: 'info', message: 'sending mode paused: not sent', fields },
     report: { outcome: 'paused', reason: 'sending mode paused' },
   }),
+  'unknown-session': (decision, { fields }) => ({
+    counts: [METRIC_NAMES.requestsUnknownSession],
+    log: { level: 'warn', message: 'no recorded session backs the request: dead-lettered', fields: { ...fields, mismatch: decision.mismatch } },
+    deadLetter: { reason: 'unknown-session', attributes: { detail: decision.mismatch } },
+    report: { outcome: 'dead-lettered', reason: 'unknown-session' },
+  }),
   'dry-run': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesDryRun],
     log: { level: 'info', message: 'dry run: every check passed, not sent', fields },
@@ -99,6 +105,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     counts: [METRIC_NAMES.messagesOptedOut],
     log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
     report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+  }),
+  'customer-busy': (_decision, { fields }) => ({
+    counts: [METRIC_NAMES.messagesCustomerBusy],
+    log: { level: 'info', message: 'customer has a conversation still active: not sent', fields },
+    report: { outcome: 'customer-busy', reason: 'customer has a conversation still active' },
   }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],

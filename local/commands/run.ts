@@ -6,17 +6,20 @@
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
-import { LocalCloud, type LocalCloudOptions } from '../cloud.ts'
+import { readFile } from 'node:fs/promises'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
+import { parseOptOutFile, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
-import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+import { parseSettingAssignments } from '../args.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
 export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real]
-                    [--chaos SPEC] [--workers N] [--agent-capacity N] [--verbose]
+                    [--chaos SPEC] [--workers N] [--agent-capacity N] [--suppress FILE] [--verbose]
 
 Runs the pipeline locally (DynamoDB, SQS, EventBridge and a Genesys simulator, all in this process) on a
 scenario of Genesys events and shows what was sent.
@@ -35,6 +38,8 @@ scenario of Genesys events and shows what was sent.
   --workers N     concurrent send workers (default 1)
   --agent-capacity N  the simulator's messaging capacity for every agent (default 4): the per-trigger limit
                   under MAX_MESSAGES_PER_TRIGGER=agent-capacity
+  --suppress FILE preload the suppression list (opt-outs) from FILE: lines "channel address" (e.g.
+                  sms +1 (555) 333-0001); blank lines and # comments skipped; a bad line stops the run, by number
   --verbose       show the functions' structured logs (INFO)
 `
 
@@ -53,6 +58,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         verbose: { type: 'boolean', default: false },
         chaos: { type: 'string' },
         workers: { type: 'string' },
+        suppress: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -66,20 +72,12 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     io.out(HELP)
     return 0
   }
-  const config: Record<string, string> = {}
-  for (const setting of values.set ?? []) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(setting)
-    if (!match) {
-      io.err(`proactive run: --set expects NAME=VALUE with an upper-case setting name, got "${setting}"`)
-      return 2
-    }
-    const name = match[1] as string
-    if (!FUNCTION_SETTING_NAMES.includes(name)) {
-      io.err(`proactive run: --set ${name}: ${unknownNameMessage('the setting', name, FUNCTION_SETTING_NAMES)}`)
-      return 2
-    }
-    config[name] = match[2] as string
+  const settings = parseSettingAssignments(values.set ?? [])
+  if ('error' in settings) {
+    io.err(`proactive run: ${settings.error}`)
+    return 2
   }
+  const { config } = settings
   if (values.scope !== undefined) {
     if (values.scope !== 'agent' && values.scope !== 'queue') {
       io.err(`proactive run: --scope must be agent or queue, got "${values.scope}"`)
@@ -143,6 +141,21 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     throw error
   }
 
+  let optOuts: OptOutFile | undefined
+  if (values.suppress !== undefined) {
+    try {
+      optOuts = parseOptOutFile(await readFile(values.suppress, 'utf8'), 'lines')
+    } catch (error) {
+      io.err(`proactive run: --suppress: cannot read ${values.suppress}: ${(error as Error).message}`)
+      return 2
+    }
+    if (optOuts.bad.length > 0) {
+      for (const bad of optOuts.bad) io.err(`${values.suppress}:${bad.line}: ${bad.problem}`)
+      io.err(`proactive run: --suppress: ${optOuts.bad.length} bad line(s) in ${values.suppress} (lines "channel address")`)
+      return 2
+    }
+  }
+
   const progress = values.json ? io.err : io.out
   progress(`Replaying ${entries.length} event(s) from ${path} through the local pipeline (${values.genesys === 'real' ? 'real Genesys org' : 'Genesys simulator'})`)
   let cloud: LocalCloud
@@ -154,6 +167,10 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   }
   let summary: RunSummary
   try {
+    if (optOuts) {
+      await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts.entries, Date.now())
+      progress(`Suppression list: ${optOuts.entries.length} customer(s) from ${values.suppress}`)
+    }
     summary = await runScenario(cloud, entries, (report) => progress(formatReport(report)))
   } finally {
     await cloud.close()
@@ -182,6 +199,7 @@ export function formatSummary(summary: RunSummary): string {
     `Triggers  ${summary.triggers} agent availability transition(s)`,
     `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
+    `Eligible  ${messages.ineligible} not eligible (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)`,
     `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]

@@ -10,9 +10,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
-import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
 import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
 import type { CommandIo } from '../command-io.ts'
+import { parseSettingAssignments } from '../args.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError } from '../stack-outputs.ts'
@@ -98,15 +98,12 @@ async function local(query: WhyQuery, events: string | undefined, sets: readonly
     io.err('proactive why: --local needs --events PATH (the events to replay before asking)')
     return 2
   }
-  const config: Record<string, string> = {}
-  for (const setting of sets) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(setting)
-    if (!match || !FUNCTION_SETTING_NAMES.includes(match[1] as string)) {
-      io.err(`proactive why: --set expects NAME=VALUE with a function setting name, got "${setting}"`)
-      return 2
-    }
-    config[match[1] as string] = match[2] as string
+  const settings = parseSettingAssignments(sets)
+  if ('error' in settings) {
+    io.err(`proactive why: ${settings.error}`)
+    return 2
   }
+  const { config } = settings
   let entries
   try {
     entries = await readScenario(events)

@@ -111,6 +111,16 @@ describe('function environments', () => {
     expect(env.send).not.toHaveProperty('MAX_MESSAGES_PER_TRIGGER')
   })
 
+  it('passes ELIGIBLE_SESSIONS and EXCLUDE_WRAPUP_CODES to presence (issue 12 item 3)', () => {
+    expect(functionEnvironments(resolveSettings({}), RESOURCES).presence).toMatchObject({ ELIGIBLE_SESSIONS: 'all', EXCLUDE_WRAPUP_CODES: '' })
+    const env = functionEnvironments(resolveSettings({ scope: 'queue', eligibleSessions: 'unserved', excludeWrapupCodes: ['w1', 'w2'] }), RESOURCES)
+    expect(env.presence).toMatchObject({ ELIGIBLE_SESSIONS: 'unserved', EXCLUDE_WRAPUP_CODES: 'w1,w2' })
+  })
+
+  it('rejects eligibleSessions unserved outside queue scope at synth, naming both settings', () => {
+    expect(errorOf(() => resolveSettings({ eligibleSessions: 'unserved' })).message).toMatch(/"eligibleSessions".*scope=queue/)
+  })
+
   it("sets the send attempt timeout to the send function's timeout, and no CAP_HOURS on the session recorder (it does not read it)", () => {
     const env = functionEnvironments(resolveSettings({}), RESOURCES)
     expect(env.send.SEND_ATTEMPT_TIMEOUT_SECONDS).toBe(String(STAGES.send.functionTimeoutSeconds))
@@ -133,6 +143,7 @@ describe('function environments', () => {
     ['maxMessagesPerTrigger', { maxMessagesPerTrigger: 0 }, undefined],
     ['fallbackMessagesPerTrigger', { fallbackMessagesPerTrigger: 2.5 }, undefined],
     ['activeConversationStaleHours', { activeConversationStaleHours: 0 }, undefined],
+    ['eligibleSessions', { eligibleSessions: 'none' }, undefined],
   ] as const)('rejects a bad %s, naming it', (setting, props, variable) => {
     const error = errorOf(() => functionEnvironments(resolveSettings(props), RESOURCES))
     expect(error.message).toContain(`"${setting}"`)

@@ -14,6 +14,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
 import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
+import { recordedSessions } from '../support/recorded-sessions.ts'
 
 const STATE = 'state-guarantees'
 const tables = useLocalDynamo({ sessions: 'sessions-guarantees', state: STATE })
@@ -190,21 +191,24 @@ describe('retry backoff', () => {
 })
 
 describe('send use case', () => {
-  const config = loadConfig('send', sendConfigSchema, { STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
-  const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000, capMs: 24 * 3_600_000 }
+  const config = loadConfig('send', sendConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: STATE, APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'http://127.0.0.1/1/dlq' })
+  const settings: SendSettings = { maxDelayMs: 15 * 60_000, channels: channelSettings(config), brand: '', attemptTimeoutMs: 60_000, capMs: 24 * 3_600_000, windowMs: 3_600_000 }
   // A customer per request unless a test says otherwise (copies of one request share it), so the outreach cap
   // keeps the tests apart.
   const phones = new Map<string, string>()
   const phoneOf = (dedupeKey: string): string => phones.get(dedupeKey) ?? phones.set(dedupeKey, `+1317555${String(phones.size + 1).padStart(4, '0')}`).get(dedupeKey)!
-  const request = (dedupeKey: string, phone = phoneOf(dedupeKey)): MessageRequest => ({
-    dedupeKey,
-    conversationId: 'c0a8012e-0000-4000-8000-000000000001',
-    customer: { channel: 'sms', address: phone },
-    agentId: 'a',
-    scope: 'agent',
-    requestedAt: 1_000,
-    triggerEventId: 'e',
-  })
+  // The recorded session of each request's conversation (one conversation per customer), as the recorder wrote it.
+  const sessions = recordedSessions()
+  const request = (dedupeKey: string, phone = phoneOf(dedupeKey)): MessageRequest =>
+    sessions.record({
+      dedupeKey,
+      conversationId: `c0a8012e-0000-4000-8000-${phone.replace(/\D/g, '').padStart(12, '0').slice(-12)}`,
+      customer: { channel: 'sms', address: phone },
+      agentId: 'a',
+      scope: 'agent',
+      requestedAt: 1_000,
+      triggerEventId: 'e',
+    })
   const genesysAnswering = (...results: AgentlessSendResult[]) => {
     const calls: unknown[] = []
     const genesys: GenesysMessaging = {
@@ -223,6 +227,7 @@ describe('send use case', () => {
     ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
     outreach: new DynamoDbOutreachLedger(tables.dynamo, STATE),
     suppressions: new DynamoDbSuppressionLookup(tables.dynamo, STATE),
+    recorded: sessions,
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {
@@ -272,7 +277,7 @@ describe('send use case', () => {
 
   it('dead-letters a request Genesys would reject, naming the field, without calling', async () => {
     const { genesys, calls } = genesysAnswering({ ok: true, status: 200 })
-    const bad = { ...request(key()), customer: { channel: 'sms' as const, address: '3175550123' } }
+    const bad = sessions.record({ ...request(key()), customer: { channel: 'sms' as const, address: '3175550123' } })
     const decision = await sendMessage(bad, deps(genesys), settings)
     expect(decision).toMatchObject({ kind: 'invalid', reason: 'invalid-payload' })
     expect(decision.kind === 'invalid' && decision.detail).toMatch(/toAddress/)
@@ -287,7 +292,7 @@ describe('send use case', () => {
     expect(await sendMessage(request(key(), phone), deps(genesys), settings)).toEqual({ kind: 'capped' })
     // The same request again is not capped by its own reservation: the delivery ledger recognises it.
     expect(await sendMessage(first, deps(genesys), settings)).toMatchObject({ kind: 'duplicate' })
-    const dayLater = { ...request(key(), phone), requestedAt: first.requestedAt + settings.capMs }
+    const dayLater = sessions.record({ ...request(key(), phone), requestedAt: first.requestedAt + settings.capMs })
     expect(await sendMessage(dayLater, { ...deps(genesys), clock: { now: () => dayLater.requestedAt + 1_000 } }, settings)).toMatchObject({ kind: 'sent' })
     expect(calls).toHaveLength(2)
   })

@@ -82,7 +82,9 @@ describe('proactive why --local', () => {
     expect(await why('--channel', 'fax', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('unknown channel "fax"') })
     expect(await why('--channel', 'sms')).toMatchObject({ code: 2, err: expect.stringContaining('say who') })
     expect(await why('--conversation', 'x', '--channel', 'sms', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('not both') })
-    expect(await why('--set', 'NOPE=1', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('"NOPE=1"') })
+    // The same --set checks as `npm start` (local/args.ts): a name no function reads, with the known names.
+    expect(await why('--set', 'NOPE=1', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('--set NOPE: the setting "NOPE" is not one this project reads') })
+    expect(await why('--set', 'nope', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('--set expects NAME=VALUE with an upper-case setting name, got "nope"') })
     const io = capturedIo()
     expect(await main(['--local', '--conversation', 'x'], io)).toBe(2)
     expect(io.stderr[0]).toContain('--local needs --events PATH')

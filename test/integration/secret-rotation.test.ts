@@ -16,7 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSendHandler } from '#functions/send/index.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
-import { LocalCloud } from '../../local/cloud.ts'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
+import { sessionBacking } from '../support/recorded-sessions.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorClient } from '../../local/genesys-simulator/index.ts'
 import { captureLogs, lambdaContext, MetricTally, type CapturedLogs } from '../fuzz/harness.ts'
 
@@ -52,6 +55,14 @@ async function tokenRecordingProxy(target: string): Promise<{ url: string; token
     tokens,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
+}
+
+/** Send trusts only requests for a session it recorded (issue 13 item 4), and leaves busy customers alone: each request gets an ended session first. */
+async function recordedRequestBody(cloud: LocalCloud, n: number): Promise<string> {
+  const body = requestBody(n)
+  const detail = (JSON.parse(body) as { detail: Parameters<typeof sessionBacking>[0] }).detail
+  await new DynamoDbSessionRepository(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.sessionsTable).put({ ...sessionBacking(detail), customerEndedAt: detail.requestedAt })
+  return body
 }
 
 function requestBody(n: number): string {
@@ -112,7 +123,7 @@ describe('a rotated Genesys client secret is picked up without a redeploy', () =
 
   /** A real message on a scratch queue, so a retry (ChangeMessageVisibility) works as in Lambda. */
   async function send(n: number): Promise<{ failures: number }> {
-    await cloud.sqs.send(new SendMessageCommand({ QueueUrl: scratch.url, MessageBody: requestBody(n) }))
+    await cloud.sqs.send(new SendMessageCommand({ QueueUrl: scratch.url, MessageBody: await recordedRequestBody(cloud, n) }))
     const { Messages = [] } = await cloud.sqs.send(new ReceiveMessageCommand({ QueueUrl: scratch.url, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'] }))
     const message = Messages[0]!
     const record: SQSRecord = {

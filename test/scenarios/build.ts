@@ -25,6 +25,8 @@ const QUEUE = {
   q2: '90e0e000-0000-4000-8000-000000000002',
   q3: '90e0e000-0000-4000-8000-000000000003',
 } as const
+/** The wrap-up code the `wrapup-excluded` scenario excludes (EXCLUDE_WRAPUP_CODES). */
+const WRAPUP_RESOLVED = '3e50e7ed-0000-4000-8000-000000000001'
 const conversationId = (n: number): string => `c0a7e500-0000-4000-8000-${String(n).padStart(12, '0')}`
 const contactId = (n: number): string => `e0c0a7c7-0000-4000-8000-${String(n).padStart(12, '0')}`
 
@@ -247,6 +249,31 @@ const scenarios: Record<string, () => Line[]> = {
     const T = Date.parse('2025-11-05T10:00:00.000Z')
     return [
       ...[1, 2, 3].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.a, endedAt: T - (5 - n) * HOUR })),
+      presence(AGENT.a, 'OFFLINE', T - HOUR),
+      presence(AGENT.a, 'ON_QUEUE', T),
+    ]
+  },
+
+  'eligible-unserved': () => {
+    const T = Date.parse('2025-11-06T10:00:00.000Z')
+    // Conversation 1 gave up waiting in Q1 (no agent ever joined); 2 and 3 were served by B.
+    const abandonedCommon = { conversationId: conversationId(1), messageType: 'SMS' as const }
+    return [
+      conversationEvent('customer.start', { ...abandonedCommon, addressFrom: sms(1).address, at: T - 3 * HOUR }),
+      conversationEvent('acd.start', { ...abandonedCommon, queueId: QUEUE.q1, at: T - 3 * HOUR + SECOND }),
+      conversationEvent('customer.end', { ...abandonedCommon, addressFrom: sms(1).address, at: T - 3 * HOUR + 2 * MINUTE }),
+      ...[2, 3].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.b, queueId: QUEUE.q1, endedAt: T - n * HOUR })),
+      presence(AGENT.a, 'OFFLINE', T - HOUR),
+      presence(AGENT.a, 'ON_QUEUE', T),
+    ]
+  },
+
+  'wrapup-excluded': () => {
+    const T = Date.parse('2025-11-07T10:00:00.000Z')
+    // A served 1 and 2; 2 was wrapped up with the excluded code (its acw after user.end).
+    return [
+      ...[1, 2].flatMap((n) => shortConversation({ n, customer: sms(n), agentId: AGENT.a, endedAt: T - n * HOUR })),
+      conversationEvent('acw', { conversationId: conversationId(2), messageType: 'SMS', queueId: QUEUE.q1, userId: AGENT.a, at: T - 2 * HOUR, extra: { wrapupCode: WRAPUP_RESOLVED } }),
       presence(AGENT.a, 'OFFLINE', T - HOUR),
       presence(AGENT.a, 'ON_QUEUE', T),
     ]

@@ -4,7 +4,7 @@ import { ConfigError, DEFAULTS, channelSettings, loadConfig, presenceConfigSchem
 import { buildAgentlessRequest } from '#lib/domain/payload.ts'
 
 const PRESENCE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus' }
-const SEND_ENV = { STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }
+const SEND_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'agent-state', APP_EVENT_BUS_NAME: 'app-bus', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/send-dlq' }
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -37,6 +37,9 @@ describe('defaults', () => {
       MAX_MESSAGES_PER_TRIGGER: 'agent-capacity',
       FALLBACK_MESSAGES_PER_TRIGGER: 4,
       CAPACITY_CACHE_MINUTES: 5,
+      // Issue 12 item 3: every conversation is eligible, no wrap-up code excluded.
+      ELIGIBLE_SESSIONS: 'all',
+      EXCLUDE_WRAPUP_CODES: [],
       GENESYS_REGION: 'mypurecloud.com',
       GENESYS_TIMEOUT_MS: 10_000,
     })
@@ -115,6 +118,15 @@ describe('values from the environment', () => {
     expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, MAX_MESSAGES_PER_TRIGGER: 'Agent-Capacity' }).MAX_MESSAGES_PER_TRIGGER).toBe('agent-capacity')
   })
 
+  it('presence: ELIGIBLE_SESSIONS=unserved needs TARGET_SCOPE=queue; EXCLUDE_WRAPUP_CODES is a list (issue 12 item 3)', () => {
+    expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, TARGET_SCOPE: 'queue', ELIGIBLE_SESSIONS: 'unserved', EXCLUDE_WRAPUP_CODES: ' a, b ,' })).toMatchObject({
+      ELIGIBLE_SESSIONS: 'unserved',
+      EXCLUDE_WRAPUP_CODES: ['a', 'b'],
+    })
+    const error = configError(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, ELIGIBLE_SESSIONS: 'unserved' }))
+    expect(error.message).toMatch(/ELIGIBLE_SESSIONS: .*TARGET_SCOPE=queue.*TARGET_SCOPE=agent/)
+  })
+
   it('ignores variables it does not know (Lambda sets many)', () => {
     expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', AWS_REGION: 'eu-west-1', PATH: '/usr/bin' })).not.toHaveProperty('PATH')
   })
@@ -139,6 +151,7 @@ describe('a bad value is a ConfigError naming the variable', () => {
     ['MAX_MESSAGES_PER_TRIGGER', 'capacity'],
     ['FALLBACK_MESSAGES_PER_TRIGGER', '0'],
     ['FALLBACK_MESSAGES_PER_TRIGGER', '1.5'],
+    ['ELIGIBLE_SESSIONS', 'served'],
   ])('presence: %s=%j', (name, value) => {
     const error = configError(() => loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, [name]: value }))
     expect(error.message).toContain('invalid configuration for presence')

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
 import { applyConversationEvent, hasConnectedAgent, type SessionPolicy } from '#lib/domain/session.ts'
-import { conversationEvent, conversationLifecycle, type ConversationEventInput, type ConversationTopicName } from '../support/genesys-events.ts'
+import { conversationEvent, conversationLifecycle, type ConversationEventInput, type ConversationTopicName, uuidFrom } from '../support/genesys-events.ts'
 
 const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'
 const AGENT_A = '11111111-0000-4000-8000-00000000000a'
@@ -60,6 +60,8 @@ describe('applyConversationEvent: what a session holds', () => {
       agents: { [AGENT_A]: { connected: false, changedAt: lastAt, connectedAt: T + 30_000 } },
       lastActiveAt: lastAt,
       customerEndedAt: lastAt,
+      // Issue 12 item 3: the wrap-up code of the lifecycle's acw (EXCLUDE_WRAPUP_CODES).
+      wrapupCodes: [uuidFrom('wrapup')],
       expiresAt: Math.ceil((lastAt + 24 * HOUR + HOUR) / 1000),
     })
     expect(hasConnectedAgent(session)).toBe(false)

@@ -6,7 +6,7 @@ import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from 
 import { effectiveMode, parseSendingMode } from '#lib/domain/sending-mode.ts'
 import { resolveSettings } from '../../cdk/settings.ts'
 
-const sendEnv = { STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'app', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq' }
+const sendEnv = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'app', SEND_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/1/dlq' }
 const presenceEnv = { STATE_TABLE_NAME: 'state', SESSIONS_TABLE_NAME: 'sessions', APP_EVENT_BUS_NAME: 'app' }
 
 describe('sending mode', () => {

@@ -10,6 +10,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import { optOutKeyOf, withoutOptedOut } from '#lib/domain/opt-outs.ts'
 import { parseQuietWindow } from '#lib/domain/quiet-hours.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { recordedSessions } from '../support/recorded-sessions.ts'
 
 const keyOf = (channel: string, address: string) => {
   const key = optOutKeyOf(channel, address)
@@ -79,6 +80,7 @@ describe('sendMessage: the opt-out check in its place', () => {
     maxDelayMs: 60_000,
     attemptTimeoutMs: 60_000,
     capMs: 3_600_000,
+    windowMs: 3_600_000,
     brand: 'Acme',
     channels: {
       sms: { fromAddress: '+13175550100', text: 'Hi' },
@@ -97,6 +99,7 @@ describe('sendMessage: the opt-out check in its place', () => {
     outreach: { tryReserve: async () => (calls.push('cap'), true) },
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     mode: { current: async () => mode },
+    recorded: recordedSessions(request),
     suppressions: {
       suppressionsOf: async (keys) => {
         calls.push(`suppressions ${keys.length}`)
@@ -126,7 +129,7 @@ describe('sendMessage: the opt-out check in its place', () => {
   it('a request failing preflight is dead-lettered as invalid, not reported as opted out', async () => {
     const calls: string[] = []
     const broken = { ...request, customer: { channel: 'sms' as const, address: 'not a number' } }
-    expect(await sendMessage(broken, deps(true, calls), settings)).toMatchObject({ kind: 'invalid' })
+    expect(await sendMessage(broken, { ...deps(true, calls), recorded: recordedSessions(broken) }, settings)).toMatchObject({ kind: 'invalid' })
     expect(calls).toEqual([])
   })
 })

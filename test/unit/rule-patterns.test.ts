@@ -5,7 +5,17 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { matchesPattern, validatePattern } from '../../local/event-pattern.ts'
-import { AGENT_DETAIL_TYPES, APP_DETAIL_TYPES, APP_EVENT_SOURCE, CONVERSATION_DETAIL_TYPES, DETAIL_TYPES, genesysEventSourceName, rulePatterns, type RulePatterns } from '#lib/topology.ts'
+import {
+  AGENT_DETAIL_TYPES,
+  APP_DETAIL_TYPES,
+  APP_EVENT_SOURCE,
+  CONVERSATION_DETAIL_TYPES,
+  DETAIL_TYPES,
+  genesysEventSourceName,
+  partnerArchivePattern,
+  rulePatterns,
+  type RulePatterns,
+} from '#lib/topology.ts'
 
 type Envelope = Record<string, unknown> & { source: string; 'detail-type': string; detail: Record<string, unknown> }
 
@@ -178,5 +188,28 @@ describe('messageRequested', () => {
 
   it('ignores the same detail-type from another source', () => {
     expect(matchingRules({ ...requested, source: productionSource })).toEqual([])
+  })
+})
+
+describe('partnerArchivePattern (issue 17 item 4)', () => {
+  it.each([{}, { orgId: ORG_ID }])('is a valid pattern that archives exactly what a partner-bus rule consumes (%j)', (options) => {
+    const archive = partnerArchivePattern(options)
+    expect(validatePattern(archive)).toEqual([])
+    const patterns = rulePatterns(options)
+    const otherOrg = genesysEventSourceName(OTHER_ORG_ID, 'proactive')
+    const cases = [
+      customerStart,
+      customerEnd,
+      asWebMessaging(customerStart),
+      asWebMessaging(customerEnd),
+      { ...asWebMessaging(customerStart), source: otherOrg },
+      presenceEnvelope(),
+      presenceEnvelope(otherOrg),
+      { ...presenceEnvelope(), 'detail-type': 'v2.users.{id}.geolocation' },
+      { ...presenceEnvelope(), source: APP_EVENT_SOURCE, 'detail-type': APP_DETAIL_TYPES.requested },
+    ]
+    const consumed = cases.map((event) => matchesPattern(patterns.conversationEvents, event) || matchesPattern(patterns.agentEvents, event))
+    expect(consumed.filter(Boolean).length).toBeGreaterThanOrEqual(3)
+    expect(cases.map((event) => matchesPattern(archive, event))).toEqual(consumed)
   })
 })

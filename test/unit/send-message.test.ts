@@ -9,6 +9,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { recordedSessions } from '../support/recorded-sessions.ts'
 
 const REQUESTED_AT = 1_000_000
 const MAX_DELAY_MS = 15 * 60_000
@@ -29,6 +30,7 @@ const settings: SendSettings = {
   maxDelayMs: MAX_DELAY_MS,
   attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
   capMs: 24 * 3_600_000,
+  windowMs: 12 * 3_600_000,
   brand: 'Acme',
   channels: {
     sms: { fromAddress: '+13175550100', text: 'Hi from {{brand}}' },
@@ -54,6 +56,7 @@ function ports(options: { now: number; wallNow?: number; claim?: 'started' | Del
     pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: (seconds) => void calls.push(`pacer.pause ${seconds}`) },
     outreach: { tryReserve: async () => (calls.push('outreach.tryReserve'), options.reserved ?? true) },
     suppressions: { suppressionsOf: async () => new Map() },
+    recorded: recordedSessions(request),
     ledger: {
       begin: async () => (calls.push('ledger.begin'), options.claim ?? 'started'),
       finish: async (_key, outcome, _now, reason) => {
@@ -139,6 +142,7 @@ describe('sendMessage: no false outcome-unknown from a pacing wait (issue 13 ite
       },
       outreach: { tryReserve: async () => true },
       suppressions: { suppressionsOf: async () => new Map() },
+      recorded: recordedSessions(request),
       ledger,
     }
     const first = await sendMessage(request, deps, settings, { sendBy: STARTED_AT + 40_000 })

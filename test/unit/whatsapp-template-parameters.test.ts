@@ -5,8 +5,9 @@ import { channelSettings, ConfigError, loadConfig, sendConfigSchema } from '#lib
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
+import { recordedSessions } from '../support/recorded-sessions.ts'
 
-const BASE_ENV = { STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
+const BASE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
 const load = (env: Record<string, string>) => loadConfig('send', sendConfigSchema, { ...BASE_ENV, ...env })
 
 describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
@@ -42,6 +43,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
       pacer: { acquire: async () => {}, pause: () => {} },
       outreach: { tryReserve: async () => true },
       suppressions: { suppressionsOf: async () => new Map() },
+      recorded: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
     } as unknown as SendDeps
     const request: MessageRequest = {
@@ -53,7 +55,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
       requestedAt: 1_000,
       triggerEventId: 't',
     }
-    const settings = { maxDelayMs: 60_000, attemptTimeoutMs: 60_000, capMs: 1, brand: config.BRAND_NAME, channels: channelSettings(config) }
+    const settings = { maxDelayMs: 60_000, attemptTimeoutMs: 60_000, capMs: 1, windowMs: 3_600_000, brand: config.BRAND_NAME, channels: channelSettings(config) }
     expect(await sendMessage(request, deps, settings)).toMatchObject({ kind: 'sent' })
     expect(sent[0]?.messagingTemplate).toEqual({
       responseId: config.WHATSAPP_TEMPLATE_ID,

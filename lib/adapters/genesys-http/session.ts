@@ -77,6 +77,11 @@ interface Listing<T> {
 /** A failed login, already classified, wrapped so withToken passes it on without treating it as an API 401. */
 class LoginError extends GenesysApiError {}
 
+/** The session itself, or a new one for these options. */
+export function sessionOf(options: GenesysSessionOptions | GenesysSession): GenesysSession {
+  return 'withToken' in options ? options : createGenesysSession(options)
+}
+
 export function createGenesysSession(options: GenesysSessionOptions): GenesysSession {
   const host = options.gatewayUrl ? undefined : regionHost(options.region ?? 'mypurecloud.com')
   const gateway = options.gatewayUrl?.replace(/\/+$/, '')
