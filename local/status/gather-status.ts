@@ -96,9 +96,7 @@ export async function gatherStatus(stack: string, deps: StatusDeps): Promise<Sta
 }
 
 async function queueDepth(sqs: SQSClient, output: string, url: string): Promise<Omit<QueueStatus, 'oldestAgeSeconds'>> {
-  const { Attributes: a = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  )
+  const { Attributes: a = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))
   return {
     output,
     name: url.slice(url.lastIndexOf('/') + 1),
@@ -120,10 +118,7 @@ async function outcomeCounts(cloudWatch: CloudWatchClient, now: number): Promise
       Id: `m${index}`,
       MetricStat: { Metric: { Namespace: METRICS_NAMESPACE, MetricName: metric, Dimensions: [{ Name: SERVICE_DIMENSION, Value: service }] }, Period: period, Stat: 'Sum' },
     }))
-  const [hour, day] = await Promise.all([
-    sumsById(cloudWatch, queries(HOUR_SECONDS), now - HOUR_SECONDS * 1000, now),
-    sumsById(cloudWatch, queries(DAY_SECONDS), now - DAY_SECONDS * 1000, now),
-  ])
+  const [hour, day] = await Promise.all([sumsById(cloudWatch, queries(HOUR_SECONDS), now - HOUR_SECONDS * 1000, now), sumsById(cloudWatch, queries(DAY_SECONDS), now - DAY_SECONDS * 1000, now)])
   return Object.values(METRIC_NAMES).map((metric) => {
     const byService: Record<string, Counts> = {}
     let lastHour = 0

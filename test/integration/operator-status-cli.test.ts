@@ -135,13 +135,11 @@ describe('proactive status', () => {
 
   it('follows CloudWatch NextToken pages', async () => {
     stackWith(outputs)
-    cloudWatch
-      .on(GetMetricDataCommand)
-      .callsFake((input: GetMetricDataCommandInput) => {
-        const answer = metricsAnswer(input)
-        if (input.NextToken) return { MetricDataResults: answer.MetricDataResults.map((result) => ({ ...result, Values: result.Values?.length ? [100] : [] })) }
-        return { ...answer, NextToken: 'page-2' }
-      })
+    cloudWatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      const answer = metricsAnswer(input)
+      if (input.NextToken) return { MetricDataResults: answer.MetricDataResults.map((result) => ({ ...result, Values: result.Values?.length ? [100] : [] })) }
+      return { ...answer, NextToken: 'page-2' }
+    })
     const io = capturedIo()
     expect(await runStatus(['--stack', 'Pilot', '--json'], io, deps())).toBe(0)
     const sent = JSON.parse(io.stdout.join('\n')).outcomes.find((count: { metric: string }) => count.metric === 'MessagesSent')
