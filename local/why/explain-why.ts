@@ -10,8 +10,6 @@ import type { WhyRecords } from './read-records.ts'
 export interface WhyView extends WhyRecords {
   /** The outcome reported on the app bus, when the caller saw it (the local cloud keeps them; the stack does not). */
   readonly outcome?: Pick<OutcomeDetail, 'outcome' | 'reason'>
-  /** undefined: the suppression list is not built yet. */
-  readonly suppressed?: boolean
   /** The sending mode in force now (presence counts paused customers without a per-request event). */
   readonly mode?: string
 }
@@ -42,6 +40,7 @@ export function whySentence(view: WhyView): string {
     if (outcome === 'in-flight' || outcome === 'retryable') return 'Not decided yet: send is working on the request (it will be retried).'
     return `The outcome was ${outcome}.`
   }
+  if (view.suppressed) return SENTENCES['opted-out'] as string
   if (view.sessions.length > 0 && view.mode === 'paused') return 'No message was requested: the sending mode is paused (presence tracks availability and requests nothing).'
   if (view.sessions.length > 0) return 'No message was requested: no trigger from one of its agents targeted this session (or the agent was outside the pilot, or the mode was paused in presence).'
   return 'Nothing is recorded.'
@@ -59,7 +58,7 @@ function sessionLine(session: Session, showPersonal: boolean): string {
 export function formatWhy(view: WhyView, showPersonal: boolean): string[] {
   const lines = [`sessions: ${view.sessions.length}`, ...view.sessions.map((session) => sessionLine(session, showPersonal))]
   lines.push(view.cap ? `cap reservation: since ${iso(view.cap.reservedAt)}, expires ${iso(view.cap.expiresAt * 1000)}` : 'cap reservation: none')
-  lines.push(view.suppressed === undefined ? 'suppression: not available' : `suppression: ${view.suppressed ? 'on the list' : 'not on the list'}`)
+  lines.push(view.suppressed === undefined ? 'suppression: unknown (no customer address recorded)' : `suppression: ${view.suppressed ? 'on the list' : 'not on the list'}`)
   lines.push(`delivery ledger: ${view.ledger ? `${view.ledger.status}${view.ledger.reason ? ` (${view.ledger.reason})` : ''}` : 'none'}`)
   lines.push(`outcome: ${view.outcome ? `${view.outcome.outcome}${view.outcome.reason ? ` (${view.outcome.reason})` : ''}` : 'not known here'}`)
   if (view.mode !== undefined) lines.push(`mode now: ${view.mode}`)

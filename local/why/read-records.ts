@@ -8,6 +8,7 @@ import { customerKey } from '#lib/domain/address.ts'
 import type { Channel, Session } from '#lib/domain/model.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
 
 export type WhyQuery = { readonly conversationId: string } | { readonly channel: Channel; readonly address: string }
 
@@ -27,6 +28,8 @@ export interface WhyRecords {
   readonly sessions: readonly Session[]
   readonly cap?: CapReservation
   readonly ledger?: LedgerEntry
+  /** On the opt-out list (`suppress#…`); undefined when the customer is not known. */
+  readonly suppressed?: boolean
 }
 
 export interface WhyTables {
@@ -55,10 +58,11 @@ export async function readWhyRecords(tables: WhyTables, query: WhyQuery): Promis
   }
   const key = keyOf(query, sessions)
   if (key === undefined) return { sessions }
+  const suppressed = (await new DynamoDbSuppressionList(tables.client, tables.stateTable).suppressionsOf([key])).has(key)
   const { Item: capItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: ledgerKey(key) }, ConsistentRead: true }))
-  if (!capItem) return { sessions }
+  if (!capItem) return { sessions, suppressed }
   const cap: CapReservation = { reservedAt: Number(capItem.reservedAt), expiresAt: Number(capItem.expiresAt), dedupeKey: String(capItem.dedupeKey) }
   const { Item: ledgerItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: `delivery#${cap.dedupeKey}` }, ConsistentRead: true }))
   const ledger = ledgerItem ? { status: String(ledgerItem.status), ...(typeof ledgerItem.reason === 'string' ? { reason: ledgerItem.reason } : {}) } : undefined
-  return { sessions, cap, ...(ledger ? { ledger } : {}) }
+  return { sessions, cap, suppressed, ...(ledger ? { ledger } : {}) }
 }

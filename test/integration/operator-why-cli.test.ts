@@ -44,7 +44,7 @@ describe('proactive why --local', () => {
     expect(out).toContain('sessions: 1')
     expect(out).toMatch(/sms …4444 window .* last agent .* queue .* connected no/)
     expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
-    expect(out).toContain('suppression: not available')
+    expect(out).toContain('suppression: not on the list')
     expect(out).toContain('delivery ledger: sent')
     expect(out).toContain('outcome: sent')
     expect(out).toContain('why: A message was sent: Genesys accepted it.')
