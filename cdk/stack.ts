@@ -29,6 +29,8 @@ export class ProactiveMessagingStack extends Stack {
       PartnerEventsArchiveName: p.partnerArchive.archiveName,
       SessionsTableName: p.sessionsTable.tableName,
       StateTableName: p.stateTable.tableName,
+      /** The SENDING_MODE the functions were deployed with (`proactive status`; `proactive mode` overrides it). */
+      SendingMode: p.settings.sendingMode,
       GenesysSecretArn: p.genesysSecret.secretArn,
       AlarmTopicArn: p.monitoring.alarmTopic.topicArn,
       SessionRecorderQueueUrl: p.sessionRecorder.queue.queueUrl,

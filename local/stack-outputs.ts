@@ -23,6 +23,7 @@ export async function readStackOutputs(stackName: string, client: CloudFormation
   try {
     ;({ Stacks: stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName })))
   } catch (error) {
+    if (isMissingCredentials(error)) throw new StackOutputError(noCredentials(error as Error))
     throw new StackOutputError(`stack "${stackName}": ${(error as Error).message}`)
   }
   const stack = stacks?.[0]
@@ -36,4 +37,12 @@ export function requireOutput(outputs: StackOutputs, name: string, stackName: st
   const value = outputs[name]
   if (value === undefined) throw new StackOutputError(`stack "${stackName}" has no output ${name} (deployed from an older version? run cdk deploy)`)
   return value
+}
+
+export function isMissingCredentials(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'CredentialsProviderError'
+}
+
+export function noCredentials(error: Error): string {
+  return `no AWS credentials (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and AWS_REGION): ${error.message}`
 }

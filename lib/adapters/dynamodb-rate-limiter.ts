@@ -9,6 +9,12 @@
  * seconds until the reset. Every worker sees the same Genesys counter on its own responses, and the claims share
  * one counter in DynamoDB, so all workers together follow it. `perMinute` (the configured budget × headroom) is
  * the starting rate and the fallback once the last report's window has ended without a new one.
+ *
+ * Each second's limit is planned once, from the last report before it (`planFor`), not re-read on every claim:
+ * a report counts the second's own grants, so re-reading it inside the second charged them twice and spread the
+ * allowance over one second too many (measured: 285 of 300 per window). The second in which Genesys's window ends
+ * takes all that is left, and a worker that found a second full wakes when that window ends, not only at the next
+ * second: Genesys opens the next window at the first call after, so any pause there is rate lost for good.
  * What the headers count is UNVERIFIED; the assumption is in docs/pacing.md.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -27,6 +33,16 @@ export interface RateLimiterOptions {
   readonly sleep?: (ms: number) => Promise<void>
 }
 
+/**
+ * The pace window: each claims its share of the allowance. A quarter second, not a whole one: grants within a
+ * window come in a burst at its start, and the report after the burst is all a worker knows until the next window,
+ * so the shorter the window the smaller the share lost where Genesys's window ends (fake-clock runs in
+ * test/unit/rate-limiter-pacing.test.ts: 285–294 of 300 per Genesys window with 1 s, 295–300 with 250 ms; 100 ms
+ * gave 429s with 4 and 8 workers). Each claim is one conditional write; a full window costs one failed write per
+ * waiting worker.
+ */
+export const PACE_WINDOW_MS = 250
+
 /** The shortest time a report's allowance is spread over, so a report at the very end of a window cannot burst. */
 const MIN_RESET_MS = 250
 
@@ -38,8 +54,12 @@ export function windowLimit(k: number, perWindow: number): number {
 export class DynamoDbRateLimiter implements Pacer {
   private readonly windowMs: number
   private readonly fallbackPerWindow: number
-  /** The rate from the last report, until that report's window ends. */
-  private reported: { perWindow: number; until: number } | undefined
+  /** The last report: what was left (less the margin) at `at`, until Genesys's window ends (`until`). */
+  private reported: { perWindow: number; left: number; at: number; until: number } | undefined
+  /** Counts Genesys windows seen, so a second's plan is redone only when the window changes. */
+  private genesysWindow = 0
+  /** This second's limit, fixed at its first claim (see planFor). */
+  private plan: { window: number; key: string; limit: number } | undefined
   /** When Genesys's current window ends, as tightly as the reports bound it (see observe). */
   private windowEnd: number | undefined
   private readonly now: () => number
@@ -48,7 +68,7 @@ export class DynamoDbRateLimiter implements Pacer {
 
   constructor(private readonly options: RateLimiterOptions) {
     if (!(options.perMinute > 0)) throw new Error('rate limiter: perMinute must be positive')
-    this.windowMs = options.windowMs ?? 1000
+    this.windowMs = options.windowMs ?? PACE_WINDOW_MS
     this.fallbackPerWindow = (options.perMinute * this.windowMs) / 60_000
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? sleep
@@ -63,10 +83,12 @@ export class DynamoDbRateLimiter implements Pacer {
         continue
       }
       const window = Math.floor(now / this.windowMs)
-      const limit = windowLimit(window, this.perWindowAt(now))
+      const limit = this.planFor(window, now)
       if (limit > 0 && (await this.claim(window, limit))) return undefined
-      // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
-      const waitMs = (window + 1) * this.windowMs - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10))
+      // Full: wait for the next window, or for Genesys's window to end if that comes first (a new allowance),
+      // with a little jitter so waiting workers do not all collide.
+      const reportEnds = this.reported && this.reported.until > now ? this.reported.until : Number.POSITIVE_INFINITY
+      const waitMs = Math.min((window + 1) * this.windowMs, reportEnds) - now + Math.floor(Math.random() * Math.min(50, this.windowMs / 10))
       if (now + waitMs > deadline) return { waitMs }
       await this.sleep(waitMs)
     }
@@ -77,6 +99,28 @@ export class DynamoDbRateLimiter implements Pacer {
     return this.reported && now < this.reported.until ? this.reported.perWindow : this.fallbackPerWindow
   }
 
+  /**
+   * How many claims window `window` may hold, planned at its first claim and kept until Genesys's window
+   * changes: the last report's rate over the part of this window after the report (all that is left when
+   * Genesys's window ends within it), or the configured rate without a live report. Grants already made in this
+   * window for a Genesys window that has ended since stay counted (`base`): they used the old allowance.
+   */
+  planFor(window: number, now: number): number {
+    const live = this.reported && now < this.reported.until ? this.reported : undefined
+    const key = live ? `${this.genesysWindow}` : `fallback:${this.genesysWindow}`
+    if (this.plan?.window === window && this.plan.key === key) return this.plan.limit
+    const base = this.plan?.window === window ? this.plan.limit : 0
+    let own: number
+    if (!live) own = windowLimit(window, this.fallbackPerWindow)
+    else {
+      // What is left, spread evenly from the report to the window's end; whole requests, the remainders carried.
+      const share = (at: number): number => Math.floor((live.left * (Math.min(at, live.until) - live.at)) / (live.until - live.at))
+      own = share((window + 1) * this.windowMs) - share(Math.max(live.at, window * this.windowMs))
+    }
+    this.plan = { window, key, limit: base + own }
+    return this.plan.limit
+  }
+
   /** A response's rate-limit headers: pace to what is left of the allowance until the reset. */
   observe(report: RateLimitReport): void {
     const now = this.now()
@@ -85,11 +129,13 @@ export class DynamoDbRateLimiter implements Pacer {
     // window the lowest bound seen is the tightest; a bound more than a second later than it means a new window.
     const bound = now + Math.max(report.resetSeconds, 0) * 1000
     const sameWindow = this.windowEnd !== undefined && now < this.windowEnd && bound <= this.windowEnd + 1000
+    if (!sameWindow) this.genesysWindow++
     this.windowEnd = sameWindow ? Math.min(this.windowEnd as number, bound) : bound
     const resetMs = Math.max(this.windowEnd - now, MIN_RESET_MS)
     // One request of margin: another may be in flight that the count does not show yet.
     const left = Math.max(0, report.allowed - report.count - 1)
-    this.reported = { perWindow: (left * this.windowMs) / resetMs, until: now + resetMs }
+    // The rate uses at least MIN_RESET_MS; the report lives only until the window's end, when a new one opens.
+    this.reported = { perWindow: (left * this.windowMs) / resetMs, left, at: now, until: Math.max(this.windowEnd, now + 1) }
   }
 
   pause(seconds: number): void {

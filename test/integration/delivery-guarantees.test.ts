@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { retryDelaySeconds } from '#lib/domain/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
-import { DynamoDbRateLimiter, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
+import { DynamoDbRateLimiter, PACE_WINDOW_MS, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
 import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
@@ -155,19 +155,19 @@ describe('adaptive pacing (rate-limit headers)', () => {
     const limiter = limiterAt(clock, 60)
     // Genesys gives whole seconds, rounded up: 5, then 0.9 s later 4 (so the window ends within 4.9 s).
     limiter.observe({ allowed: 300, count: 100, resetSeconds: 5 })
-    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((199 * 1000) / 5000, 6)
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((199 * PACE_WINDOW_MS) / 5000, 6)
     clock.now += 900
     limiter.observe({ allowed: 300, count: 120, resetSeconds: 4 })
     // The window now ends at most 4.9 s after the first report: 179 left over 4 s.
-    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((179 * 1000) / 4000, 6)
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((179 * PACE_WINDOW_MS) / 4000, 6)
     clock.now += 1_000
     // A looser bound (4 s from now would be 5.9 s after the first report) does not widen it: 3 s, not 4.
     limiter.observe({ allowed: 300, count: 150, resetSeconds: 4 })
-    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((149 * 1000) / 3000, 6)
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((149 * PACE_WINDOW_MS) / 3000, 6)
     // After the window ends, a report with a long reset is a new window, not a looser bound on the old one.
     clock.now += 3_100
     limiter.observe({ allowed: 300, count: 1, resetSeconds: 60 })
-    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((298 * 1000) / 60_000, 6)
+    expect(limiter.perWindowAt(clock.now)).toBeCloseTo((298 * PACE_WINDOW_MS) / 60_000, 6)
   })
 
   it('stops at an exhausted allowance until the reset, then falls back to the budget', async () => {
@@ -177,7 +177,7 @@ describe('adaptive pacing (rate-limit headers)', () => {
     const before = clock.now
     await limiter.acquire()
     expect(clock.now - before).toBeGreaterThanOrEqual(5_000)
-    expect(limiter.perWindowAt(clock.now)).toBe(2) // 120 a minute in 1 s windows
+    expect(limiter.perWindowAt(clock.now)).toBe((120 * PACE_WINDOW_MS) / 60_000) // 120 a minute, in pace windows (a quarter second since the plan per window)
   })
 })
 
