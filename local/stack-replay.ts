@@ -3,6 +3,7 @@
  * rules as FilterArns, so no other consumer of the bus sees the events twice), and following the replay
  * (DescribeReplay) until it ends. Used by `proactive replay`.
  */
+import { type CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation'
 import { DescribeArchiveCommand, DescribeReplayCommand, type EventBridgeClient, ListRulesCommand, ResourceNotFoundException, StartReplayCommand } from '@aws-sdk/client-eventbridge'
 import { partnerArchiveName } from '#lib/topology.ts'
 
@@ -44,6 +45,8 @@ export interface ReplayProgress {
 
 export interface StackReplayOptions extends ReplayRange {
   readonly stack: string
+  /** Lists the stack's own rules (ListStackResources), so a stack named `<stack>-2` is not replayed into. */
+  readonly cloudFormation: CloudFormationClient
   readonly now: Date
   readonly pollMs?: number
   readonly sleep?: (ms: number) => Promise<void>
@@ -74,7 +77,7 @@ export async function replayStack(client: EventBridgeClient, options: StackRepla
     throw new ReplayError(`--from (${from.toISOString()}) is before the archive existed (created ${archive.CreationTime.toISOString()}): nothing older was archived`)
   }
 
-  const ruleArns = await stackRulesOn(client, busArn, stack)
+  const ruleArns = await stackRulesOn(client, busArn, stack, await stackRuleNames(options.cloudFormation, stack))
   if (ruleArns.length === 0) throw new ReplayError(`stack "${stack}" has no rule on ${busArn}: nothing would receive the replay`)
   const replayName = `${stack.replace(/[^.\-_A-Za-z0-9]/g, '_').slice(0, 40)}-${now.toISOString().replace(/[-:]|\.\d+/g, '')}`
   options.onStart?.({ replayName, archiveName, ruleArns })
@@ -108,13 +111,35 @@ export async function replayStack(client: EventBridgeClient, options: StackRepla
   }
 }
 
-/** The stack's rules on the bus: CloudFormation names them `<stack>-<logical id>-<suffix>`. */
-async function stackRulesOn(client: EventBridgeClient, busArn: string, stack: string): Promise<string[]> {
+/**
+ * The names of the stack's own rules (on any bus). CloudFormation's physical id of a rule on a custom bus is
+ * `<bus>|<rule name>`, on the default bus the rule name: the name is what follows the last `|`.
+ */
+async function stackRuleNames(cloudFormation: CloudFormationClient, stack: string): Promise<Set<string>> {
+  const names = new Set<string>()
+  let NextToken: string | undefined
+  do {
+    const page = await cloudFormation.send(new ListStackResourcesCommand({ StackName: stack, NextToken })).catch((error: unknown) => {
+      throw new ReplayError(`stack "${stack}": ${(error as Error).message}`)
+    })
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceType === 'AWS::Events::Rule' && resource.PhysicalResourceId) names.add(resource.PhysicalResourceId.slice(resource.PhysicalResourceId.lastIndexOf('|') + 1))
+    }
+    NextToken = page.NextToken
+  } while (NextToken)
+  return names
+}
+
+/**
+ * The stack's rules on the bus. CloudFormation names them `<stack>-<logical id>-<suffix>`, so the prefix narrows
+ * the listing, but it also matches the rules of a stack named `<stack>-2`: only the stack's own names are kept.
+ */
+async function stackRulesOn(client: EventBridgeClient, busArn: string, stack: string, ownNames: ReadonlySet<string>): Promise<string[]> {
   const arns: string[] = []
   let NextToken: string | undefined
   do {
     const page = await client.send(new ListRulesCommand({ EventBusName: busArn, NamePrefix: `${stack}-`, NextToken }))
-    for (const rule of page.Rules ?? []) if (rule.Arn && rule.State !== 'DISABLED') arns.push(rule.Arn)
+    for (const rule of page.Rules ?? []) if (rule.Arn && rule.Name && ownNames.has(rule.Name) && rule.State !== 'DISABLED') arns.push(rule.Arn)
     NextToken = page.NextToken
   } while (NextToken)
   return arns

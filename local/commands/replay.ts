@@ -4,6 +4,7 @@
  * AWS credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
  */
 import { parseArgs } from 'node:util'
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { APP_CONTEXT } from '../../cdk/settings.ts'
 import type { CommandIo } from '../command-io.ts'
@@ -18,11 +19,13 @@ yesterday's events after a fix").
 
   --from ISO      start of the range, e.g. 2026-11-27T00:00:00Z (within partnerArchiveRetentionDays)
   --to ISO        end of the range (after --from, not in the future)
-  --stack NAME    the deployed stack (default ${APP_CONTEXT.stackName.default})
+  --stack NAME    the deployed stack (default ${APP_CONTEXT.stackName.default}); its rules are the AWS::Events::Rule
+                  resources of that stack (CloudFormation ListStackResources), not every rule named <stack>-…
 `
 
 export interface ReplayDeps {
   readonly client?: EventBridgeClient
+  readonly cloudFormation?: CloudFormationClient
   readonly now?: () => Date
   readonly sleep?: (ms: number) => Promise<void>
 }
@@ -57,10 +60,12 @@ export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {})
     return 2
   }
   const client = deps.client ?? new EventBridgeClient({})
+  const cloudFormation = deps.cloudFormation ?? new CloudFormationClient({})
   try {
     const result = await replayStack(client, {
       ...range,
       stack: values.stack,
+      cloudFormation,
       now,
       sleep: deps.sleep,
       onStart: ({ replayName, archiveName, ruleArns }) =>
@@ -74,6 +79,7 @@ export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {})
     return error instanceof ReplayError ? 2 : 1
   } finally {
     if (!deps.client) client.destroy()
+    if (!deps.cloudFormation) cloudFormation.destroy()
   }
 }
 

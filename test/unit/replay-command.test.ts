@@ -3,6 +3,7 @@
  * partner-bus archive into the stack's own rules only, progress is shown until the replay ends, and bad ranges
  * are refused naming the option and the problem before anything is started.
  */
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation'
 import { DescribeArchiveCommand, DescribeReplayCommand, EventBridgeClient, ListRulesCommand, ResourceNotFoundException, StartReplayCommand } from '@aws-sdk/client-eventbridge'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -15,6 +16,14 @@ const ARCHIVE_ARN = 'arn:aws:events:eu-west-1:123456789012:archive/ProactiveMess
 const ruleArn = (name: string) => `arn:aws:events:eu-west-1:123456789012:rule/aws.partner/genesys.com/cloud/org/proactive/${name}`
 
 const eventBridge = mockClient(EventBridgeClient)
+const cloudFormation = mockClient(CloudFormationClient)
+const ruleResource = (logicalId: string, physicalId: string) => ({
+  LogicalResourceId: logicalId,
+  PhysicalResourceId: physicalId,
+  ResourceType: 'AWS::Events::Rule',
+  ResourceStatus: 'CREATE_COMPLETE' as const,
+  LastUpdatedTimestamp: NOW,
+})
 
 function io() {
   const out: string[] = []
@@ -23,12 +32,37 @@ function io() {
 }
 
 const run = (args: string[], target = io()) =>
-  main(args, target.io, { client: new EventBridgeClient({ region: 'eu-west-1' }), now: () => NOW, sleep: async () => {} }).then((code) => ({ code, ...target }))
+  main(args, target.io, { client: new EventBridgeClient({ region: 'eu-west-1' }), cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }), now: () => NOW, sleep: async () => {} }).then(
+    (code) => ({ code, ...target }),
+  )
 
 beforeEach(() => stubAws())
 
 function stubAws(options: { failReplay?: boolean; noRules?: boolean } = {}) {
   eventBridge.reset()
+  cloudFormation.reset()
+  // Physical ids as CloudFormation gives them: `<bus>|<rule>` on a custom bus. The stack's app-bus rule is not on the partner bus.
+  cloudFormation
+    .on(ListStackResourcesCommand)
+    .resolvesOnce({
+      StackResourceSummaries: [
+        ruleResource('ConversationEventsRule', 'aws.partner/genesys.com/cloud/org/proactive|ProactiveMessaging-ConversationEventsRule-1'),
+        {
+          LogicalResourceId: 'SendQueue',
+          PhysicalResourceId: 'https://sqs/ProactiveMessaging-SendQueue',
+          ResourceType: 'AWS::SQS::Queue',
+          ResourceStatus: 'CREATE_COMPLETE',
+          LastUpdatedTimestamp: NOW,
+        },
+      ],
+      NextToken: 'resources2',
+    })
+    .resolves({
+      StackResourceSummaries: [
+        ruleResource('AgentEventsRule', 'aws.partner/genesys.com/cloud/org/proactive|ProactiveMessaging-AgentEventsRule-2'),
+        ruleResource('MessageRequestedRule', 'ProactiveMessaging-app|ProactiveMessaging-MessageRequestedRule-3'),
+      ],
+    })
   eventBridge.on(DescribeArchiveCommand).resolves({
     ArchiveArn: ARCHIVE_ARN,
     ArchiveName: partnerArchiveName('ProactiveMessaging'),
@@ -74,6 +108,36 @@ describe('proactive replay', () => {
     expect(err.join('\n')).toContain('STARTING, 0% of the range')
     expect(err.join('\n')).toContain('RUNNING, 25% of the range, last event replayed 2026-11-27T06:00:00.000Z')
     expect(out.join('\n')).toContain('COMPLETED, 100% of the range')
+  })
+
+  it('replays into no rule of a stack named <stack>-2, though its rules share the <stack>- prefix', async () => {
+    eventBridge.on(ListRulesCommand).resolves({
+      Rules: [
+        { Name: 'ProactiveMessaging-2-ConversationEventsRule-7', Arn: ruleArn('ProactiveMessaging-2-ConversationEventsRule-7'), State: 'ENABLED' },
+        { Name: 'ProactiveMessaging-ConversationEventsRule-1', Arn: ruleArn('ProactiveMessaging-ConversationEventsRule-1'), State: 'ENABLED' },
+        { Name: 'ProactiveMessaging-2-AgentEventsRule-8', Arn: ruleArn('ProactiveMessaging-2-AgentEventsRule-8'), State: 'ENABLED' },
+        { Name: 'ProactiveMessaging-AgentEventsRule-2', Arn: ruleArn('ProactiveMessaging-AgentEventsRule-2'), State: 'ENABLED' },
+      ],
+    })
+    const { code } = await run(['--from', '2026-11-27T00:00:00Z', '--to', '2026-11-28T00:00:00Z'])
+    expect(code).toBe(0)
+    expect(cloudFormation.commandCalls(ListStackResourcesCommand).map((c) => c.args[0].input)).toEqual([
+      { StackName: 'ProactiveMessaging', NextToken: undefined },
+      { StackName: 'ProactiveMessaging', NextToken: 'resources2' },
+    ])
+    expect(eventBridge.commandCalls(StartReplayCommand)[0]!.args[0].input.Destination?.FilterArns).toEqual([
+      ruleArn('ProactiveMessaging-ConversationEventsRule-1'),
+      ruleArn('ProactiveMessaging-AgentEventsRule-2'),
+    ])
+  })
+
+  it('a stack CloudFormation does not know is named, and nothing is replayed', async () => {
+    cloudFormation.reset()
+    cloudFormation.on(ListStackResourcesCommand).rejects(new Error('Stack with id ProactiveMessaging does not exist'))
+    const { code, err } = await run(['--from', '2026-11-27T00:00:00Z', '--to', '2026-11-28T00:00:00Z'])
+    expect(code).toBe(2)
+    expect(err.join('\n')).toContain('stack "ProactiveMessaging": Stack with id ProactiveMessaging does not exist')
+    expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(0)
   })
 
   it('exits 1 and says why when the replay fails', async () => {
