@@ -38,6 +38,12 @@ describe('eligibility (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)', () => {
     expect(filterEligible(candidates, (id) => sessions.get(id), { sessions: 'all', excludeWrapupCodes: [] })).toEqual({ kept: candidates, ineligible: 0 })
   })
 
+  it('a candidate whose session is unknown is kept, whatever the rule (never dropped for want of facts)', () => {
+    const candidates = [{ conversationId: 'unknown' }, { conversationId: 'c1' }]
+    const rule = { sessions: 'unserved', excludeWrapupCodes: [RESOLVED] } as const
+    expect(filterEligible(candidates, (id) => (id === 'c1' ? served : undefined), rule)).toEqual({ kept: [{ conversationId: 'unknown' }], ineligible: 1 })
+  })
+
   it('unserved outside queue scope is a problem naming both settings', () => {
     expect(eligibilityScopeProblem('unserved', 'agent')).toMatch(/ELIGIBLE_SESSIONS=unserved.*TARGET_SCOPE=queue.*TARGET_SCOPE=agent/)
     expect(eligibilityScopeProblem('unserved', 'queue')).toBeUndefined()

@@ -171,6 +171,13 @@ describe('fanOut: eligibility, opt-outs and the cap read', () => {
     expect(triggered(result)).toMatchObject({ requested: 1, ineligible: 2 })
   })
 
+  it('without the settings every session is eligible, wrap-up codes or not', async () => {
+    const { deps } = world([session(1, 1, { wrapupCodes: ['resolved'] }), abandoned(2)])
+    const result = await fanOut(trigger(), deps, SETTINGS)
+    expect(requested(result)).toEqual([conversation(1), conversation(2)])
+    expect(triggered(result)).toMatchObject({ requested: 2, ineligible: 0 })
+  })
+
   it('an opted-out customer is counted, not requested; the list is read once for the remaining customers', async () => {
     const { deps, calls } = world([session(1), session(2), session(3)], { suppressed: [keyOf(2)] })
     const result = await fanOut(trigger(), deps, SETTINGS)

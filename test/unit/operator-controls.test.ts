@@ -13,6 +13,8 @@ describe('sending mode', () => {
   it('parses the three modes, case-insensitively, and names an unknown one', () => {
     expect(parseSendingMode('Dry-Run')).toBe('dry-run')
     expect(parseSendingMode('paused')).toBe('paused')
+    expect(parseSendingMode(' LIVE\n')).toBe('live')
+    expect(() => parseSendingMode('')).toThrow(expect.objectContaining({ name: 'UnknownSendingModeError', message: 'unknown sending mode "": expected one of live, dry-run, paused' }))
     expect(() => parseSendingMode('off')).toThrow('unknown sending mode "off": expected one of live, dry-run, paused')
   })
   it('the override wins over the setting', () => {

@@ -37,6 +37,9 @@ describe('optOutKeyOf', () => {
 
   it('the channel is case-insensitive; the same number on two channels is two entries', () => {
     expect(keyOf('SMS', '+15553330001')).toBe(keyOf('sms', '+15553330001'))
+    // As an operator types it into `proactive suppress` or an import file: spaces around the channel and the id.
+    expect(keyOf(' WhatsApp ', '+447700900555')).toBe(keyOf('whatsapp', '447700900555'))
+    expect(keyOf(' webmessaging\t', ' 0b4e3a1c-2d5f-4e6a-8b7c-9d0e1f2a3b4c ')).toBe(keyOf('webmessaging', '0b4e3a1c-2d5f-4e6a-8b7c-9d0e1f2a3b4c'))
     expect(keyOf('open', '+15553330001')).not.toBe(keyOf('sms', '+15553330001'))
   })
 

@@ -232,3 +232,44 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     expect(seen).toEqual([{ redriven: true }])
   })
 })
+
+describe('sendMessage: a customer busy since the trigger, and the dry run', () => {
+  const HOUR = 3_600_000
+  const busySettings: SendSettings = { ...settings, busy: { staleMs: 4 * HOUR } }
+  const recordedSessionOf = (r: MessageRequest) => ({ conversationId: r.conversationId, customer: r.customer, agents: {}, lastActiveAt: r.requestedAt, expiresAt: 0 })
+  const conversation = (lastActiveAt: number, customerEndedAt?: number) => ({
+    ...recordedSessionOf(request),
+    conversationId: 'conversation-2',
+    lastActiveAt,
+    ...(customerEndedAt === undefined ? {} : { customerEndedAt }),
+  })
+
+  it('a customer who started another conversation since the trigger is not sent to (judged now): nothing reserved', async () => {
+    const now = REQUESTED_AT + 60_000
+    const { deps, calls } = ports({ now })
+    const lookups: { key: string; from: number }[] = []
+    const busyDeps: SendDeps = { ...deps, sessions: { findByCustomer: async (key, from) => (lookups.push({ key, from }), [conversation(now - 1_000)]) } }
+    expect(await sendMessage(request, busyDeps, busySettings)).toEqual({ kind: 'customer-busy' })
+    expect(lookups).toEqual([{ key: 'sms:+13175550123', from: now - 4 * HOUR + 1 }])
+    expect(calls).toEqual([])
+  })
+
+  it('an ended or stale conversation does not block; without the busy setting the sessions are not read', async () => {
+    const now = REQUESTED_AT + 60_000
+    const { deps } = ports({ now })
+    const quiet: SendDeps = { ...deps, sessions: { findByCustomer: async () => [conversation(now - 1_000, now - 500), conversation(now - 4 * HOUR)] } }
+    expect(await sendMessage(request, quiet, busySettings)).toMatchObject({ kind: 'sent' })
+    const { deps: unset } = ports({ now })
+    const busyIfRead: SendDeps = { ...unset, sessions: { findByCustomer: async () => [conversation(now - 1_000)] } }
+    expect(await sendMessage(request, busyIfRead, settings)).toMatchObject({ kind: 'sent' })
+  })
+
+  it('dry run: the masked body it would send, nothing reserved, paced or sent', async () => {
+    const { deps, calls, sent } = ports({ now: REQUESTED_AT })
+    const decision = await sendMessage(request, { ...deps, mode: { current: async () => 'dry-run' } }, settings)
+    expect(decision).toMatchObject({ kind: 'dry-run', body: { fromAddress: '+13175550100', textBody: 'Hi from Acme', toAddressMessengerType: 'sms' } })
+    expect(decision.kind === 'dry-run' && decision.body.toAddress).not.toBe('+13175550123')
+    expect(calls).toEqual([])
+    expect(sent).toEqual([])
+  })
+})
