@@ -11,6 +11,7 @@ import { sessionBacking } from '../../test/support/recorded-sessions.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/topology.ts'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import { uuidFrom } from '../../local/genesys-events.ts'
+import { sampleEventLoop } from '../event-loop.ts'
 import { summariseRates, type RateSummary } from '../rates.ts'
 
 export const GENESYS_RATE_LIMIT = 300
@@ -32,6 +33,8 @@ export interface PacingResult extends RateSummary {
   /** Steady accepted rate ÷ the limit the simulator reports (inin-ratelimit-allowed per its window). */
   readonly rateOverReportedLimit: number
   readonly drainMs: number
+  /** Event-loop utilisation in each second of the drain (bench/event-loop.ts): near 1, the CPU was the limit. */
+  readonly eventLoopBusyPerSecond: number[]
 }
 
 /** The simulator's window that makes Genesys' 300 a minute equal to `budgetPerMinute`. */
@@ -57,7 +60,9 @@ export async function runPacing(options: PacingOptions): Promise<PacingResult> {
     const at = cloud.clock.now()
     await enqueueRequests(cloud, backlogRequests(options.backlog, at, `pacing-${options.workers}`))
     const started = Date.now()
+    const eventLoop = sampleEventLoop()
     await cloud.drain({ timeoutMs: 900_000 })
+    const eventLoopBusyPerSecond = eventLoop.stop()
     const drainMs = Date.now() - started
     const rates = summariseRates(cloud.simulator?.agentlessRequests() ?? [])
     if (rates.accepted !== options.backlog) throw new Error(`pacing: ${rates.accepted} of ${options.backlog} requests accepted`)
@@ -69,6 +74,7 @@ export async function runPacing(options: PacingOptions): Promise<PacingResult> {
       rateOverBudget: rates.steadyPerSecond / (options.budgetPerMinute / 60),
       rateOverReportedLimit: rates.steadyPerSecond / (GENESYS_RATE_LIMIT / (scaledWindowMs(options.budgetPerMinute) / 1000)),
       drainMs,
+      eventLoopBusyPerSecond,
     }
   } finally {
     await cloud.close()

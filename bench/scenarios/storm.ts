@@ -12,6 +12,7 @@ import { APP_DETAIL_TYPES } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'
+import { sampleEventLoop } from '../event-loop.ts'
 import { checkDeliveries, recipientOfWorkloadCustomer, type DeliveryCheck } from '../recipients.ts'
 import { summariseRates, type RateSummary } from '../rates.ts'
 import { recordInMemory, writeSessions } from '../sessions.ts'
@@ -52,6 +53,8 @@ export interface StormResult extends DeliveryCheck {
   readonly maxMessagesPerTrigger: string
   /** Customers over a trigger's limit (MessagesDeferred): eligible for a later trigger, not messaged in this run. */
   readonly deferred: number
+  /** Event-loop utilisation in each second from the first login (bench/event-loop.ts): near 1, the CPU was the limit. */
+  readonly eventLoopBusyPerSecond: number[]
 }
 
 const AT = Date.parse('2026-03-02T09:00:00Z')
@@ -74,6 +77,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     await cloud.drain()
 
     const loginSpreadMs = scaledWindowMs(options.budgetPerMinute)
+    const eventLoop = sampleEventLoop()
     started = Date.now()
     let delivering = true
     const delivery = (async () => {
@@ -92,6 +96,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     }
     await delivery
     await cloud.drain({ timeoutMs: 1_800_000 })
+    const eventLoopBusyPerSecond = eventLoop.stop()
 
     const agentless = cloud.simulator?.agentlessRequests() ?? []
     const rates = summariseRates(agentless)
@@ -120,6 +125,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       rates,
       maxMessagesPerTrigger: options.maxMessagesPerTrigger,
       deferred: cloud.tally.total(METRIC_NAMES.messagesDeferred),
+      eventLoopBusyPerSecond,
     }
   } finally {
     await cloud.close()
