@@ -95,6 +95,32 @@ describe('proactive why --local', () => {
     expect(io.stderr.join('\n')).toContain('--suppress is for --local runs')
   })
 
+  it('customer-busy: another conversation of the customer has not ended; asked by address, why says so (presence keeps no per-customer record)', async () => {
+    const busyEvents = join(dir, 'busy.jsonl')
+    const lines = [
+      ...conversationLifecycle({ conversationId: CONVERSATION, messageType: 'SMS', start: T0, agentId: AGENT, queueId: QUEUE, addressFrom: PHONE }),
+      ...conversationLifecycle({
+        conversationId: uuidFrom('why', 'other'),
+        messageType: 'SMS',
+        start: T0 + 10 * MINUTE,
+        agentId: uuidFrom('why', 'agent-2'),
+        queueId: QUEUE,
+        addressFrom: PHONE,
+        stillConnected: true,
+      }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T0 + 25 * MINUTE }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T0 + 30 * MINUTE }),
+    ]
+    await writeFile(busyEvents, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+    const io = capturedIo()
+    const code = await main(['--local', '--events', busyEvents, '--channel', 'sms', '--address', PHONE], io)
+    const out = io.stdout.join('\n')
+    expect(code).toBe(0)
+    expect(out).toContain('sessions: 2')
+    expect(out).toContain('cap reservation: none')
+    expect(out).toContain('why: No message was requested: a conversation of this customer has not ended (no customer.end recorded)')
+  })
+
   it('nothing found: says so, exit 1', async () => {
     const { code, out } = await why('--conversation', uuidFrom('why', 'never'))
     expect(code).toBe(1)
