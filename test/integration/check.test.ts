@@ -212,7 +212,7 @@ describe('proactive check against the simulator', () => {
   })
 })
 
-describe('proactive check on the functions\' Genesys HTTP layer', () => {
+describe("proactive check on the functions' Genesys HTTP layer", () => {
   const env = () => ({ ...goodEnv(), GENESYS_GATEWAY_URL: undefined, GENESYS_REGION: 'eu_west_1' })
   const ireland = () => ({ 'login.mypurecloud.ie': org.url, 'api.mypurecloud.ie': org.url })
 

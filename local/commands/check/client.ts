@@ -38,12 +38,7 @@ export function loginHostOf(env: Record<string, string | undefined>): { loginHos
   }
 }
 
-export function createCheckClient(
-  env: Record<string, string | undefined>,
-  loginHost: string,
-  credentials: { clientId: string; clientSecret: string },
-  fetchImpl: typeof fetch,
-): CheckClient {
+export function createCheckClient(env: Record<string, string | undefined>, loginHost: string, credentials: { clientId: string; clientSecret: string }, fetchImpl: typeof fetch): CheckClient {
   const gateway = env.GENESYS_GATEWAY_URL?.trim()
   const timeout = Number(env.GENESYS_TIMEOUT_MS ?? 10_000)
   let rateLimitAllowed: number | undefined
