@@ -4,6 +4,7 @@
  * of the line). Blank lines and lines starting with # are skipped. Every line is checked: bad lines are returned
  * by number with the problem (never the address's digits), so nothing is half-imported silently.
  */
+import { readFile } from 'node:fs/promises'
 import type { Channel } from '#lib/domain/model.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 
@@ -30,6 +31,23 @@ export function parseOptOutFile(text: string, format: 'csv' | 'lines'): OptOutFi
     else bad.push({ line: index + 1, problem: key.problem })
   })
   return { entries, bad }
+}
+
+/**
+ * `--suppress FILE` of a local run (`proactive run`, `proactive why --local`): the file's entries, or the error
+ * lines to print before exiting 2 (unreadable file, or every bad line by number).
+ */
+export async function readSuppressOption(path: string, command: string): Promise<{ entries: OptOutFile['entries'] } | { errors: string[] }> {
+  let file: OptOutFile
+  try {
+    file = parseOptOutFile(await readFile(path, 'utf8'), 'lines')
+  } catch (error) {
+    return { errors: [`${command}: --suppress: cannot read ${path}: ${(error as Error).message}`] }
+  }
+  if (file.bad.length === 0) return { entries: file.entries }
+  return {
+    errors: [...file.bad.map((bad) => `${path}:${bad.line}: ${bad.problem}`), `${command}: --suppress: ${file.bad.length} bad line(s) in ${path} (lines "channel address")`],
+  }
 }
 
 function firstContentLine(lines: readonly string[]): number {

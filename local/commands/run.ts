@@ -6,11 +6,10 @@
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
-import { readFile } from 'node:fs/promises'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
-import { parseOptOutFile, type OptOutFile } from '../opt-out-file.ts'
+import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
@@ -141,19 +140,14 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     throw error
   }
 
-  let optOuts: OptOutFile | undefined
+  let optOuts: OptOutFile['entries'] | undefined
   if (values.suppress !== undefined) {
-    try {
-      optOuts = parseOptOutFile(await readFile(values.suppress, 'utf8'), 'lines')
-    } catch (error) {
-      io.err(`proactive run: --suppress: cannot read ${values.suppress}: ${(error as Error).message}`)
+    const read = await readSuppressOption(values.suppress, 'proactive run')
+    if ('errors' in read) {
+      for (const line of read.errors) io.err(line)
       return 2
     }
-    if (optOuts.bad.length > 0) {
-      for (const bad of optOuts.bad) io.err(`${values.suppress}:${bad.line}: ${bad.problem}`)
-      io.err(`proactive run: --suppress: ${optOuts.bad.length} bad line(s) in ${values.suppress} (lines "channel address")`)
-      return 2
-    }
+    optOuts = read.entries
   }
 
   const progress = values.json ? io.err : io.out
@@ -168,8 +162,8 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   let summary: RunSummary
   try {
     if (optOuts) {
-      await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts.entries, Date.now())
-      progress(`Suppression list: ${optOuts.entries.length} customer(s) from ${values.suppress}`)
+      await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
+      progress(`Suppression list: ${optOuts.length} customer(s) from ${values.suppress}`)
     }
     summary = await runScenario(cloud, entries, (report) => progress(formatReport(report)))
   } finally {

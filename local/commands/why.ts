@@ -8,11 +8,13 @@ import { parseArgs } from 'node:util'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
 import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
 import type { CommandIo } from '../command-io.ts'
 import { parseSettingAssignments } from '../args.ts'
+import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError } from '../stack-outputs.ts'
@@ -20,7 +22,7 @@ import { formatWhy, isEmpty, type WhyView } from '../why/explain-why.ts'
 import { readWhyRecords, type WhyQuery, type WhyTables } from '../why/read-records.ts'
 
 export const HELP = `usage: proactive why (--conversation ID | --channel C --address A) [--stack NAME] [--show-personal-data]
-       proactive why --local --events PATH [--set NAME=VALUE]... (--conversation ID | --channel C --address A)
+       proactive why --local --events PATH [--set NAME=VALUE]... [--suppress FILE] (--conversation ID | --channel C --address A)
 
 Shows what is recorded about a customer or a conversation (sessions, the 24 h cap reservation, suppression,
 the delivery ledger, the outcome) and one sentence saying why a message was or was not sent. Exit 1 when
@@ -32,6 +34,8 @@ nothing is found, 2 on a usage error.
   --stack NAME           the deployed stack (default ${DEFAULT_STACK_NAME}); tables found by its outputs. The stack
                          keeps no outcome events (they go to the app bus): the ledger state stands in for them
   --local                replay --events PATH through the local cloud (with --set settings), then ask
+  --suppress FILE        with --local: preload the suppression list (opt-outs) from FILE, lines "channel address"
+                         (as npm start -- --suppress FILE)
   --show-personal-data   show addresses and full ids (masked by default)
 `
 
@@ -48,6 +52,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         local: { type: 'boolean', default: false },
         events: { type: 'string' },
         set: { type: 'string', multiple: true, default: [] },
+        suppress: { type: 'string' },
         'show-personal-data': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -67,7 +72,11 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     return 2
   }
   const show = values['show-personal-data'] === true
-  if (values.local) return local(query, values.events, values.set ?? [], show, io)
+  if (values.suppress !== undefined && !values.local) {
+    io.err('proactive why: --suppress is for --local runs; on the stack the list is kept with proactive suppress')
+    return 2
+  }
+  if (values.local) return local(query, values, show, io)
   let tables: WhyTables
   try {
     const outputs = await readStackOutputs(values.stack as string)
@@ -93,7 +102,13 @@ function parseQuery(values: { conversation?: string; channel?: string; address?:
   return { channel: channel as Channel, address: values.address }
 }
 
-async function local(query: WhyQuery, events: string | undefined, sets: readonly string[], show: boolean, io: CommandIo): Promise<number> {
+interface LocalOptions {
+  readonly events?: string
+  readonly set?: string[]
+  readonly suppress?: string
+}
+
+async function local(query: WhyQuery, { events, set: sets = [], suppress }: LocalOptions, show: boolean, io: CommandIo): Promise<number> {
   if (!events) {
     io.err('proactive why: --local needs --events PATH (the events to replay before asking)')
     return 2
@@ -112,8 +127,18 @@ async function local(query: WhyQuery, events: string | undefined, sets: readonly
     io.err(`proactive why: ${error.message}`)
     return 2
   }
+  let optOuts: OptOutFile['entries'] = []
+  if (suppress !== undefined) {
+    const read = await readSuppressOption(suppress, 'proactive why')
+    if ('errors' in read) {
+      for (const line of read.errors) io.err(line)
+      return 2
+    }
+    optOuts = read.entries
+  }
   const cloud = await LocalCloud.start({ config })
   try {
+    if (optOuts.length > 0) await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
     await runScenario(cloud, entries)
     const tables = { client: DynamoDBDocumentClient.from(cloud.dynamo), sessionsTable: LOCAL_NAMES.sessionsTable, stateTable: LOCAL_NAMES.stateTable }
     const records = await readWhyRecords(tables, query)

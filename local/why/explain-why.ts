@@ -42,7 +42,11 @@ export function whySentence(view: WhyView): string {
   }
   if (view.suppressed) return SENTENCES['opted-out'] as string
   if (view.sessions.length > 0 && view.mode === 'paused') return 'No message was requested: the sending mode is paused (presence tracks availability and requests nothing).'
-  if (view.sessions.length > 0) return 'No message was requested: no trigger from one of its agents targeted this session (or the agent was outside the pilot, or the mode was paused in presence).'
+  // Presence writes nothing for a customer it leaves out (busy, deferred, ineligible, outside the pilot): counted only.
+  if (view.sessions.some((session) => session.customerEndedAt === undefined))
+    return 'No message was requested: a conversation of this customer has not ended (no customer.end recorded), and presence leaves a busy customer out (customer-busy; counted only, see proactive status).'
+  if (view.sessions.length > 0)
+    return 'No message was requested: no trigger from one of its agents targeted this session, or presence left the customer out (outside the pilot, ineligible, deferred by the per-trigger limit; counted only, see proactive status).'
   return 'Nothing is recorded.'
 }
 

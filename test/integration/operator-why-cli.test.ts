@@ -72,6 +72,55 @@ describe('proactive why --local', () => {
     expect(out).toContain('cap reservation: none')
   })
 
+  it('--suppress FILE: the customer opted out before the trigger; why names the list, no request, no cap', async () => {
+    const optOuts = join(dir, 'opt-outs.txt')
+    await writeFile(optOuts, '# customers who opted out\nsms +1 (555) 333-4444\n')
+    const { code, out } = await why('--suppress', optOuts, '--conversation', CONVERSATION)
+    expect(code).toBe(0)
+    expect(out).toContain('suppression: on the list')
+    expect(out).toContain('cap reservation: none')
+    expect(out).toContain('why: No message: the customer is on the suppression list (opted out).')
+    expect(out).not.toContain(PHONE)
+  })
+
+  it('--suppress: a bad line exits 2 naming the line, before any replay; --suppress without --local exits 2', async () => {
+    const optOuts = join(dir, 'bad-opt-outs.txt')
+    await writeFile(optOuts, 'sms +15553334444\npigeon 12\n')
+    const bad = await why('--suppress', optOuts, '--conversation', CONVERSATION)
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/bad-opt-outs\.txt:2: .*pigeon/)
+    expect(bad.out).toBe('')
+    const io = capturedIo()
+    expect(await main(['--suppress', optOuts, '--conversation', CONVERSATION], io)).toBe(2)
+    expect(io.stderr.join('\n')).toContain('--suppress is for --local runs')
+  })
+
+  it('customer-busy: another conversation of the customer has not ended; asked by address, why says so (presence keeps no per-customer record)', async () => {
+    const busyEvents = join(dir, 'busy.jsonl')
+    const lines = [
+      ...conversationLifecycle({ conversationId: CONVERSATION, messageType: 'SMS', start: T0, agentId: AGENT, queueId: QUEUE, addressFrom: PHONE }),
+      ...conversationLifecycle({
+        conversationId: uuidFrom('why', 'other'),
+        messageType: 'SMS',
+        start: T0 + 10 * MINUTE,
+        agentId: uuidFrom('why', 'agent-2'),
+        queueId: QUEUE,
+        addressFrom: PHONE,
+        stillConnected: true,
+      }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T0 + 25 * MINUTE }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T0 + 30 * MINUTE }),
+    ]
+    await writeFile(busyEvents, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+    const io = capturedIo()
+    const code = await main(['--local', '--events', busyEvents, '--channel', 'sms', '--address', PHONE], io)
+    const out = io.stdout.join('\n')
+    expect(code).toBe(0)
+    expect(out).toContain('sessions: 2')
+    expect(out).toContain('cap reservation: none')
+    expect(out).toContain('why: No message was requested: a conversation of this customer has not ended (no customer.end recorded)')
+  })
+
   it('nothing found: says so, exit 1', async () => {
     const { code, out } = await why('--conversation', uuidFrom('why', 'never'))
     expect(code).toBe(1)
