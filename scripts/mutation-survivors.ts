@@ -33,6 +33,8 @@ export interface Survivor {
   readonly status: string
   /** The code the mutant replaced (first line, trimmed). */
   readonly original: string
+  /** The whole source line the mutant starts on (trimmed). */
+  readonly lineText: string
 }
 
 /** Statuses that count against the score (Stryker: survived and no coverage). */
@@ -50,7 +52,14 @@ export function survivorsOf(report: Report): Survivor[] {
     .flatMap(([file, { source, mutants }]) =>
       mutants
         .filter((mutant) => UNKILLED.has(mutant.status))
-        .map((mutant) => ({ file, line: mutant.location.start.line, mutator: mutant.mutatorName, status: mutant.status, original: originalText(source, mutant.location) })),
+        .map((mutant) => ({
+          file,
+          line: mutant.location.start.line,
+          mutator: mutant.mutatorName,
+          status: mutant.status,
+          original: originalText(source, mutant.location),
+          lineText: (source.split('\n')[mutant.location.start.line - 1] ?? '').trim(),
+        })),
     )
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.mutator.localeCompare(b.mutator))
 }
@@ -60,7 +69,7 @@ export function reasonOf(survivor: Survivor, reasons: readonly SurvivorReason[] 
     (reason) =>
       survivor.file === reason.file &&
       (reason.mutators === undefined || reason.mutators.includes(survivor.mutator)) &&
-      (reason.code === undefined || survivor.original.includes(reason.code)),
+      (reason.code === undefined || survivor.lineText.includes(reason.code)),
   )
 }
 
@@ -79,18 +88,22 @@ const cell = (text: string) => `\`${text.length > 60 ? `${text.slice(0, 57)}…`
 export function survivorsSection(report: Report): string {
   const { score, killed, total, survived, noCoverage } = scoreOf(report)
   const survivors = survivorsOf(report)
-  const groups = new Map<SurvivorReason | undefined, Survivor[]>()
+  // One group per file and kind of reason (several entries may share one), the open ones last.
+  const groups = new Map<string, { reason: SurvivorReason | undefined; members: Survivor[] }>()
   for (const survivor of survivors) {
     const reason = reasonOf(survivor)
-    groups.set(reason, [...(groups.get(reason) ?? []), survivor])
+    const key = reason ? `${reason.file} ${reason.kind}` : ''
+    const group = groups.get(key) ?? { reason, members: [] }
+    group.members.push(survivor)
+    groups.set(key, group)
   }
   const lines = [
     BEGIN,
     `Report: ${score.toFixed(2)} % (${killed} killed or timed out of ${total}; ${survived} survived, ${noCoverage} without coverage).`,
     '',
   ]
-  const ordered = [...groups.entries()].sort(([a], [b]) => (a === undefined ? 1 : b === undefined ? -1 : REASONS.indexOf(a) - REASONS.indexOf(b)))
-  for (const [reason, members] of ordered) {
+  const ordered = [...groups.values()].sort((a, b) => (a.reason === undefined ? 1 : b.reason === undefined ? -1 : REASONS.indexOf(a.reason) - REASONS.indexOf(b.reason)))
+  for (const { reason, members } of ordered) {
     lines.push(reason ? `**${reason.file}: ${reason.kind}** (${members.length}). ${reason.why}` : `**Not classified: open** (${members.length}). No reason recorded; each is a behaviour no unit test pins.`, '')
     lines.push('| Line | Mutator | Status | Code |', '| --- | --- | --- | --- |')
     for (const member of members) lines.push(`| ${reason ? '' : `${member.file}:`}${member.line} | ${member.mutator} | ${member.status} | ${cell(member.original)} |`)
