@@ -43,7 +43,7 @@ export function whySentence(view: WhyView): string {
   if (view.suppressed) return SENTENCES['opted-out'] as string
   if (view.sessions.length > 0 && view.mode === 'paused') return 'No message was requested: the sending mode is paused (presence tracks availability and requests nothing).'
   // Presence writes nothing for a customer it leaves out (busy, deferred, ineligible, outside the pilot): counted only.
-  if (view.sessions.some((session) => session.customerEndedAt === undefined))
+  if ([...view.sessions, ...(view.otherConversations ?? [])].some((session) => session.customerEndedAt === undefined))
     return 'No message was requested: a conversation of this customer has not ended (no customer.end recorded), and presence leaves a busy customer out (customer-busy; counted only, see proactive status).'
   if (view.sessions.length > 0)
     return 'No message was requested: no trigger from one of its agents targeted this session, or presence left the customer out (outside the pilot, ineligible, deferred by the per-trigger limit; counted only, see proactive status).'
@@ -61,6 +61,7 @@ function sessionLine(session: Session, showPersonal: boolean): string {
 
 export function formatWhy(view: WhyView, showPersonal: boolean): string[] {
   const lines = [`sessions: ${view.sessions.length}`, ...view.sessions.map((session) => sessionLine(session, showPersonal))]
+  if (view.otherConversations) lines.push(`other conversations of this customer: ${view.otherConversations.length}`, ...view.otherConversations.map((session) => sessionLine(session, showPersonal)))
   lines.push(view.cap ? `cap reservation: since ${iso(view.cap.reservedAt)}, expires ${iso(view.cap.expiresAt * 1000)}` : 'cap reservation: none')
   lines.push(view.suppressed === undefined ? 'suppression: unknown (no customer address recorded)' : `suppression: ${view.suppressed ? 'on the list' : 'not on the list'}`)
   lines.push(`delivery ledger: ${view.ledger ? `${view.ledger.status}${view.ledger.reason ? ` (${view.ledger.reason})` : ''}` : 'none'}`)

@@ -26,6 +26,8 @@ export interface LedgerEntry {
 
 export interface WhyRecords {
   readonly sessions: readonly Session[]
+  /** Asked by conversation: the customer's other conversations (one of them may keep the customer busy). */
+  readonly otherConversations?: readonly Session[]
   readonly cap?: CapReservation
   readonly ledger?: LedgerEntry
   /** On the opt-out list (`suppress#…`); undefined when the customer is not known. */
@@ -58,6 +60,15 @@ export async function readWhyRecords(tables: WhyTables, query: WhyQuery): Promis
   }
   const key = keyOf(query, sessions)
   if (key === undefined) return { sessions }
+  if ('conversationId' in query) {
+    const asked = new Set(sessions.map((session) => session.conversationId))
+    const otherConversations = (await repository.findByCustomer(key, 0)).filter((session) => !asked.has(session.conversationId))
+    return { ...(await customerRecords(tables, key, sessions)), ...(otherConversations.length > 0 ? { otherConversations } : {}) }
+  }
+  return customerRecords(tables, key, sessions)
+}
+
+async function customerRecords(tables: WhyTables, key: string, sessions: readonly Session[]): Promise<WhyRecords> {
   const suppressed = (await new DynamoDbSuppressionList(tables.client, tables.stateTable).suppressionsOf([key])).has(key)
   const { Item: capItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: ledgerKey(key) }, ConsistentRead: true }))
   if (!capItem) return { sessions, suppressed }

@@ -96,7 +96,7 @@ describe('proactive check against the simulator', () => {
     const io = captureIo({ ...goodEnv(), GENESYS_CLIENT_SECRET: 'wrong' })
     expect(await main([], io)).toBe(1)
     const text = io.lines.join('\n')
-    expect(text).toMatch(/^FAIL {2}token +— the gateway 127\.0\.0\.1:\d+ refused the client: HTTP 401 invalid_client/m)
+    expect(text).toMatch(/^FAIL {2}token +— the gateway 127\.0\.0\.1:\d+ refused the client: HTTP 401 bad\.credentials .*\(invalid_client\)$/m)
     expect(text).toMatch(/fix: the client id or secret/)
     expect(text).toMatch(/^SKIP {2}permission +— needs a token$/m)
   })
@@ -209,6 +209,46 @@ describe('proactive check against the simulator', () => {
     expect(await main(['--help'], help)).toBe(0)
     expect(help.lines[0]).toMatch(/^usage: proactive check/)
     expect(await main(['--send'], captureIo({}))).toBe(2)
+  })
+})
+
+describe("proactive check on the functions' Genesys HTTP layer", () => {
+  const env = () => ({ ...goodEnv(), GENESYS_GATEWAY_URL: undefined, GENESYS_REGION: 'eu_west_1' })
+  const ireland = () => ({ 'login.mypurecloud.ie': org.url, 'api.mypurecloud.ie': org.url })
+
+  it('logs in again when a GET is answered 401 (an expired token), as the functions do', async () => {
+    org.setFaults({ sequence: ['token401'] })
+    const steps = await runChecks(env(), { fetch: regionFetch(ireland()) })
+    expect(stepsWith(steps, 'FAIL')).toEqual([])
+    expect(byStep(steps).permission?.status).toBe('PASS')
+    expect(org.requests.filter((r) => r.path === TOKEN_PATH)).toHaveLength(2)
+  })
+
+  it('waits a short Retry-After once on a 429 and passes', async () => {
+    const inner = regionFetch(ireland())
+    let throttled = 0
+    const throttleOnce: typeof fetch = (input, init) => {
+      if (throttled === 0 && String(input).endsWith('/api/v2/tokens/me')) {
+        throttled++
+        const body = JSON.stringify({ status: 429, code: 'too.many.requests', message: 'Rate limit exceeded' })
+        return Promise.resolve(new Response(body, { status: 429, headers: { 'retry-after': '0', 'content-type': 'application/json' } }))
+      }
+      return inner(input, init)
+    }
+    const steps = await runChecks(env(), { fetch: throttleOnce })
+    expect(throttled).toBe(1)
+    expect(byStep(steps).permission).toMatchObject({ status: 'PASS', detail: 'role "sender role" grants conversation:message:create' })
+  })
+
+  it('names the network error when the API host does not answer but the login host does', async () => {
+    const steps = await runChecks(env(), { fetch: regionFetch({ 'login.mypurecloud.ie': org.url }) })
+    expect(byStep(steps).token?.status).toBe('PASS')
+    expect(byStep(steps).permission).toMatchObject({ status: 'FAIL', detail: 'request failed: ENOTFOUND', fix: 'check that https://api.mypurecloud.ie is reachable from here' })
+  })
+
+  it('shows the classified ErrorBody of a failed GET (status, code, message)', async () => {
+    const steps = await runChecks({ ...env(), WEBMESSAGING_DEPLOYMENT_ID: 'no-such-deployment' }, { fetch: regionFetch(ireland()) })
+    expect(byStep(steps)['webmessaging sender']?.detail).toMatch(/^Messenger deployment no-such-deployment does not exist in this org \(HTTP 40[04] [a-z.]+ .+\)$/)
   })
 })
 

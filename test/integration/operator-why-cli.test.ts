@@ -119,6 +119,13 @@ describe('proactive why --local', () => {
     expect(out).toContain('sessions: 2')
     expect(out).toContain('cap reservation: none')
     expect(out).toContain('why: No message was requested: a conversation of this customer has not ended (no customer.end recorded)')
+    const byConversation = capturedIo()
+    expect(await main(['--local', '--events', busyEvents, '--conversation', CONVERSATION], byConversation)).toBe(0)
+    const answer = byConversation.stdout.join('\n')
+    expect(answer).toContain('sessions: 1')
+    expect(answer).toMatch(/other conversations of this customer: 1\n .* window .*\.\.- last agent/)
+    expect(answer).toContain('why: No message was requested: a conversation of this customer has not ended')
+    expect(answer).not.toContain(PHONE)
   })
 
   it('nothing found: says so, exit 1', async () => {

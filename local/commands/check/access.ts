@@ -1,5 +1,5 @@
 /** The checks that the OAuth client can log in and holds the permissions the functions need (send; the capacity lookup). */
-import { describeError, networkReason, type Endpoints, type Http, type HttpResult } from './http.ts'
+import { describeError, type CheckClient } from './client.ts'
 import type { Credentials } from './credentials.ts'
 import { isObject } from '../explain/json.ts'
 import type { CheckStep } from './step.ts'
@@ -7,43 +7,35 @@ import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 
 const PERMISSION = 'conversation:message:create'
 
-export async function checkToken(http: Http, credentials: Credentials, endpoints: Endpoints, env: Record<string, string | undefined>): Promise<CheckStep> {
+export async function checkToken(http: CheckClient, credentials: Credentials, env: Record<string, string | undefined>): Promise<CheckStep> {
   const step = 'token'
-  const where = env.GENESYS_GATEWAY_URL ? `the gateway ${endpoints.loginHost}` : endpoints.loginHost
-  let result: HttpResult
-  try {
-    result = await http.grantToken(credentials.clientId, credentials.clientSecret)
-  } catch (error) {
-    const reason = networkReason(error)
+  const where = env.GENESYS_GATEWAY_URL ? `the gateway ${http.loginHost}` : http.loginHost
+  const failure = await http.logIn()
+  if (failure === undefined) return { step, status: 'PASS', detail: `granted by ${where} for the client from ${credentials.source}` }
+  if (failure.status === undefined) {
     return {
       step,
       status: 'FAIL',
-      detail: `cannot reach ${where} (${reason})`,
+      detail: `cannot reach ${where} (${failure.code === 'ETIMEDOUT' ? 'timed out' : failure.code})`,
       fix: env.GENESYS_GATEWAY_URL
         ? 'is the gateway (simulator) running at GENESYS_GATEWAY_URL?'
-        : `GENESYS_REGION=${env.GENESYS_REGION ?? '(unset: mypurecloud.com)'} gives ${endpoints.loginHost}; use your org's region host (e.g. mypurecloud.ie) or key (e.g. eu_west_1), and check this machine can reach it`,
+        : `GENESYS_REGION=${env.GENESYS_REGION ?? '(unset: mypurecloud.com)'} gives ${http.loginHost}; use your org's region host (e.g. mypurecloud.ie) or key (e.g. eu_west_1), and check this machine can reach it`,
     }
   }
-  if (result.status === 200 && isObject(result.body) && typeof result.body.access_token === 'string') {
-    http.setToken(result.body.access_token)
-    const expiresIn = typeof result.body.expires_in === 'number' ? `, expires in ${result.body.expires_in} s` : ''
-    return { step, status: 'PASS', detail: `granted by ${where} for the client from ${credentials.source}${expiresIn}` }
-  }
-  const error = isObject(result.body) && typeof result.body.error === 'string' ? result.body.error : undefined
-  if (error === 'invalid_client' || result.status === 401) {
+  if (failure.code === 'bad.credentials') {
     return {
       step,
       status: 'FAIL',
-      detail: `${where} refused the client: ${describeError(result)}`,
+      detail: `${where} refused the client: ${describeError(failure)}`,
       fix: env.GENESYS_GATEWAY_URL
         ? `the client id or secret (from ${credentials.source}) is not one the gateway knows`
-        : `the client id or secret (from ${credentials.source}) is wrong, or the OAuth client belongs to an org in another region than ${endpoints.loginHost}: check GENESYS_REGION and Admin > Integrations > OAuth`,
+        : `the client id or secret (from ${credentials.source}) is wrong, or the OAuth client belongs to an org in another region than ${http.loginHost}: check GENESYS_REGION and Admin > Integrations > OAuth`,
     }
   }
-  if (error === 'unauthorized_client') {
-    return { step, status: 'FAIL', detail: `${where}: ${describeError(result)}`, fix: 'the OAuth client must use the Client Credentials grant type' }
+  if (failure.code === 'unauthorized_client') {
+    return { step, status: 'FAIL', detail: `${where}: ${describeError(failure)}`, fix: 'the OAuth client must use the Client Credentials grant type' }
   }
-  return { step, status: 'FAIL', detail: `${where}: ${describeError(result)}`, fix: 'run `proactive explain-error` on the response body for what it means' }
+  return { step, status: 'FAIL', detail: `${where}: ${describeError(failure)}`, fix: 'run `proactive explain-error` on the response body for what it means' }
 }
 
 /** True when a role's permission list or policies grant conversation:message:create (wildcards included). */
@@ -87,18 +79,18 @@ const CAPACITY_NEED: PermissionNeed = {
   fix: 'Admin > Integrations > OAuth > the client > Roles: assign a role with Routing > Utilization > View (routing:utilization:view), or set MAX_MESSAGES_PER_TRIGGER to a number',
 }
 
-export function checkPermission(http: Http): Promise<CheckStep> {
+export function checkPermission(http: CheckClient): Promise<CheckStep> {
   return checkRolePermission(http, SEND_NEED)
 }
 
 /** Only when presence looks the agent's capacity up (MAX_MESSAGES_PER_TRIGGER=agent-capacity, the default). */
-export function checkCapacityPermission(http: Http, env: Record<string, string | undefined>): Promise<CheckStep> {
+export function checkCapacityPermission(http: CheckClient, env: Record<string, string | undefined>): Promise<CheckStep> {
   const setting = (env.MAX_MESSAGES_PER_TRIGGER ?? AGENT_CAPACITY).trim().toLowerCase()
   if (setting !== AGENT_CAPACITY) return Promise.resolve({ step: CAPACITY_NEED.step, status: 'SKIP', detail: `MAX_MESSAGES_PER_TRIGGER=${setting}: no capacity lookup` })
   return checkRolePermission(http, CAPACITY_NEED)
 }
 
-async function checkRolePermission(http: Http, need: PermissionNeed): Promise<CheckStep> {
+async function checkRolePermission(http: CheckClient, need: PermissionNeed): Promise<CheckStep> {
   const { step, fix } = need
   const wanted = need.anyOf.join(' or ')
   const me = await http.get('/api/v2/tokens/me')

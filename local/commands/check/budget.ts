@@ -1,9 +1,9 @@
 /** The check that the configured send budget fits the rate limit the org reports. */
 import { DEFAULTS } from '#lib/config.ts'
-import type { Http } from './http.ts'
+import type { CheckClient } from './client.ts'
 import type { CheckStep } from './step.ts'
 
-export function checkBudget(http: Http, env: Record<string, string | undefined>): CheckStep {
+export function checkBudget(http: CheckClient, env: Record<string, string | undefined>): CheckStep {
   const step = 'rate-limit budget'
   const raw = env.GENESYS_BUDGET_PER_MINUTE
   const budget = raw === undefined || raw === '' ? DEFAULTS.budgetPerMinute : Number(raw)

@@ -1,6 +1,6 @@
 /** The check that an EventBridge source integration forwards the topics the rules expect. */
 import { DETAIL_TYPES, GENESYS_TOPICS } from '#lib/topology.ts'
-import { describeError, type Http } from './http.ts'
+import { describeError, type CheckClient } from './client.ts'
 import { isObject, type Json } from '../explain/json.ts'
 import { viewPermissionSkip, type CheckStep } from './step.ts'
 
@@ -25,7 +25,7 @@ function topicsOf(properties: unknown): string[] | undefined {
   return Array.isArray(filter) ? filter.filter((topic): topic is string => typeof topic === 'string') : undefined
 }
 
-export async function checkEventBridge(http: Http): Promise<CheckStep> {
+export async function checkEventBridge(http: CheckClient): Promise<CheckStep> {
   const step = 'eventbridge topics'
   const list = await http.get(`/api/v2/integrations?integrationType=${EVENTBRIDGE_TYPE}&pageSize=100`)
   if (list.status === 403) return viewPermissionSkip(step, list, 'integrations:integration:view', 'Admin > Integrations > Amazon EventBridge Source > Configuration')

@@ -1,7 +1,7 @@
 /**
  * `proactive check` — verifies, read-only, that a Genesys org (or the simulator) is set up so that sends can
  * work: token grant, the send permission, the configured sender ids, the EventBridge topics and the budget.
- * Parts: http.ts (all of its HTTP), credentials.ts, one file per family of checks (access, senders,
+ * Parts: client.ts (check on the functions' Genesys HTTP layer: region, token, retries, error classification), credentials.ts, one file per family of checks (access, senders,
  * eventbridge, budget), run-checks.ts (their order) and report.ts (the text output).
  *
  * Endpoints (all in purecloud-platform-client-v2 262 index.d.ts / src):
@@ -23,7 +23,7 @@ import { renderSteps } from './report.ts'
 import { runChecks, type CheckDeps } from './run-checks.ts'
 
 export { roleGrants } from './access.ts'
-export { resolveEndpoints } from './http.ts'
+export { loginHostOf } from './client.ts'
 export { renderSteps } from './report.ts'
 export { runChecks, type CheckDeps } from './run-checks.ts'
 export type { CheckStep, StepStatus } from './step.ts'

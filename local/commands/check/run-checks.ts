@@ -1,9 +1,9 @@
 /** Runs the steps of `proactive check` in order. */
 import { checkCapacityPermission, checkPermission, checkToken } from './access.ts'
 import { checkBudget } from './budget.ts'
+import { createCheckClient, loginHostOf, networkReason } from './client.ts'
 import { defaultReadSecret, findCredentials } from './credentials.ts'
 import { checkEventBridge } from './eventbridge.ts'
-import { Http, networkReason, resolveEndpoints } from './http.ts'
 import { checkDeployment, checkMessagingIntegration, checkSmsNumber } from './senders.ts'
 import type { CheckStep } from './step.ts'
 
@@ -17,9 +17,9 @@ export interface CheckDeps {
 /** Runs every step in order; steps that need a token are skipped when there is none. */
 export async function runChecks(env: Record<string, string | undefined>, deps: CheckDeps = {}): Promise<CheckStep[]> {
   const steps: CheckStep[] = []
-  const endpoints = await resolveEndpoints(env)
-  if ('error' in endpoints) {
-    return [{ step: 'region', status: 'FAIL', detail: endpoints.error, fix: 'set GENESYS_REGION to a region host such as mypurecloud.ie or a key such as eu_west_1' }]
+  const host = loginHostOf(env)
+  if ('error' in host) {
+    return [{ step: 'region', status: 'FAIL', detail: host.error, fix: 'set GENESYS_REGION to a region host such as mypurecloud.ie or a key such as eu_west_1' }]
   }
   const credentials = await findCredentials(env, deps.readSecret ?? defaultReadSecret)
   if ('status' in credentials) {
@@ -27,12 +27,11 @@ export async function runChecks(env: Record<string, string | undefined>, deps: C
   } else {
     steps.push({ step: 'credentials', status: 'PASS', detail: `from ${credentials.source}` })
   }
-  const timeout = Number(env.GENESYS_TIMEOUT_MS ?? 10_000)
-  const http = new Http(deps.fetch ?? fetch, endpoints, Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000)
-  const token = 'status' in credentials ? undefined : await checkToken(http, credentials, endpoints, env)
+  const http = 'status' in credentials ? undefined : createCheckClient(env, host.loginHost, credentials, deps.fetch ?? fetch)
+  const token = http && !('status' in credentials) ? await checkToken(http, credentials, env) : undefined
   steps.push(token ?? { step: 'token', status: 'SKIP', detail: 'needs credentials' })
   const later = ['permission', 'capacity permission', 'webmessaging sender', 'sms sender', 'whatsapp sender', 'open sender', 'eventbridge topics', 'rate-limit budget']
-  if (token?.status !== 'PASS') {
+  if (!http || token?.status !== 'PASS') {
     for (const step of later) steps.push({ step, status: 'SKIP', detail: 'needs a token' })
     return steps
   }
@@ -40,7 +39,7 @@ export async function runChecks(env: Record<string, string | undefined>, deps: C
     try {
       return await run()
     } catch (error) {
-      return { step, status: 'FAIL', detail: `request failed: ${networkReason(error)}`, fix: `check that ${endpoints.api} is reachable from here` }
+      return { step, status: 'FAIL', detail: `request failed: ${networkReason(error)}`, fix: `check that ${http.apiBase} is reachable from here` }
     }
   }
   steps.push(await guarded('permission', () => checkPermission(http)))

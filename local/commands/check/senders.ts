@@ -1,11 +1,11 @@
 /** The checks that each configured sender id (deployment, SMS number, WhatsApp / Open integration) exists and is active. */
-import { describeError, type Http } from './http.ts'
+import { describeError, type CheckClient } from './client.ts'
 import { isObject } from '../explain/json.ts'
 import { viewPermissionSkip, type CheckStep } from './step.ts'
 
 const isActive = (status: unknown): boolean => typeof status === 'string' && status.toLowerCase() === 'active'
 
-export async function checkDeployment(http: Http, deploymentId: string | undefined): Promise<CheckStep> {
+export async function checkDeployment(http: CheckClient, deploymentId: string | undefined): Promise<CheckStep> {
   const step = 'webmessaging sender'
   if (!deploymentId) return { step, status: 'SKIP', detail: 'WEBMESSAGING_DEPLOYMENT_ID is not set (set it if you send on webmessaging)' }
   const result = await http.get(`/api/v2/webdeployments/deployments/${encodeURIComponent(deploymentId)}`)
@@ -26,7 +26,7 @@ export async function checkDeployment(http: Http, deploymentId: string | undefin
   return { step, status: 'PASS', detail: `Messenger deployment ${deploymentId} is ${status === undefined ? 'present (no status reported)' : String(status)}` }
 }
 
-export async function checkSmsNumber(http: Http, number: string | undefined): Promise<CheckStep> {
+export async function checkSmsNumber(http: CheckClient, number: string | undefined): Promise<CheckStep> {
   const step = 'sms sender'
   if (!number) return { step, status: 'SKIP', detail: 'SMS_FROM_NUMBER is not set (set it if you send on sms)' }
   const digits = number.replace(/\D/g, '')
@@ -42,7 +42,7 @@ export async function checkSmsNumber(http: Http, number: string | undefined): Pr
   return { step, status: 'PASS', detail: `SMS_FROM_NUMBER is provisioned${status}` }
 }
 
-export async function checkMessagingIntegration(http: Http, kind: 'whatsapp' | 'open', id: string | undefined): Promise<CheckStep> {
+export async function checkMessagingIntegration(http: CheckClient, kind: 'whatsapp' | 'open', id: string | undefined): Promise<CheckStep> {
   const step = `${kind} sender`
   const variable = kind === 'whatsapp' ? 'WHATSAPP_INTEGRATION_ID' : 'OPEN_INTEGRATION_ID'
   const label = kind === 'whatsapp' ? 'WhatsApp' : 'Open Messaging'

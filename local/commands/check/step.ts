@@ -1,5 +1,5 @@
 /** What a check step reports, and the small helpers every check shares. */
-import { describeError, type HttpResult } from './http.ts'
+import { describeError, type GetResult } from './client.ts'
 
 export type StepStatus = 'PASS' | 'FAIL' | 'SKIP'
 
@@ -11,7 +11,7 @@ export interface CheckStep {
 }
 
 /** SKIP, not FAIL, when the client may not read what a step would verify: the fix says which permission would let it. */
-export const viewPermissionSkip = (step: string, result: HttpResult, permission: string, manual: string): CheckStep => ({
+export const viewPermissionSkip = (step: string, result: GetResult, permission: string, manual: string): CheckStep => ({
   step,
   status: 'SKIP',
   detail: `cannot verify: ${describeError(result)}`,
