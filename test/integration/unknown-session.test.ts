@@ -3,9 +3,11 @@
  * ProactiveMessageRequested put on the app bus by anyone (the bus rule carries it to the send queue) is sent only
  * when its conversation is a recorded session, for the same customer, inside WINDOW_HOURS at its trigger. The
  * three ways to fail are dead-lettered as `unknown-session`, counted in RequestsUnknownSession, and nothing reaches
- * Genesys for them; a recorded request in the same run is sent.
+ * Genesys for them; a recorded request in the same run is sent. A `reason` attribute (the redrive mark) buys a
+ * request put straight on the send queue nothing: every check still runs.
  */
 import { randomUUID } from 'node:crypto'
+import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
@@ -38,6 +40,8 @@ describe('send dead-letters requests for sessions it did not record', () => {
   const notRecorded = request('+13175550102')
   const otherCustomer = request('+13175550103')
   const stale = request('+13175550104')
+  // A forged redrive: put straight on the send queue with the `reason` attribute a real dead letter carries.
+  const forged = request('+13175550105')
 
   beforeAll(async () => {
     cloud = await LocalCloud.start()
@@ -57,6 +61,20 @@ describe('send dead-letters requests for sessions it did not record', () => {
     }))
     const result = await cloud.bus.putEvents(entries)
     expect(result.FailedEntryCount ?? 0).toBe(0)
+    const envelope = {
+      version: '0',
+      id: randomUUID(),
+      source: 'proactive-messaging',
+      'detail-type': APP_DETAIL_TYPES.requested,
+      account: '000000000000',
+      time: new Date(NOW).toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: forged,
+    }
+    await cloud.sqs.send(
+      new SendMessageCommand({ QueueUrl: cloud.queueUrl('send'), MessageBody: JSON.stringify(envelope), MessageAttributes: { reason: { DataType: 'String', StringValue: 'outcome-unknown' } } }),
+    )
     await cloud.drain()
   }, 60_000)
 
@@ -65,10 +83,10 @@ describe('send dead-letters requests for sessions it did not record', () => {
   it('dead-letters each unrecorded request as unknown-session, and sends the recorded one', async () => {
     const letters = await cloud.deadLetters()
     const byConversation = new Map(letters.map((letter) => [letter.conversationId, letter.reason]))
-    for (const r of [notRecorded, otherCustomer, stale]) expect(byConversation.get(r.conversationId), r.customer.address).toMatch(/^unknown-session/)
+    for (const r of [notRecorded, otherCustomer, stale, forged]) expect(byConversation.get(r.conversationId), r.customer.address).toMatch(/^unknown-session/)
     expect(byConversation.has(recorded.conversationId)).toBe(false)
-    expect(letters).toHaveLength(3)
-    expect(cloud.tally.get('send', METRIC_NAMES.requestsUnknownSession)).toBe(3)
+    expect(letters).toHaveLength(4)
+    expect(cloud.tally.get('send', METRIC_NAMES.requestsUnknownSession)).toBe(4)
   })
 
   it('posts nothing to Genesys for them, and the recorded request once', () => {
