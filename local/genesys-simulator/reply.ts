@@ -9,6 +9,19 @@ interface ErrorDetail {
   readonly errorCode?: string
 }
 
+/**
+ * The `details[].errorCode` values the simulator writes (`required`, `not.allowed`, `invalid.value`) are its own:
+ * the ErrorDetail model has an `errorCode` field, but which codes Genesys puts there is not documented. Every
+ * response carrying them says so in this header, so nobody mistakes them for Genesys's codes.
+ */
+export const SIMULATOR_ONLY_DETAIL_CODES = ['required', 'not.allowed', 'invalid.value'] as const
+export const SIMULATOR_ONLY_HEADER = 'x-simulator-only-detail-codes'
+
+export function simulatorOnlyHeader(details: readonly ErrorDetail[]): Record<string, string> {
+  const codes = [...new Set(details.flatMap((d) => (d.errorCode && (SIMULATOR_ONLY_DETAIL_CODES as readonly string[]).includes(d.errorCode) ? [d.errorCode] : [])))]
+  return codes.length > 0 ? { [SIMULATOR_ONLY_HEADER]: codes.join(',') } : {}
+}
+
 export function send(res: ServerResponse, record: RecordedRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return
   record.status = status

@@ -141,6 +141,10 @@ describe('agentless endpoint', () => {
     expect(error.contextId).toEqual(expect.any(String))
     expect(error.details.map((d) => d.fieldName)).toContain(field)
     expect(error.message).toContain(field)
+    // The detail codes are the simulator's own; the response says so.
+    const marked = response.headers.get('x-simulator-only-detail-codes')?.split(',') ?? []
+    expect(marked.length).toBeGreaterThan(0)
+    expect([...new Set(error.details.map((d) => d.errorCode))].sort()).toEqual([...marked].sort())
   })
 
   it('accepts any fromAddress on channels whose ids were not configured', async () => {
@@ -313,6 +317,19 @@ describe('user queues', () => {
     const empty = await (await fetch(`${sim.url}/api/v2/users/agent-2/queues`, { headers: { authorization: `Bearer ${token}` } })).json()
     expect(empty).toMatchObject({ entities: [], total: 0, pageCount: 0 })
     expect((await fetch(`${sim.url}/api/v2/users/agent-1/queues`)).status).toBe(401)
+  })
+
+  it('sets no maximum page size (none is documented) and marks its own detail codes simulator-only', async () => {
+    const sim = await simulator({ queueMemberships: { 'agent-1': queueIds } })
+    const headers = { authorization: `Bearer ${await tokenFrom(sim)}` }
+    const large = await fetch(`${sim.url}/api/v2/users/agent-1/queues?pageSize=1000`, { headers })
+    expect(large.status).toBe(200)
+    expect(await large.json()).toMatchObject({ pageSize: 1000, total: 7, pageCount: 1 })
+    const zero = await fetch(`${sim.url}/api/v2/users/agent-1/queues?pageSize=0`, { headers })
+    expect(zero.status).toBe(400)
+    expect(await zero.json()).toMatchObject({ code: 'bad.request', details: [{ fieldName: 'pageSize', errorCode: 'invalid.value' }] })
+    expect(zero.headers.get('x-simulator-only-detail-codes')).toBe('invalid.value')
+    expect(large.headers.get('x-simulator-only-detail-codes')).toBeNull()
   })
 
   it('requires routing:queue:view', async () => {

@@ -6,13 +6,14 @@
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { checkAgentlessRequest, type PayloadProblem } from '#lib/domain/payload.ts'
-import { errorBody, missingPermission, rateHeaders, send, tooManyRequests } from '../reply.ts'
+import { errorBody, missingPermission, rateHeaders, send, simulatorOnlyHeader, tooManyRequests } from '../reply.ts'
 import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
 import { PERMISSION_SEND, type IssuedToken, type SimulatorState } from '../state.ts'
 import type { FaultKind, RecordedRequest } from '../types.ts'
 
 export const AGENTLESS_PATH = '/api/v2/conversations/messages/agentless'
 
+/** Simulator-only detail codes (SIMULATOR_ONLY_DETAIL_CODES): Genesys does not document which it sends. */
 function errorCodeOf(problem: PayloadProblem): string {
   if (problem.problem.startsWith('is required')) return 'required'
   if (/not allowed|not supported|is not a field/.test(problem.problem)) return 'not.allowed'
@@ -71,7 +72,7 @@ function handle(call: RouteCall): void {
   if (problems.length > 0) {
     const message = problems.map((p) => `${p.field} ${p.problem}`).join('; ')
     const details = problems.map((p) => ({ fieldName: p.field, errorCode: errorCodeOf(p) }))
-    send(res, record, 400, errorBody(400, 'bad.request', message, details), rateHeaders(state, token))
+    send(res, record, 400, errorBody(400, 'bad.request', message, details), { ...rateHeaders(state, token), ...simulatorOnlyHeader(details) })
     return
   }
   const timestamp = new Date(state.now()).toISOString()

@@ -1,9 +1,16 @@
-/** `GET /api/v2/users/{userId}/queues`: a user's queue memberships, paged like the Platform API. */
-import { errorBody, missingPermission, rateHeaders, send } from '../reply.ts'
+/**
+ * `GET /api/v2/users/{userId}/queues`: a user's queue memberships, paged like the Platform API (default page size
+ * 25, as the SDK documents). No maximum page size: no public source states one for this endpoint (the SDK gives
+ * none), so the simulator sets none; the project asks for pages of 100 (lib/adapters/genesys-http PAGE_SIZE).
+ */
+import { errorBody, missingPermission, rateHeaders, send, simulatorOnlyHeader } from '../reply.ts'
 import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
 import { PERMISSION_QUEUES } from '../state.ts'
 
-const MAX_PAGE_SIZE = 500
+function badParameter(call: RouteCall, token: Parameters<typeof rateHeaders>[1], fieldName: string, message: string): void {
+  const details = [{ fieldName, errorCode: 'invalid.value' }]
+  send(call.res, call.record, 400, errorBody(400, 'bad.request', message, details), { ...rateHeaders(call.state, token), ...simulatorOnlyHeader(details) })
+}
 
 function handle(call: RouteCall): void {
   const { res, record, state, params } = call
@@ -17,12 +24,12 @@ function handle(call: RouteCall): void {
   }
   const pageSize = record.query.pageSize === undefined ? 25 : Number(record.query.pageSize)
   const pageNumber = record.query.pageNumber === undefined ? 1 : Number(record.query.pageNumber)
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    send(res, record, 400, errorBody(400, 'bad.request', `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [{ fieldName: 'pageSize', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    badParameter(call, token, 'pageSize', 'pageSize must be an integer of at least 1')
     return
   }
   if (!Number.isInteger(pageNumber) || pageNumber < 1) {
-    send(res, record, 400, errorBody(400, 'bad.request', 'pageNumber must be an integer of at least 1', [{ fieldName: 'pageNumber', errorCode: 'invalid.value' }]), rateHeaders(state, token))
+    badParameter(call, token, 'pageNumber', 'pageNumber must be an integer of at least 1')
     return
   }
   const queueIds = state.options.queueMemberships?.[userId] ?? []
