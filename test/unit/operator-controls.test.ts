@@ -45,6 +45,19 @@ describe('quiet hours', () => {
     expect(quietWindowAt(quiet, 'open', utc('2026-03-10T13:30:00Z'))).toBeUndefined()
   })
 
+  it('windows that start and end off the hour, to the minute, wrapping midnight or not', () => {
+    const wrapping = quietHoursOf('UTC', '21:30-08:15', {}, CHANNELS)
+    expect(quietWindowAt(wrapping, 'sms', utc('2026-03-10T21:29:00Z'))).toBeUndefined()
+    expect(quietWindowAt(wrapping, 'sms', utc('2026-03-10T21:30:00Z'))).toBeDefined()
+    expect(quietWindowAt(wrapping, 'sms', utc('2026-03-10T08:14:00Z'))).toBeDefined()
+    expect(quietWindowAt(wrapping, 'sms', utc('2026-03-10T08:15:00Z'))).toBeUndefined()
+    const evening = quietHoursOf('UTC', ' 22:45-23:15 ', {}, CHANNELS)
+    expect(quietWindowAt(evening, 'open', utc('2026-03-10T22:44:00Z'))).toBeUndefined()
+    expect(quietWindowAt(evening, 'open', utc('2026-03-10T22:45:00Z'))?.text).toBe('22:45-23:15')
+    expect(quietWindowAt(evening, 'open', utc('2026-03-10T23:15:00Z'))).toBeUndefined()
+    expect(quietWindowAt(evening, 'open', utc('2026-03-10T08:00:00Z'))).toBeUndefined()
+  })
+
   it('judges by local time in the zone, across a daylight-saving change (New York, 8 March 2026)', () => {
     const quiet = quietHoursOf('America/New_York', '21:00-08:00', {}, CHANNELS)
     // 12:30 UTC is 07:30 EST on 7 March (quiet) but 08:30 EDT on 9 March (not quiet): same UTC time, other answer.
