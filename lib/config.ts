@@ -12,7 +12,8 @@ import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
 import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
 
-const csv = (fallback: string) =>
+/** A comma-separated list: trimmed items, empty ones dropped. */
+const commaList = (fallback = '') =>
   z
     .string()
     .default(fallback)
@@ -22,6 +23,9 @@ const csv = (fallback: string) =>
         .map((item) => item.trim())
         .filter(Boolean),
     )
+
+const csv = (fallback: string) =>
+  commaList(fallback)
     // An empty list would silently mean "never available": the function could never fire.
     .refine((items) => items.length > 0, `must list at least one value, e.g. ${fallback}`)
 
@@ -75,17 +79,7 @@ const sendingMode = z
   )
 
 /** A comma-separated list of ids; empty (the default) means everyone. */
-const idList = (what: string) =>
-  z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
-    .describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
+const idList = (what: string) => commaList().describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
 
 /** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
 const quietWindow = (describe: string) =>
@@ -219,16 +213,7 @@ export const presenceConfigSchema = z
       .describe(
         '`all`: every conversation in the window. `unserved`: only conversations no agent ever connected to (abandoned in queue or in the flow); needs `TARGET_SCOPE=queue`. Others count as `ineligible`.',
       ),
-    EXCLUDE_WRAPUP_CODES: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      )
-      .describe('Wrap-up code ids (comma-separated): a conversation whose `acw` event carried one of them is never targeted (counted as `ineligible`). Empty: none.'),
+    EXCLUDE_WRAPUP_CODES: commaList().describe('Wrap-up code ids (comma-separated): a conversation whose `acw` event carried one of them is never targeted (counted as `ineligible`). Empty: none.'),
     ...genesysConnection,
   })
   .superRefine((config, ctx) => {

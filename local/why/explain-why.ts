@@ -32,6 +32,9 @@ const SENTENCES: Record<string, string> = {
 
 /** One plain sentence: why a message was or was not sent. */
 export function whySentence(view: WhyView): string {
+  const messagedFor = messagedForAnotherConversation(view)
+  if (messagedFor !== undefined && view.cap)
+    return `The customer was messaged at ${iso(view.cap.reservedAt)} for another of their conversations (${messagedFor.slice(0, 8)}…): the 24-hour cap (until ${iso(view.cap.expiresAt * 1000)}) keeps any later trigger, this conversation's included, from messaging them again (counted as suppressed).`
   const outcome = view.outcome?.outcome ?? view.ledger?.status
   if (outcome !== undefined) {
     const sentence = SENTENCES[outcome]
@@ -48,6 +51,17 @@ export function whySentence(view: WhyView): string {
   if (view.sessions.length > 0)
     return 'No message was requested: no trigger from one of its agents targeted this session, or presence left the customer out (outside the pilot, ineligible, deferred by the per-trigger limit; counted only, see proactive status).'
   return 'Nothing is recorded.'
+}
+
+/**
+ * Asked by conversation, the cap reservation may be another conversation's (its dedupe key ends with the
+ * conversation id): the ledger then tells that conversation's story, not this one's.
+ */
+function messagedForAnotherConversation(view: WhyView): string | undefined {
+  if (view.outcome !== undefined || view.cap === undefined || view.otherConversations === undefined || view.sessions.length !== 1) return undefined
+  const conversationId = view.cap.dedupeKey.slice(view.cap.dedupeKey.lastIndexOf(':') + 1)
+  const asked = view.sessions[0]?.conversationId
+  return conversationId !== asked && view.otherConversations.some((session) => session.conversationId === conversationId) ? conversationId : undefined
 }
 
 function sessionLine(session: Session, showPersonal: boolean): string {

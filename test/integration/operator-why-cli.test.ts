@@ -128,6 +128,54 @@ describe('proactive why --local', () => {
     expect(answer).not.toContain(PHONE)
   })
 
+  it('capped: a second agent served the customer again and came back within 24 h; the reservation explains it', async () => {
+    const secondAgent = uuidFrom('why', 'agent-3')
+    const later = uuidFrom('why', 'later')
+    const cappedEvents = join(dir, 'capped.jsonl')
+    const lines = [
+      ...conversationLifecycle({ conversationId: CONVERSATION, messageType: 'SMS', start: T0, agentId: AGENT, queueId: QUEUE, addressFrom: PHONE }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T0 + 25 * MINUTE }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T0 + 30 * MINUTE }),
+      ...conversationLifecycle({ conversationId: later, messageType: 'SMS', start: T0 + 60 * MINUTE, agentId: secondAgent, queueId: QUEUE, addressFrom: PHONE }),
+      presenceEvent({ agentId: secondAgent, systemPresence: 'BREAK', at: T0 + 85 * MINUTE }),
+      presenceEvent({ agentId: secondAgent, systemPresence: 'ON_QUEUE', at: T0 + 90 * MINUTE }),
+    ]
+    await writeFile(cappedEvents, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+    const io = capturedIo()
+    const code = await main(['--local', '--events', cappedEvents, '--conversation', later], io)
+    const out = io.stdout.join('\n')
+    expect(code).toBe(0)
+    // The reservation is the first trigger's (09:30), still standing at the second trigger (10:30).
+    expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
+    expect(out).toMatch(/why: The customer was messaged at 2025-06-10T09:30:\d\d.\d{3}Z for another of their conversations \([0-9a-f]{8}…\): the 24-hour cap/)
+    expect(out).not.toContain('A message was sent')
+    expect(out).not.toContain(PHONE)
+  })
+
+  it('deferred: over the per-trigger limit, the customer is not requested; why names the possible causes without inventing one', async () => {
+    const deferredEvents = join(dir, 'deferred.jsonl')
+    const newer = uuidFrom('why', 'newer')
+    const lines = [
+      ...conversationLifecycle({ conversationId: CONVERSATION, messageType: 'SMS', start: T0, agentId: AGENT, queueId: QUEUE, addressFrom: PHONE }),
+      ...conversationLifecycle({ conversationId: newer, messageType: 'SMS', start: T0 + 5 * MINUTE, agentId: AGENT, queueId: QUEUE, addressFrom: '+15553335555' }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: T0 + 25 * MINUTE }),
+      presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at: T0 + 30 * MINUTE }),
+    ]
+    await writeFile(deferredEvents, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+    const ask = async (conversation: string) => {
+      const io = capturedIo()
+      const code = await main(['--local', '--events', deferredEvents, '--set', 'MAX_MESSAGES_PER_TRIGGER=1', '--conversation', conversation], io)
+      return { code, out: io.stdout.join('\n') }
+    }
+    // The limit takes the newest conversation first: `newer` is messaged, the older one is deferred.
+    expect(await ask(newer)).toMatchObject({ code: 0, out: expect.stringContaining('outcome: sent') })
+    const { code, out } = await ask(CONVERSATION)
+    expect(code).toBe(0)
+    expect(out).toContain('cap reservation: none')
+    expect(out).toMatch(/why: .*deferred/)
+    expect(out).not.toContain('outcome: sent')
+  })
+
   it('nothing found: says so, exit 1', async () => {
     const { code, out } = await why('--conversation', uuidFrom('why', 'never'))
     expect(code).toBe(1)
