@@ -221,7 +221,8 @@ describe.each(Object.keys(FUNCTIONS) as FunctionKey[])('the %s role', (key) => {
 const TABLE_CALLS: Record<FunctionKey, Record<string, string[]>> = {
   sessionRecorder: { SESSIONS_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   presence: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-  send: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  // Send reads the recorded session by conversation id (unknown-session, issue 13 item 4) and nothing else there by item.
+  send: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'], SESSIONS_TABLE_NAME: ['dynamodb:GetItem'] },
 }
 
 it.each(Object.keys(TABLE_CALLS) as FunctionKey[])('the %s role can make the item calls its use case makes', (key) => {
@@ -229,6 +230,12 @@ it.each(Object.keys(TABLE_CALLS) as FunctionKey[])('the %s role can make the ite
   const granted = grantsOf(facts.roleId)
   for (const [variable, actions] of Object.entries(TABLE_CALLS[key])) {
     for (const action of actions) expect(granted.has(`${action} ${facts.env(variable)}`), `${key}: ${action} on ${variable}`).toBe(true)
+  }
+  if (key === 'send') {
+    // Read-only on the sessions table: send never writes a session, so a compromised send cannot forge one.
+    const sessions = facts.env('SESSIONS_TABLE_NAME')!
+    const writes = [...granted].filter((grant) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem) /.test(grant) && grant.includes(sessions))
+    expect(writes).toEqual([])
   }
   if (key === 'presence') {
     const sessions = facts.env('SESSIONS_TABLE_NAME')!
