@@ -91,8 +91,8 @@ export interface RedriveResult {
 
 /**
  * Moves every message of a DLQ back to the queue it came from (or `destinationArn`), and waits for the move to
- * finish. A redriven send request keeps its `reason` attribute, which tells the send function that an
- * operator decided to try it once more.
+ * finish. A redriven send request keeps its `reason` and `sourceMessageId` attributes, which tell the
+ * send function that an operator decided to try that dead letter once more.
  */
 export async function redriveDeadLetters(
   sqs: SQSClient,

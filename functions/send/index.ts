@@ -36,11 +36,17 @@ function inboundMessage(record: SQSRecord, sendBy: number | undefined): InboundM
     body: record.body,
     ...(sendBy !== undefined ? { sendBy } : {}),
     receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-    // The send function dead-letters with a `reason` attribute, which a redrive carries back: the mark of an
-    // operator's decision to try again.
-    redriven: record.messageAttributes?.reason?.stringValue !== undefined,
+    // The send function dead-letters with `reason` and `sourceMessageId` attributes, which a redrive carries back;
+    // the delivery ledger accepts the claim only for the dead letter written for that source message.
+    ...redriveClaimOf(record),
     delivery: { queue: record.eventSourceARN, receipt: record.receiptHandle },
   }
+}
+
+function redriveClaimOf(record: SQSRecord): { redriveOf?: string } {
+  const attributes = record.messageAttributes ?? {}
+  const source = attributes.sourceMessageId?.stringValue
+  return attributes.reason?.stringValue !== undefined && source ? { redriveOf: source } : {}
 }
 
 export const handler = lazyHandler(() => createSendHandler())

@@ -18,16 +18,18 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     private readonly retentionMs: number = 7 * 86_400_000,
   ) {}
 
-  async begin(dedupeKey: string, now: number, options: { redriven?: boolean } = {}): Promise<'started' | DeliveryState> {
-    const restartable = options.redriven ? '#status IN (:retryable, :deadLettered)' : '#status = :retryable'
+  async begin(dedupeKey: string, now: number, options: { attempt?: string; redriveOf?: string } = {}): Promise<'started' | DeliveryState> {
+    // A dead-lettered request restarts only for the redrive of its own dead letter (attemptMessageId: the message
+    // whose attempt dead-lettered it, which the dead letter carries as sourceMessageId).
+    const restartable = options.redriveOf ? '(#status = :retryable OR (#status = :deadLettered AND attemptMessageId = :redriveOf))' : '#status = :retryable'
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: deliveryKey(dedupeKey), status: 'in-flight', startedAt: now, expiresAt: this.expiry(now) },
+          Item: { pk: deliveryKey(dedupeKey), status: 'in-flight', startedAt: now, expiresAt: this.expiry(now), ...(options.attempt ? { attemptMessageId: options.attempt } : {}) },
           ConditionExpression: `attribute_not_exists(pk) OR ${restartable}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':retryable': 'retryable', ...(options.redriven ? { ':deadLettered': 'dead-lettered' } : {}) },
+          ExpressionAttributeValues: { ':retryable': 'retryable', ...(options.redriveOf ? { ':deadLettered': 'dead-lettered', ':redriveOf': options.redriveOf } : {}) },
         }),
       )
       return 'started'

@@ -130,9 +130,12 @@ export type DeliveryState =
 export interface DeliveryLedger {
   /**
    * Claims the request for one attempt: `started`, unless it was sent, an attempt is (or was) under way, or it
-   * was dead-lettered. `redriven`: an operator sent a dead-lettered request back, which allows one more attempt.
+   * was dead-lettered. `attempt`: the id of the queue message making this attempt, kept with the record.
+   * `redriveOf`: an operator sent a dead letter back; it names the message whose attempt dead-lettered the request
+   * (the dead letter's `sourceMessageId`), and only a match allows one more attempt, so a hand-written copy of a
+   * dead-lettered request cannot pass for a redrive.
    */
-  begin(dedupeKey: string, now: number, options?: { readonly redriven?: boolean }): Promise<'started' | DeliveryState>
+  begin(dedupeKey: string, now: number, options?: { readonly attempt?: string; readonly redriveOf?: string }): Promise<'started' | DeliveryState>
   /**
    * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
    * `dead-lettered`: handed to an operator; only a redrive may try it again.
@@ -182,8 +185,11 @@ export interface InboundMessage {
    * invocation (Lambda's remaining time less the request timeout and a margin). Unset: no limit (local runs).
    */
   readonly sendBy?: number
-  /** It carries a dead-letter reason: an operator redrove it from the dead-letter queue. */
-  readonly redriven: boolean
+  /**
+   * It carries a dead letter's attributes (`reason`, `sourceMessageId`): it claims to be an operator's redrive of
+   * the dead letter written for that source message. The delivery ledger decides whether the claim holds.
+   */
+  readonly redriveOf?: string
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
   readonly delivery: { readonly queue: string; readonly receipt: string }
 }

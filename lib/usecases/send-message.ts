@@ -79,10 +79,11 @@ export type SendDecision =
   | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress' | 'no-time-left'; readonly result?: Failure; readonly delaySeconds?: number }
 
 /**
- * `redriven`: the request comes back from the dead-letter queue by an operator's decision, so one that was
- * dead-lettered may be tried once more. Any other copy of a dead-lettered request is a duplicate.
+ * `redriveOf`: the request comes back from the dead-letter queue by an operator's decision (the dead letter's
+ * source message), so one that was dead-lettered by that message's attempt may be tried once more. Any other copy
+ * of a dead-lettered request is a duplicate. `attempt`: this queue message's id, kept in the ledger.
  */
-export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { redriven?: boolean; sendBy?: number } = {}): Promise<SendDecision> {
+export async function sendMessage(request: MessageRequest, deps: SendDeps, settings: SendSettings, options: { attempt?: string; redriveOf?: string; sendBy?: number } = {}): Promise<SendDecision> {
   const ageMs = deps.clock.now() - request.requestedAt
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
   const mode = (await deps.mode?.current()) ?? 'live'
@@ -131,7 +132,10 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   const refusal = await deps.pacer.acquire(options.sendBy)
   if (refusal) return { kind: 'retry', reason: 'no-time-left', delaySeconds: Math.max(1, Math.ceil(refusal.waitMs / 1000)) }
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), { redriven: options.redriven })
+  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), {
+    ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
+    ...(options.redriveOf !== undefined ? { redriveOf: options.redriveOf } : {}),
+  })
   if (claim !== 'started') {
     if (claim.state !== 'in-flight') {
       return claim.notified ? { kind: 'duplicate' } : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}) } }

@@ -225,6 +225,6 @@ export async function handleSendRequest(message: InboundMessage, deps: SendDeps 
     if (!(error instanceof EventValidationError)) throw error
     return settle(rejectedSettlement(error, message), message, undefined, deps)
   }
-  const decision = await sendMessage(request, deps, settings, { redriven: message.redriven, sendBy: message.sendBy })
+  const decision = await sendMessage(request, deps, settings, { attempt: message.id, redriveOf: message.redriveOf, sendBy: message.sendBy })
   return settle(planSettlement(decision, request, message, settings), message, request, deps)
 }

@@ -34,7 +34,7 @@ describe('delivery ledger', () => {
     expect(await ledger.begin(k, 5_000)).toEqual({ state: 'sent', notified: true })
   })
 
-  it('lets a retryable request start again, but a dead-lettered one only when redriven', async () => {
+  it('lets a retryable request start again, but a dead-lettered one only for the redrive of its own dead letter', async () => {
     const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
     const retryable = key()
     await ledger.begin(retryable, 1_000)
@@ -42,10 +42,17 @@ describe('delivery ledger', () => {
     expect(await ledger.begin(retryable, 2_000)).toBe('started')
 
     const dead = key()
-    await ledger.begin(dead, 1_000)
+    await ledger.begin(dead, 1_000, { attempt: 'message-1' })
     await ledger.finish(dead, 'dead-lettered', 1_500, 'outcome-unknown')
-    expect(await ledger.begin(dead, 2_000)).toEqual({ state: 'dead-lettered', notified: false, reason: 'outcome-unknown' })
-    expect(await ledger.begin(dead, 2_000, { redriven: true })).toBe('started')
+    const stillDead = { state: 'dead-lettered', notified: false, reason: 'outcome-unknown' }
+    expect(await ledger.begin(dead, 2_000)).toEqual(stillDead)
+    // A hand-written copy claiming to be a redrive names a message whose attempt did not dead-letter it.
+    expect(await ledger.begin(dead, 2_000, { attempt: 'message-9', redriveOf: 'message-9' })).toEqual(stillDead)
+    expect(await ledger.begin(dead, 2_000, { attempt: 'message-2', redriveOf: 'message-1' })).toBe('started')
+    // Once restarted, the same redrive claim is spent: the record is now that attempt's.
+    await ledger.finish(dead, 'dead-lettered', 2_500, 'outcome-unknown')
+    expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-1' })).toEqual(stillDead)
+    expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-2' })).toBe('started')
   })
 
   it('gives exactly one of ten concurrent claims', async () => {
@@ -244,9 +251,13 @@ describe('send use case', () => {
   it('does not resend after an unknown outcome; a redrive sends it once more', async () => {
     const { genesys, calls } = genesysAnswering({ ok: false, kind: 'unknown', code: 'ECONNABORTED' }, { ok: true, status: 200 })
     const k = key()
-    expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'outcome-unknown' })
+    expect(await sendMessage(request(k), deps(genesys), settings, { attempt: 'message-1' })).toMatchObject({ kind: 'outcome-unknown' })
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'outcome-unknown' } })
-    expect(await sendMessage(request(k), deps(genesys), settings, { redriven: true })).toMatchObject({ kind: 'sent' })
+    expect(await sendMessage(request(k), deps(genesys), settings, { attempt: 'message-9', redriveOf: 'message-9' })).toEqual({
+      kind: 'duplicate',
+      unreported: { state: 'dead-lettered', reason: 'outcome-unknown' },
+    })
+    expect(await sendMessage(request(k), deps(genesys), settings, { attempt: 'message-2', redriveOf: 'message-1' })).toMatchObject({ kind: 'sent' })
     expect(calls).toHaveLength(2)
   })
 

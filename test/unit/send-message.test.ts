@@ -223,13 +223,14 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-2', genesysConversationId: 'c-2', ledgerError: 'ledger unavailable' })
   })
 
-  it('passes redriven to the ledger claim', async () => {
+  it('passes the attempt and the redrive claim to the ledger', async () => {
     const seen: unknown[] = []
     const { deps } = ports({ now })
     const begin = deps.ledger.begin
-    const ledger = { ...deps.ledger, begin: (key: string, at: number, options?: { readonly redriven?: boolean }) => (seen.push(options), begin(key, at, options)) }
-    await sendMessage(request, { ...deps, ledger }, settings, { redriven: true })
-    expect(seen).toEqual([{ redriven: true }])
+    const ledger = { ...deps.ledger, begin: (key: string, at: number, options?: { readonly attempt?: string; readonly redriveOf?: string }) => (seen.push(options), begin(key, at, options)) }
+    await sendMessage(request, { ...deps, ledger }, settings, { attempt: 'm-2', redriveOf: 'm-1' })
+    await sendMessage(request, { ...deps, ledger }, settings)
+    expect(seen).toEqual([{ attempt: 'm-2', redriveOf: 'm-1' }, {}])
   })
 })
 

@@ -19,7 +19,7 @@ const request: MessageRequest = {
   requestedAt: 1_000,
   triggerEventId: 'trigger-1',
 }
-const message: InboundMessage = { id: 'm-1', body: '{}', receiveCount: 2, redriven: false, delivery: { queue: 'q', receipt: 'r' } }
+const message: InboundMessage = { id: 'm-1', body: '{}', receiveCount: 2, delivery: { queue: 'q', receipt: 'r' } }
 const settings = { maxDelayMinutes: 15, capHours: 24, retryBaseSeconds: 10, retryMaxSeconds: 900 }
 // The conversation id shortened, the channel, the dedupe key: what every log line carries.
 const fields = { dedupeKey: 'trigger-1:conversation-1', conversationId: 'b8f1a9f4…', channel: 'whatsapp' }

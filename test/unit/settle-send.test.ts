@@ -21,7 +21,7 @@ const request: MessageRequest = {
   triggerEventId: 'trigger-1',
 }
 
-const message: InboundMessage = { id: 'm-1', body: '{"the":"body"}', receiveCount: 3, redriven: false, delivery: { queue: 'arn:aws:sqs:us-east-1:1:q', receipt: 'r-1' } }
+const message: InboundMessage = { id: 'm-1', body: '{"the":"body"}', receiveCount: 3, delivery: { queue: 'arn:aws:sqs:us-east-1:1:q', receipt: 'r-1' } }
 const settings = { maxDelayMinutes: 15, capHours: 24, retryBaseSeconds: 10, retryMaxSeconds: 900 }
 
 type Call = readonly [port: string, ...args: unknown[]]
