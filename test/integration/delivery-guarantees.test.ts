@@ -53,6 +53,13 @@ describe('delivery ledger', () => {
     await ledger.finish(dead, 'dead-lettered', 2_500, 'outcome-unknown')
     expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-1' })).toEqual(stillDead)
     expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-2' })).toBe('started')
+
+    // A record from before attempts were kept (no attemptMessageId): any redrive claim restarts it, as it did then.
+    const legacy = key()
+    await ledger.begin(legacy, 1_000)
+    await ledger.finish(legacy, 'dead-lettered', 1_500, 'outcome-unknown')
+    expect(await ledger.begin(legacy, 2_000)).toEqual(stillDead)
+    expect(await ledger.begin(legacy, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toBe('started')
   })
 
   it('gives exactly one of ten concurrent claims', async () => {
