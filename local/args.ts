@@ -1,6 +1,8 @@
 /** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
 import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+import type { CommandIo } from './command-io.ts'
 
 /**
  * `--set NAME=VALUE` options as a function configuration. A malformed option, or a name no function reads (with a
@@ -48,4 +50,31 @@ export function takeOption(args: string[], name: string): { value?: string; rest
   const value = args[index + 1]
   if (value === undefined || value.startsWith('--')) return { rest: args, error: `${name} needs a value` }
   return { value, rest: [...args.slice(0, index), ...args.slice(index + 2)] }
+}
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const
+
+/**
+ * node:util parseArgs (strict) with `-h/--help`, the way every `proactive` command takes its options: a usage error
+ * prints `<command>: <message>` and the help on stderr (exit 2), `--help` prints the help (exit 0); otherwise the
+ * parsed values and positionals.
+ */
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>, const P extends boolean = false>(
+  command: string,
+  config: { readonly args: string[]; readonly options: O; readonly allowPositionals?: P },
+  help: string,
+  io: CommandIo,
+) {
+  let parsed
+  try {
+    parsed = parseArgs({ args: config.args, options: { ...config.options, ...HELP_OPTION }, strict: true, allowPositionals: (config.allowPositionals ?? false) as P })
+  } catch (error) {
+    io.err(`${command}: ${(error as Error).message}\n\n${help}`)
+    return 2
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.out(help)
+    return 0
+  }
+  return parsed
 }

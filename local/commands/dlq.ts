@@ -6,7 +6,7 @@
  *                    proactive dlq redrive --local --events PATH [--chaos SPEC]
  * AWS credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
  */
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../args.ts'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { parseChaosSpec } from '../chaos.ts'
 import { LocalCloud } from '../cloud.ts'
@@ -46,9 +46,9 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     io.err(`proactive dlq: unknown action "${action}": inspect or redrive\n\n${HELP}`)
     return 2
   }
-  let values
-  try {
-    ;({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive dlq',
+    {
       args: rest,
       options: {
         queue: { type: 'string' },
@@ -58,18 +58,13 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         events: { type: 'string' },
         chaos: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-    }))
-  } catch (error) {
-    io.err(`proactive dlq: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   const max = Number(values.max)
   if (!Number.isInteger(max) || max < 1) {
     io.err(`proactive dlq: --max must be a positive whole number, got "${values.max}"`)

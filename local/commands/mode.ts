@@ -4,7 +4,7 @@
  * and send read it through a cache of at most 30 s, so it is in force everywhere within 30 s, without a deploy.
  * Without a mode it shows the override in force and since when.
  */
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../args.ts'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
@@ -47,28 +47,22 @@ export function main(args: string[], io: CommandIo): Promise<number> {
 }
 
 export async function runMode(args: string[], io: CommandIo, deps: ModeDeps): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive mode',
+    {
       args,
       options: {
         stack: { type: 'string', default: DEFAULT_STACK_NAME },
         json: { type: 'boolean', default: false },
         local: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
       allowPositionals: true,
-    })
-  } catch (error) {
-    io.err(`proactive mode: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
   if (values.local) {
     io.err('proactive mode: the local cloud lives for one run only; set the mode of a local run with npm start -- --set SENDING_MODE=paused (or dry-run, live)')
     return 2

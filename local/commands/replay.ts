@@ -3,7 +3,7 @@
  * stack's partner-bus archive, through the stack's own rules only, and show progress until the replay ends.
  * AWS credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
  */
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../args.ts'
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { APP_CONTEXT } from '../../cdk/settings.ts'
@@ -31,26 +31,21 @@ export interface ReplayDeps {
 }
 
 export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {}): Promise<number> {
-  let values
-  try {
-    ;({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive replay',
+    {
       args,
       options: {
         from: { type: 'string' },
         to: { type: 'string' },
         stack: { type: 'string', default: APP_CONTEXT.stackName.default },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-    }))
-  } catch (error) {
-    io.err(`proactive replay: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   const now = (deps.now ?? (() => new Date()))()
   let range
   try {

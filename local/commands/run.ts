@@ -3,7 +3,6 @@
  *   npm start                                   the bundled example (examples/)
  *   npm start -- --events PATH [--json]         a .jsonl / .json file or a folder of them
  */
-import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
@@ -13,7 +12,7 @@ import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 import type { CommandIo } from '../command-io.ts'
-import { parseSettingAssignments } from '../args.ts'
+import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
@@ -43,9 +42,9 @@ scenario of Genesys events and shows what was sent.
 `
 
 export async function main(args: string[], io: CommandIo): Promise<number> {
-  let values
-  try {
-    ;({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive run',
+    {
       args,
       options: {
         events: { type: 'string' },
@@ -58,19 +57,13 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         chaos: { type: 'string' },
         workers: { type: 'string' },
         suppress: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-      allowPositionals: false,
-    }))
-  } catch (error) {
-    io.err(`proactive run: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   const settings = parseSettingAssignments(values.set ?? [])
   if ('error' in settings) {
     io.err(`proactive run: ${settings.error}`)

@@ -3,7 +3,7 @@
  * outcome counts of the last hour and day, and each queue's and dead-letter queue's depth and oldest message.
  * Gathering: local/status/gather-status.ts; wording: local/status/status-wording.ts.
  */
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../args.ts'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
@@ -48,25 +48,20 @@ export function main(args: string[], io: CommandIo): Promise<number> {
 }
 
 export async function runStatus(args: string[], io: CommandIo, deps: StatusDeps): Promise<number> {
-  let values
-  try {
-    ;({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive status',
+    {
       args,
       options: {
         stack: { type: 'string', default: DEFAULT_STACK_NAME },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-    }))
-  } catch (error) {
-    io.err(`proactive status: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   let status
   try {
     status = await gatherStatus(values.stack as string, deps)

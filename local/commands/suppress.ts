@@ -3,8 +3,8 @@
  * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
  * customer key is stored, never the address, so `list` shows hashes and dates.
  */
+import { parseCommandArgs } from '../args.ts'
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
@@ -65,29 +65,23 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
     io.err(`proactive suppress: unknown action "${action}": add, remove, list or import\n\n${HELP}`)
     return 2
   }
-  let parsed
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive suppress',
+    {
       args: rest,
       options: {
         channel: { type: 'string' },
         stack: { type: 'string', default: DEFAULT_STACK_NAME },
         json: { type: 'boolean', default: false },
         local: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
       allowPositionals: true,
-    })
-  } catch (error) {
-    io.err(`proactive suppress: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
   if (values.local) {
     io.err('proactive suppress: the local cloud lives for one run only; preload a local run with npm start -- --suppress FILE (lines "channel address")')
     return 2

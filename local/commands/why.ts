@@ -4,7 +4,6 @@
  *   Local cloud:     proactive why --local --events PATH [--set NAME=VALUE]... (--conversation ID | --channel C --address A)
  * Reading is in local/why/read-records.ts, the wording in local/why/explain-why.ts.
  */
-import { parseArgs } from 'node:util'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
@@ -13,7 +12,7 @@ import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
 import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
 import type { CommandIo } from '../command-io.ts'
-import { parseSettingAssignments } from '../args.ts'
+import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
 import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
@@ -40,9 +39,9 @@ nothing is found, 2 on a usage error.
 `
 
 export async function main(args: string[], io: CommandIo): Promise<number> {
-  let values
-  try {
-    ;({ values } = parseArgs({
+  const parsed = parseCommandArgs(
+    'proactive why',
+    {
       args,
       options: {
         conversation: { type: 'string' },
@@ -54,18 +53,13 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         set: { type: 'string', multiple: true, default: [] },
         suppress: { type: 'string' },
         'show-personal-data': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-    }))
-  } catch (error) {
-    io.err(`proactive why: ${(error as Error).message}\n\n${HELP}`)
-    return 2
-  }
-  if (values.help) {
-    io.out(HELP)
-    return 0
-  }
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   const query = parseQuery(values)
   if (typeof query === 'string') {
     io.err(`proactive why: ${query}`)
