@@ -24,6 +24,7 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/session.ts', code: 'base.queueId <= event.queueId', kind: 'queue tie-break', why: TIE_BREAK },
   { file: 'lib/domain/session.ts', code: 'latest !== undefined && agentId', kind: 'latest-agent tie-break', why: TIE_BREAK },
   { file: 'lib/domain/session.ts', code: 'Object.defineProperty(record, key', kind: 'own-property flags', why: 'Equivalent: the agents record is built once per fold and copied, never assigned to or reconfigured in place, so `writable`/`configurable` are never exercised.' },
+  // presence side (availability, eligibility, session, quiet-hours, handle-availability): add entries below
   { file: 'lib/domain/targeting.ts', code: 'a.conversationId < b.conversationId', kind: 'newest-first tie-break', why: TIE_BREAK },
   { file: 'lib/domain/capacity.ts', code: 'a.conversationId < b.conversationId', kind: 'priority tie-break', why: TIE_BREAK },
   { file: 'lib/domain/payload.ts', mutators: ['StringLiteral'], code: 'problem:', kind: 'problem and fix wording', why: WORDING },
@@ -31,6 +32,7 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/payload.ts', code: "return 'the ", kind: 'senderDescription wording', why: WORDING },
   { file: 'lib/domain/payload.ts', code: "return 'a provisioned", kind: 'senderDescription wording', why: WORDING },
   { file: 'lib/domain/payload.ts', code: 'export function senderDescription', kind: 'senderDescription wording', why: WORDING },
+  // send side (payload, settle-send, send-message): add entries below
   { file: 'lib/domain/events.ts', mutators: ['StringLiteral'], code: 'problem:', kind: 'validation wording', why: WORDING },
   { file: 'lib/domain/events.ts', code: 'super(', kind: 'error message wording', why: WORDING },
   { file: 'lib/domain/events.ts', code: "?? '')", kind: 'unreachable fallback', why: UNREACHABLE_FALLBACK },
@@ -40,6 +42,7 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/sending-mode.ts', code: 'this.name =', kind: 'error name', why: ERROR_NAME },
   { file: 'lib/domain/quiet-hours.ts', code: 'readonly name =', kind: 'error name', why: ERROR_NAME },
   { file: 'lib/usecases/handle-availability.ts', code: 'readonly name =', kind: 'error name', why: ERROR_NAME },
+  // events side (events, source-trust, requests, short-id, pilot-scope, opt-outs, targeting): add entries below
   { file: 'lib/domain/sending-mode.ts', code: "typeof value === 'string'", kind: 'type guard', why: 'Equivalent: `includes` on the list of mode strings is false for any non-string anyway.' },
   { file: 'lib/domain/address.ts', code: 'INVISIBLE.test(raw.replace(', kind: 'whitespace removal before the invisible-character check', why: 'Equivalent: replacing whitespace by a visible text instead of nothing cannot add or remove an invisible character.' },
   { file: 'lib/domain/address.ts', code: "case 'open':", kind: 'switch fall-through', why: "Equivalent: `open` falling through to `webmessaging` runs the same normaliseOpenAddress." },
