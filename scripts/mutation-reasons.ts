@@ -22,6 +22,9 @@ const UNREACHABLE_FALLBACK = 'Equivalent: the fallback after `??` is unreachable
 const MADE_UP_WRAPUP_CODE =
   'Harmless: the mutant puts the made-up code "Stryker was here" in an empty wrap-up code list (the default rule\'s, or that of a session with none); a code removes a customer only when both the rule and the session carry it, and wrap-up code ids are Genesys UUIDs, so no real rule or session can.'
 
+const UNDEFINED_GUARD =
+  'Equivalent: the guard only keeps `undefined` out of the comparison after it, and a comparison (`<`, `>=`, `>`, `===` with a number) with `undefined` is false, the same answer the guard gives.'
+
 export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/session.ts', code: 'Object.fromEntries(Object.entries(v', kind: 'stableJson key sorting', why: 'Equivalent in practice: it only compares two sessions the same fold built with the same key order, so sorting never changes the answer.' },
   { file: 'lib/domain/session.ts', code: 'base.queueId <= event.queueId', kind: 'queue tie-break', why: TIE_BREAK },
@@ -44,6 +47,9 @@ export const REASONS: readonly SurvivorReason[] = [
   },
   { file: 'lib/domain/eligibility.ts', mutators: ['ArrayDeclaration'], code: 'excludeWrapupCodes: [] }', kind: 'empty wrap-up code list', why: MADE_UP_WRAPUP_CODE },
   { file: 'lib/domain/eligibility.ts', mutators: ['ArrayDeclaration'], code: '(session.wrapupCodes ?? [])', kind: 'empty wrap-up code list', why: MADE_UP_WRAPUP_CODE },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'base.queueSetAt !== undefined && event.at < base.queueSetAt', kind: 'undefined guard', why: UNDEFINED_GUARD },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'customerEndedAt !== undefined && customerEndedAt >= event.at', kind: 'undefined guard', why: UNDEFINED_GUARD },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'if (link.connectedAt === undefined) continue', kind: 'undefined guard', why: UNDEFINED_GUARD },
   { file: 'lib/domain/targeting.ts', code: 'a.conversationId < b.conversationId', kind: 'newest-first tie-break', why: TIE_BREAK },
   { file: 'lib/domain/capacity.ts', code: 'a.conversationId < b.conversationId', kind: 'priority tie-break', why: TIE_BREAK },
   { file: 'lib/domain/payload.ts', mutators: ['StringLiteral'], code: 'problem:', kind: 'problem and fix wording', why: WORDING },
