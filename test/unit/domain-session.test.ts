@@ -106,7 +106,10 @@ describe('applyConversationEvent: what a session holds', () => {
 
   it('takes the customer from the customer topic even when an agent or queue event with the contact id comes first', () => {
     const contactId = 'c0417ac7-0000-4000-8000-000000000009'
-    const early = [parse('acd.start', { at: T, messageType: 'SMS', externalContactId: contactId, queueId: QUEUE_1 }), parse('user.start', { at: T + 1, messageType: 'SMS', externalContactId: contactId, userId: AGENT_A })]
+    const early = [
+      parse('acd.start', { at: T, messageType: 'SMS', externalContactId: contactId, queueId: QUEUE_1 }),
+      parse('user.start', { at: T + 1, messageType: 'SMS', externalContactId: contactId, userId: AGENT_A }),
+    ]
     expect(mustFold(early).customer).toBeUndefined()
     const session = mustFold([...early, parse('customer.start', { at: T - 5, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: contactId })])
     expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', addressField: 'addressFrom', externalContactId: contactId, contactIdField: 'externalContactId' })
