@@ -194,7 +194,10 @@ describe('agent events', () => {
     expect(event.correlationId).toBeUndefined()
   })
 
-  it.each([['a number', 7], ['longer than 128 characters', 'c'.repeat(129)]])('names a detail.metadata.CorrelationId that is %s', (_case, correlationId) => {
+  it.each([
+    ['a number', 7],
+    ['longer than 128 characters', 'c'.repeat(129)],
+  ])('names a detail.metadata.CorrelationId that is %s', (_case, correlationId) => {
     const envelope: Record<string, any> = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
     envelope.detail.metadata.CorrelationId = correlationId
     expect(problemsOf(envelope).map((p) => p.field)).toEqual(['detail.metadata.CorrelationId'])
@@ -209,9 +212,7 @@ describe('agent events', () => {
     conversation.detail.topicName = long
     expect(problemsOf(conversation)).toEqual([{ field: 'detail.topicName', problem: `expected v2.detail.events.conversation.{uuid}.user.start, got ${JSON.stringify(long.slice(0, 100))}` }])
     const detailType = `v2.users.{id}.${'y'.repeat(200)}`
-    expect(() => parseGenesysEvent({ ...presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T }), 'detail-type': detailType })).toThrow(
-      new UnsupportedEventError(detailType).message,
-    )
+    expect(() => parseGenesysEvent({ ...presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T }), 'detail-type': detailType })).toThrow(new UnsupportedEventError(detailType).message)
     expect(new UnsupportedEventError(detailType).message).toBe(`detail-type ${JSON.stringify(detailType.slice(0, 100))} is not a topic this pipeline handles`)
   })
 
@@ -286,7 +287,8 @@ describe('conversation detail events', () => {
   })
 
   it('takes the address of a conversation no agentless channel reaches from the same fields, unchecked, inbound when no direction is given', () => {
-    const chat = (fields: Record<string, unknown>) => asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'FACEBOOK', extra: { direction: undefined, ...fields } }))
+    const chat = (fields: Record<string, unknown>) =>
+      asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'FACEBOOK', extra: { direction: undefined, ...fields } }))
     expect(chat({ addressFrom: 'guest from', addressTo: 'bot to' }).customerAddress).toBe('guest from')
     expect(chat({ direction: 'inbound', ani: 'guest ani' }).customerAddress).toBe('guest ani')
     expect(chat({ direction: 'OUTBOUND', addressFrom: 'bot from', addressTo: 'guest to' }).customerAddress).toBe('guest to')
