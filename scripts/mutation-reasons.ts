@@ -19,12 +19,37 @@ const TIE_BREAK =
 const ERROR_NAME = 'The `name` of an error class: read by nobody (callers use `instanceof`); it shows only in a stack trace.'
 const UNREACHABLE_FALLBACK = 'Equivalent: the fallback after `??` is unreachable (a regex group that always takes part in the match, or a value the schema already requires).'
 
+const MADE_UP_WRAPUP_CODE =
+  'Harmless: the mutant puts the made-up code "Stryker was here" in an empty wrap-up code list (the default rule\'s, or that of a session with none); a code removes a customer only when both the rule and the session carry it, and wrap-up code ids are Genesys UUIDs, so no real rule or session can.'
+
+const UNDEFINED_GUARD =
+  'Equivalent: the guard only keeps `undefined` out of the comparison after it, and a comparison (`<`, `>=`, `>`, `===` with a number) with `undefined` is false, the same answer the guard gives.'
+
 export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/session.ts', code: 'Object.fromEntries(Object.entries(v', kind: 'stableJson key sorting', why: 'Equivalent in practice: it only compares two sessions the same fold built with the same key order, so sorting never changes the answer.' },
   { file: 'lib/domain/session.ts', code: 'base.queueId <= event.queueId', kind: 'queue tie-break', why: TIE_BREAK },
   { file: 'lib/domain/session.ts', code: 'latest !== undefined && agentId', kind: 'latest-agent tie-break', why: TIE_BREAK },
   { file: 'lib/domain/session.ts', code: 'Object.defineProperty(record, key', kind: 'own-property flags', why: 'Equivalent: the agents record is built once per fold and copied, never assigned to or reconfigured in place, so `writable`/`configurable` are never exercised.' },
   // presence side (availability, eligibility, session, quiet-hours, handle-availability): add entries below
+  {
+    file: 'lib/domain/availability.ts',
+    mutators: ['ConditionalExpression'],
+    code: 'previous.presence === undefined && previous.routing === undefined',
+    kind: 'legacy-state test (routing part)',
+    why: 'Equivalent: `routing === undefined` replaced by true reads the saved `available` flag for a state with a routing status but no presence; every such state was written by decideAvailability with `available` = isAvailable(facts), which is false without a presence, the same answer isAvailable gives now.',
+  },
+  {
+    file: 'lib/domain/eligibility.ts',
+    mutators: ['StringLiteral'],
+    code: "export const EVERY_SESSION",
+    kind: 'default rule value',
+    why: "Equivalent: isEligible compares `sessions` only with 'unserved'; any other value, '' included, keeps every session, as 'all' does.",
+  },
+  { file: 'lib/domain/eligibility.ts', mutators: ['ArrayDeclaration'], code: 'excludeWrapupCodes: [] }', kind: 'empty wrap-up code list', why: MADE_UP_WRAPUP_CODE },
+  { file: 'lib/domain/eligibility.ts', mutators: ['ArrayDeclaration'], code: '(session.wrapupCodes ?? [])', kind: 'empty wrap-up code list', why: MADE_UP_WRAPUP_CODE },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'base.queueSetAt !== undefined && event.at < base.queueSetAt', kind: 'undefined guard', why: UNDEFINED_GUARD },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'customerEndedAt !== undefined && customerEndedAt >= event.at', kind: 'undefined guard', why: UNDEFINED_GUARD },
+  { file: 'lib/domain/session.ts', mutators: ['ConditionalExpression'], code: 'if (link.connectedAt === undefined) continue', kind: 'undefined guard', why: UNDEFINED_GUARD },
   { file: 'lib/domain/targeting.ts', code: 'a.conversationId < b.conversationId', kind: 'newest-first tie-break', why: TIE_BREAK },
   { file: 'lib/domain/capacity.ts', code: 'a.conversationId < b.conversationId', kind: 'priority tie-break', why: TIE_BREAK },
   { file: 'lib/domain/payload.ts', mutators: ['StringLiteral'], code: 'problem:', kind: 'problem and fix wording', why: WORDING },
