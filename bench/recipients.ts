@@ -11,6 +11,19 @@ export function recipientOfBody(body: unknown): string {
   return `${String(b.toAddressMessengerType)}:${id.replace(/^\+/, '')}`
 }
 
+/**
+ * Who a message went to as a person, whatever the spelling: an SMS or WhatsApp number's digits, the lower-case
+ * contact id, the trimmed Open address; keys match `recipientOfWorkloadCustomer`. Deliberately not
+ * lib/domain/address.ts: the chaos suite's `addresses` mix uses it to catch that normaliser failing.
+ */
+export function personOfBody(body: unknown): string {
+  const b = (body ?? {}) as Record<string, unknown>
+  const channel = String(b.toAddressMessengerType)
+  if (channel === 'webmessaging') return `${channel}:${String(b.externalContactId ?? '').toLowerCase()}`
+  const to = String(b.toAddress ?? '')
+  return `${channel}:${channel === 'sms' || channel === 'whatsapp' ? to.replace(/\D/g, '') : to.trim()}`
+}
+
 /** The recipient key of customer `index` of a `buildWorkload` workload (local/load.ts addresses). */
 export function recipientOfWorkloadCustomer(index: number): string {
   const channel = CHANNELS[index % CHANNELS.length] as (typeof CHANNELS)[number]

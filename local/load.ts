@@ -2,6 +2,7 @@
  * Generated workloads for the chaos suite and the benchmarks: many customers, agents and queues, with
  * overlapping customers, built from the same envelope builders as the tests. Deterministic for a seed.
  */
+import { spellingsOf } from './address-spellings.ts'
 import { seededRandom } from './random.ts'
 import { conversationEvent, presenceEvent, uuidFrom, type GenesysEnvelope, type MessagingType } from './genesys-events.ts'
 import type { LocalCloud } from './cloud.ts'
@@ -25,6 +26,13 @@ export interface WorkloadOptions {
    * then acd.start, no customer.end). Default 0.
    */
   readonly busyShare?: number
+  /**
+   * Share of customers whose address is written a different way in each of their conversations (issue 13 item 7:
+   * `+13175000007`, `tel:+13175000007`, `+1 (317) 500-0007`…; see local/address-spellings.ts). Still one customer:
+   * `eligibleCustomers` and `busyCustomers` name the real customer, whatever the spelling. Drawn from its own
+   * generator, so the rest of the workload is the same as without it. Default 0.
+   */
+  readonly respelledShare?: number
   /** ACTIVE_CONVERSATION_STALE_HOURS of the cloud, in ms, to tell which still-connected conversations are stale. Default 4 h. */
   readonly staleMs?: number
 }
@@ -44,6 +52,10 @@ export interface Workload {
   readonly eligibleCustomers: Set<string>
   /** Customers with a conversation still active at `at` (connected, or in a transfer gap, and not stale): never to be messaged. */
   readonly busyCustomers: Set<string>
+  /** Conversation id → the customer it was with. */
+  readonly customerOfConversation: ReadonlyMap<string, string>
+  /** Respelled customers (`respelledShare`) → the distinct spellings their conversations used. */
+  readonly spellings: ReadonlyMap<string, ReadonlySet<string>>
 }
 
 const CHANNELS: readonly MessagingType[] = ['WEBMESSAGING', 'SMS', 'WHATSAPP', 'OPEN']
@@ -62,6 +74,8 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const newest = new Map<string, { at: number; customer: number; connected: boolean }>()
   const busyCustomers = new Set<string>()
   const staleMs = options.staleMs ?? 4 * 3_600_000
+  const customerOfConversation = new Map<string, string>()
+  const speller = addressSpeller(options.seed ?? 1, options.respelledShare ?? 0)
   for (let c = 0; c < conversations; c++) {
     const customer = c < options.customers ? c : Math.floor(random() * options.customers)
     const channel = CHANNELS[customer % CHANNELS.length] as MessagingType
@@ -71,7 +85,8 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     // Spread over the 20 hours before `at`, ending at least a minute before it.
     const start = options.at - 60_000 - Math.floor(random() * 20 * 3_600_000)
     const connected = random() < (options.stillConnectedShare ?? 0)
-    const address = addressOf(customer, channel)
+    const address = speller.next(customer, channel)
+    customerOfConversation.set(conversationId, String(customer))
     const common = { conversationId, messageType: channel }
     events.push(
       conversationEvent('customer.start', { ...common, ...address, at: start }),
@@ -95,9 +110,10 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     const agentId = agentIds[Math.floor(random() * agentIds.length)] as string
     const queueId = memberships[agentId]?.[0] as string
     const common = { conversationId: uuidFrom('busy-conversation', customer), messageType: channel }
+    customerOfConversation.set(common.conversationId, String(customer))
     const start = options.at - 30 * 60_000
     events.push(
-      conversationEvent('customer.start', { ...common, ...addressOf(customer, channel), at: start }),
+      conversationEvent('customer.start', { ...common, ...speller.next(customer, channel), at: start }),
       conversationEvent('acd.start', { ...common, at: start + 1_000, queueId }),
       conversationEvent('user.start', { ...common, at: start + 2_000, queueId, userId: agentId }),
     )
@@ -116,7 +132,31 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   events.sort((a, b) => eventTime(a) - eventTime(b))
   const eligibleCustomers = new Set<string>()
   for (const session of newest.values()) if (!session.connected && !busyCustomers.has(String(session.customer))) eligibleCustomers.add(String(session.customer))
-  return { conversationEvents: events, agentIds, queueIds, memberships, eligibleCustomers, busyCustomers }
+  return { conversationEvents: events, agentIds, queueIds, memberships, eligibleCustomers, busyCustomers, customerOfConversation, spellings: speller.used }
+}
+
+/**
+ * Each respelled customer's conversations take its spellings in turn, from a random first one; the others keep
+ * the canonical address. Its own generator: turning it on changes no other draw of the workload.
+ */
+function addressSpeller(seed: number, share: number) {
+  const random = seededRandom(seed ^ 0x5be11ed)
+  const turn = new Map<number, number>()
+  const used = new Map<string, Set<string>>()
+  const next = (customer: number, channel: MessagingType): ReturnType<typeof addressOf> => {
+    const canonical = addressOf(customer, channel)
+    if (share <= 0) return canonical
+    if (!turn.has(customer)) turn.set(customer, random() < share ? Math.floor(random() * 1_000) : -1)
+    const n = turn.get(customer) as number
+    if (n < 0) return canonical
+    turn.set(customer, n + 1)
+    const field = canonical.externalContactId !== undefined ? 'externalContactId' : 'addressFrom'
+    const options = spellingsOf(channel, canonical[field] as string)
+    const spelling = options[n % options.length] as string
+    used.set(String(customer), (used.get(String(customer)) ?? new Set()).add(spelling))
+    return { [field]: spelling }
+  }
+  return { next, used: used as ReadonlyMap<string, ReadonlySet<string>> }
 }
 
 function addressOf(customer: number, channel: MessagingType): { externalContactId?: string; addressFrom?: string } {

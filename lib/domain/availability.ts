@@ -42,16 +42,16 @@ export function isAvailable(state: Pick<AgentState, 'presence' | 'routing'>, pol
 type FactResult = { readonly fact: AgentFact | undefined; readonly changed: boolean }
 
 /**
- * Applies one observation to one fact. Older than the stored one: ignored. Same instant and same status (a
- * redelivery, or the same status repeated by another topic): no change. Same instant, different status (two
- * changes within one millisecond): the accepted status wins (then the greater name), so the result is the same in
- * any delivery order.
+ * Applies one observation to one fact. The first, or newer than the stored one: a change (of its time at least).
+ * Older: ignored. Same instant and same status (a redelivery, or the same status repeated by another topic): no
+ * change, the ranks being equal. Same instant, different status (two changes within one millisecond): the accepted
+ * status wins (then the greater name), so the result is the same in any delivery order. A fact that loses keeps the
+ * stored one: the other fact of the same event (activity) is still applied.
  */
 function applyFact(stored: AgentFact | undefined, observed: AgentFact | undefined, accepted: readonly string[]): FactResult {
   if (!observed) return { fact: stored, changed: false }
-  if (!stored || observed.at > stored.at) return { fact: observed, changed: stored?.status !== observed.status || stored.at !== observed.at }
+  if (!stored || observed.at > stored.at) return { fact: observed, changed: true }
   if (observed.at < stored.at) return { fact: stored, changed: false }
-  if (normaliseStatus(observed.status) === normaliseStatus(stored.status)) return { fact: stored, changed: false }
   const rank = (status: string): string => `${accepts(accepted, status) ? 1 : 0}:${normaliseStatus(status)}`
   return rank(observed.status) > rank(stored.status) ? { fact: observed, changed: true } : { fact: stored, changed: false }
 }

@@ -33,7 +33,6 @@ export function filterEligible<T extends { readonly conversationId: string }>(
   sessionOf: (conversationId: string) => Pick<Session, 'agents' | 'wrapupCodes'> | undefined,
   rule: EligibilityRule,
 ): { readonly kept: T[]; readonly ineligible: number } {
-  if (rule.sessions === 'all' && rule.excludeWrapupCodes.length === 0) return { kept: [...candidates], ineligible: 0 }
   const kept = candidates.filter((candidate) => {
     const session = sessionOf(candidate.conversationId)
     return session === undefined || isEligible(session, rule)

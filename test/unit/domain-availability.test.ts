@@ -83,6 +83,12 @@ describe('isAvailable: presence in AVAILABLE_PRESENCES and, once seen, routing s
     expect(isAvailable({}, POLICY)).toBe(false)
   })
 
+  it.each(['Not Responding', 'not-responding', 'NOT  RESPONDING', 'not_responding'])('reads routing status %j as the configured NOT_RESPONDING (spaces and hyphens are underscores)', (status) => {
+    const policy = { ...POLICY, availableRoutingStatuses: ['NOT_RESPONDING'] }
+    expect(isAvailable({ presence: fact('ON_QUEUE'), routing: fact(status) }, policy)).toBe(true)
+    expect(isAvailable({ presence: fact('ON_QUEUE'), routing: fact('NOTRESPONDING') }, policy)).toBe(false)
+  })
+
   it('uses the configured lists', () => {
     expect(isAvailable({ presence: fact('AVAILABLE') }, OLD_POLICY)).toBe(true)
     expect(isAvailable({ presence: fact('ON_QUEUE'), routing: fact('INTERACTING') }, { ...POLICY, availableRoutingStatuses: ['INTERACTING'] })).toBe(true)
@@ -214,6 +220,38 @@ describe('decideAvailability: order, duplicates, cooldown', () => {
       expect(triggers).toEqual([T])
       expect(state).toMatchObject({ available: true, presence: fact('ON_QUEUE', T) })
     }
+  })
+
+  it('at one instant, the presence that loses the tie changes nothing (stale), and the one that wins fires', () => {
+    const start: AgentState = { agentId: AGENT, available: false, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
+    expect(run([presence('ON_QUEUE', T), presence('BUSY', T)], start).decisions).toEqual([
+      { kind: 'update', trigger: true, next: { agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T } },
+      { kind: 'stale' },
+    ])
+    expect(run([presence('BUSY', T), presence('ON_QUEUE', T)], start).decisions[1]).toEqual({
+      kind: 'update',
+      trigger: true,
+      next: { agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T },
+    })
+  })
+
+  it('a same-instant tie on one fact never drops the other fact of the same activity event (issue 17)', () => {
+    // Stored: ON_QUEUE at T, INTERACTING before. The activity event at T ties on presence (the same status, or one
+    // that loses the tie) but carries a real routing change to IDLE: it is applied, and completes the condition.
+    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T - 1000) }
+    for (const tied of ['ON_QUEUE', 'on queue', 'BUSY']) {
+      const { triggers, state } = run([activity(tied, 'IDLE', T)], start)
+      expect(triggers).toEqual([T])
+      expect(state).toEqual({ agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('IDLE', T), lastTriggeredAt: T })
+    }
+  })
+
+  it('judges the state before an event by the current lists, not by the flag saved under older settings', () => {
+    // Saved while AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE (available: true). Under the default lists AVAILABLE is not
+    // available, so ON_QUEUE is a transition and fires.
+    const savedUnderOldPolicy: AgentState = { agentId: AGENT, available: true, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
+    expect(run([presence('ON_QUEUE', T)], savedUnderOldPolicy).triggers).toEqual([T])
+    expect(run([presence('ON_QUEUE', T)], savedUnderOldPolicy, OLD_POLICY).triggers).toEqual([])
   })
 
   it('a redelivery with a new envelope id of the same presence at the same time is stale', () => {

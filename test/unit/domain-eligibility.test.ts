@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { eligibilityScopeProblem, filterEligible, isEligible } from '#lib/domain/eligibility.ts'
+import { eligibilityScopeProblem, EVERY_SESSION, filterEligible, isEligible } from '#lib/domain/eligibility.ts'
 import { parseGenesysEvent } from '#lib/domain/events.ts'
 import { applyConversationEvent } from '#lib/domain/session.ts'
 import type { Session } from '#lib/domain/model.ts'
@@ -36,6 +36,23 @@ describe('eligibility (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)', () => {
     const candidates = [{ conversationId: 'c1' }, { conversationId: 'c2' }, { conversationId: 'c3' }]
     expect(filterEligible(candidates, (id) => sessions.get(id), { sessions: 'unserved', excludeWrapupCodes: [RESOLVED] })).toEqual({ kept: [{ conversationId: 'c2' }], ineligible: 2 })
     expect(filterEligible(candidates, (id) => sessions.get(id), { sessions: 'all', excludeWrapupCodes: [] })).toEqual({ kept: candidates, ineligible: 0 })
+  })
+
+  it('filterEligible applies each setting alone: unserved without codes, codes with all, and the default keeps everyone', () => {
+    const sessions = new Map<string, Pick<Session, 'agents' | 'wrapupCodes'>>([
+      ['served', served],
+      ['unserved', unserved],
+      ['served-resolved', { ...served, wrapupCodes: [RESOLVED] }],
+      ['unserved-other', { ...unserved, wrapupCodes: [OTHER_CODE] }],
+    ])
+    const candidates = [...sessions.keys()].map((conversationId) => ({ conversationId }))
+    const keptBy = (rule: Parameters<typeof filterEligible>[2]) => {
+      const { kept, ineligible } = filterEligible(candidates, (id) => sessions.get(id), rule)
+      return { kept: kept.map((candidate) => candidate.conversationId), ineligible }
+    }
+    expect(keptBy({ sessions: 'unserved', excludeWrapupCodes: [] })).toEqual({ kept: ['unserved', 'unserved-other'], ineligible: 2 })
+    expect(keptBy({ sessions: 'all', excludeWrapupCodes: [RESOLVED] })).toEqual({ kept: ['served', 'unserved', 'unserved-other'], ineligible: 1 })
+    expect(keptBy(EVERY_SESSION)).toEqual({ kept: ['served', 'unserved', 'served-resolved', 'unserved-other'], ineligible: 0 })
   })
 
   it('a candidate whose session is unknown is kept, whatever the rule (never dropped for want of facts)', () => {
