@@ -6,7 +6,8 @@
  * Field facts (SendAgentlessOutboundMessageRequest; sources in docs/genesys-platform.md):
  * - fromAddress: SMS → provisioned number; WhatsApp/Open → integration id; Web Messaging → deployment id.
  * - toAddress: E.164 for SMS; WhatsApp id (digits, no +) for WhatsApp; not allowed for Web Messaging.
- * - externalContactId: required for Web Messaging; supported for SMS and Open; not for WhatsApp.
+ * - externalContactId: required for Web Messaging; supported for SMS and Open (sent when the customer has no
+ *   address); not for WhatsApp.
  * - textBody: required for SMS; max 765 characters for SMS, 2000 for the others. Counted here in UTF-16 code
  *   units (JavaScript's `length`), the stricter of the possible counts: an emoji counts 2, so a text this check
  *   accepts is within the limit however Genesys counts it (which one it uses is UNVERIFIED).
@@ -283,9 +284,6 @@ export function buildAgentlessRequest(recorded: CustomerAddress, settings: Chann
     case 'webmessaging':
       request = { ...base, externalContactId: customer.externalContactId ?? '', textBody: text, useExistingActiveConversation: true }
       break
-    case 'sms':
-      request = { ...base, toAddress: customer.address ?? '', textBody: text }
-      break
     case 'whatsapp':
       request = {
         ...base,
@@ -293,6 +291,8 @@ export function buildAgentlessRequest(recorded: CustomerAddress, settings: Chann
         messagingTemplate: whatsappTemplate(settings),
       }
       break
+    // SMS and Open take the address, else the external contact id (both supported for them: docs/genesys-platform.md).
+    case 'sms':
     case 'open':
       request = customer.address ? { ...base, toAddress: customer.address, textBody: text } : { ...base, externalContactId: customer.externalContactId ?? '', textBody: text }
       break

@@ -162,6 +162,60 @@ describe('agent events', () => {
     expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.modifiedDate', problem: expect.stringMatching(/ISO 8601/) }])
   })
 
+  it('names the activity status after the facts it carries: presence alone, routing alone, the time of the one given', () => {
+    const presenceOnly = asAgent(activityEvent({ agentId: AGENT, at: T, systemPresence: 'AVAILABLE', presenceAt: T + 3 }))
+    expect(presenceOnly).toMatchObject({ status: 'AVAILABLE', presence: { status: 'AVAILABLE', at: T + 3 }, at: T + 3 })
+    expect(presenceOnly.routing).toBeUndefined()
+    const routingOnly = asAgent(activityEvent({ agentId: AGENT, at: T, routingStatus: 'IDLE', routingAt: T + 4 }))
+    expect(routingOnly).toMatchObject({ status: 'IDLE', routing: { status: 'IDLE', at: T + 4 }, at: T + 4 })
+  })
+
+  it.each([
+    ['routingStatus without status', { routingStatus: {} }, 'detail.eventBody.routingStatus.status'],
+    ['presence without presenceDefinition', { presence: {} }, 'detail.eventBody.presence.presenceDefinition'],
+    ['presence without systemPresence', { presence: { presenceDefinition: { id: 'p' } } }, 'detail.eventBody.presence.presenceDefinition.systemPresence'],
+  ])('names an activity %s', (_case, body, field) => {
+    const envelope = activityEvent({ agentId: AGENT, at: T })
+    Object.assign(envelope.detail.eventBody, body)
+    expect(problemsOf(envelope).map((p) => p.field)).toEqual([field])
+  })
+
+  it('parses a routingStatus event whose body has no id (the user id comes from topicName)', () => {
+    const envelope = routingStatusEvent({ agentId: AGENT, status: 'IDLE', at: T })
+    delete envelope.detail.eventBody.id
+    expect(asAgent(envelope)).toMatchObject({ signal: 'routingStatus', agentId: AGENT, status: 'IDLE' })
+  })
+
+  it('parses an event without detail.metadata, with no correlation id', () => {
+    const envelope: Record<string, any> = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    delete envelope.detail.metadata
+    const event = asAgent(envelope)
+    expect(event.agentId).toBe(AGENT)
+    expect(event.correlationId).toBeUndefined()
+  })
+
+  it.each([
+    ['a number', 7],
+    ['longer than 128 characters', 'c'.repeat(129)],
+  ])('names a detail.metadata.CorrelationId that is %s', (_case, correlationId) => {
+    const envelope: Record<string, any> = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    envelope.detail.metadata.CorrelationId = correlationId
+    expect(problemsOf(envelope).map((p) => p.field)).toEqual(['detail.metadata.CorrelationId'])
+  })
+
+  it('quotes at most 100 characters of a wrong topicName or an unhandled detail-type', () => {
+    const long = `v2.users.${AGENT}.presence.${'x'.repeat(300)}`
+    const agent = presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T })
+    agent.detail.topicName = long
+    expect(problemsOf(agent)).toEqual([{ field: 'detail.topicName', problem: `expected v2.users.{uuid}.presence, got ${JSON.stringify(long.slice(0, 100))}` }])
+    const conversation = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS', userId: AGENT })
+    conversation.detail.topicName = long
+    expect(problemsOf(conversation)).toEqual([{ field: 'detail.topicName', problem: `expected v2.detail.events.conversation.{uuid}.user.start, got ${JSON.stringify(long.slice(0, 100))}` }])
+    const detailType = `v2.users.{id}.${'y'.repeat(200)}`
+    expect(() => parseGenesysEvent({ ...presenceEvent({ agentId: AGENT, systemPresence: 'AVAILABLE', at: T }), 'detail-type': detailType })).toThrow(new UnsupportedEventError(detailType).message)
+    expect(new UnsupportedEventError(detailType).message).toBe(`detail-type ${JSON.stringify(detailType.slice(0, 100))} is not a topic this pipeline handles`)
+  })
+
   it('names a routingStatus.status of the wrong type', () => {
     const envelope = routingStatusEvent({ agentId: AGENT, status: 'IDLE', at: T })
     envelope.detail.eventBody.routingStatus = { status: 3 }
@@ -230,6 +284,38 @@ describe('conversation detail events', () => {
     expect(asConversation(conversationEvent('customer.start', { ...base, extra: { ani: '+15550002222' } })).customerAddress).toBe('+15550002222')
     expect(asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', addressFrom: '+15550009999', addressTo: '+15550003333' })).customerAddress).toBe('+15550003333')
     expect(asConversation(conversationEvent('customer.start', { ...base, direction: 'OUTBOUND', extra: { dnis: '+15550004444' } })).customerAddress).toBe('+15550004444')
+  })
+
+  it('takes the address of a conversation no agentless channel reaches from the same fields, unchecked, inbound when no direction is given', () => {
+    const chat = (fields: Record<string, unknown>) =>
+      asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'FACEBOOK', extra: { direction: undefined, ...fields } }))
+    expect(chat({ addressFrom: 'guest from', addressTo: 'bot to' }).customerAddress).toBe('guest from')
+    expect(chat({ direction: 'inbound', ani: 'guest ani' }).customerAddress).toBe('guest ani')
+    expect(chat({ direction: 'OUTBOUND', addressFrom: 'bot from', addressTo: 'guest to' }).customerAddress).toBe('guest to')
+    expect(chat({ direction: 'outbound', dnis: 'guest dnis' }).customerAddress).toBe('guest dnis')
+    expect(chat({ addressFrom: 'guest from', addressTo: 'bot to' }).channel).toBeUndefined()
+  })
+
+  it('takes no address on Web Messaging (the customer is its contact id), whatever addressFrom holds', () => {
+    const event = asConversation(conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', externalContactId: CONTACT_1, addressFrom: 'Guest 42' }))
+    expect(event).toMatchObject({ channel: 'webmessaging', externalContactId: CONTACT_1, contactIdField: 'externalContactId' })
+    expect(event.customerAddress).toBeUndefined()
+    expect(event.addressField).toBeUndefined()
+  })
+
+  it('says which field gave the contact id, and names conversationExternalContactIds.0 when that one is no contact id', () => {
+    const listed = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: [CONTACT_2] } })
+    expect(asConversation(listed)).toMatchObject({ externalContactId: CONTACT_2, contactIdField: 'conversationExternalContactIds' })
+    const bad = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { conversationExternalContactIds: ['not-a-contact'] } })
+    expect(problemsOf(bad)).toEqual([{ field: 'detail.eventBody.conversationExternalContactIds.0', problem: expect.stringContaining('is not a contact id') }])
+    const badDirect = conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType: 'WEBMESSAGING', extra: { externalContactId: 'not-a-contact' } })
+    expect(problemsOf(badDirect)).toEqual([{ field: 'detail.eventBody.externalContactId', problem: expect.stringContaining('is not a contact id') }])
+  })
+
+  it.each([`x${AGENT}`, `${AGENT}x`])('refuses a userId that only contains a UUID (%s)', (userId) => {
+    const envelope = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS', userId: AGENT })
+    envelope.detail.eventBody.userId = userId
+    expect(problemsOf(envelope)).toEqual([{ field: 'detail.eventBody.userId', problem: 'expected a UUID (8-4-4-4-12 hexadecimal digits)' }])
   })
 
   it('normalises ids to lower case and media types to upper case', () => {
@@ -309,6 +395,14 @@ describe('envelope validation', () => {
     expect(problemsOf(envelope)).toEqual([{ field: 'time', problem: expect.stringMatching(/ISO 8601/) }])
   })
 
+  it('puts every problem in the error message, field then problem, separated by "; " (the dead-letter detail)', () => {
+    const error = new EventValidationError([
+      { field: 'time', problem: 'expected a date-time' },
+      { field: 'detail.topicName', problem: 'is empty' },
+    ])
+    expect(error.message).toBe('time: expected a date-time; detail.topicName: is empty')
+  })
+
   it('parseEnvelopeJson names the body when it is not JSON', () => {
     expect(parseEnvelopeJson('{"a":1}')).toEqual({ a: 1 })
     try {
@@ -365,6 +459,13 @@ describe('parseMessageRequest (own bus, read back by the send side)', () => {
 
   it('rejects a customer without any address, naming it', () => {
     expect(fieldsOf(body({ ...detail, customer: { channel: 'sms' } }))).toEqual(['detail.customer'])
+    expect(() => parseMessageRequest(body({ ...detail, customer: { channel: 'sms' } }))).toThrow('detail.customer: needs externalContactId or address')
+  })
+
+  it('accepts both scopes, agent and queue, and nothing else', () => {
+    expect(parseMessageRequest(body({ ...detail, scope: 'queue' })).scope).toBe('queue')
+    expect(parseMessageRequest(body({ ...detail, scope: 'agent' })).scope).toBe('agent')
+    expect(fieldsOf(body({ ...detail, scope: '' }))).toEqual(['detail.scope'])
   })
 
   it('rejects an unknown channel and unknown detail fields (hand-written queue messages)', () => {
@@ -372,7 +473,9 @@ describe('parseMessageRequest (own bus, read back by the send side)', () => {
     expect(fieldsOf(body({ ...detail, text: 'hello' }))).toEqual(['detail'])
   })
 
-  it('names a non-JSON body', () => {
+  it('names a non-JSON body, and a JSON body that is no object', () => {
     expect(fieldsOf('not json')).toEqual(['(body)'])
+    expect(fieldsOf('42')).toEqual(['(body)'])
+    expect(fieldsOf('null')).toEqual(['(body)'])
   })
 })

@@ -106,6 +106,31 @@ describe('buildAgentlessRequest', () => {
     expect(buildError(customer, SETTINGS[channel], 'y'.repeat(2001)).problems).toEqual([expect.objectContaining({ field: 'textBody', problem: expect.stringContaining('2000') })])
   })
 
+  // Found by the mutation run (issue 16): SMS ignored the customer's external contact id and dead-lettered its own
+  // body as lacking a recipient, although Genesys supports externalContactId for SMS.
+  it('SMS: the external contact id when the customer has no number', () => {
+    expect(buildAgentlessRequest({ channel: 'sms', externalContactId: 'contact-3' }, SETTINGS.sms, TEXT)).toEqual({
+      fromAddress: '+13175550100',
+      toAddressMessengerType: 'sms',
+      externalContactId: 'contact-3',
+      textBody: TEXT,
+    })
+  })
+
+  it('refuses a customer with no recipient for the channel, naming toAddress and what it must hold', () => {
+    const none = (channel: 'sms' | 'whatsapp' | 'open') => buildError({ channel }, SETTINGS[channel], TEXT).problems
+    expect(none('sms')).toEqual([{ field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: "the customer's number in E.164, e.g. +13175555555" }])
+    expect(none('whatsapp')).toEqual([{ field: 'toAddress', problem: 'is required for whatsapp', fix: "the WhatsApp id: the phone number's digits without +" }])
+    expect(none('open')).toEqual([{ field: 'toAddress', problem: 'is required for open (or externalContactId)', fix: 'the Open Messaging user address' }])
+    // WhatsApp has no use for a contact id: still no recipient.
+    expect(buildError({ channel: 'whatsapp', externalContactId: 'contact-3' }, SETTINGS.whatsapp, TEXT).problems.map((p) => p.field)).toEqual(['toAddress'])
+  })
+
+  it('the error lists every problem as "field problem", separated by "; "', () => {
+    const error = buildError({ channel: 'sms', address: '+15550001111' }, { ...SETTINGS.sms, fromAddress: '' }, ' ')
+    expect(error.message).toBe('invalid agentless request: fromAddress is required; textBody must not be empty')
+  })
+
   it('refuses an empty sender, naming fromAddress', () => {
     expect(buildError({ channel: 'sms', address: '+15550001111' }, { ...SETTINGS.sms, fromAddress: '' }, TEXT).problems.map((p) => p.field)).toEqual(['fromAddress'])
   })
@@ -221,6 +246,57 @@ describe('checkAgentlessRequest', () => {
     expect(fieldsOf({ fromAddress: 5, toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT })).toEqual(['fromAddress'])
     expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT, useExistingActiveConversation: 'yes' })).toEqual(['useExistingActiveConversation'])
     expect(fieldsOf({ fromAddress: 'x', toAddressMessengerType: 'whatsapp', toAddress: '15550001111', messagingTemplate: 'tpl' })).toEqual(['messagingTemplate'])
+  })
+
+  it('a missing or blank sender: fromAddress is required, with what it must hold on that channel', () => {
+    const valid = {
+      webmessaging: { toAddressMessengerType: 'webmessaging', externalContactId: 'c', textBody: TEXT },
+      sms: { toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT },
+      whatsapp: { toAddressMessengerType: 'whatsapp', toAddress: '15550001111', messagingTemplate: { responseId: TEMPLATE_ID } },
+      open: { toAddressMessengerType: 'open', toAddress: 'u@x', textBody: TEXT },
+    }
+    const sender = (body: object) => checkAgentlessRequest(body)
+    expect(sender(valid.webmessaging)).toEqual([{ field: 'fromAddress', problem: 'is required', fix: 'the Messenger deployment id' }])
+    expect(sender(valid.sms)).toEqual([{ field: 'fromAddress', problem: 'is required', fix: 'a provisioned SMS number in E.164' }])
+    expect(sender(valid.whatsapp)).toEqual([{ field: 'fromAddress', problem: 'is required', fix: 'the WhatsApp integration id' }])
+    expect(sender(valid.open)).toEqual([{ field: 'fromAddress', problem: 'is required', fix: 'the Open Messaging integration id' }])
+    expect(sender({ ...valid.sms, fromAddress: ' \t ' })).toEqual([{ field: 'fromAddress', problem: 'is required', fix: 'a provisioned SMS number in E.164' }])
+    // No known channel: the sender of each, and the messenger type named as missing or wrong.
+    const anyChannel = 'the sender: deployment id (webmessaging), SMS number (sms) or integration id (whatsapp, open)'
+    expect(sender({ toAddressMessengerType: 'pigeon' })).toEqual([
+      { field: 'toAddressMessengerType', problem: 'must be one of webmessaging, sms, whatsapp, open (lower case), got "pigeon"' },
+      { field: 'fromAddress', problem: 'is required', fix: anyChannel },
+    ])
+    expect(sender({ fromAddress: 'x' })).toEqual([{ field: 'toAddressMessengerType', problem: 'is required', fix: 'one of webmessaging, sms, whatsapp, open' }])
+  })
+
+  it('a recipient or text of the wrong type is named once as such, and counts as missing for the channel', () => {
+    expect(checkAgentlessRequest({ fromAddress: '+13175550100', toAddressMessengerType: 'sms', toAddress: 13175550123, textBody: 42 })).toEqual([
+      { field: 'toAddress', problem: 'must be a string, got number' },
+      { field: 'textBody', problem: 'must be a string, got number' },
+      { field: 'toAddress', problem: 'is required for sms (or externalContactId)', fix: "the customer's number in E.164, e.g. +13175555555" },
+      { field: 'textBody', problem: 'is required for sms' },
+    ])
+    expect(checkAgentlessRequest({ fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 42, textBody: TEXT })).toEqual([
+      { field: 'externalContactId', problem: 'must be a string, got number' },
+      { field: 'externalContactId', problem: 'is required for webmessaging', fix: "the recipient's external contact id" },
+    ])
+  })
+
+  it('WhatsApp: a missing toAddress is required; a malformed one gets its digits (or an example) as the fix', () => {
+    const whatsapp = (extra: object) => checkAgentlessRequest({ fromAddress: WHATSAPP_INTEGRATION, toAddressMessengerType: 'whatsapp', messagingTemplate: { responseId: TEMPLATE_ID }, ...extra })
+    expect(whatsapp({})).toEqual([{ field: 'toAddress', problem: 'is required for whatsapp', fix: "the WhatsApp id: the phone number's digits without +" }])
+    expect(whatsapp({ toAddress: '+1 555 000 1111' })).toEqual([{ field: 'toAddress', problem: 'must be a WhatsApp id (digits only, no +)', fix: 'e.g. 15550001111' }])
+    expect(whatsapp({ toAddress: 'abc' })).toEqual([{ field: 'toAddress', problem: 'must be a WhatsApp id (digits only, no +)', fix: 'e.g. 13175555555' }])
+  })
+
+  it('a text is required for Web Messaging unless a template is given; WhatsApp needs the template, never a text', () => {
+    const web = { fromAddress: DEPLOYMENT_ID, toAddressMessengerType: 'webmessaging', externalContactId: 'c' }
+    expect(checkAgentlessRequest(web)).toEqual([{ field: 'textBody', problem: 'is required for webmessaging unless a messagingTemplate is given' }])
+    expect(checkAgentlessRequest({ ...web, messagingTemplate: { responseId: TEMPLATE_ID } })).toEqual([])
+    const whatsapp = { fromAddress: WHATSAPP_INTEGRATION, toAddressMessengerType: 'whatsapp', toAddress: '15550001111' }
+    expect(checkAgentlessRequest({ ...whatsapp, messagingTemplate: { responseId: TEMPLATE_ID } })).toEqual([])
+    expect(fieldsOf(whatsapp)).toEqual(['messagingTemplate'])
   })
 
   it('names the body when it is not an object', () => {

@@ -104,6 +104,25 @@ describe('applyConversationEvent: what a session holds', () => {
     expect(session.queueId).toBe(QUEUE_1)
   })
 
+  it('takes the customer from the customer topic even when an agent or queue event with the contact id comes first', () => {
+    const contactId = 'c0417ac7-0000-4000-8000-000000000009'
+    const early = [
+      parse('acd.start', { at: T, messageType: 'SMS', externalContactId: contactId, queueId: QUEUE_1 }),
+      parse('user.start', { at: T + 1, messageType: 'SMS', externalContactId: contactId, userId: AGENT_A }),
+    ]
+    expect(mustFold(early).customer).toBeUndefined()
+    const session = mustFold([...early, parse('customer.start', { at: T - 5, messageType: 'SMS', addressFrom: '+15550001111', externalContactId: contactId })])
+    expect(session.customer).toEqual({ channel: 'sms', address: '+15550001111', addressField: 'addressFrom', externalContactId: contactId, contactIdField: 'externalContactId' })
+  })
+
+  it('keeps an address only for a channel addressed by one, and a field name only with its value, whatever the event carries', () => {
+    // Events the parser never builds (it already drops these): the session does not rely on it.
+    const webMessaging = { ...parse('customer.start', { at: T, externalContactId: 'c0417ac7-0000-4000-8000-000000000001' }), customerAddress: 'guest-1', addressField: 'addressFrom' as const }
+    expect(mustFold([webMessaging]).customer).toEqual({ channel: 'webmessaging', externalContactId: 'c0417ac7-0000-4000-8000-000000000001', contactIdField: 'externalContactId' })
+    const sms = { ...parse('customer.start', { at: T, messageType: 'SMS', addressFrom: '+15550001111' }), contactIdField: 'externalContactId' as const }
+    expect(mustFold([sms]).customer).toEqual({ channel: 'sms', address: '+15550001111', addressField: 'addressFrom' })
+  })
+
   it('ignores the verbatim CHAT samples', () => {
     for (const name of ['eventbridge-conversation-customer-start.json', 'eventbridge-conversation-customer-end.json']) {
       const event = parseGenesysEvent(JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'))) as ConversationEvent
@@ -125,6 +144,14 @@ describe('applyConversationEvent: what a session holds', () => {
     expect(started.lastAgentId).toBe(AGENT_A)
     const ended = mustFold([parse('user.start', { at: T + 10, userId: AGENT_A }), parse('user.end', { at: T + 20, userId: AGENT_A })])
     expect(hasConnectedAgent(ended)).toBe(false)
+  })
+
+  it('links an agent only from user.start, user.end and acw events that name one', () => {
+    const queued = mustFold([parse('acd.start', { at: T, userId: AGENT_A, queueId: QUEUE_1 })])
+    expect(queued.agents).toEqual({})
+    const nameless = mustFold([parse('user.start', { at: T }), parse('acw', { at: T + 5 })])
+    expect(nameless.agents).toEqual({})
+    expect(hasConnectedAgent(nameless)).toBe(false)
   })
 
   it('treats acw as the end of the agent’s part', () => {

@@ -68,6 +68,13 @@ describe('selectRecipients: who is skipped', () => {
     expect(result.skipped.noAddress).toBe(2)
   })
 
+  it('counts a session without an address but with an agent connected as agentConnected, not noAddress', () => {
+    const served = session('c-served', AT - HOUR, undefined, { agents: { [AGENT]: { connected: true, changedAt: AT - HOUR } } })
+    const result = selectRecipients([served, session('c-none', AT - HOUR, undefined)], TRIGGER, WINDOW)
+    expect(result.requests).toEqual([])
+    expect(result.skipped).toEqual({ outsideWindow: 0, agentConnected: 1, noAddress: 1, sameCustomer: 0 })
+  })
+
   it('counts the same conversation listed twice only once', () => {
     const item = session('c-1', AT - HOUR, web('a'))
     const result = selectRecipients([item, item], TRIGGER, WINDOW)

@@ -40,6 +40,10 @@ describe('isStrictIsoDateTime: real calendar days and clock times, to the edge',
     '2026-03-01T10:00:00+23:60',
     'x2026-03-01T10:00:00Z',
     '2026-03-01T10:00:00Zx',
+    // Date.parse reads these as 2001-01-01 (V8's fallback parser skips a `(` comment) and as 2026 (expanded year):
+    // only the anchored pattern refuses them.
+    '1(2026-03-01T10:00:00Z',
+    '+002026-03-01T10:00:00Z',
   ])('refuses %s', (value) => expect(isStrictIsoDateTime(value)).toBe(false))
 })
 

@@ -80,6 +80,24 @@ describe('quiet hours', () => {
     expect(quietWindowAt(both, 'webmessaging', utc('2026-03-10T22:00:00Z'))).toBeDefined()
   })
 
+  it('parses a window to the minute, surrounding spaces trimmed; anything before or after it is refused', () => {
+    expect(parseQuietWindow(' 21:30-08:15\n')).toEqual({ startMinute: 21 * 60 + 30, endMinute: 8 * 60 + 15, text: '21:30-08:15' })
+    expect(parseQuietWindow('00:59-23:01')).toEqual({ startMinute: 59, endMinute: 23 * 60 + 1, text: '00:59-23:01' })
+    for (const bad of ['from 21:00-08:00', '121:00-08:00', '21:00-08:00 daily', '21:00-08:001', '21:00-08:00,12:00-13:00']) {
+      expect(() => parseQuietWindow(bad), bad).toThrow(`quiet hours ${JSON.stringify(bad)} must be HH:MM-HH:MM`)
+    }
+  })
+
+  it('an empty or blank value is no window: in general, none at all; for a channel, that channel has none', () => {
+    for (const blank of ['', '  ']) {
+      expect(quietHoursOf('UTC', blank, {}, CHANNELS).byChannel).toEqual({})
+      const exempt = quietHoursOf('UTC', '21:00-08:00', { sms: blank }, CHANNELS)
+      expect(Object.keys(exempt.byChannel).sort()).toEqual(CHANNELS.filter((channel) => channel !== 'sms').sort())
+      expect(quietWindowAt(exempt, 'sms', utc('2026-03-10T22:00:00Z'))).toBeUndefined()
+    }
+    expect(quietHoursFromConfig(loadConfig('send', sendConfigSchema, { ...sendEnv, QUIET_HOURS: '' })).byChannel).toEqual({})
+  })
+
   it('malformed windows and unknown zones are errors naming the variable and the value', () => {
     expect(() => parseQuietWindow('9pm-8am')).toThrow('quiet hours "9pm-8am" must be HH:MM-HH:MM')
     expect(() => parseQuietWindow('24:00-08:00')).toThrow('must be HH:MM-HH:MM')

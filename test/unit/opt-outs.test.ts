@@ -43,6 +43,11 @@ describe('optOutKeyOf', () => {
     expect(keyOf('open', '+15553330001')).not.toBe(keyOf('sms', '+15553330001'))
   })
 
+  it('quotes at most 40 characters of an unknown channel', () => {
+    const channel = `fax${'x'.repeat(100)}`
+    expect(optOutKeyOf(channel, '+15553330001')).toEqual({ ok: false, problem: `channel ${JSON.stringify(channel.slice(0, 40))} is not one of webmessaging, sms, whatsapp, open` })
+  })
+
   it.each([
     ['sms', '555 333 0001', /address is not an international number.*"999 999 9999"/],
     ['sms', '+1 555 333 0001 0001 0001', /address is not an E\.164 phone number/],

@@ -169,6 +169,9 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     const broken = { ...settings, channels: { ...settings.channels, sms: { fromAddress: '+13175550100', text: '   ' } } }
     expect(await sendMessage(request, deps, broken)).toEqual({ kind: 'invalid', reason: 'invalid-payload', detail: 'textBody must not be empty' })
     expect(calls).toEqual([])
+    // Every problem in the detail (the dead letter's), each as "field problem", separated by "; ".
+    const twice = { ...settings, channels: { ...settings.channels, sms: { fromAddress: ' ', text: '' } } }
+    expect(await sendMessage(request, deps, twice)).toEqual({ kind: 'invalid', reason: 'invalid-payload', detail: 'fromAddress is required; textBody must not be empty' })
   })
 
   it('does not send to a customer already messaged within the cap (capped), and claims nothing', async () => {
@@ -230,7 +233,11 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     const ledger = { ...deps.ledger, begin: (key: string, at: number, options?: { readonly attempt?: string; readonly redriveOf?: string }) => (seen.push(options), begin(key, at, options)) }
     await sendMessage(request, { ...deps, ledger }, settings, { attempt: 'm-2', redriveOf: 'm-1' })
     await sendMessage(request, { ...deps, ledger }, settings)
-    expect(seen).toEqual([{ attempt: 'm-2', redriveOf: 'm-1' }, {}])
+    // Strictly: an option not given is no key at all, never a key holding undefined (which the DynamoDB marshaller refuses).
+    expect(seen).toStrictEqual([{ attempt: 'm-2', redriveOf: 'm-1' }, {}])
+    await sendMessage(request, { ...deps, ledger }, settings, { attempt: 'm-3' })
+    await sendMessage(request, { ...deps, ledger }, settings, { redriveOf: 'm-1' })
+    expect(seen.slice(2)).toStrictEqual([{ attempt: 'm-3' }, { redriveOf: 'm-1' }])
   })
 })
 

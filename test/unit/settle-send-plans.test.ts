@@ -9,6 +9,9 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
 import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
 import type { SendDeps } from '#lib/usecases/send-message.ts'
+import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
+import { recordedSessions } from '../support/recorded-sessions.ts'
+import { testSendSettings } from '../support/send-settings.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -47,6 +50,38 @@ describe('planSettlement: one plan per decision kind', () => {
       counts: ['MessagesPaused'],
       log: { level: 'info', message: 'sending mode paused: not sent', fields },
       report: { outcome: 'paused', reason: 'sending mode paused' },
+    })
+  })
+
+  it('unknown-session: a warning with the mismatch, dead-lettered and reported as unknown-session, nothing marked', () => {
+    expect(planSettlement({ kind: 'unknown-session', mismatch: 'customer-mismatch' }, request, message, settings)).toEqual({
+      counts: ['RequestsUnknownSession'],
+      log: { level: 'warn', message: 'no recorded session backs the request: dead-lettered', fields: { ...fields, mismatch: 'customer-mismatch' } },
+      deadLetter: { reason: 'unknown-session', attributes: { detail: 'customer-mismatch' } },
+      report: { outcome: 'dead-lettered', reason: 'unknown-session' },
+    })
+  })
+
+  it('opted-out and customer-busy: counted and reported as such, nothing dead-lettered, nothing marked', () => {
+    expect(planSettlement({ kind: 'opted-out' }, request, message, settings)).toEqual({
+      counts: ['MessagesOptedOut'],
+      log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
+      report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+    })
+    expect(planSettlement({ kind: 'customer-busy' }, request, message, settings)).toEqual({
+      counts: ['MessagesCustomerBusy'],
+      log: { level: 'info', message: 'customer has a conversation still active: not sent', fields },
+      report: { outcome: 'customer-busy', reason: 'customer has a conversation still active' },
+    })
+  })
+
+  it('duplicate, dead-lettered without a recorded reason: dead-lettered and reported as outcome-unknown', () => {
+    expect(planSettlement({ kind: 'duplicate', unreported: { state: 'dead-lettered' } }, request, message, settings)).toEqual({
+      counts: [],
+      log: { level: 'info', message: 'settled earlier: reporting the outcome', fields: { ...fields, state: 'dead-lettered' } },
+      deadLetter: { reason: 'outcome-unknown', attributes: { detail: 'dead-lettered by an earlier attempt whose report failed' } },
+      report: { outcome: 'dead-lettered', reason: 'outcome-unknown' },
+      markNotified: true,
     })
   })
 
@@ -143,6 +178,30 @@ describe('settle without a request', () => {
       'a settlement that reports an outcome needs the request',
     )
     await expect(settle({ counts: [], log: { level: 'info', message: 'm' }, markNotified: true }, message, undefined, deps)).rejects.toThrow('a settlement that marks the ledger needs the request')
+  })
+
+  it('handleSendRequest hands the queue message id, its redrive claim and its deadline to the send, then settles', async () => {
+    const begun: unknown[] = []
+    const deadlines: unknown[] = []
+    const published: unknown[] = []
+    const sendDeps: SendDeps & SettleDeps = {
+      ...deps,
+      outcomes: { publish: async (outcome) => void published.push(outcome) },
+      clock: { now: () => request.requestedAt },
+      wallClock: { now: () => 5_000 },
+      genesys: { sendAgentless: async () => ({ ok: true, status: 202, messageId: 'g-1' }) },
+      pacer: { acquire: async (sendBy) => void deadlines.push(sendBy), pause: () => {} },
+      ledger: { begin: async (_key, _now, options) => (begun.push(options), 'started'), finish: async () => {}, markNotified: async () => {} },
+      outreach: { tryReserve: async () => true },
+      suppressions: { suppressionsOf: async () => new Map() },
+      recorded: recordedSessions(request),
+    }
+    const sendSettings = { ...settings, ...testSendSettings() }
+    const body = JSON.stringify({ source: APP_EVENT_SOURCE, 'detail-type': APP_DETAIL_TYPES.requested, detail: request })
+    await handleSendRequest({ ...message, body, redriveOf: 'm-0', sendBy: 9_000 }, sendDeps, sendSettings)
+    expect(begun).toEqual([{ attempt: 'm-1', redriveOf: 'm-0' }])
+    expect(deadlines).toEqual([9_000])
+    expect(published).toEqual([expect.objectContaining({ dedupeKey: request.dedupeKey, outcome: 'sent' })])
   })
 
   it('handleSendRequest dead-letters an unreadable body without deciding anything', async () => {

@@ -34,7 +34,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
   })
 
   it('are sent as messagingTemplate.bodyParameters/headerParameters with the placeholders filled', async () => {
-    const config = load({ WHATSAPP_TEMPLATE_BODY_PARAMETERS: '{"1": "{{brand}} on {{channel}}"}', WHATSAPP_TEMPLATE_HEADER_PARAMETERS: '{"h": "Hello"}' })
+    const config = load({ WHATSAPP_TEMPLATE_BODY_PARAMETERS: '{"1": "{{brand}} on {{channel}}"}', WHATSAPP_TEMPLATE_HEADER_PARAMETERS: '{"h": "Hello from {{brand}}"}' })
     const sent: AgentlessRequest[] = []
     const deps = {
       clock: { now: () => 1_000 },
@@ -59,7 +59,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
     expect(await sendMessage(request, deps, settings)).toMatchObject({ kind: 'sent' })
     expect(sent[0]?.messagingTemplate).toEqual({
       responseId: config.WHATSAPP_TEMPLATE_ID,
-      headerParameters: [{ id: 'h', value: 'Hello' }],
+      headerParameters: [{ id: 'h', value: 'Hello from Acme' }],
       bodyParameters: [{ id: '1', value: 'Acme on whatsapp' }],
     })
   })
