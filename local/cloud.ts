@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { QueueBatcher } from './queue-batcher.ts'
 import { startLocalSqs } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { ReplayClock } from './replay-clock.ts'
@@ -235,9 +236,8 @@ export class LocalCloud {
     const patterns = rulePatterns({ orgId: this.env.GENESYS_ORG_ID })
     this.bus.createBus(LOCAL_NAMES.partnerBus)
     this.bus.createBus(LOCAL_NAMES.appBus)
-    const toQueue = (queueUrl: string) => async (event: EventEnvelope) => {
-      await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }))
-    }
+    const batcher = new QueueBatcher(this.sqs)
+    const toQueue = (queueUrl: string) => (event: EventEnvelope) => batcher.send(queueUrl, JSON.stringify(event))
     this.bus.addRule({ name: 'conversation-events', busName: LOCAL_NAMES.partnerBus, pattern: patterns.conversationEvents, target: toQueue(queues.conversationEvents.url) })
     this.bus.addRule({ name: 'agent-events', busName: LOCAL_NAMES.partnerBus, pattern: patterns.agentEvents, target: toQueue(queues.agentEvents.url) })
     this.bus.addRule({ name: 'message-requested', busName: LOCAL_NAMES.appBus, pattern: patterns.messageRequested, target: toQueue(queues.send.url) })

@@ -170,6 +170,8 @@ export class LocalEventBridge {
   async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
     validateCall(entries)
     const results: PutEventsResultEntry[] = []
+    // Routed together, so the targets see one call's events at once (the SQS targets send them in one batch).
+    const routed: Promise<string[]>[] = []
     for (const entry of entries) {
       const injected = this.faultProbability > 0 && this.nextRandom() < this.faultProbability
       const outcome = this.admit(entry)
@@ -178,10 +180,11 @@ export class LocalEventBridge {
       } else if (injected) {
         results.push({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected fault).' })
       } else {
-        await this.route(outcome.busName, outcome.envelope)
+        routed.push(this.route(outcome.busName, outcome.envelope))
         results.push({ EventId: outcome.envelope.id })
       }
     }
+    await Promise.all(routed)
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results }
   }
 
@@ -213,13 +216,16 @@ export class LocalEventBridge {
     const rules = [...this.rulesOf(busName).values()]
     this.accepted.get(busName)?.push(envelope)
     const matched = rules.filter((rule) => matchesPattern(rule.pattern, envelope as unknown as Record<string, unknown>))
-    for (const rule of matched) {
-      try {
-        await rule.target(envelope)
-      } catch (error) {
-        this.failures.push({ rule: rule.name, busName, event: envelope, error })
-      }
-    }
+    // Every target is started before any is awaited, so each rule sees a call's events in entry order.
+    await Promise.all(
+      matched.map((rule) =>
+        Promise.resolve()
+          .then(() => rule.target(envelope))
+          .catch((error: unknown) => {
+            this.failures.push({ rule: rule.name, busName, event: envelope, error })
+          }),
+      ),
+    )
     return matched.map((rule) => rule.name)
   }
 
