@@ -1,32 +1,20 @@
 /**
- * The local DynamoDB: dynalite in memory on 127.0.0.1, and the two tables created from `TABLES`.
+ * The local DynamoDB: dynalite in memory on 127.0.0.1 (in its own thread), and the two tables created from `TABLES`.
  * dynalite has no UpdateTimeToLive and no transactions, so TTL is not enabled locally (items never expire
  * by themselves here) and nothing in the adapters uses transactions.
  */
-import type { AddressInfo } from 'node:net'
 import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import dynalite from 'dynalite'
 import { TABLES } from '#lib/topology.ts'
+import { startServiceThread } from './service-thread.ts'
 
 export interface LocalDynamo {
   readonly endpoint: string
   close(): Promise<void>
 }
 
-export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  }
+/** dynalite in a worker thread of its own (local/service-thread.ts). */
+export function startLocalDynamo(): Promise<LocalDynamo> {
+  return startServiceThread('dynalite')
 }
 
 /** Key attributes that are Numbers; every other key attribute is a String. */

@@ -1,7 +1,6 @@
-/** local-aws-sqs on 127.0.0.1, a free port, with no creation delays. */
-import type { Server } from 'node:http'
-import { createSqsServer } from 'local-aws-sqs'
+/** local-aws-sqs on 127.0.0.1, a free port, with no creation delays, in a worker thread of its own. */
+import { type LocalService, startServiceThread } from './service-thread.ts'
 
-export function createLocalSqsServer(): Promise<Server> {
-  return createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false, emulateLazyQueues: false })
+export function startLocalSqs(): Promise<LocalService> {
+  return startServiceThread('sqs')
 }

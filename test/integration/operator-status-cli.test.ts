@@ -2,8 +2,6 @@
  * `proactive status` (issue 14 item 6): queue depths from the real local SQS (local-aws-sqs), the stack outputs and
  * CloudWatch through aws-sdk-client-mock (no local CloudWatch exists), exit codes and the --json shape.
  */
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataResult } from '@aws-sdk/client-cloudwatch'
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
@@ -13,7 +11,8 @@ import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { runStatus } from '../../local/commands/status.ts'
 import { readStackOutputs } from '../../local/stack-outputs.ts'
 import type { StatusDeps } from '../../local/status/gather-status.ts'
-import { createLocalSqsServer } from '../../local/sqs.ts'
+import type { LocalService } from '../../local/service-thread.ts'
+import { startLocalSqs } from '../../local/sqs.ts'
 import { capturedIo } from '../support/captured-io.ts'
 
 const NOW = Date.parse('2026-11-29T01:00:00Z')
@@ -21,13 +20,13 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
 const cfn = mockClient(CloudFormationClient)
 const cloudWatch = mockClient(CloudWatchClient)
 
-let server: Server
+let server: LocalService
 let sqs: SQSClient
 let outputs: Record<string, string>
 
 beforeAll(async () => {
-  server = await createLocalSqsServer()
-  sqs = new SQSClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials })
+  server = await startLocalSqs()
+  sqs = new SQSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials })
   const url = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? ''
   outputs = { StateTableName: 'pilot-state', SendingMode: 'live', SendQueueUrl: await url('pilot-send'), SendDlqUrl: await url('pilot-send-dlq'), SendQueueArn: 'arn:not-a-queue-url' }
   for (const body of ['a', 'b', 'c']) await sqs.send(new SendMessageCommand({ QueueUrl: outputs.SendDlqUrl, MessageBody: body }))
@@ -35,7 +34,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   sqs.destroy()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await server.close()
 })
 afterEach(() => {
   cfn.reset()

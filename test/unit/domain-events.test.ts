@@ -395,6 +395,14 @@ describe('envelope validation', () => {
     expect(problemsOf(envelope)).toEqual([{ field: 'time', problem: expect.stringMatching(/ISO 8601/) }])
   })
 
+  it('puts every problem in the error message, field then problem, separated by "; " (the dead-letter detail)', () => {
+    const error = new EventValidationError([
+      { field: 'time', problem: 'expected a date-time' },
+      { field: 'detail.topicName', problem: 'is empty' },
+    ])
+    expect(error.message).toBe('time: expected a date-time; detail.topicName: is empty')
+  })
+
   it('parseEnvelopeJson names the body when it is not JSON', () => {
     expect(parseEnvelopeJson('{"a":1}')).toEqual({ a: 1 })
     try {

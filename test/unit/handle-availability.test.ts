@@ -202,6 +202,7 @@ describe('handleAvailability: a publish that fails leaves the outbox for whoever
     await expect(failure).rejects.toBeInstanceOf(FanOutPendingError)
     const error = (await failure.catch((e: unknown) => e)) as FanOutPendingError
     expect(error.pending).toBe(3)
+    expect(error.message).toBe("3 request(s) kept in the agent's outbox, not yet published: PutEvents: 1 entry failed (InternalFailure)")
     expect(error.outcome).toMatchObject({ kind: 'triggered', requested: 3 })
     expect(agents.stored).toMatchObject({ available: true, pending: { triggerEventId: 'trigger-1' } })
     expect(agents.stored?.pending?.requests).toHaveLength(3)
@@ -264,6 +265,38 @@ describe('handleAvailability: a publish that fails leaves the outbox for whoever
     }
     expect(await handleAvailability(presence('ON_QUEUE', T), deps, SETTINGS)).toMatchObject({ kind: 'triggered', requested: 2 })
     expect(agents.puts.slice(1)).toEqual(['written', 'conflict', 'written'])
+    expect(publisher.calls).toHaveLength(1)
+    expect(agents.stored?.pending).toBeUndefined()
+  })
+
+  it('gives up clearing after 8 conflicts in a row: the outcome stands, the outbox stays for the next processing', async () => {
+    const { agents, publisher, deps } = world(2)
+    await offlineBefore(deps)
+    let clearingPuts = 0
+    agents.beforePut = (next) => {
+      if (next.pending !== undefined) return
+      // Every clearing put meets a concurrent write that keeps our outbox (a guard stops a loop that never ends).
+      if (++clearingPuts > 20) throw new Error('clearOutbox does not give up')
+      const other = agents.stored as AgentState
+      agents.stored = { ...other, version: (other.version ?? 0) + 1 }
+    }
+    expect(await handleAvailability(presence('ON_QUEUE', T, 'trigger-1'), deps, SETTINGS)).toMatchObject({ kind: 'triggered', requested: 2 })
+    expect(agents.puts.slice(1)).toEqual(['written', ...Array<WriteResult>(8).fill('conflict')])
+    expect(publisher.calls).toHaveLength(1)
+    expect(agents.stored?.pending?.triggerEventId).toBe('trigger-1')
+  })
+
+  it.each([
+    ['the agent item is gone', () => undefined],
+    ['someone else cleared the outbox', (other: AgentState) => ({ ...other, pending: undefined, version: (other.version ?? 0) + 1 })],
+  ])('stops clearing when the re-read finds nothing to clear (%s)', async (_case, concurrent) => {
+    const { agents, publisher, deps } = world(2)
+    await offlineBefore(deps)
+    agents.beforePut = (next) => {
+      if (next.pending === undefined && agents.stored?.pending !== undefined) agents.stored = concurrent(agents.stored)
+    }
+    expect(await handleAvailability(presence('ON_QUEUE', T), deps, SETTINGS)).toMatchObject({ kind: 'triggered', requested: 2 })
+    expect(agents.puts.slice(1)).toEqual(['written', 'conflict'])
     expect(publisher.calls).toHaveLength(1)
     expect(agents.stored?.pending).toBeUndefined()
   })
