@@ -85,11 +85,6 @@ export const REASONS: readonly SurvivorReason[] = [
   },
   { file: 'lib/domain/targeting.ts', code: 'a.conversationId < b.conversationId', kind: 'newest-first tie-break', why: TIE_BREAK },
   { file: 'lib/domain/capacity.ts', code: 'a.conversationId < b.conversationId', kind: 'priority tie-break', why: TIE_BREAK },
-  { file: 'lib/domain/payload.ts', mutators: ['StringLiteral'], code: 'problem:', kind: 'problem and fix wording', why: WORDING },
-  { file: 'lib/domain/payload.ts', mutators: ['StringLiteral'], code: 'fix:', kind: 'problem and fix wording', why: WORDING },
-  { file: 'lib/domain/payload.ts', code: "return 'the ", kind: 'senderDescription wording', why: WORDING },
-  { file: 'lib/domain/payload.ts', code: "return 'a provisioned", kind: 'senderDescription wording', why: WORDING },
-  { file: 'lib/domain/payload.ts', code: 'export function senderDescription', kind: 'senderDescription wording', why: WORDING },
   // send side (payload, settle-send, send-message): add entries below
   { file: 'lib/domain/payload.ts', mutators: ['ConditionalExpression'], code: "typeof value === 'string' && (CHANNELS", kind: 'type guard', why: 'Equivalent: `includes` on the list of channel names is false for any non-string anyway.' },
   { file: 'lib/domain/payload.ts', code: 'this.name =', kind: 'error name', why: ERROR_NAME },
@@ -144,5 +139,4 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/quiet-hours.ts', code: 'if (!format)', kind: 'formatter cache', why: 'Equivalent: the cache only avoids building the same Intl.DateTimeFormat again; a new one gives the same answer.' },
   { file: 'lib/domain/quiet-hours.ts', code: "p.type === '", kind: 'optional chaining on formatToParts', why: "Equivalent: formatToParts with `hour` and `minute` options always returns those parts." },
   { file: 'lib/domain/availability.ts', mutators: ['ConditionalExpression'], code: 'event.at - last < policy.cooldownMs', kind: 'cooldown guard', why: 'Equivalent: without a last trigger, `event.at - undefined` is NaN and `NaN < cooldown` is false, the same as the guard.' },
-  { file: 'lib/usecases/settle-send.ts', mutators: ['StringLiteral'], code: 'message:', kind: 'log message wording', why: 'Log wording: what a log line says is not behaviour; what it must not carry (personal data) is test/integration/log-privacy.test.ts.' },
 ]

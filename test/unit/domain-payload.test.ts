@@ -299,6 +299,32 @@ describe('checkAgentlessRequest', () => {
     expect(fieldsOf(whatsapp)).toEqual(['messagingTemplate'])
   })
 
+  // What explain-payload and the dead letter's detail show an operator: the problem and the fix, exactly.
+  it('says what is wrong and what to do about it, in so many words', () => {
+    expect(checkAgentlessRequest(null)).toEqual([{ field: '(body)', problem: 'the request body must be a JSON object' }])
+    const sms = { fromAddress: '+13175550100', toAddressMessengerType: 'sms', toAddress: '+15550001111', textBody: TEXT }
+    expect(checkAgentlessRequest({ ...sms, to: 'x' })).toEqual([
+      {
+        field: 'to',
+        problem: 'is not a field of SendAgentlessOutboundMessageRequest',
+        fix: 'remove it; the fields are fromAddress, toAddress, externalContactId, toAddressMessengerType, textBody, messagingTemplate, useExistingActiveConversation',
+      },
+    ])
+    expect(checkAgentlessRequest({ ...sms, toAddress: '5550001111' })).toEqual([
+      { field: 'toAddress', problem: 'must be an E.164 phone number for sms', fix: 'a + followed by at most 15 digits, the first not 0, e.g. +13175555555' },
+    ])
+    expect(checkAgentlessRequest({ ...sms, toAddressMessengerType: 'apple' })).toEqual([
+      { field: 'toAddressMessengerType', problem: '"apple" is a valid Genesys messenger type that this project does not support', fix: 'this project sends webmessaging, sms, whatsapp, open' },
+    ])
+    expect(checkAgentlessRequest({ fromAddress: WHATSAPP_INTEGRATION, toAddressMessengerType: 'whatsapp', toAddress: '15550001111', externalContactId: 'c' })).toEqual([
+      { field: 'externalContactId', problem: 'is not supported for whatsapp', fix: 'remove it and use toAddress' },
+      { field: 'messagingTemplate', problem: 'is required for whatsapp', fix: 'an approved WhatsApp template: {"responseId": "<template id>"}' },
+    ])
+    expect(checkAgentlessRequest({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', toAddress: 'u@x', textBody: TEXT, messagingTemplate: { responseId: 't' } })).toEqual([
+      { field: 'messagingTemplate', problem: 'is not supported for open: agentless Open messages are text only', fix: 'remove it and send the text in textBody' },
+    ])
+  })
+
   it('names the body when it is not an object', () => {
     for (const body of [null, 'text', [], 42]) expect(fieldsOf(body)).toEqual(['(body)'])
   })
