@@ -28,6 +28,11 @@ describe('SMS numbers', () => {
     expect(problemOf(normaliseSmsNumber('+4477009sms:00555'))).toBe('is not an E.164 phone number: expected + and at most 15 digits, the first not 0 (got "+9999999aaa:99999", 17 characters)')
   })
 
+  it('a second + is refused: the number is one + and digits from its start, not a valid tail', () => {
+    expect(problemOf(normaliseSmsNumber('++14155550123'))).toBe('is not an E.164 phone number: expected + and at most 15 digits, the first not 0 (got "++99999999999", 13 characters)')
+    expect(problemOf(normaliseSmsNumber('+0+14155550123'))).toMatch(/^is not an E\.164 phone number/)
+  })
+
   it('refuses invisible characters with that reason, naming the shape', () => {
     expect(problemOf(normaliseSmsNumber('+44770090\u200b0555'))).toBe('contains invisible or control characters (got "+99999999<U+200B>9999", 14 characters)')
   })
