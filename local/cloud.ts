@@ -1,6 +1,6 @@
 /**
- * The local cloud: the whole pipeline on one machine with no AWS account. dynalite (DynamoDB), local-aws-sqs
- * (SQS with redrive), the in-process EventBridge applying the stack's own rule patterns, the real handlers
+ * The local cloud: the whole pipeline on one machine with no AWS account. dynalite (DynamoDB) and local-aws-sqs
+ * (SQS with redrive), each in a worker thread of its own, the in-process EventBridge applying the stack's own rule patterns, the real handlers
  * invoked as Lambda's SQS event source invokes them (batches, partial failures, visibility, redrive), and the
  * Genesys simulator (or a real org).
  */
