@@ -1,7 +1,8 @@
 /**
- * The share of each second the bench's one Node process spent running code rather than waiting (event-loop
- * utilisation). The whole local cloud (presence, send, dynalite, SQS, the Genesys simulator) runs on that one
- * thread, so a second near 1 is a second in which paced requests waited for the CPU, not for the pacer.
+ * The share of each second the bench's main thread spent running code rather than waiting (event-loop
+ * utilisation). The handlers (presence, send), their SDK clients, the local bus and the Genesys simulator run on
+ * that one thread (dynalite and SQS have threads of their own), so a second near 1 is a second in which paced
+ * requests waited for the CPU, not for the pacer.
  */
 import { performance } from 'node:perf_hooks'
 

@@ -1,8 +1,8 @@
 /**
  * The local cloud: the whole pipeline on one machine with no AWS account. dynalite (DynamoDB) and local-aws-sqs
- * (SQS with redrive), each in a worker thread of its own, the in-process EventBridge applying the stack's own rule patterns, the real handlers
- * invoked as Lambda's SQS event source invokes them (batches, partial failures, visibility, redrive), and the
- * Genesys simulator (or a real org).
+ * (SQS with redrive), each in a worker thread of its own; the in-process EventBridge applying the stack's own rule
+ * patterns; the real handlers invoked as Lambda's SQS event source invokes them (batches, partial failures,
+ * visibility, redrive); and the Genesys simulator (or a real org).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'

@@ -11,22 +11,15 @@ import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
 import type { Suppression } from '#lib/domain/opt-outs.ts'
 import type { OutreachReservation, SessionRepository } from '#lib/domain/ports.ts'
-import { fanOut, type AvailabilityDeps, type AvailabilitySettings, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
 
+import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const QUEUE_A = '33333333-0000-4000-8000-00000000000a'
 const QUEUE_B = '33333333-0000-4000-8000-00000000000b'
 const HOUR = 3_600_000
 const T = Date.parse('2026-03-02T09:00:00.000Z')
-const SETTINGS: AvailabilitySettings = {
-  scope: 'agent',
-  windowMs: 24 * HOUR,
-  capMs: 24 * HOUR,
-  cooldownMs: 0,
-  availablePresences: ['ON_QUEUE'],
-  availableRoutingStatuses: ['IDLE'],
-  busy: { staleMs: 4 * HOUR },
-}
+const SETTINGS = TEST_AVAILABILITY_SETTINGS
 
 const trigger = (extra: Partial<AgentAvailabilityEvent> = {}): AgentAvailabilityEvent => ({
   kind: 'agent',

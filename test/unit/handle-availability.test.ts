@@ -9,21 +9,14 @@ import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, SessionRepository, WriteResult } from '#lib/domain/ports.ts'
-import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps, type AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
+import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/usecases/handle-availability.ts'
 
+import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const QUEUE = '33333333-0000-4000-8000-000000000001'
 const HOUR = 3_600_000
 const T = Date.parse('2026-03-02T09:00:00.000Z')
-const SETTINGS: AvailabilitySettings = {
-  scope: 'agent',
-  windowMs: 24 * HOUR,
-  capMs: 24 * HOUR,
-  cooldownMs: 0,
-  availablePresences: ['ON_QUEUE'],
-  availableRoutingStatuses: ['IDLE'],
-  busy: { staleMs: 4 * HOUR },
-}
+const SETTINGS = TEST_AVAILABILITY_SETTINGS
 
 const presence = (status: string, at: number, eventId = `evt-${status}-${at}`): AgentAvailabilityEvent => ({
   kind: 'agent',

@@ -9,8 +9,9 @@ import { customerKey } from '#lib/domain/address.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import { optOutKeyOf, withoutOptedOut } from '#lib/domain/opt-outs.ts'
 import { parseQuietWindow } from '#lib/domain/quiet-hours.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
+import { testSendSettings } from '../support/send-settings.ts'
 
 const keyOf = (channel: string, address: string) => {
   const key = optOutKeyOf(channel, address)
@@ -84,21 +85,11 @@ describe('sendMessage: the opt-out check in its place', () => {
     requestedAt: 1_000,
     triggerEventId: 't',
   }
-  const settings: SendSettings = {
-    maxDelayMs: 60_000,
-    attemptTimeoutMs: 60_000,
-    capMs: 3_600_000,
-    windowMs: 3_600_000,
-    brand: 'Acme',
-    channels: {
-      sms: { fromAddress: '+13175550100', text: 'Hi' },
-      webmessaging: { fromAddress: 'deployment', text: 'x' },
-      whatsapp: { fromAddress: 'integration', text: 'x', templateResponseId: 'template' },
-      open: { fromAddress: 'integration', text: 'x' },
-    },
+  const settings = testSendSettings({
+    channels: { sms: { fromAddress: '+13175550100', text: 'Hi' } },
     // Quiet all day: the opt-out must win over it.
     quietHours: { timeZone: 'UTC', byChannel: { sms: parseQuietWindow('00:00-23:59') } },
-  }
+  })
   const deps = (listed: boolean, calls: string[], mode: 'live' | 'dry-run' = 'live'): SendDeps => ({
     clock: { now: () => 2_000 },
     wallClock: { now: () => 2_000 },

@@ -10,6 +10,7 @@ import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
+import { testSendSettings } from '../support/send-settings.ts'
 
 const REQUESTED_AT = 1_000_000
 const MAX_DELAY_MS = 15 * 60_000
@@ -26,19 +27,13 @@ const request: MessageRequest = {
   triggerEventId: 'trigger-1',
 }
 
-const settings: SendSettings = {
+const settings = testSendSettings({
   maxDelayMs: MAX_DELAY_MS,
   attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
   capMs: 24 * 3_600_000,
   windowMs: 12 * 3_600_000,
-  brand: 'Acme',
-  channels: {
-    sms: { fromAddress: '+13175550100', text: 'Hi from {{brand}}' },
-    webmessaging: { fromAddress: 'deployment', text: 'x' },
-    whatsapp: { fromAddress: 'integration', text: 'x', templateResponseId: 'template' },
-    open: { fromAddress: 'integration', text: 'x' },
-  },
-}
+  channels: { sms: { fromAddress: '+13175550100', text: 'Hi from {{brand}}' } },
+})
 
 function ports(options: { now: number; wallNow?: number; claim?: 'started' | DeliveryState; result?: AgentlessSendResult; reserved?: boolean; finishFails?: boolean }) {
   const calls: string[] = []

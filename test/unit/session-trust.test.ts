@@ -3,6 +3,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import { sessionMismatch } from '#lib/domain/session-trust.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
 import { recordedSessions, sessionBacking } from '../support/recorded-sessions.ts'
+import { testSendSettings } from '../support/send-settings.ts'
 
 const HOUR = 3_600_000
 const request: MessageRequest = {
@@ -34,19 +35,12 @@ describe('sessionMismatch: a request must match the session the recorder wrote',
 })
 
 describe('sendMessage: unknown-session after expiry and paused, before preflight', () => {
-  const settings: SendSettings = {
+  const settings = testSendSettings({
     maxDelayMs: HOUR,
-    attemptTimeoutMs: 60_000,
     capMs: 24 * HOUR,
     windowMs: 12 * HOUR,
-    brand: 'Acme',
-    channels: {
-      sms: { fromAddress: '+13175550100', text: 'Hi' },
-      webmessaging: { fromAddress: 'deployment', text: 'x' },
-      whatsapp: { fromAddress: 'integration', text: 'x', templateResponseId: 'template' },
-      open: { fromAddress: 'integration', text: 'x' },
-    },
-  }
+    channels: { sms: { fromAddress: '+13175550100', text: 'Hi' } },
+  })
   const deps = (calls: string[], sessions = recordedSessions(), mode: 'live' | 'paused' = 'live'): SendDeps => ({
     clock: { now: () => request.requestedAt + 1_000 },
     wallClock: { now: () => 1 },
