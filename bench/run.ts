@@ -17,7 +17,7 @@ import { runLatency, type LatencyResult } from './scenarios/latency.ts'
 import { runPacing, type PacingResult } from './scenarios/pacing.ts'
 import { adaptiveRows, runAdaptive, type AdaptiveSizes } from './adaptive.ts'
 import type { CompetingResult, LimitChangeResult } from './scenarios/pacing-adaptive.ts'
-import { runStorm, type StormResult } from './scenarios/storm.ts'
+import { runStorm, stormSendWorkers, type StormResult } from './scenarios/storm.ts'
 import { round } from './stats.ts'
 
 export const SCENARIOS = ['fanout', 'pacing', 'adaptive', 'latency', 'storm', 'coldstart'] as const
@@ -29,7 +29,8 @@ export interface BenchSizes {
   /** Adaptive pacing: a competing consumer on the same OAuth client, and the limit changed mid-run. */
   readonly adaptive: AdaptiveSizes
   readonly latencyTriggers: number
-  readonly storm: { readonly agents: number; readonly conversations: number; readonly customers: number; readonly budgetPerMinute: number; readonly workers: number }
+  /** Send workers: what the stack deploys for the budget (bench/scenarios/storm.ts, `stormSendWorkers`). */
+  readonly storm: { readonly agents: number; readonly conversations: number; readonly customers: number; readonly budgetPerMinute: number }
   readonly coldStartRuns: number
 }
 
@@ -46,7 +47,7 @@ export const FULL: BenchSizes = {
     ],
   },
   latencyTriggers: 200,
-  storm: { agents: 200, conversations: 5_000, customers: 3_000, budgetPerMinute: 1_800, workers: 2 },
+  storm: { agents: 200, conversations: 5_000, customers: 3_000, budgetPerMinute: 1_800 },
   coldStartRuns: 5,
 }
 
@@ -55,7 +56,7 @@ export const QUICK: BenchSizes = {
   pacing: { workers: [1, 2, 4], budgetPerMinute: 1_200, backlog: 60 },
   adaptive: { workers: 2, budgetPerMinute: 1_200, competing: { share: 0.3, backlog: 40 }, limitChanges: [{ newLimit: 450, backlog: 120, changeAfterMs: 1_000 }] },
   latencyTriggers: 8,
-  storm: { agents: 8, conversations: 80, customers: 50, budgetPerMinute: 1_800, workers: 2 },
+  storm: { agents: 8, conversations: 80, customers: 50, budgetPerMinute: 1_800 },
   coldStartRuns: 1,
 }
 
@@ -171,7 +172,9 @@ export async function runBench(options: { quick: boolean; only: readonly Scenari
   }
 
   if (options.only.includes('storm')) {
-    log(`login storm: ${sizes.storm.agents} agents over ${sizes.storm.conversations} sessions…`)
+    log(
+      `login storm: ${sizes.storm.agents} agents over ${sizes.storm.conversations} sessions, ${stormSendWorkers(sizes.storm.budgetPerMinute)} send workers (the stack's for ${sizes.storm.budgetPerMinute}/min)…`,
+    )
     // No limit: every eligible customer in one trigger (the limit is above any agent's customers).
     const { rates, ...storm } = await runStorm({ ...sizes.storm, maxMessagesPerTrigger: String(sizes.storm.customers) })
     report.storm = { ...storm, perSecond: rates.perSecond, steadyPerSecond: rates.steadyPerSecond }
@@ -269,7 +272,7 @@ export function formatTable(report: BenchReport): string {
     const s = report.storm
     rows.push([
       `login storm`,
-      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients (${fmt(s.requests)} requests, ${fmt(s.suppressedBySend)} suppressed by send); duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
+      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients, ${s.workers} send workers (${fmt(s.requests)} requests, ${fmt(s.suppressedBySend)} suppressed by send); duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
       `floor ${fmt(s.floorMs / 1000, 1)} s (${fmt(s.messaged)} ÷ ${fmt(s.budgetPerMinute)}/min)`,
       fmt(s.drainOverFloor, 3),
     ])

@@ -6,9 +6,13 @@
  * minute of logins: the availability events arrive over 60 × 300 / B seconds of wall time, carrying event
  * times spread over the real minute. Drain time runs from the first availability event to the last message
  * Genesys accepted; its floor is unique recipients ÷ budget.
+ * The send stage runs as many workers as the stack deploys for that budget (`sendConcurrencyFor`, as
+ * cdk/pipeline-compute.ts sets the event source's maximum concurrency), not Lambda's minimum of 2: 2 workers
+ * model a stack sized for 300 a minute asked to send 1,800.
  */
+import { DEFAULTS } from '#lib/config.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
-import { APP_DETAIL_TYPES } from '#lib/topology.ts'
+import { APP_DETAIL_TYPES, sendConcurrencyFor } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'
@@ -24,7 +28,8 @@ export interface StormOptions {
   readonly conversations: number
   readonly customers: number
   readonly budgetPerMinute: number
-  readonly workers: number
+  /** Send workers. Default: what the stack deploys for the budget (`stormSendWorkers`). */
+  readonly workers?: number
   readonly seed?: number
   /** MAX_MESSAGES_PER_TRIGGER: `agent-capacity` (the default; the simulator answers 4) or a number (no limit: one above any agent's customers). */
   readonly maxMessagesPerTrigger: string
@@ -59,8 +64,14 @@ export interface StormResult extends DeliveryCheck {
 
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
+/** The send stage's maximum concurrency in a stack deployed with this budget and the default headroom. */
+export function stormSendWorkers(budgetPerMinute: number): number {
+  return sendConcurrencyFor(budgetPerMinute * DEFAULTS.budgetHeadroom)
+}
+
 export async function runStorm(options: StormOptions): Promise<StormResult> {
-  const cloud = await startPacedCloud({ ...options, config: { MAX_MESSAGES_PER_TRIGGER: options.maxMessagesPerTrigger } })
+  const workers = options.workers ?? stormSendWorkers(options.budgetPerMinute)
+  const cloud = await startPacedCloud({ ...options, workers, config: { MAX_MESSAGES_PER_TRIGGER: options.maxMessagesPerTrigger } })
   try {
     const workload = buildWorkload({ customers: options.customers, conversations: options.conversations, agents: options.agents, at: AT - 60_000, seed: options.seed ?? 1 })
     let started = Date.now()
@@ -114,7 +125,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       sessionsRecorded,
       loadMs,
       budgetPerMinute: options.budgetPerMinute,
-      workers: options.workers,
+      workers,
       loginSpreadMs,
       drainMs,
       floorMs,

@@ -10,6 +10,7 @@ import { summariseRates } from '../../bench/rates.ts'
 import { checkDeliveries, recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
 import { parseArgs, QUICK, type BenchReport } from '../../bench/run.ts'
 import { quantile } from '../../bench/stats.ts'
+import { sendConcurrencyFor } from '#lib/topology.ts'
 import { runCommand } from '../support/run-command.ts'
 import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator/index.ts'
 
@@ -95,6 +96,9 @@ describe('npm run bench -- --quick --json', () => {
     expect(s?.messaged).toBe(s?.expected)
     expect(s?.expected).toBeGreaterThan(0)
     expect(s?.floorMs).toBeCloseTo(((s?.messaged ?? 0) / QUICK.storm.budgetPerMinute) * 60_000, 6)
+    // As many send workers as the stack deploys for the budget (1,800 × 0.95 a minute: 8), not Lambda's minimum.
+    expect(s?.workers).toBe(sendConcurrencyFor(QUICK.storm.budgetPerMinute * 0.95))
+    expect(s?.workers).toBeGreaterThan(2)
   })
 
   it('login storm under agent-capacity: fewer messaged, the rest deferred, still nobody twice and nobody ineligible', () => {
