@@ -7,7 +7,7 @@ import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
 import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
 import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/domain/eligibility.ts'
-import { E164 } from '#lib/domain/payload.ts'
+import { E164 } from '#lib/domain/address.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */

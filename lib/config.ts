@@ -5,7 +5,8 @@
  */
 import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
-import { E164, type ChannelSettings } from './domain/payload.ts'
+import { E164 } from './domain/address.ts'
+import type { ChannelSettings } from './domain/payload.ts'
 import { findUnknownPlaceholders } from './domain/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
 import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'

@@ -16,8 +16,14 @@ import type { Channel, CustomerAddress } from './model.ts'
 
 export type Normalised = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly problem: string }
 
-const E164 = /^\+[1-9]\d{1,14}$/
-const WHATSAPP_ID = /^[1-9]\d{1,14}$/
+/**
+ * E.164 (ITU-T Recommendation E.164): a + and at most 15 digits, the first (the country code's) not 0. The standard
+ * sets no minimum length beyond the country code, so neither does this rule: the one rule for settings, stored
+ * addresses and requests.
+ */
+export const E164 = /^\+[1-9]\d{1,14}$/
+/** A WhatsApp id: the E.164 number's digits without the + (SendAgentlessOutboundMessageRequest.toAddress). */
+export const WHATSAPP_ID = /^[1-9]\d{1,14}$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Visual separators people and systems put in phone numbers. */
 const SEPARATORS = /[\s\u00a0().\-/]/g

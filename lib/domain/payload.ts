@@ -15,7 +15,7 @@
  * - Open: agentless Open messages are text only (developer.genesys.cloud Open Messaging outbound guide), so
  *   textBody is required and a template is rejected.
  */
-import { normaliseCustomer } from './address.ts'
+import { E164, normaliseCustomer, WHATSAPP_ID } from './address.ts'
 import { CHANNELS, type Channel, type CustomerAddress } from './model.ts'
 
 export interface TemplateParameter {
@@ -66,14 +66,6 @@ export const TEXT_LIMITS: Readonly<Record<Channel, number>> = {
   whatsapp: 2000,
   open: 2000,
 }
-
-/**
- * E.164 (ITU-T Recommendation E.164): a + and at most 15 digits, the first (the country code's) not 0. The standard
- * sets no minimum length beyond the country code, so neither does this rule; the one rule for settings and requests.
- */
-export const E164 = /^\+[1-9]\d{1,14}$/
-/** A WhatsApp id: the E.164 number's digits without the + (SendAgentlessOutboundMessageRequest.toAddress). */
-const WHATSAPP_ID = /^[1-9]\d{1,14}$/
 
 /**
  * Messenger types the agentless endpoint accepts (toAddressMessengerType, SDK 262 and the iOS SDK enum) that this
