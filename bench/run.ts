@@ -281,7 +281,7 @@ export function formatTable(report: BenchReport): string {
     const s = report.stormAgentCapacity
     rows.push([
       `login storm, agent-capacity`,
-      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients, ${fmt(s.deferred)} deferred; duplicates ${s.duplicates}, unexpected ${s.unexpected}`,
+      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients, ${fmt(s.deferred)} deferred; duplicates ${s.duplicates}, unexpected ${s.unexpected}; ${fmt(s.otherGenesysCalls)} capacity lookups on the same allowance (drain ÷ the floor counting them ${fmt(s.drainOverFloorWithOtherCalls, 3)})`,
       `floor ${fmt(s.floorMs / 1000, 1)} s (${fmt(s.messaged)} ÷ ${fmt(s.budgetPerMinute)}/min)`,
       fmt(s.drainOverFloor, 3),
     ])

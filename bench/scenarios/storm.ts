@@ -15,6 +15,7 @@ import { METRIC_NAMES } from '#lib/metrics-names.ts'
 import { APP_DETAIL_TYPES, sendConcurrencyFor } from '#lib/topology.ts'
 import { LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
+import { AGENTLESS_PATH, TOKEN_PATH } from '../../local/genesys-simulator/index.ts'
 import { availabilityFlip, buildWorkload } from '../../local/load.ts'
 import { sampleEventLoop } from '../event-loop.ts'
 import { checkDeliveries, recipientOfWorkloadCustomer, type DeliveryCheck } from '../recipients.ts'
@@ -49,6 +50,13 @@ export interface StormResult extends DeliveryCheck {
   /** Unique recipients ÷ budget. */
   readonly floorMs: number
   readonly drainOverFloor: number
+  /**
+   * Genesys API calls other than the sends during the storm: presence's capacity lookups (`agent-capacity`) or
+   * queue lookups. They spend the same OAuth client's allowance, so the floor counting them is
+   * (messaged + these) ÷ budget.
+   */
+  readonly otherGenesysCalls: number
+  readonly drainOverFloorWithOtherCalls: number
   /** ProactiveMessageRequested events the triggers published: more than the recipients where agents share customers. */
   readonly requests: number
   /** Requests send did not send because another request had reserved the customer (outcome `suppressed`). */
@@ -115,6 +123,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const check = checkDeliveries(agentless, expected)
     const drainMs = rates.lastAt - started
     const floorMs = (check.messaged / options.budgetPerMinute) * 60_000
+    const otherGenesysCalls = (cloud.simulator?.requests ?? []).filter((r) => r.receivedAt >= started && r.path !== TOKEN_PATH && r.path !== AGENTLESS_PATH).length
     const requests = cloud.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested).length
     const suppressedBySend = cloud.outcomes.filter((event) => (event.detail as { outcome?: unknown }).outcome === 'suppressed').length
     return {
@@ -130,6 +139,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       drainMs,
       floorMs,
       drainOverFloor: drainMs / floorMs,
+      otherGenesysCalls,
+      drainOverFloorWithOtherCalls: drainMs / (((check.messaged + otherGenesysCalls) / options.budgetPerMinute) * 60_000),
       requests,
       suppressedBySend,
       rateLimited: rates.rateLimited,

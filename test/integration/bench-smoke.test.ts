@@ -110,6 +110,12 @@ describe('npm run bench -- --quick --json', () => {
     expect(limited?.deferred).toBeGreaterThan(0)
     expect(limited?.messaged).toBeLessThan(limited?.expected ?? 0)
     expect(limited?.missing).toBe((limited?.expected ?? 0) - (limited?.messaged ?? 0))
+    // Presence looks each agent's capacity up once (then cached), on the allowance the sends use; without the
+    // limit it makes no Genesys call at all (agent scope).
+    expect(limited?.otherGenesysCalls).toBeGreaterThan(0)
+    expect(limited?.otherGenesysCalls).toBeLessThanOrEqual(QUICK.storm.agents)
+    expect(report.storm?.otherGenesysCalls).toBe(0)
+    expect(limited?.drainOverFloorWithOtherCalls).toBeLessThan(limited?.drainOverFloor ?? 0)
     expect(limited?.missing).toBeLessThanOrEqual(limited?.deferred ?? 0)
   })
 
