@@ -2,8 +2,9 @@
  * Adaptive pacing through the real wiring (issue 17 item 1): the send handlers' agentless responses carry
  * Genesys's `inin-ratelimit-*` headers, and functions/send/dependencies.ts hands them to the shared limiter. The
  * configured budget here is 16 times what the simulator allows, so a limiter that never heard the headers paces to
- * the budget, bursts the backlog and is answered 429 until Retry-After (3 times in this test, with the wiring cut). The unit tests of the limiter
- * (delivery-guarantees.test.ts) feed `observe` directly; this one proves the headers reach it.
+ * the budget, bursts the backlog and is answered 429 until Retry-After (3 times in this test with the wiring cut,
+ * 0 with it). The limiter's own tests (delivery-guarantees.test.ts) feed `observe` directly; this one proves the
+ * headers reach it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { backlogRequests, enqueueRequests } from '../../bench/scenarios/pacing.ts'
