@@ -2,6 +2,7 @@
  * Template tests for the reliability-critical settings of the stack, plus cdk-nag. One synthesis for the file:
  * a stack with its own partner bus and secret, an alarm e-mail and a raised Genesys budget.
  */
+import { readFileSync } from 'node:fs'
 import { Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag'
@@ -404,5 +405,23 @@ describe('cdk-nag', () => {
       expect(ack.id).toMatch(/(AwsSolutions|Serverless)-[A-Za-z0-9]+(\[.+\])?$/)
       expect(ack.reason.length, ack.id).toBeGreaterThan(40)
     }
+  })
+
+  it('says what rotating the Genesys secret would take, and points at a runbook section that exists', () => {
+    const reasons = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .filter(([id]) => id.endsWith('AwsSolutions-SMG4'))
+      .map(([, reason]) => reason)
+    expect(reasons).toHaveLength(1)
+    const reason = reasons[0] as string
+    // Genesys can regenerate a client secret; what automatic rotation would need; the manual path.
+    expect(reason).toContain('POST /api/v2/oauth/clients/{clientId}/secret')
+    expect(reason).toMatch(/rotation Lambda/)
+    expect(reason).toMatch(/second, more powerful OAuth client/)
+    const section = /docs\/operations\.md, ([^)]+)\)/.exec(reason)?.[1]
+    expect(section).toBe('Rotating the Genesys credentials')
+    expect(readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')).toContain(`## ${section}`)
   })
 })
