@@ -5,12 +5,9 @@
  */
 import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { TABLES } from '#lib/topology.ts'
-import { startServiceThread } from './service-thread.ts'
+import { type LocalService, startServiceThread } from './service-thread.ts'
 
-export interface LocalDynamo {
-  readonly endpoint: string
-  close(): Promise<void>
-}
+export type LocalDynamo = LocalService
 
 /** dynalite in a worker thread of its own (local/service-thread.ts). */
 export function startLocalDynamo(): Promise<LocalDynamo> {

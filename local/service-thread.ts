@@ -1,7 +1,8 @@
 /**
  * Starts a local AWS service (dynalite or local-aws-sqs) on 127.0.0.1 in a worker thread of its own
  * (local/service-thread.mjs). In AWS these services never share a CPU with the functions; in one thread the
- * local cloud spent about a quarter of its event loop serving them (docs/benchmarks.md, "Login storm").
+ * local cloud spent about a quarter of its event loop serving them (docs/benchmarks.md, "The local cloud on three
+ * threads").
  */
 import { Worker } from 'node:worker_threads'
 
