@@ -5,8 +5,8 @@
 import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/domain/eligibility.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/presence/eligibility.ts'
 import { E164 } from '#lib/domain/address.ts'
 import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
 
@@ -49,7 +49,7 @@ export interface ProactiveMessagingProps {
   readonly whatsappTemplateHeaderParameters?: Readonly<Record<string, string>>
   /** Open Messaging integration id used as `fromAddress` for Open Messaging. */
   readonly openIntegrationId?: string
-  /** Message text; may use the placeholders lib/domain/template.ts knows. */
+  /** Message text; may use the placeholders lib/send/template.ts knows. */
   readonly messageText?: string
   /** Web Messaging text instead of messageText. @default messageText */
   readonly messageTextWebMessaging?: string

@@ -7,11 +7,11 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164 } from './domain/address.ts'
 import type { ChannelSettings } from './domain/payload.ts'
-import { findUnknownPlaceholders } from './domain/template.ts'
+import { findUnknownPlaceholders } from './send/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
-import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
-import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from './presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './presence/eligibility.ts'
+import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './send/quiet-hours.ts'
 
 /** A comma-separated list: trimmed items, empty ones dropped. */
 const commaList = (fallback = '') =>

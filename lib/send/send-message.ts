@@ -8,13 +8,13 @@ import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
-import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
+import { sessionMismatch, type SessionMismatch } from './session-trust.ts'
 import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SessionLookup, SessionRepository, SuppressionList } from '../domain/ports.ts'
-import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
+import { quietWindowAt, type QuietHours } from './quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { recipientKey } from '../domain/targeting.ts'
-import { renderTemplate } from '../domain/template.ts'
+import { renderTemplate } from './template.ts'
 
 export interface SendSettings {
   readonly maxDelayMs: number

@@ -2,7 +2,7 @@
  * Pilot scope: when lists of agent or queue ids are set, only those agents trigger and only sessions from those
  * queues are targeted. An empty list means everyone.
  */
-import type { Session } from './model.ts'
+import type { Session } from '../domain/model.ts'
 
 export interface PilotScope {
   readonly agentIds: readonly string[]
