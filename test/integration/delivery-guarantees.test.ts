@@ -62,6 +62,14 @@ describe('delivery ledger', () => {
     expect(await ledger.begin(legacy, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toBe('started')
   })
 
+  it("keeps a sent message's Genesys ids and gives them back with the settled state", async () => {
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
+    const k = key()
+    await ledger.begin(k, 1_000)
+    await ledger.finish(k, 'sent', 2_000, undefined, { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' })
+    expect(await ledger.begin(k, 3_000)).toEqual({ state: 'sent', notified: false, genesys: { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' } })
+  })
+
   it('gives exactly one of ten concurrent claims', async () => {
     const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
     const k = key()
@@ -249,7 +257,7 @@ describe('send use case', () => {
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
     // Not reported yet (the handler reports, then marks): the duplicate is told to finish reporting.
-    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent', genesys: { messageId: 'm' } } })
     await new DynamoDbDeliveryLedger(tables.dynamo, STATE).markNotified(k)
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
     expect(calls).toHaveLength(1)
