@@ -1,5 +1,5 @@
 /**
- * No lost fan-out (issue 13 item 2), through the real handlers on the local cloud: PutEvents keeps failing for
+ * No lost fan-out, through the real handlers on the local cloud: PutEvents keeps failing for
  * a trigger's requests, and a newer event for the same agent is saved before SQS redelivers the trigger. The
  * redelivery is then stale. Before the outbox (publish first, save after) the trigger's requests were never
  * made; now the trigger's state is saved with its requests, and the newer event publishes them first.

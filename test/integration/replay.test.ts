@@ -1,5 +1,5 @@
 /**
- * Issue 17 item 4: a replay of the partner-bus archive messages no one twice. Through the real handlers on the
+ * A replay of the partner-bus archive messages no one twice. Through the real handlers on the
  * local cloud: a run messages five customers of two agents; an hour later the archived Genesys events of the
  * whole run are replayed as EventBridge does (same event ids, a `replay-name` field, oldest first, only into
  * the partner-bus rules), twice. Then the agents' stored state is lost and the run replayed once more, so the

@@ -10,14 +10,14 @@ const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const T = Date.parse('2026-03-01T09:00:00.000Z')
 const MINUTE = 60_000
 
-/** The policy the presence function builds from its default configuration (ON_QUEUE and IDLE since issue 12). */
+/** The policy the presence function builds from its default configuration (ON_QUEUE and IDLE). */
 const config = loadConfig('presence', presenceConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus' })
 const POLICY: AvailabilityPolicy = {
   availablePresences: config.AVAILABLE_PRESENCES,
   availableRoutingStatuses: config.AVAILABLE_ROUTING_STATUSES,
   cooldownMs: config.COOLDOWN_MINUTES * MINUTE,
 }
-/** `AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE`: the behaviour before issue 12. */
+/** `AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE`: every login and every change off queue fires. */
 const OLD_POLICY: AvailabilityPolicy = { ...POLICY, availablePresences: ['AVAILABLE', 'ON_QUEUE'] }
 
 const parsed = new Map<string, AgentAvailabilityEvent>()
@@ -95,7 +95,7 @@ describe('isAvailable: presence in AVAILABLE_PRESENCES and, once seen, routing s
   })
 })
 
-describe('decideAvailability: the examples of issue 12, under the defaults', () => {
+describe('decideAvailability: the documented examples, under the defaults', () => {
   it('OFFLINE → AVAILABLE (login) fires nothing', () => {
     expect(run([presence('OFFLINE', T), presence('AVAILABLE', T + 1000)]).triggers).toEqual([])
   })
@@ -230,7 +230,7 @@ describe('decideAvailability: order, duplicates, cooldown', () => {
     })
   })
 
-  it('a same-instant tie on one fact never drops the other fact of the same activity event (issue 17)', () => {
+  it('a same-instant tie on one fact never drops the other fact of the same activity event', () => {
     // Stored: ON_QUEUE at T, INTERACTING before. The activity event at T ties on presence (the same status, or one
     // that loses the tie) but carries a real routing change to IDLE: it is applied, and completes the condition.
     const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T - 1000) }
@@ -307,7 +307,7 @@ describe('decideAvailability (property): duplicates and delivery order never add
 })
 
 describe('decideAvailability (property): events at the same instant in any order', () => {
-  // Ported from the same-instant property of issue 17 to the two facts of issue 12. Ties of one fact (two presences,
+  // The same-instant property, over the two facts. Ties of one fact (two presences,
   // or two routing statuses, at one millisecond) fire the same whatever the order; with ties of both facts, the end
   // state is the same (a trigger may differ: each event is judged when it arrives, "whichever event completes it").
   const instantArb = fc.uniqueArray(

@@ -335,7 +335,7 @@ describe('handleAvailability: what never enters the outbox', () => {
   })
 })
 
-describe('handleAvailability: busy customers are left alone (issue 13 item 3)', () => {
+describe('handleAvailability: busy customers are left alone', () => {
   it('leaves out a customer with another active conversation (byCustomer) or whose own has no customer.end, and counts them', async () => {
     const { publisher, deps } = world(3)
     const ownNotEnded: Session = { ...session(2), customerEndedAt: undefined }
