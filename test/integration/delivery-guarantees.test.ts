@@ -121,7 +121,7 @@ describe('shared rate limiter', () => {
     expect(now - before).toBeGreaterThanOrEqual(3_000)
   })
 
-  it('does not wait past the deadline: returns the wait it would need, taking no slot (issue 13 item 5)', async () => {
+  it('does not wait past the deadline: returns the wait it would need, taking no slot', async () => {
     let now = 1_900_000_000_000
     const sleeps: number[] = []
     const limiter = new DynamoDbRateLimiter({ client: tables.dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) })

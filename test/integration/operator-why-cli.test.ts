@@ -1,5 +1,5 @@
 /**
- * `proactive why --local` (issue 14 item 5): replays events through the real handlers on the local cloud, then
+ * `proactive why --local`: replays events through the real handlers on the local cloud, then
  * explains one customer's or conversation's outcome. Exit codes: 0 found, 1 nothing found, 2 usage error.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
