@@ -40,7 +40,7 @@ export function endedSession(options: { agentId: string; queueId: string; custom
     lastAgentId: options.agentId,
     agents: { [options.agentId]: { connected: false, changedAt: options.lastActiveAt, connectedAt } },
     lastActiveAt: options.lastActiveAt,
-    // Ended for the customer too: a conversation without customer.end keeps its customer busy (issue 13 item 3).
+    // Ended for the customer too: a conversation without customer.end keeps its customer busy.
     customerEndedAt: options.lastActiveAt,
     expiresAt: Math.ceil((options.lastActiveAt + options.windowMs + 3_600_000) / 1000),
   }

@@ -185,7 +185,7 @@ export const presenceConfigSchema = z
         '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
       ),
     AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe(
-      'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue (the behaviour before issue 12).',
+      'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue.',
     ),
     AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
       'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',

@@ -37,13 +37,6 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/session.ts', code: 'Object.defineProperty(record, key', kind: 'own-property flags', why: 'Equivalent: the agents record is built once per fold and copied, never assigned to or reconfigured in place, so `writable`/`configurable` are never exercised.' },
   // presence side (availability, eligibility, session, quiet-hours, handle-availability): add entries below
   {
-    file: 'lib/domain/availability.ts',
-    mutators: ['ConditionalExpression'],
-    code: 'previous.presence === undefined && previous.routing === undefined',
-    kind: 'legacy-state test (routing part)',
-    why: 'Equivalent: `routing === undefined` replaced by true reads the saved `available` flag for a state with a routing status but no presence; every such state was written by decideAvailability with `available` = isAvailable(facts), which is false without a presence, the same answer isAvailable gives now.',
-  },
-  {
     file: 'lib/domain/eligibility.ts',
     mutators: ['StringLiteral'],
     code: "export const EVERY_SESSION",

@@ -75,8 +75,6 @@ export interface AgentFact {
 /** Known state of one agent, kept to detect transitions rather than states. */
 export interface AgentState {
   readonly agentId: string
-  /** The combined condition (presence and routing status) after the newest applied event. */
-  readonly available: boolean
   /** Time of the newest observation applied (the event's own time). */
   readonly observedAt: number
   /** The system presence and when it was set; absent until a presence (or activity) event is seen. */

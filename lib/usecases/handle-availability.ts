@@ -202,7 +202,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const skipped = selected.skipped
   const { inside: inPilot, outside: outsidePilot } = filterPilotSessions(pilot, selected.requests)
   const sessionOf = new Map(sessions.map((session) => [session.conversationId, session]))
-  // Every filter that removes a customer runs before the cap read and the per-trigger limit (HELPERS.md order).
+  // Every filter that removes a customer runs before the cap read and the per-trigger limit.
   const { kept: eligible, ineligible } = filterEligible(inPilot, (id) => sessionOf.get(id), settings.eligibility ?? EVERY_SESSION)
   const { kept: notOptedOut, optedOut } = await withoutOptOuts(eligible, deps)
   const { free: requests, busy: customerBusy } = await withoutBusyCustomers(notOptedOut, sessions, deps, event.at, settings.busy)

@@ -9,7 +9,19 @@ import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
 import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
-import type { AgentlessSendResult, Clock, DeliveryLedger, GenesysMessaging, OutreachLedger, Pacer, SendingModeSource, SessionLookup, SessionRepository, SuppressionList } from '../domain/ports.ts'
+import type {
+  AgentlessSendResult,
+  Clock,
+  DeliveryLedger,
+  GenesysMessageIds,
+  GenesysMessaging,
+  OutreachLedger,
+  Pacer,
+  SendingModeSource,
+  SessionLookup,
+  SessionRepository,
+  SuppressionList,
+} from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
@@ -72,7 +84,7 @@ export type SendDecision =
   | { readonly kind: 'customer-busy' }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
-  | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
+  | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string; readonly genesys?: GenesysMessageIds } }
   | { readonly kind: 'permanent'; readonly result: Failure }
   | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
   /** `no-time-left`: pacing would outlast the invocation; handed back before anything was marked or sent. */
@@ -138,7 +150,9 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   })
   if (claim !== 'started') {
     if (claim.state !== 'in-flight') {
-      return claim.notified ? { kind: 'duplicate' } : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}) } }
+      return claim.notified
+        ? { kind: 'duplicate' }
+        : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}), ...(claim.genesys ? { genesys: claim.genesys } : {}) } }
     }
     if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
     await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
@@ -148,7 +162,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   const result = await deps.genesys.sendAgentless(body)
   if (result.ok) {
     try {
-      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now())
+      const ids = { ...(result.conversationId ? { conversationId: result.conversationId } : {}), ...(result.messageId ? { messageId: result.messageId } : {}) }
+      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now(), undefined, ids)
     } catch (error) {
       // Sent all the same. The record stays in flight, so a stray redelivery is dead-lettered, never resent.
       return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId, ledgerError: (error as Error).message }

@@ -135,7 +135,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     }
     // Settled earlier, but reporting it failed: finish reporting, send nothing.
     const log = { level: 'info', message: 'settled earlier: reporting the outcome', fields: { ...fields, state: unreported.state } } as const
-    if (unreported.state === 'sent') return { counts: [], log, report: { outcome: 'sent' }, markNotified: true }
+    if (unreported.state === 'sent') {
+      const { conversationId, messageId, recoveredBy } = unreported.genesys ?? {}
+      const genesys = conversationId || messageId ? { genesys: { ...(messageId ? { messageId } : {}), ...(conversationId ? { conversationId } : {}) } } : {}
+      return { counts: [], log, report: { outcome: 'sent', ...genesys, ...(recoveredBy ? { recoveredBy } : {}) }, markNotified: true }
+    }
     const reason = unreported.reason ?? 'outcome-unknown'
     return {
       counts: [],

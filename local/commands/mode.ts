@@ -1,5 +1,5 @@
 /**
- * `proactive mode [live|dry-run|paused] [--stack NAME]`: the run-time sending-mode override (issue 14 item 1).
+ * `proactive mode [live|dry-run|paused] [--stack NAME]`: the run-time sending-mode override.
  * With a mode it writes the override to the deployed stack's state table (item `control#sending-mode`); presence
  * and send read it through a cache of at most 30 s, so it is in force everywhere within 30 s, without a deploy.
  * Without a mode it shows the override in force and since when.

@@ -1,5 +1,5 @@
 /**
- * `proactive why`: why a customer (or a conversation) did or did not get a message (issue 14 item 5).
+ * `proactive why`: why a customer (or a conversation) did or did not get a message.
  *   Deployed stack:  proactive why (--conversation ID | --channel C --address A) [--stack NAME]
  *   Local cloud:     proactive why --local --events PATH [--set NAME=VALUE]... (--conversation ID | --channel C --address A)
  * Reading is in local/why/read-records.ts, the wording in local/why/explain-why.ts.

@@ -101,7 +101,7 @@ describe('proactive check against the simulator', () => {
     expect(text).toMatch(/^SKIP {2}permission +— needs a token$/m)
   })
 
-  // Changed on purpose (issue 17): check parses GENESYS_REGION with the adapters' regionHost, so a host that is not a
+  // check parses GENESYS_REGION with the adapters' regionHost, so a host that is not a
   // Genesys region (mypurecloud.eu) fails as the region, as the functions would at start; a real one that cannot be
   // reached still names the host.
   it('names the region host when the region does not resolve', async () => {

@@ -1,5 +1,5 @@
 /**
- * Operator controls through the real handlers on the local cloud (issue 14): sending mode (setting and run-time
+ * Operator controls through the real handlers on the local cloud: sending mode (setting and run-time
  * override with its 30 s cache), dry run leaving the cap untouched, quiet hours at the trigger's time, pilot
  * scope for agents and queues.
  */

@@ -1,5 +1,5 @@
 /**
- * `proactive mode` (issue 14 item 1): the command writes the override into the state table it finds by the stack
+ * `proactive mode`: the command writes the override into the state table it finds by the stack
  * output StateTableName; the real presence and send handlers act on it within their 30 s cache.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'

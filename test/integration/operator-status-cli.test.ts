@@ -1,5 +1,5 @@
 /**
- * `proactive status` (issue 14 item 6): queue depths from the real local SQS (local-aws-sqs), the stack outputs and
+ * `proactive status`: queue depths from the real local SQS (local-aws-sqs), the stack outputs and
  * CloudWatch through aws-sdk-client-mock (no local CloudWatch exists), exit codes and the --json shape.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation'

@@ -1,5 +1,5 @@
 /**
- * `proactive why --local` (issue 14 item 5): replays events through the real handlers on the local cloud, then
+ * `proactive why --local`: replays events through the real handlers on the local cloud, then
  * explains one customer's or conversation's outcome. Exit codes: 0 found, 1 nothing found, 2 usage error.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -46,6 +46,8 @@ describe('proactive why --local', () => {
     expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
     expect(out).toContain('suppression: not on the list')
     expect(out).toContain('delivery ledger: sent')
+    // The agentless response's ids, shortened: the full ids are behind --show-personal-data.
+    expect(out).toMatch(/genesys: conversation [0-9a-f]{8}… message [0-9a-f]{8}…/)
     expect(out).toContain('outcome: sent')
     expect(out).toContain('why: A message was sent: Genesys accepted it.')
     expect(out).not.toContain(PHONE)

@@ -1,5 +1,5 @@
 /**
- * The forum thread this project was born from (issue 17 item 0): each shape people sent from a backend, and
+ * The forum thread this project was born from: each shape people sent from a backend, and
  * the error they got, answered right by `proactive explain-payload` and `proactive explain-error`.
  */
 import { describe, expect, it } from 'vitest'
@@ -151,7 +151,7 @@ describe("explain-error on the thread's error", () => {
   })
 })
 
-describe('explain-error fidelity (issue 17 item 2)', () => {
+describe('explain-error fidelity', () => {
   it('recognises too.many.requests.retry.after as the rate limit', () => {
     const explanation = explainError({ message: 'Rate limit exceeded the maximum. Retry the request in [4] seconds', code: 'too.many.requests.retry.after' })
     expect(explanation).toMatchObject({ title: 'Rate limit exceeded', retryable: true, retryAfterSeconds: 4 })

@@ -2,7 +2,7 @@
  * presence's fan-out (`fanOut`) filter by filter, against in-memory ports: pilot, queue scope, eligibility,
  * opt-outs, the cap read and the per-trigger limit (numeric, the agent's capacity, the fallback). Each count is
  * what the operator sees in the `triggered` outcome and the presence log line; each filter runs before the limit,
- * so the limit counts only customers who can be messaged (HELPERS.md fan-out order).
+ * so the limit counts only customers who can be messaged.
  * The save/publish/clear order is test/unit/handle-availability.test.ts; the same flows through the real handlers
  * are test/integration/capacity.test.ts and the pilot/eligibility scenarios.
  */

@@ -1,5 +1,5 @@
 /**
- * `proactive replay` (issue 17 item 4) against an EventBridge client mock: the replay goes from the stack's
+ * `proactive replay` against an EventBridge client mock: the replay goes from the stack's
  * partner-bus archive into the stack's own rules only, progress is shown until the replay ends, and bad ranges
  * are refused naming the option and the problem before anything is started.
  */

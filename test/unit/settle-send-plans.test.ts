@@ -85,6 +85,11 @@ describe('planSettlement: one plan per decision kind', () => {
     })
   })
 
+  it('duplicate, sent but not reported: the late report carries the ids Genesys returned, kept in the ledger', () => {
+    const genesys = { conversationId: 'genesys-conversation', messageId: 'genesys-message' }
+    expect(planSettlement({ kind: 'duplicate', unreported: { state: 'sent', genesys } }, request, message, settings).report).toEqual({ outcome: 'sent', genesys })
+  })
+
   it('dry-run: reported with the (masked) body it would have sent', () => {
     const body = { fromAddress: 'from', toAddress: '…0555', toAddressMessengerType: 'whatsapp', textBody: 'Hi' }
     expect(planSettlement({ kind: 'dry-run', body }, request, message, settings)).toEqual({

@@ -171,7 +171,7 @@ describe('send settlement: the order of the steps per outcome kind', () => {
     expect((error as Error).message).toBe('attempt-in-progress')
   })
 
-  it('retry with no time left to pace: redelivered after the wait the pacer needed, nothing counted (issue 13 item 5)', async () => {
+  it('retry with no time left to pace: redelivered after the wait the pacer needed, nothing counted', async () => {
     const { calls, error } = await settleDecision({ kind: 'retry', reason: 'no-time-left', delaySeconds: 57 })
     expect(calls).toEqual([
       ['log.warn', 'send failed: will retry'],

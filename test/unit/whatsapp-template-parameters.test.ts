@@ -1,4 +1,4 @@
-/** WhatsApp template parameters as settings (issue 17 item 2): validated at start and at synth, filled per send. */
+/** WhatsApp template parameters as settings: validated at start and at synth, filled per send. */
 import { describe, expect, it } from 'vitest'
 import { resolveSettings } from '../../cdk/settings.ts'
 import { channelSettings, ConfigError, loadConfig, sendConfigSchema } from '#lib/config.ts'
