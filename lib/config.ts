@@ -82,6 +82,15 @@ const sendingMode = z
 /** A comma-separated list of ids; empty (the default) means everyone. */
 const idList = (what: string) => commaList().describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
 
+/** Channels that may be messaged; a customer on any other channel is left out of the fan-out (counted as outside the pilot). */
+const enabledChannels = commaList(CHANNELS.join(','))
+  .pipe(
+    z
+      .array(z.enum(CHANNELS, { error: (issue) => `unknown channel ${JSON.stringify(issue.input)}: expected some of ${CHANNELS.join(', ')}` }))
+      .min(1, `must list at least one channel of ${CHANNELS.join(', ')}`),
+  )
+  .describe(`Channels that may be messaged (comma-separated, of ${CHANNELS.join(', ')}); a customer on another channel is counted as outside the pilot and not requested.`)
+
 /** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
 const quietWindow = (describe: string) =>
   z
@@ -168,6 +177,7 @@ export const presenceConfigSchema = z
     SENDING_MODE: sendingMode,
     ENABLED_AGENT_IDS: idList('agents trigger messages'),
     ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
+    ENABLED_CHANNELS: enabledChannels,
     TARGET_SCOPE: z
       .enum(['agent', 'queue'])
       .default(DEFAULTS.scope)

@@ -94,7 +94,7 @@ export async function runMode(args: string[], io: CommandIo, deps: ModeDeps): Pr
     const current = await overrides.read()
     if (values.json) io.out(JSON.stringify({ stack, override: current ? { mode: current.mode, since: new Date(current.changedAt).toISOString() } : null }))
     else if (current) io.out(`${stack}: mode ${current.mode} (run-time override since ${new Date(current.changedAt).toISOString()})`)
-    else io.out(`${stack}: no run-time override; the functions use their SENDING_MODE setting (live unless set at deploy)`)
+    else io.out(`${stack}: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)`)
     return 0
   }
   const changedAt = deps.now()

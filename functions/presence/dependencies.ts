@@ -27,7 +27,7 @@ export function availabilitySettings(config: PresenceConfig): AvailabilitySettin
     cooldownMs: config.COOLDOWN_MINUTES * MINUTE,
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
-    pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS, channels: config.ENABLED_CHANNELS },
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
     eligibility: { sessions: config.ELIGIBLE_SESSIONS, excludeWrapupCodes: config.EXCLUDE_WRAPUP_CODES },

@@ -61,7 +61,7 @@ export interface AvailabilitySettings extends AvailabilityPolicy {
   readonly scope: TargetScope
   readonly windowMs: number
   readonly capMs: number
-  /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS. Absent: everyone. */
+  /** ENABLED_AGENT_IDS / ENABLED_QUEUE_IDS / ENABLED_CHANNELS. Absent: everyone. */
   readonly pilot?: PilotScope
   /** ACTIVE_CONVERSATION_STALE_HOURS: customers with an active conversation are left alone. */
   readonly busy: BusyPolicy

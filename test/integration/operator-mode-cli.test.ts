@@ -86,7 +86,7 @@ describe('proactive mode', () => {
     const c = (cloud = await LocalCloud.start({}))
     const io = capturedIo()
     expect(await runMode([], io, depsFor(c))).toBe(0)
-    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (live unless set at deploy)'])
+    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)'])
   })
 
   it('an unknown mode is an error naming the value, exit 2, and nothing is asked of AWS', async () => {

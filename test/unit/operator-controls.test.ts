@@ -134,6 +134,19 @@ describe('pilot scope', () => {
     expect(config.ENABLED_QUEUE_IDS).toEqual(['q1', 'q2'])
     expect(config.ENABLED_AGENT_IDS).toEqual([])
   })
+  it('only customers on enabled channels; no channel list means every channel', () => {
+    const scope = { agentIds: [], queueIds: [], channels: ['sms'] as const }
+    const { inside, outside } = filterPilotSessions(scope, [{ customer: { channel: 'sms' as const } }, { customer: { channel: 'webmessaging' as const } }])
+    expect(inside).toEqual([{ customer: { channel: 'sms' } }])
+    expect(outside).toBe(1)
+    expect(sessionInPilot({ agentIds: [], queueIds: [] }, { customer: { channel: 'open' } })).toBe(true)
+  })
+  it('ENABLED_CHANNELS: every channel by default; an unknown channel or an empty list fails naming the variable', () => {
+    expect(loadConfig('presence', presenceConfigSchema, presenceEnv).ENABLED_CHANNELS).toEqual(['webmessaging', 'sms', 'whatsapp', 'open'])
+    expect(loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: 'sms, open' }).ENABLED_CHANNELS).toEqual(['sms', 'open'])
+    expect(() => loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: 'sms,fax' })).toThrow(/ENABLED_CHANNELS\.1: unknown channel "fax"/)
+    expect(() => loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: ' , ' })).toThrow(/ENABLED_CHANNELS/)
+  })
 })
 
 describe('CDK settings', () => {
