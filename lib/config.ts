@@ -7,11 +7,11 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164 } from './domain/address.ts'
 import type { ChannelSettings } from './domain/payload.ts'
-import { findUnknownPlaceholders } from './domain/template.ts'
+import { findUnknownPlaceholders } from './send/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
-import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
-import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from './presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './presence/eligibility.ts'
+import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './send/quiet-hours.ts'
 
 /** A comma-separated list: trimmed items, empty ones dropped. */
 const commaList = (fallback = '') =>
@@ -82,6 +82,15 @@ const sendingMode = z
 
 /** A comma-separated list of ids; empty (the default) means everyone. */
 const idList = (what: string) => commaList().describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
+
+/** Channels that may be messaged; a customer on any other channel is left out of the fan-out (counted as outside the pilot). */
+const enabledChannels = commaList(CHANNELS.join(','))
+  .pipe(
+    z
+      .array(z.enum(CHANNELS, { error: (issue) => `unknown channel ${JSON.stringify(issue.input)}: expected some of ${CHANNELS.join(', ')}` }))
+      .min(1, `must list at least one channel of ${CHANNELS.join(', ')}`),
+  )
+  .describe(`Channels that may be messaged (comma-separated, of ${CHANNELS.join(', ')}); a customer on another channel is counted as outside the pilot and not requested.`)
 
 /** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
 const quietWindow = (describe: string) =>
@@ -181,6 +190,7 @@ export const presenceConfigSchema = z
     SENDING_MODE: sendingMode,
     ENABLED_AGENT_IDS: idList('agents trigger messages'),
     ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
+    ENABLED_CHANNELS: enabledChannels,
     TARGET_SCOPE: z
       .enum(['agent', 'queue'])
       .default(DEFAULTS.scope)
@@ -188,7 +198,7 @@ export const presenceConfigSchema = z
         '`agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).',
       ),
     AVAILABLE_PRESENCES: csv(DEFAULTS.availablePresences).describe(
-      'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue (the behaviour before issue 12).',
+      'System presences that count as available, compared case-insensitively. `ON_QUEUE`: the agent can take routed work. `AVAILABLE,ON_QUEUE` also fires at every login and on going off queue.',
     ),
     AVAILABLE_ROUTING_STATUSES: csv(DEFAULTS.availableRoutingStatuses).describe(
       'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',

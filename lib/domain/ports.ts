@@ -114,6 +114,14 @@ export interface GenesysMessaging {
   sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult>
 }
 
+/** What Genesys returned for a sent message (the agentless response), or what a look-up found. Ids only. */
+export interface GenesysMessageIds {
+  readonly conversationId?: string
+  readonly messageId?: string
+  /** `lookup`: the send's answer was lost and the analytics look-up found the conversation. */
+  readonly recoveredBy?: 'lookup'
+}
+
 /** What the delivery ledger knows of one request (by dedupe key) when an attempt may not start. */
 export type DeliveryState =
   | {
@@ -121,6 +129,8 @@ export type DeliveryState =
       /** Whether the outcome (event, dead letter) was reported; if not, a redelivery finishes reporting it. */
       readonly notified: boolean
       readonly reason?: string
+      /** Sent: the ids Genesys returned (or a look-up found), kept so a late report carries them too. */
+      readonly genesys?: GenesysMessageIds
     }
   | { readonly state: 'in-flight'; readonly startedAt: number }
 
@@ -139,9 +149,9 @@ export interface DeliveryLedger {
   begin(dedupeKey: string, now: number, options?: { readonly attempt?: string; readonly redriveOf?: string }): Promise<'started' | DeliveryState>
   /**
    * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
-   * `dead-lettered`: handed to an operator; only a redrive may try it again.
+   * `dead-lettered`: handed to an operator; only a redrive may try it again. `genesys`: a sent message's ids.
    */
-  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void>
+  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string, genesys?: GenesysMessageIds): Promise<void>
   /** The outcome of a settled request was reported (outcome event published, dead letter written). */
   markNotified(dedupeKey: string): Promise<void>
 }

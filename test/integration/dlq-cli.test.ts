@@ -4,8 +4,8 @@
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { CommandIo } from '../../local/command-io.ts'
-import { main } from '../../local/commands/dlq.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { main } from '../../cli/commands/dlq.ts'
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
 

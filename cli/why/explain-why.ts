@@ -5,6 +5,7 @@
 import { maskAddress } from '#lib/domain/masked-body.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
 import type { Session } from '#lib/domain/model.ts'
+import type { GenesysMessageIds } from '#lib/domain/ports.ts'
 import type { WhyRecords } from './read-records.ts'
 
 export interface WhyView extends WhyRecords {
@@ -79,10 +80,17 @@ export function formatWhy(view: WhyView, showPersonal: boolean): string[] {
   lines.push(view.cap ? `cap reservation: since ${iso(view.cap.reservedAt)}, expires ${iso(view.cap.expiresAt * 1000)}` : 'cap reservation: none')
   lines.push(view.suppressed === undefined ? 'suppression: unknown (no customer address recorded)' : `suppression: ${view.suppressed ? 'on the list' : 'not on the list'}`)
   lines.push(`delivery ledger: ${view.ledger ? `${view.ledger.status}${view.ledger.reason ? ` (${view.ledger.reason})` : ''}` : 'none'}`)
+  if (view.ledger?.genesys) lines.push(`genesys: ${genesysLine(view.ledger.genesys, showPersonal)}`)
   lines.push(`outcome: ${view.outcome ? `${view.outcome.outcome}${view.outcome.reason ? ` (${view.outcome.reason})` : ''}` : 'not known here'}`)
   if (view.mode !== undefined) lines.push(`mode now: ${view.mode}`)
   lines.push(`why: ${whySentence(view)}`)
   return lines
+}
+
+/** The Genesys ids of a sent message, shortened unless personal data is shown (an id leads to the conversation). */
+function genesysLine(ids: GenesysMessageIds, showPersonal: boolean): string {
+  const show = (id: string | undefined) => (id === undefined ? '-' : showPersonal ? id : `${id.slice(0, 8)}…`)
+  return `conversation ${show(ids.conversationId)} message ${show(ids.messageId)}${ids.recoveredBy ? ` (found by ${ids.recoveredBy} after the send's answer was lost)` : ''}`
 }
 
 export const isEmpty = (view: WhyView): boolean => view.sessions.length === 0 && view.cap === undefined && view.outcome === undefined

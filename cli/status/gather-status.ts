@@ -19,6 +19,8 @@ const MAX_QUERIES = 500
 export interface ModeStatus {
   /** The stack output SendingMode (the SENDING_MODE setting at deploy); null for a stack deployed before it. */
   readonly deployed: SendingMode | null
+  /** Stack output SendingModeSource: `setting` (sendingMode was set) or `default` (unset: the stack started in dry-run). */
+  readonly deployedFrom: 'setting' | 'default' | null
   readonly override: { readonly mode: SendingMode; readonly since: string } | null
   /** What presence and send act on (within the 30 s cache of the override). */
   readonly inForce: SendingMode | null
@@ -87,6 +89,7 @@ export async function gatherStatus(stack: string, deps: StatusDeps): Promise<Sta
     at: new Date(now).toISOString(),
     mode: {
       deployed,
+      deployedFrom: outputs.SendingModeSource === 'setting' || outputs.SendingModeSource === 'default' ? outputs.SendingModeSource : null,
       override: override ? { mode: override.mode, since: new Date(override.changedAt).toISOString() } : null,
       inForce: override?.mode ?? deployed,
     },

@@ -2,7 +2,19 @@
 import type { ModeStatus, OutcomeCount, QueueStatus, StackStatus } from './gather-status.ts'
 
 export function describeStatus(status: StackStatus): string {
-  return [`${status.stack} at ${status.at}`, '', describeMode(status.mode), '', ...describeOutcomes(status.outcomes), '', ...describeQueues(status.queues)].join('\n')
+  return [...headline(status), `${status.stack} at ${status.at}`, '', describeMode(status.mode), '', ...describeOutcomes(status.outcomes), '', ...describeQueues(status.queues)].join('\n')
+}
+
+/** Anything but `live` comes first, before the counts: an operator must not read a quiet dashboard as a healthy one. */
+function headline({ stack, mode }: StackStatus): string[] {
+  if (mode.inForce === 'live') return []
+  const goLive = `when \`proactive check --stack ${stack}\` passes and the dry-run outcomes look right: \`proactive mode live --stack ${stack}\` (or deploy with sendingMode 'live')`
+  if (mode.inForce === 'dry-run') {
+    const why = mode.override ? 'set by proactive mode' : mode.deployedFrom === 'default' ? 'the stack was deployed without sendingMode, so it starts in dry-run' : 'deployed with sendingMode dry-run'
+    return [`DRY RUN: nothing is sent to customers; every step but the Genesys call runs (outcome dry-run). ${why}; ${goLive}.`, '']
+  }
+  if (mode.inForce === 'paused') return [`PAUSED: nothing is requested or sent (${mode.override ? 'set by proactive mode' : 'deployed with sendingMode paused'}).`, '']
+  return ['SENDING MODE UNKNOWN: the stack has no SendingMode output (deployed from an older version).', '']
 }
 
 export function describeMode(mode: ModeStatus): string {

@@ -1,8 +1,8 @@
 /**
- * `proactive why`: why a customer (or a conversation) did or did not get a message (issue 14 item 5).
+ * `proactive why`: why a customer (or a conversation) did or did not get a message.
  *   Deployed stack:  proactive why (--conversation ID | --channel C --address A) [--stack NAME]
  *   Local cloud:     proactive why --local --events PATH [--set NAME=VALUE]... (--conversation ID | --channel C --address A)
- * Reading is in local/why/read-records.ts, the wording in local/why/explain-why.ts.
+ * Reading is in cli/why/read-records.ts, the wording in cli/why/explain-why.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
@@ -10,12 +10,12 @@ import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mod
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
-import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import type { CommandIo } from '../command-io.ts'
 import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
 import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
-import { runScenario } from '../run-scenario.ts'
-import { readScenario, ScenarioError } from '../scenario.ts'
+import { runScenario } from '../../local/run-scenario.ts'
+import { readScenario, ScenarioError } from '../../local/scenario.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError } from '../stack-outputs.ts'
 import { formatWhy, isEmpty, type WhyView } from '../why/explain-why.ts'
 import { readWhyRecords, type WhyQuery, type WhyTables } from '../why/read-records.ts'

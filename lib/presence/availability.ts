@@ -5,8 +5,8 @@
  * own time, so the agent state keeps them apart: a late or repeated event for one never overwrites the other.
  * A trigger is the combined condition turning from false to true, at most once per cooldown.
  */
-import type { AgentAvailabilityEvent } from './events.ts'
-import type { AgentFact, AgentState } from './model.ts'
+import type { AgentAvailabilityEvent } from '../domain/events.ts'
+import type { AgentFact, AgentState } from '../domain/model.ts'
 
 export interface AvailabilityPolicy {
   /** systemPresence values that count as available (compared case-insensitively). */
@@ -56,9 +56,8 @@ function applyFact(stored: AgentFact | undefined, observed: AgentFact | undefine
   return rank(observed.status) > rank(stored.status) ? { fact: observed, changed: true } : { fact: stored, changed: false }
 }
 
-/** A state saved before presence and routing status were kept apart carries neither: decide from its `available` flag. */
-const wasAvailable = (previous: AgentState | undefined, policy: AvailabilityPolicy): boolean =>
-  previous === undefined ? false : previous.presence === undefined && previous.routing === undefined ? previous.available : isAvailable(previous, policy)
+/** Judged by the current lists, from the stored facts: a state saved under other settings is read as they say now. */
+const wasAvailable = (previous: AgentState | undefined, policy: AvailabilityPolicy): boolean => previous !== undefined && isAvailable(previous, policy)
 
 export function decideAvailability(previous: AgentState | undefined, event: AgentAvailabilityEvent, policy: AvailabilityPolicy): AvailabilityDecision {
   const presence = applyFact(previous?.presence, event.presence, policy.availablePresences)
@@ -68,7 +67,6 @@ export function decideAvailability(previous: AgentState | undefined, event: Agen
   const available = isAvailable(facts, policy)
   const base: AgentState = {
     agentId: event.agentId,
-    available,
     observedAt: Math.max(previous?.observedAt ?? event.at, event.at),
     ...(facts.presence ? { presence: facts.presence } : {}),
     ...(facts.routing ? { routing: facts.routing } : {}),

@@ -1,13 +1,13 @@
 /**
  * `proactive` — the project's command line. `npm start` is `proactive run`.
- * Each subcommand lives in local/commands/<name>.ts (or <name>/index.ts) and exports `main(args, io): Promise<number>`
+ * Each subcommand lives in cli/commands/<name>.ts (or <name>/index.ts) and exports `main(args, io): Promise<number>`
  * (the exit code, see command-io.ts). Commands never import this file: it imports them.
  */
 import { fileURLToPath } from 'node:url'
 import { processIo, type Command, type CommandIo } from './command-io.ts'
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Command }> }> = {
-  run: { summary: 'run the pipeline locally on a scenario (default: examples/)', load: () => import('./commands/run.ts') },
+  run: { summary: 'run the pipeline locally on a scenario (default: examples/)', load: () => import('../local/commands/run.ts') },
   'explain-payload': { summary: 'explain why Genesys would reject an agentless request body, and fix it', load: () => import('./commands/explain-payload.ts') },
   'explain-error': { summary: 'explain a Genesys error response and what to check', load: () => import('./commands/explain-error.ts') },
   check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check/index.ts') },

@@ -1,5 +1,5 @@
 /**
- * `proactive suppress add|remove|list|import`: the suppression list (opt-outs, issue 14 item 3) of the deployed
+ * `proactive suppress add|remove|list|import`: the suppression list (opt-outs) of the deployed
  * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
  * customer key is stored, never the address, so `list` shows hashes and dates.
  */

@@ -14,7 +14,7 @@ import { EventValidationError } from '../domain/events.ts'
 import type { MessageRequest } from '../domain/model.ts'
 import type { DeadLetter, DeadLetters, InboundMessage, Log, OutcomePublisher, Redelivery, Telemetry } from '../domain/ports.ts'
 import { parseMessageRequest, type OutcomeDetail } from '../domain/requests.ts'
-import { retryDelaySeconds } from '../domain/retry.ts'
+import { retryDelaySeconds } from './retry.ts'
 import { shortId } from '../domain/short-id.ts'
 import { METRIC_NAMES, type MetricName } from '../metrics-names.ts'
 import { sendMessage, type SendDecision, type SendDeps, type SendSettings } from './send-message.ts'
@@ -142,7 +142,11 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     }
     // Settled earlier, but reporting it failed: finish reporting, send nothing.
     const log = { level: 'info', message: 'settled earlier: reporting the outcome', fields: { ...fields, state: unreported.state } } as const
-    if (unreported.state === 'sent') return { counts: [], log, report: { outcome: 'sent' }, markNotified: true }
+    if (unreported.state === 'sent') {
+      const { conversationId, messageId, recoveredBy } = unreported.genesys ?? {}
+      const genesys = conversationId || messageId ? { genesys: { ...(messageId ? { messageId } : {}), ...(conversationId ? { conversationId } : {}) } } : {}
+      return { counts: [], log, report: { outcome: 'sent', ...genesys, ...(recoveredBy ? { recoveredBy } : {}) }, markNotified: true }
+    }
     const reason = unreported.reason ?? 'outcome-unknown'
     return {
       counts: [],

@@ -1,5 +1,5 @@
 /**
- * Who is eligible (issue 12 item 3), after the recipients are selected and before every other filter:
+ * Who is eligible, after the recipients are selected and before every other filter:
  * - `ELIGIBLE_SESSIONS=unserved` keeps only conversations no agent ever connected to (abandoned in queue or in the
  *   flow: the abandoned-customer callback). `all` keeps every one. `unserved` needs `TARGET_SCOPE=queue`: in agent
  *   scope every session was found through an agent who connected, so nothing would ever be eligible.
@@ -7,7 +7,7 @@
  *   is never targeted.
  */
 import { neverServed } from './capacity.ts'
-import type { Session } from './model.ts'
+import type { Session } from '../domain/model.ts'
 
 export const ELIGIBLE_SESSIONS = ['all', 'unserved'] as const
 export type EligibleSessions = (typeof ELIGIBLE_SESSIONS)[number]

@@ -1,5 +1,5 @@
 /**
- * `proactive mode [live|dry-run|paused] [--stack NAME]`: the run-time sending-mode override (issue 14 item 1).
+ * `proactive mode [live|dry-run|paused] [--stack NAME]`: the run-time sending-mode override.
  * With a mode it writes the override to the deployed stack's state table (item `control#sending-mode`); presence
  * and send read it through a cache of at most 30 s, so it is in force everywhere within 30 s, without a deploy.
  * Without a mode it shows the override in force and since when.
@@ -94,7 +94,7 @@ export async function runMode(args: string[], io: CommandIo, deps: ModeDeps): Pr
     const current = await overrides.read()
     if (values.json) io.out(JSON.stringify({ stack, override: current ? { mode: current.mode, since: new Date(current.changedAt).toISOString() } : null }))
     else if (current) io.out(`${stack}: mode ${current.mode} (run-time override since ${new Date(current.changedAt).toISOString()})`)
-    else io.out(`${stack}: no run-time override; the functions use their SENDING_MODE setting (live unless set at deploy)`)
+    else io.out(`${stack}: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)`)
     return 0
   }
   const changedAt = deps.now()

@@ -8,13 +8,13 @@
  */
 import { parseCommandArgs } from '../args.ts'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { parseChaosSpec } from '../chaos.ts'
-import { LocalCloud } from '../cloud.ts'
+import { parseChaosSpec } from '../../local/chaos.ts'
+import { LocalCloud } from '../../local/cloud.ts'
 import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../dlq-admin.ts'
-import { runScenario } from '../run-scenario.ts'
-import { readScenario, ScenarioError } from '../scenario.ts'
+import { runScenario } from '../../local/run-scenario.ts'
+import { readScenario, ScenarioError } from '../../local/scenario.ts'
 import type { CommandIo } from '../command-io.ts'
-import { formatSummary } from './run.ts'
+import { formatSummary } from '../../local/commands/run.ts'
 
 export const HELP = `usage: proactive dlq inspect|redrive (--queue DLQ_URL | --local --events PATH) [options]
 

@@ -8,11 +8,12 @@ import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
-import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
+import { sessionMismatch, type SessionMismatch } from './session-trust.ts'
 import type {
   AgentlessSendResult,
   Clock,
   DeliveryLedger,
+  GenesysMessageIds,
   GenesysMessaging,
   OutreachLedger,
   Pacer,
@@ -22,11 +23,11 @@ import type {
   SessionRepository,
   SuppressionList,
 } from '../domain/ports.ts'
-import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
+import { quietWindowAt, type QuietHours } from './quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { recipientKey } from '../domain/targeting.ts'
-import { renderTemplate } from '../domain/template.ts'
+import { renderTemplate } from './template.ts'
 
 export interface SendSettings {
   readonly maxDelayMs: number
@@ -94,7 +95,7 @@ export type SendDecision =
   | { readonly kind: 'customer-busy' }
   | { readonly kind: 'invalid'; readonly reason: 'invalid-payload'; readonly detail: string }
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
-  | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string } }
+  | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string; readonly genesys?: GenesysMessageIds } }
   | { readonly kind: 'permanent'; readonly result: Failure }
   | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
   /** `no-time-left`: pacing would outlast the invocation; handed back before anything was marked or sent. */
@@ -160,7 +161,9 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   })
   if (claim !== 'started') {
     if (claim.state !== 'in-flight') {
-      return claim.notified ? { kind: 'duplicate' } : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}) } }
+      return claim.notified
+        ? { kind: 'duplicate' }
+        : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}), ...(claim.genesys ? { genesys: claim.genesys } : {}) } }
     }
     if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
     await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
@@ -171,7 +174,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   if (result.ok) {
     let ledgerError: string | undefined
     try {
-      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now())
+      const ids = { ...(result.conversationId ? { conversationId: result.conversationId } : {}), ...(result.messageId ? { messageId: result.messageId } : {}) }
+      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now(), undefined, ids)
     } catch (error) {
       // Sent all the same. The record stays in flight, so a stray redelivery is dead-lettered, never resent.
       ledgerError = (error as Error).message

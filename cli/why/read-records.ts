@@ -9,6 +9,8 @@ import type { Channel, Session } from '#lib/domain/model.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
 import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
+import { genesysIdsOf } from '#lib/adapters/dynamodb-delivery-ledger.ts'
+import type { GenesysMessageIds } from '#lib/domain/ports.ts'
 
 export type WhyQuery = { readonly conversationId: string } | { readonly channel: Channel; readonly address: string }
 
@@ -22,6 +24,8 @@ export interface CapReservation {
 export interface LedgerEntry {
   readonly status: string
   readonly reason?: string
+  /** What Genesys returned for the sent message (or a look-up found): ids only. */
+  readonly genesys?: GenesysMessageIds
 }
 
 export interface WhyRecords {
@@ -74,6 +78,7 @@ async function customerRecords(tables: WhyTables, key: string, sessions: readonl
   if (!capItem) return { sessions, suppressed }
   const cap: CapReservation = { reservedAt: Number(capItem.reservedAt), expiresAt: Number(capItem.expiresAt), dedupeKey: String(capItem.dedupeKey) }
   const { Item: ledgerItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: `delivery#${cap.dedupeKey}` }, ConsistentRead: true }))
-  const ledger = ledgerItem ? { status: String(ledgerItem.status), ...(typeof ledgerItem.reason === 'string' ? { reason: ledgerItem.reason } : {}) } : undefined
+  const genesys = ledgerItem ? genesysIdsOf(ledgerItem) : undefined
+  const ledger = ledgerItem ? { status: String(ledgerItem.status), ...(typeof ledgerItem.reason === 'string' ? { reason: ledgerItem.reason } : {}), ...(genesys ? { genesys } : {}) } : undefined
   return { sessions, cap, suppressed, ...(ledger ? { ledger } : {}) }
 }
