@@ -69,6 +69,8 @@ export interface ProactiveMessagingProps {
   readonly capHours?: number
   /** A conversation with no event for this many hours counts as ended (busy-customer check). @default 4 */
   readonly activeConversationStaleHours?: number
+  /** A customer's activity within this many hours after a proactive message is its reply. @default 72 */
+  readonly replyWindowHours?: number
   /** Minimum minutes between two triggers for one agent. @default 10 */
   readonly cooldownMinutes?: number
   /** Requests older than this are not sent. @default 15 */
@@ -160,6 +162,7 @@ const HINTS: Record<SettingName, string> = {
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',
   activeConversationStaleHours: 'a positive number of hours',
+  replyWindowHours: 'a positive number of hours, at most 744 (31 days)',
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
@@ -278,6 +281,11 @@ const settingsSchema = z.object({
     .positive()
     .default(DEFAULTS.activeConversationStaleHours)
     .describe('A customer with an active conversation (no `customer.end`) is not messaged; a conversation with no event for this many hours counts as ended.'),
+  replyWindowHours: number
+    .positive()
+    .max(744)
+    .default(DEFAULTS.replyWindowHours)
+    .describe("A customer's activity within this many hours after a proactive message is its reply (threaded or in a new conversation); also how long the reply-routing look-up answers."),
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),

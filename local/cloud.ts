@@ -95,6 +95,8 @@ export class LocalCloud {
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
+  /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
+  readonly replies: EventEnvelope[] = []
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -247,6 +249,14 @@ export class LocalCloud {
       pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.sent, APP_DETAIL_TYPES.failed] },
       target: async (event) => {
         this.outcomes.push(event)
+      },
+    })
+    this.bus.addRule({
+      name: 'local-replies',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.answered, APP_DETAIL_TYPES.replyServed] },
+      target: async (event) => {
+        this.replies.push(event)
       },
     })
   }
