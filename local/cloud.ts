@@ -9,7 +9,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
-import { startLocalSqs } from './sqs.ts'
+import { deleteQueues, startLocalSqs } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { ReplayClock } from './replay-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
@@ -23,7 +23,8 @@ import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageNam
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
-import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
+import { createTables, deleteTables, startLocalDynamo } from './dynamodb.ts'
+import type { LocalService } from './service-thread.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
@@ -54,6 +55,34 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
+  /**
+   * Local DynamoDB and SQS already running (startLocalServices), for several clouds one after another: each
+   * start empties them (every table and queue deleted), and close leaves them running. Default: started for
+   * this cloud and closed with it.
+   */
+  readonly services?: LocalServices
+}
+
+/** dynalite and local-aws-sqs, each in a thread of its own: the slow part of starting a local cloud. */
+export interface LocalServices {
+  readonly dynamo: LocalService
+  readonly sqs: LocalService
+  close(): Promise<void>
+}
+
+export async function startLocalServices(): Promise<LocalServices> {
+  const [dynamo, sqs] = await Promise.allSettled([startLocalDynamo(), startLocalSqs()])
+  if (dynamo.status === 'rejected' || sqs.status === 'rejected') {
+    for (const started of [dynamo, sqs]) if (started.status === 'fulfilled') await started.value.close()
+    throw dynamo.status === 'rejected' ? dynamo.reason : (sqs as PromiseRejectedResult).reason
+  }
+  return {
+    dynamo: dynamo.value,
+    sqs: sqs.value,
+    close: async () => {
+      await Promise.all([dynamo.value.close(), sqs.value.close()])
+    },
+  }
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -127,11 +156,10 @@ export class LocalCloud {
     const region = process.env.AWS_REGION
     const closers: (() => Promise<void>)[] = []
     try {
-      const dynamoServer: LocalDynamo = await startLocalDynamo()
-      closers.push(() => dynamoServer.close())
-      const sqsServer = await startLocalSqs()
-      closers.push(() => sqsServer.close())
-      const sqsEndpoint = sqsServer.endpoint
+      const services = options.services ?? (await startLocalServices())
+      if (!options.services) closers.push(() => services.close())
+      const dynamoServer = services.dynamo
+      const sqsEndpoint = services.sqs.endpoint
       const chaos = options.chaos ?? {}
       const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
       const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
@@ -149,6 +177,7 @@ export class LocalCloud {
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
       const dynamo = new DynamoDBClient({ endpoint: dynamoServer.endpoint, region, credentials })
       const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
+      if (options.services) await Promise.all([deleteTables(dynamo), deleteQueues(sqs)])
       await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
 
       let handlerDynamoEndpoint = dynamoServer.endpoint
@@ -447,6 +476,7 @@ export class LocalCloud {
   async close(): Promise<void> {
     this.sqs.destroy()
     this.dynamo.destroy()
-    for (const close of this.closers.reverse()) await close().catch(() => undefined)
+    // A second close finds nothing left to close.
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined)
   }
 }

@@ -10,9 +10,10 @@
  * CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
  */
 import { appendFileSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { failRequestPublishes, parseChaosSpec } from '../../local/chaos.ts'
-import { LocalCloud } from '../../local/cloud.ts'
+import type { LocalCloud } from '../../local/cloud.ts'
+import { useLocalCloud } from '../support/local-cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { presenceEvent } from '../../local/genesys-events.ts'
 import { availabilityFlip, buildWorkload, loadSessions, type Workload } from '../../local/load.ts'
@@ -41,10 +42,7 @@ const KNOWN_REASONS = /^(genesys-rejected|outcome-unknown|invalid-payload|invali
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
 let cloud: LocalCloud | undefined
-afterEach(async () => {
-  await cloud?.close()
-  cloud = undefined
-})
+const clouds = useLocalCloud()
 
 /** Each agent: OFFLINE, ON_QUEUE, then AWAY 30 s later, all queued before presence runs (no drain in between). */
 async function interleaved(local: LocalCloud, workload: Workload): Promise<RunSummary> {
@@ -65,7 +63,7 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       const chaos = parseChaosSpec(`${mix},seed=${seed}`)
       // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
       // deferral are tested in test/integration/capacity.test.ts.
-      cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
+      cloud = await clouds.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
       // busyShare: customers chatting with another agent or in a transfer gap at the trigger.
       // addresses: twice as many conversations as customers, most customers written a different way in each.
       const respelled = _name === 'addresses'

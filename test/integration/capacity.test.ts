@@ -4,8 +4,9 @@
  * agent) and never messaged twice, the priority order, and the agent's capacity from the Genesys utilization
  * lookup (the simulator), cached, with its fallback when the lookup fails or answers nonsense.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
+import { describe, expect, it } from 'vitest'
+import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
+import { useLocalCloud } from '../support/local-cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -34,13 +35,10 @@ const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.
 const messaged = (summary: RunSummary): string[] => summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
 
 let cloud: LocalCloud | undefined
-afterEach(async () => {
-  await cloud?.close()
-  cloud = undefined
-})
+const clouds = useLocalCloud()
 
 async function run(events: readonly GenesysEnvelope[], config: Record<string, string>, options: Partial<LocalCloudOptions> = {}): Promise<RunSummary> {
-  cloud = await LocalCloud.start({ ...options, config })
+  cloud = await clouds.start({ ...options, config })
   return runScenario(cloud, entries(events))
 }
 

@@ -3,8 +3,9 @@
  * (queue scope) messages only customers no agent ever connected to, and EXCLUDE_WRAPUP_CODES leaves out a
  * conversation wrapped up with an excluded code. Both are counted as `ineligible`, before the per-trigger limit.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
+import { describe, expect, it } from 'vitest'
+import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
+import { useLocalCloud } from '../support/local-cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -35,13 +36,10 @@ const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.
 const messaged = (summary: RunSummary): string[] => summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
 
 let cloud: LocalCloud | undefined
-afterEach(async () => {
-  await cloud?.close()
-  cloud = undefined
-})
+const clouds = useLocalCloud()
 
 async function run(events: readonly GenesysEnvelope[], config: Record<string, string>, options: Partial<LocalCloudOptions> = {}): Promise<RunSummary> {
-  cloud = await LocalCloud.start({ ...options, config })
+  cloud = await clouds.start({ ...options, config })
   return runScenario(cloud, entries(events))
 }
 

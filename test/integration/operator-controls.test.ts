@@ -4,9 +4,10 @@
  * scope for agents and queues.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
-import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
+import { LOCAL_NAMES, type LocalCloud } from '../../local/cloud.ts'
+import { useLocalCloud } from '../support/local-cloud.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -45,13 +46,10 @@ const trigger = (at: number, agentId = AGENT): GenesysEnvelope[] => [
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
 let cloud: LocalCloud | undefined
-afterEach(async () => {
-  await cloud?.close()
-  cloud = undefined
-})
+const clouds = useLocalCloud()
 
 async function start(config: Record<string, string> = {}): Promise<LocalCloud> {
-  cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d', ...config } })
+  cloud = await clouds.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d', ...config } })
   return cloud
 }
 
