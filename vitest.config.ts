@@ -1,9 +1,21 @@
 /**
- * The test suite in four projects (docs/testing.md): `npm test` runs them all, `npm run test:unit` (and
- * `npx vitest run --project integration`, `infra`, `chaos`) one. The bench smoke test has its own config
+ * The test suite in projects (docs/testing.md): `npm test` runs them all; `npm run test:unit` or
+ * `npx vitest run --project integration` (types, infra, chaos) one. The bench smoke test runs on its own
  * (vitest.bench-smoke.config.ts, `npm run test:bench-smoke`).
  */
-import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
+import { availableParallelism } from 'node:os'
+import { defineConfig, type TestProjectInlineConfiguration, type ViteUserConfig } from 'vitest/config'
+
+/** What every project and the bench smoke config share. */
+export const shared = {
+  setupFiles: ['./test/setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  pool: 'forks',
+} satisfies NonNullable<ViteUserConfig['test']>
+
+/** The local clouds of one test file share their dynalite and SQS (test/support/shared-local-services.ts). */
+const SHARED_LOCAL_SERVICES = './test/support/shared-local-services.ts'
 
 /** Pure tests in and around the domain: no local service, no child process. */
 const unit: TestProjectInlineConfiguration = {
@@ -11,7 +23,7 @@ const unit: TestProjectInlineConfiguration = {
   test: {
     name: 'unit',
     include: ['test/unit/**/*.test.ts', 'test/fuzz/events.fuzz.test.ts', 'test/fuzz/log-masking.fuzz.test.ts', 'test/fuzz/template.fuzz.test.ts'],
-    // Nothing here keeps state between files: one module graph per worker saves re-importing it for each file.
+    // Nothing here keeps state between files: one module graph per worker instead of one per file.
     pool: 'threads',
     isolate: false,
   },
@@ -36,28 +48,35 @@ const integration: TestProjectInlineConfiguration = {
   test: {
     name: 'integration',
     include: ['test/integration/**/*.test.ts', 'test/fuzz/handlers.fuzz.test.ts'],
+    setupFiles: [SHARED_LOCAL_SERVICES],
   },
 }
 
 /** The synthesized CloudFormation templates. */
 const infra: TestProjectInlineConfiguration = {
   extends: true,
-  test: { name: 'infra', include: ['test/infra/**/*.test.ts'] },
+  test: {
+    name: 'infra',
+    include: ['test/infra/**/*.test.ts'],
+    // One aws-cdk-lib and one stack module graph per worker instead of one per file; every test builds its own
+    // App. Forks, not threads: bundling.test.ts runs esbuild with the process's stdio.
+    isolate: false,
+  },
 }
 
 /** The delivery guarantees under injected faults: the whole local pipeline, several seeds and fault mixes. */
 const chaos: TestProjectInlineConfiguration = {
   extends: true,
-  test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'] },
+  test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'], setupFiles: [SHARED_LOCAL_SERVICES] },
 }
 
 export default defineConfig({
   test: {
-    setupFiles: ['./test/setup.ts'],
+    ...shared,
     reporters: ['default', './test/summary-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
+    // One worker more than cores (vitest's default is one fewer: a single worker on CI's 2 cores). Most local
+    // cloud tests wait on timers and local services rather than compute.
+    maxWorkers: availableParallelism() + 1,
     projects: [unit, types, integration, infra, chaos],
   },
 })

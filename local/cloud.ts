@@ -9,7 +9,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
-import { deleteQueues, startLocalSqs } from './sqs.ts'
+import { deleteQueues } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { ReplayClock } from './replay-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
@@ -23,8 +23,8 @@ import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageNam
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
-import { createTables, deleteTables, startLocalDynamo } from './dynamodb.ts'
-import type { LocalService } from './service-thread.ts'
+import { createTables, deleteTables } from './dynamodb.ts'
+import { leaseLocalServices } from './local-services.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
@@ -55,34 +55,6 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
-  /**
-   * Local DynamoDB and SQS already running (startLocalServices), for several clouds one after another: each
-   * start empties them (every table and queue deleted), and close leaves them running. Default: started for
-   * this cloud and closed with it.
-   */
-  readonly services?: LocalServices
-}
-
-/** dynalite and local-aws-sqs, each in a thread of its own: the slow part of starting a local cloud. */
-export interface LocalServices {
-  readonly dynamo: LocalService
-  readonly sqs: LocalService
-  close(): Promise<void>
-}
-
-export async function startLocalServices(): Promise<LocalServices> {
-  const [dynamo, sqs] = await Promise.allSettled([startLocalDynamo(), startLocalSqs()])
-  if (dynamo.status === 'rejected' || sqs.status === 'rejected') {
-    for (const started of [dynamo, sqs]) if (started.status === 'fulfilled') await started.value.close()
-    throw dynamo.status === 'rejected' ? dynamo.reason : (sqs as PromiseRejectedResult).reason
-  }
-  return {
-    dynamo: dynamo.value,
-    sqs: sqs.value,
-    close: async () => {
-      await Promise.all([dynamo.value.close(), sqs.value.close()])
-    },
-  }
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -156,10 +128,10 @@ export class LocalCloud {
     const region = process.env.AWS_REGION
     const closers: (() => Promise<void>)[] = []
     try {
-      const services = options.services ?? (await startLocalServices())
-      if (!options.services) closers.push(() => services.close())
-      const dynamoServer = services.dynamo
-      const sqsEndpoint = services.sqs.endpoint
+      const lease = await leaseLocalServices()
+      closers.push(() => lease.release())
+      const dynamoServer = lease.services.dynamo
+      const sqsEndpoint = lease.services.sqs.endpoint
       const chaos = options.chaos ?? {}
       const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
       const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
@@ -177,7 +149,8 @@ export class LocalCloud {
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
       const dynamo = new DynamoDBClient({ endpoint: dynamoServer.endpoint, region, credentials })
       const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
-      if (options.services) await Promise.all([deleteTables(dynamo), deleteQueues(sqs)])
+      // Services another cloud used: every table and queue it left goes.
+      if (lease.shared) await Promise.all([deleteTables(dynamo), deleteQueues(sqs)])
       await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
 
       let handlerDynamoEndpoint = dynamoServer.endpoint
@@ -322,6 +295,7 @@ export class LocalCloud {
     for (;;) {
       let inFlight = 0
       let skipped = false
+      const asked: { stage: Stage; idle: Worker[] }[] = []
       for (const stage of stages) {
         const idle = stage.workers.filter((worker) => !worker.busy)
         // Every worker has a batch: nothing to hand out, and the stage is not drained. Asking the depth anyway
@@ -337,8 +311,12 @@ export class LocalCloud {
           skipped = true
           continue
         }
-        // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
-        const depth = await this.depth(stage.queueUrl)
+        asked.push({ stage, idle })
+      }
+      // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few, asked of every stage at once.
+      const depths = await Promise.all(asked.map(({ stage }) => this.depth(stage.queueUrl)))
+      asked.forEach(({ stage, idle }, i) => {
+        const depth = depths[i] ?? { visible: 0, invisible: 0 }
         if (depth.visible + depth.invisible === 0) this.emptySeenAt.set(stage.name, Date.now())
         else this.emptySeenAt.delete(stage.name)
         inFlight += depth.visible + depth.invisible
@@ -351,7 +329,7 @@ export class LocalCloud {
           })
           running.add(poll)
         }
-      }
+      })
       if (running.size > 0) {
         await Promise.race([...running, sleep(20)])
         continue

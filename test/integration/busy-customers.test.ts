@@ -5,9 +5,8 @@
  * conversation stale for ACTIVE_CONVERSATION_STALE_HOURS no longer blocks; and send checks again just before
  * sending, for a customer who started a conversation after the request.
  */
-import { describe, expect, it } from 'vitest'
-import type { LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalCloud } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { runScenario, summarise } from '../../local/run-scenario.ts'
 import { activityEvent, conversationEvent, conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -53,11 +52,14 @@ const entries = (events: readonly GenesysEnvelope[]) => events.map((event, index
 const recipients = (cloud: LocalCloud) => (cloud.simulator?.agentlessRequests() ?? []).filter((r) => r.status === 200).map((r) => (r.body as { toAddress?: string }).toAddress)
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 describe('busy customers are left alone', () => {
   it('agent scope: only the free customer and the stale one are messaged; the busy three are counted', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     const summary = await runScenario(
       cloud,
       entries([...conversations(), presenceEvent({ agentId: AGENT_A, systemPresence: 'OFFLINE', at: T - 10 * MINUTE }), presenceEvent({ agentId: AGENT_A, systemPresence: 'ON_QUEUE', at: T })]),
@@ -68,7 +70,7 @@ describe('busy customers are left alone', () => {
   })
 
   it('queue scope: the same customers, found through the queue, with the same verdicts', async () => {
-    cloud = await clouds.start({ config: { TARGET_SCOPE: 'queue' } })
+    cloud = await LocalCloud.start({ config: { TARGET_SCOPE: 'queue' } })
     const available = activityEvent({ agentId: AGENT_B, at: T, systemPresence: 'ON_QUEUE', routingStatus: 'IDLE', activeQueueIds: [QUEUE] })
     const before = activityEvent({ agentId: AGENT_B, at: T - 10 * MINUTE, systemPresence: 'OFFLINE', activeQueueIds: [QUEUE] })
     const summary = await runScenario(cloud, entries([...conversations(), before, available]))
@@ -79,7 +81,7 @@ describe('busy customers are left alone', () => {
   })
 
   it('a shorter ACTIVE_CONVERSATION_STALE_HOURS frees the customer whose conversation went quiet', async () => {
-    cloud = await clouds.start({ config: { ACTIVE_CONVERSATION_STALE_HOURS: '0.5' } })
+    cloud = await LocalCloud.start({ config: { ACTIVE_CONVERSATION_STALE_HOURS: '0.5' } })
     await runScenario(
       cloud,
       entries([...conversations(), presenceEvent({ agentId: AGENT_A, systemPresence: 'OFFLINE', at: T - 10 * MINUTE }), presenceEvent({ agentId: AGENT_A, systemPresence: 'ON_QUEUE', at: T })]),
@@ -89,7 +91,7 @@ describe('busy customers are left alone', () => {
   })
 
   it('send checks again: a customer who starts a conversation after the request is not messaged (customer-busy)', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     await runScenario(cloud, entries([...endedWithA(1), ...endedWithA(6), presenceEvent({ agentId: AGENT_A, systemPresence: 'OFFLINE', at: T - 10 * MINUTE })]))
     const deliver = async (event: GenesysEnvelope, at: number) => {
       cloud?.clock.set(at)

@@ -4,9 +4,8 @@
  * agent) and never messaged twice, the priority order, and the agent's capacity from the Genesys utilization
  * lookup (the simulator), cached, with its fallback when the lookup fails or answers nonsense.
  */
-import { describe, expect, it } from 'vitest'
-import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -35,10 +34,13 @@ const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.
 const messaged = (summary: RunSummary): string[] => summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 async function run(events: readonly GenesysEnvelope[], config: Record<string, string>, options: Partial<LocalCloudOptions> = {}): Promise<RunSummary> {
-  cloud = await clouds.start({ ...options, config })
+  cloud = await LocalCloud.start({ ...options, config })
   return runScenario(cloud, entries(events))
 }
 

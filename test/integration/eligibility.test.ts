@@ -3,9 +3,8 @@
  * (queue scope) messages only customers no agent ever connected to, and EXCLUDE_WRAPUP_CODES leaves out a
  * conversation wrapped up with an excluded code. Both are counted as `ineligible`, before the per-trigger limit.
  */
-import { describe, expect, it } from 'vitest'
-import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -36,10 +35,13 @@ const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.
 const messaged = (summary: RunSummary): string[] => summary.genesys.requests.filter((r) => r.status === 200).map((r) => String((r.body as { toAddress?: unknown }).toAddress))
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 async function run(events: readonly GenesysEnvelope[], config: Record<string, string>, options: Partial<LocalCloudOptions> = {}): Promise<RunSummary> {
-  cloud = await clouds.start({ ...options, config })
+  cloud = await LocalCloud.start({ ...options, config })
   return runScenario(cloud, entries(events))
 }
 

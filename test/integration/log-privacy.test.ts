@@ -8,12 +8,10 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LocalCloud } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import { readScenario } from '../../local/scenario.ts'
 import { captureLogs } from '../fuzz/harness.ts'
-
-const clouds = useLocalCloud()
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url))
 const SCENARIOS = [path('../../examples/'), path('../scenarios/channel-payloads/events.jsonl'), path('../scenarios/malformed-mixed/events.jsonl'), path('../scenarios-hostile/events.jsonl')]
@@ -59,7 +57,7 @@ beforeAll(async () => {
   const logs = captureLogs()
   try {
     for (const scenario of SCENARIOS) {
-      const cloud = await clouds.start({ logLevel: 'DEBUG', config: { MESSAGE_TEXT, BRAND_NAME: BRAND, COOLDOWN_MINUTES: '0' } })
+      const cloud = await LocalCloud.start({ logLevel: 'DEBUG', config: { MESSAGE_TEXT, BRAND_NAME: BRAND, COOLDOWN_MINUTES: '0' } })
       try {
         summaries.push(await runScenario(cloud, await readScenario(scenario)))
       } finally {

@@ -4,10 +4,9 @@
  * scope for agents and queues.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
-import { LOCAL_NAMES, type LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
@@ -46,10 +45,13 @@ const trigger = (at: number, agentId = AGENT): GenesysEnvelope[] => [
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 async function start(config: Record<string, string> = {}): Promise<LocalCloud> {
-  cloud = await clouds.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d', ...config } })
+  cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d', ...config } })
   return cloud
 }
 

@@ -3,10 +3,9 @@
  * output StateTableName; the real presence and send handlers act on it within their 30 s cache.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
-import { LOCAL_NAMES, type LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { runMode, type ModeDeps } from '../../cli/commands/mode.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
@@ -28,7 +27,11 @@ function customers(batch: number, start: number): GenesysEnvelope[] {
 const trigger = (at: number): GenesysEnvelope[] => [presenceEvent({ agentId: AGENT, systemPresence: 'BREAK', at: at - 5 * MINUTE }), presenceEvent({ agentId: AGENT, systemPresence: 'ON_QUEUE', at })]
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
-const clouds = useLocalCloud()
+let cloud: LocalCloud | undefined
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 function depsFor(c: LocalCloud | undefined, outputs: Record<string, string> = { StateTableName: LOCAL_NAMES.stateTable }): ModeDeps & { asked: string[] } {
   const asked: string[] = []
@@ -48,7 +51,7 @@ function depsFor(c: LocalCloud | undefined, outputs: Record<string, string> = { 
 
 describe('proactive mode', () => {
   it('paused by the command: the next trigger, once the 30 s cache has passed, requests and sends nothing', async () => {
-    const c = await clouds.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d' } })
+    const c = (cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d' } }))
     const first = await runScenario(c, entries([...customers(1, T0), ...trigger(T0 + 30 * MINUTE)]))
     expect(first.messages.sent).toBe(2)
 
@@ -80,7 +83,7 @@ describe('proactive mode', () => {
   }, 90_000)
 
   it('with no override yet, says the setting applies', async () => {
-    const c = await clouds.start({})
+    const c = (cloud = await LocalCloud.start({}))
     const io = capturedIo()
     expect(await runMode([], io, depsFor(c))).toBe(0)
     expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)'])

@@ -6,15 +6,14 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { suppressionOfAddress } from '#lib/adapters/dynamodb-suppression-lookup.ts'
 import { customerKey } from '#lib/domain/address.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
-import { LOCAL_NAMES, type LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
@@ -41,10 +40,13 @@ const trigger: GenesysEnvelope[] = [
 const entries = (events: readonly GenesysEnvelope[]): ScenarioEntry[] => events.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 async function start(config: Record<string, string> = {}): Promise<LocalCloud> {
-  cloud = await clouds.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID, ...config } })
+  cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID, ...config } })
   return cloud
 }
 

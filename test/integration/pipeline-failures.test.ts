@@ -5,9 +5,8 @@
  * Retry-After); a request older than the max delay (15 min) at send time is expired, not sent; a request that
  * keeps failing transiently ends in the send DLQ after the queue's maxReceiveCount.
  */
-import { describe, expect, it } from 'vitest'
-import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { APP_DETAIL_TYPES, STAGES } from '#lib/topology.ts'
@@ -41,11 +40,14 @@ let cloud: LocalCloud | undefined
 const NO_CAPACITY_LOOKUP = { MAX_MESSAGES_PER_TRIGGER: '10' }
 
 async function run(options: LocalCloudOptions, entries = oneRecipient()): Promise<{ cloud: LocalCloud; summary: RunSummary }> {
-  cloud = await clouds.start({ ...options, config: { ...NO_CAPACITY_LOOKUP, ...options.config } })
+  cloud = await LocalCloud.start({ ...options, config: { ...NO_CAPACITY_LOOKUP, ...options.config } })
   return { cloud, summary: await runScenario(cloud, entries) }
 }
 
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 const agentlessStatuses = (local: LocalCloud) => local.simulator?.agentlessRequests().map((request) => request.status)
 const outcomeTypes = (local: LocalCloud) => local.outcomes.map((event) => event['detail-type'])
@@ -121,7 +123,7 @@ describe('send-path failures through the local cloud', () => {
   describe('max delay (15 min by default), measured at send time', () => {
     /** The first attempt fails with a 5xx; the pipeline's clock then reads `lateBy` after the trigger. */
     async function retriedLate(lateBy: number, config: Record<string, string> = {}) {
-      cloud = await clouds.start({ config: { ...NO_CAPACITY_LOOKUP, RETRY_BASE_SECONDS: '0', ...config }, simulator: { faults: { sequence: ['http5xx'] } } })
+      cloud = await LocalCloud.start({ config: { ...NO_CAPACITY_LOOKUP, RETRY_BASE_SECONDS: '0', ...config }, simulator: { faults: { sequence: ['http5xx'] } } })
       const local = cloud
       const replay = local.clock.now.bind(local.clock)
       local.clock.now = () => ((local.simulator?.agentlessRequests().length ?? 0) > 0 ? TRIGGER_AT + lateBy : replay())

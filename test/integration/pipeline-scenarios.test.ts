@@ -7,12 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LocalCloud, LocalCloudOptions } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
 import { readScenario } from '../../local/scenario.ts'
-
-const clouds = useLocalCloud()
 
 const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url))
 
@@ -113,7 +110,7 @@ describe.each(scenarioNames)('scenario %s', (name) => {
   let summary: RunSummary
 
   beforeAll(async () => {
-    cloud = await clouds.start({ ...expected.cloud })
+    cloud = await LocalCloud.start({ ...expected.cloud })
     const entries = await readScenario(join(SCENARIOS, name, 'events.jsonl'))
     summary = await runScenario(cloud, entries)
   }, 120_000)

@@ -5,9 +5,8 @@
  * of the number), a reply after the window, a reply served by another agent, a customer messaged in two cap
  * windows who replies once, and a customer never messaged.
  */
-import { describe, expect, it } from 'vitest'
-import type { LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalCloud } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { agentlessConversationId } from '../../local/genesys-simulator/routes/agentless.ts'
 import { runScenario, type RunSummary } from '../../local/run-scenario.ts'
@@ -43,11 +42,14 @@ const answeredCounts = (summary: RunSummary) => ({
 })
 
 let cloud: LocalCloud | undefined
-const clouds = useLocalCloud()
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 describe('replies to proactive messages', () => {
   it('a threaded reply on the agentless conversation, served by the triggering agent, counted once though delivered twice', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     const reply = customerReply({ messageType: 'SMS', threadedOn: thread(), at: T + HOUR, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...reply, ...reply]))
     expect(summary.messages.sent).toBe(1)
@@ -61,7 +63,7 @@ describe('replies to proactive messages', () => {
   })
 
   it('a reply in a new conversation, the number spelt another way, is the same customer', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     const reply = customerReply({ messageType: 'SMS', conversationId: uuidFrom('replies', 'new'), addressFrom: `tel:${NUMBER}`, at: T + 2 * HOUR, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...reply]))
     expect(answeredCounts(summary)).toEqual({ answered: 1, answeredByTriggeringAgent: 1, answeredByOtherAgent: 0 })
@@ -69,7 +71,7 @@ describe('replies to proactive messages', () => {
   })
 
   it('a reply served by another agent says so', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     const reply = customerReply({ messageType: 'SMS', threadedOn: thread(), at: T + HOUR, queueId: QUEUE, agentId: AGENT_B })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...reply]))
     expect(answeredCounts(summary)).toEqual({ answered: 1, answeredByTriggeringAgent: 0, answeredByOtherAgent: 1 })
@@ -77,7 +79,7 @@ describe('replies to proactive messages', () => {
   })
 
   it('activity after the reply window is not a reply', async () => {
-    cloud = await clouds.start({ config: { REPLY_WINDOW_HOURS: '72' } })
+    cloud = await LocalCloud.start({ config: { REPLY_WINDOW_HOURS: '72' } })
     const late = customerReply({ messageType: 'SMS', conversationId: uuidFrom('replies', 'late'), addressFrom: NUMBER, at: T + 72 * HOUR + MINUTE, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...late]))
     expect(summary.messages.sent).toBe(1)
@@ -87,7 +89,7 @@ describe('replies to proactive messages', () => {
 
   it('a customer messaged in two cap windows who replies once is counted once, for the latest message', async () => {
     // The first conversation stays in the 48 h window, so the trigger 25 h later (past the 24 h cap) messages again.
-    cloud = await clouds.start({ config: { WINDOW_HOURS: '48', CAP_HOURS: '24' } })
+    cloud = await LocalCloud.start({ config: { WINDOW_HOURS: '48', CAP_HOURS: '24' } })
     const second = T + 25 * HOUR
     const reply = customerReply({ messageType: 'SMS', threadedOn: thread(2), at: second + HOUR, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...backOnQueue(second), ...reply]))
@@ -99,7 +101,7 @@ describe('replies to proactive messages', () => {
   })
 
   it('a customer never messaged is not a reply', async () => {
-    cloud = await clouds.start({})
+    cloud = await LocalCloud.start({})
     const stranger = customerReply({ messageType: 'SMS', conversationId: uuidFrom('replies', 'stranger'), addressFrom: STRANGER, at: T + HOUR, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...stranger]))
     expect(summary.messages.sent).toBe(1)

@@ -8,10 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
-import { LOCAL_NAMES, type LocalCloud } from '../../local/cloud.ts'
-import { useLocalCloud } from '../support/local-cloud.ts'
+import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { main as run } from '../../local/commands/run.ts'
 import { runSuppress, type SuppressDeps } from '../../cli/commands/suppress.ts'
 import { runScenario } from '../../local/run-scenario.ts'
@@ -33,7 +32,11 @@ const events: GenesysEnvelope[] = [
 ]
 const entries = (list: readonly GenesysEnvelope[]): ScenarioEntry[] => list.map((event, index) => ({ ok: true, event, origin: `event ${index + 1}` }))
 
-const clouds = useLocalCloud()
+let cloud: LocalCloud | undefined
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
 
 const dir = mkdtempSync(join(tmpdir(), 'suppress-cli-'))
 function file(name: string, text: string): string {
@@ -58,7 +61,7 @@ async function suppress(c: LocalCloud, ...args: string[]) {
 
 describe('proactive suppress', () => {
   it('add, list, remove: any spelling of the number, hashes only; the handlers honour the list', async () => {
-    const c = await clouds.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } })
+    const c = (cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } }))
     expect(await suppress(c, 'add', '--channel', 'sms', '+1 (555) 444-0001')).toMatchObject({ code: 0, out: expect.stringContaining('added') })
     expect(await suppress(c, 'add', '--channel', 'sms', '+15554440001')).toMatchObject({ code: 0, out: expect.stringContaining('already on the list since 2026-11-28T21:00:00.000Z') })
     expect(await suppress(c, 'add', '--channel', 'sms', '+1 555 444 0002')).toMatchObject({ code: 0 })
@@ -82,7 +85,7 @@ describe('proactive suppress', () => {
   })
 
   it('an address that cannot be normalised, or an unknown channel, is an error naming the problem, not the digits', async () => {
-    const c = await clouds.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } })
+    const c = (cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } }))
     const national = await suppress(c, 'add', '--channel', 'sms', '555 444 0001')
     expect(national.code).toBe(2)
     expect(national.err).toMatch(/address is not an international number.*"999 999 9999"/)
@@ -93,7 +96,7 @@ describe('proactive suppress', () => {
   })
 
   it('import: bad lines are reported by number and nothing is imported; a good file (header optional) is imported', async () => {
-    const c = await clouds.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } })
+    const c = (cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: TEST_ORG_ID } }))
     const bad = await suppress(c, 'import', file('bad.csv', 'channel,address\nsms,+1 (555) 444-0001\nsms,5554440002\nfax,+15554440003\nsms\n'))
     expect(bad.code).toBe(1)
     expect(bad.err).toMatch(/bad\.csv:3: address is not an international number/)
