@@ -49,6 +49,9 @@ const integration: TestProjectInlineConfiguration = {
     name: 'integration',
     include: ['test/integration/**/*.test.ts', 'test/fuzz/handlers.fuzz.test.ts'],
     setupFiles: [SHARED_LOCAL_SERVICES],
+    // A test here runs a pipeline on real timers: room for a machine busy with other work.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 }
 

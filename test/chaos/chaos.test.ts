@@ -10,7 +10,7 @@
  * CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
  */
 import { appendFileSync } from 'node:fs'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { failRequestPublishes, parseChaosSpec } from '../../local/chaos.ts'
 import { LocalCloud } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
@@ -40,6 +40,12 @@ function seeds(mix: string): number[] {
 const KNOWN_REASONS = /^(genesys-rejected|outcome-unknown|invalid-payload|invalid-request|max-receives-exceeded)/
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
+let cloud: LocalCloud | undefined
+afterEach(async () => {
+  await cloud?.close()
+  cloud = undefined
+})
+
 /** Each agent: OFFLINE, ON_QUEUE, then AWAY 30 s later, all queued before presence runs (no drain in between). */
 async function interleaved(local: LocalCloud, workload: Workload): Promise<RunSummary> {
   const events = workload.agentIds.flatMap((agentId, i) => [...availabilityFlip(agentId, AT + i * 1_000), presenceEvent({ agentId, systemPresence: 'AWAY', at: AT + i * 1_000 + 30_000 })])
@@ -52,17 +58,14 @@ async function interleaved(local: LocalCloud, workload: Workload): Promise<RunSu
   return summarise(local, { received: events.length, accepted: events.length, rejected: 0, ignored: 0 })
 }
 
-// The runs mostly wait (retry delays, visibility timeouts, Genesys's Retry-After): they run side by side, up to
-// vitest's maxConcurrency (5) at a time, each on its own local cloud.
-describe.concurrent.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
+describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
   it.each(seeds(_name))(
     'seed %i: no duplicates, and every request settles exactly once',
     async (seed) => {
       const chaos = parseChaosSpec(`${mix},seed=${seed}`)
       // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
       // deferral are tested in test/integration/capacity.test.ts.
-      const cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
-      onTestFinished(() => cloud.close())
+      cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
       // busyShare: customers chatting with another agent or in a transfer gap at the trigger.
       // addresses: twice as many conversations as customers, most customers written a different way in each.
       const respelled = _name === 'addresses'
