@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   status: { summary: 'is it working? sending mode, outcome counts (last hour, day), queue and DLQ depths (deployed stack)', load: () => import('./commands/status.ts') },
   why: { summary: 'why a customer or conversation did or did not get a message (deployed stack or local replay)', load: () => import('./commands/why.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
-  suppress: { summary: 'the suppression list (opt-outs): add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
+  suppress: { summary: 'the opt-out list: add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
 }
 
 export function usage(): string {

@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
 import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
@@ -33,7 +33,7 @@ nothing is found, 2 on a usage error.
   --stack NAME           the deployed stack (default ${DEFAULT_STACK_NAME}); tables found by its outputs. The stack
                          keeps no outcome events (they go to the app bus): the ledger state stands in for them
   --local                replay --events PATH through the local cloud (with --set settings), then ask
-  --suppress FILE        with --local: preload the suppression list (opt-outs) from FILE, lines "channel address"
+  --suppress FILE        with --local: preload the opt-out list from FILE, lines "channel address"
                          (as npm start -- --suppress FILE)
   --show-personal-data   show addresses and full ids (masked by default)
 `
@@ -132,7 +132,7 @@ async function local(query: WhyQuery, { events, set: sets = [], suppress }: Loca
   }
   const cloud = await LocalCloud.start({ config })
   try {
-    if (optOuts.length > 0) await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
+    if (optOuts.length > 0) await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
     await runScenario(cloud, entries)
     const tables = { client: DynamoDBDocumentClient.from(cloud.dynamo), sessionsTable: LOCAL_NAMES.sessionsTable, stateTable: LOCAL_NAMES.stateTable }
     const records = await readWhyRecords(tables, query)
