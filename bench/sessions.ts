@@ -12,7 +12,7 @@ import type { Channel, Session } from '#lib/domain/model.ts'
 import { customerKey } from '#lib/domain/address.ts'
 import { hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
 import type { SessionRepository, WriteResult } from '#lib/domain/ports.ts'
-import { recordSession } from '#lib/usecases/record-session.ts'
+import { recordSession } from '#lib/session-recorder/record-session.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
 import { LOCAL_NAMES, type LocalCloud } from '../local/cloud.ts'
 import { chunksOf } from '#lib/concurrency.ts'
@@ -40,7 +40,7 @@ export function endedSession(options: { agentId: string; queueId: string; custom
     lastAgentId: options.agentId,
     agents: { [options.agentId]: { connected: false, changedAt: options.lastActiveAt, connectedAt } },
     lastActiveAt: options.lastActiveAt,
-    // Ended for the customer too: a conversation without customer.end keeps its customer busy (issue 13 item 3).
+    // Ended for the customer too: a conversation without customer.end keeps its customer busy.
     customerEndedAt: options.lastActiveAt,
     expiresAt: Math.ceil((options.lastActiveAt + options.windowMs + 3_600_000) / 1000),
   }

@@ -21,13 +21,13 @@ export interface WorkloadOptions {
   /** Share of conversations that still have an agent connected. Default 0. */
   readonly stillConnectedShare?: number
   /**
-   * Share of customers who, besides their ended conversations, are busy at `at` (issue 13 item 3): half of them
+   * Share of customers who, besides their ended conversations, are busy at `at`: half of them
    * chatting with another agent ("busy elsewhere"), half back in queue after a transfer (the agent's user.end,
    * then acd.start, no customer.end). Default 0.
    */
   readonly busyShare?: number
   /**
-   * Share of customers whose address is written a different way in each of their conversations (issue 13 item 7:
+   * Share of customers whose address is written a different way in each of their conversations (
    * `+13175000007`, `tel:+13175000007`, `+1 (317) 500-0007`…; see local/address-spellings.ts). Still one customer:
    * `eligibleCustomers` and `busyCustomers` name the real customer, whatever the spelling. Drawn from its own
    * generator, so the rest of the workload is the same as without it. Default 0.

@@ -1,5 +1,5 @@
 // One local AWS service (dynalite or local-aws-sqs) in its own worker thread: the server's work (parsing,
-// storage, the HTTP server side) no longer shares the event loop that runs the handlers and their SDK clients.
+// storage, the HTTP server side) does not share the event loop that runs the handlers and their SDK clients.
 // Plain JavaScript: a worker thread is not transformed by tsx or vitest.
 import { parentPort, workerData } from 'node:worker_threads'
 

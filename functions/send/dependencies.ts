@@ -4,6 +4,7 @@ import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSentMessages } from '#lib/adapters/dynamodb-sent-messages.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOptOutLookup } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters/eventbridge-publisher.ts'
@@ -12,8 +13,8 @@ import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letter
 import { channelSettings, quietHoursFromConfig, type SendConfig } from '#lib/config.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
-import type { SendDeps, SendSettings } from '#lib/usecases/send-message.ts'
-import type { SettleDeps, SettleSettings } from '#lib/usecases/settle-send.ts'
+import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
+import type { SettleDeps, SettleSettings } from '#lib/send/settle-send.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
 import type { Observability } from '../shared/observability.ts'
 import { decorate, type HandlerOverrides } from '../shared/wiring.ts'
@@ -51,6 +52,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     clock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     cap: new DynamoDbCapLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    sentMessages: new DynamoDbSentMessages(aws.dynamo, config.STATE_TABLE_NAME, config.REPLY_WINDOW_HOURS * HOUR),
     optOuts: new DynamoDbOptOutLookup(aws.dynamo, config.STATE_TABLE_NAME),
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), clock),

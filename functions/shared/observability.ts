@@ -30,6 +30,11 @@ export function createObservability(serviceName: string, extra?: Telemetry): Obs
       metrics.addMetric(metric, MetricUnit.Count, value)
       extra?.count(metric, value)
     },
+    measureSeconds(metric, seconds) {
+      if (!Number.isFinite(seconds) || seconds < 0) return
+      metrics.addMetric(metric, MetricUnit.Seconds, seconds)
+      extra?.measureSeconds?.(metric, seconds)
+    },
   }
   const log: Log = {
     info: (message, fields) => (fields ? logger.info(message, fields) : logger.info(message)),

@@ -2,9 +2,9 @@
  * The delivery guarantees under injected faults (docs/guarantees.md): across seeds and fault mixes, no
  * customer gets two messages and every requested message ends exactly once as sent, dead-lettered (with a
  * reason), expired or capped, and no fan-out is unaccounted: each eligible customer's request settles or
- * waits in an agent's outbox. The `interleaving` mix (issue 13 item 2) makes the first trigger's PutEvents fail
+ * waits in an agent's outbox. The `interleaving` mix makes the first trigger's PutEvents fail
  * outright and sends each agent a newer event right behind its trigger, before SQS retries the trigger.
- * The `addresses` mix (issue 13 item 7) writes most customers' addresses a different way in each conversation
+ * The `addresses` mix writes most customers' addresses a different way in each conversation
  * (`tel:+1…`, `+1 (317) …`, WhatsApp with and without `+`, upper-case contact ids) and checks by the real
  * customer: messaged at most once, never lost, never someone else.
  * CI runs a few seeds; `CHAOS_SEEDS=1-20 npx vitest run test/chaos` runs more.
@@ -66,7 +66,7 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       // Every eligible customer in one trigger (the checks below count them all): the per-trigger limit and its
       // deferral are tested in test/integration/capacity.test.ts.
       cloud = await LocalCloud.start({ chaos, sendWorkers: 2, config: { MAX_MESSAGES_PER_TRIGGER: '1000' } })
-      // busyShare: customers chatting with another agent or in a transfer gap at the trigger (issue 13 item 3).
+      // busyShare: customers chatting with another agent or in a transfer gap at the trigger.
       // addresses: twice as many conversations as customers, most customers written a different way in each.
       const respelled = _name === 'addresses'
       const workload = buildWorkload({ customers: 24, conversations: respelled ? 48 : 30, agents: 3, at: AT, seed, stillConnectedShare: 0.1, busyShare: 0.15, respelledShare: respelled ? 0.75 : 0 })

@@ -2,7 +2,7 @@
  * What the functions are deployed as, read from a real esbuild bundle (one function, so the test stays quick):
  * ESM for Node 22 on arm64, the `require` shim first, the AWS SDK inside rather than imported from the runtime,
  * minified, with a source map. Replaces a check that compared the BUNDLING constant with a copy of itself
- * (issue 16): this one fails if the options stop reaching NodejsFunction or stop doing what they claim.
+ *: this one fails if the options stop reaching NodejsFunction or stop doing what they claim.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -125,7 +125,7 @@ describe('the single construct after the split', () => {
     'ProactiveMessagingAgentEventsRuleDeadLetterQueue0D204173',
     'ProactiveMessagingMessageRequestedRuleDeadLetterQueue9E15E936',
   ]
-  // Added after the split on purpose (issue 17 item 4): the partner-bus archive for `proactive replay`.
+  // Added after the split on purpose: the partner-bus archive for `proactive replay`.
   const ADDED_SINCE = ['ProactiveMessagingPartnerEventsArchiveFF374671']
 
   it('keeps the logical id of every stateful resource, and creates no other stateful resource', () => {

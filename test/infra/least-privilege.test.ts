@@ -221,7 +221,7 @@ describe.each(Object.keys(FUNCTIONS) as FunctionKey[])('the %s role', (key) => {
 const TABLE_CALLS: Record<FunctionKey, Record<string, string[]>> = {
   sessionRecorder: { SESSIONS_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   presence: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-  // Send reads the recorded session by conversation id (unknown-session, issue 13 item 4) and nothing else there by item.
+  // Send reads the recorded session by conversation id (unknown-session) and nothing else there by item.
   send: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'], SESSIONS_TABLE_NAME: ['dynamodb:GetItem'] },
 }
 

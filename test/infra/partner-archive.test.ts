@@ -1,5 +1,5 @@
 /**
- * Issue 17 item 4: the partner-bus archive for `proactive replay`. It keeps exactly what the partner-bus rules
+ * The partner-bus archive for `proactive replay`. It keeps exactly what the partner-bus rules
  * consume (the same pattern objects), for `partnerArchiveRetentionDays`, encrypted with its own rotated customer
  * managed key (Genesys events are personal data), also when the bus is imported. cdk-nag over the whole stack,
  * archive included: test/infra/stack.test.ts.

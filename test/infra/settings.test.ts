@@ -36,7 +36,7 @@ describe('resolveSettings', () => {
       scope: DEFAULTS.scope,
       smsFromNumber: DEFAULTS.fromAddress.sms,
       logRetentionDays: 30,
-      archiveRetentionDays: 7, // was 30: the archive holds personal data, 7 days by default (issue 13 item 6)
+      archiveRetentionDays: 7, // the archive holds personal data: 7 days by default
       retainData: true,
     })
   })
@@ -104,14 +104,14 @@ describe('function environments', () => {
     expect(env.presence).toMatchObject({ QUEUE_CACHE_MINUTES: '2', GENESYS_TIMEOUT_MS: '4000' })
   })
 
-  it('passes the per-trigger limit to presence: agent-capacity and 4 by default, a number when set (issue 12)', () => {
+  it('passes the per-trigger limit to presence: agent-capacity and 4 by default, a number when set', () => {
     expect(functionEnvironments(resolveSettings({}), RESOURCES).presence).toMatchObject({ MAX_MESSAGES_PER_TRIGGER: 'agent-capacity', FALLBACK_MESSAGES_PER_TRIGGER: '4' })
     const env = functionEnvironments(resolveSettings({ maxMessagesPerTrigger: '3', fallbackMessagesPerTrigger: '2' }), RESOURCES)
     expect(env.presence).toMatchObject({ MAX_MESSAGES_PER_TRIGGER: '3', FALLBACK_MESSAGES_PER_TRIGGER: '2' })
     expect(env.send).not.toHaveProperty('MAX_MESSAGES_PER_TRIGGER')
   })
 
-  it('passes ELIGIBLE_SESSIONS and EXCLUDE_WRAPUP_CODES to presence (issue 12 item 3)', () => {
+  it('passes ELIGIBLE_SESSIONS and EXCLUDE_WRAPUP_CODES to presence', () => {
     expect(functionEnvironments(resolveSettings({}), RESOURCES).presence).toMatchObject({ ELIGIBLE_SESSIONS: 'all', EXCLUDE_WRAPUP_CODES: '' })
     const env = functionEnvironments(resolveSettings({ scope: 'queue', eligibleSessions: 'unserved', excludeWrapupCodes: ['w1', 'w2'] }), RESOURCES)
     expect(env.presence).toMatchObject({ ELIGIBLE_SESSIONS: 'unserved', EXCLUDE_WRAPUP_CODES: 'w1,w2' })
@@ -172,7 +172,7 @@ describe('stack construction', () => {
   })
 })
 
-describe('mistyped settings (issue 17 item 3)', () => {
+describe('mistyped settings', () => {
   it('rejects a construct prop nothing reads, with the closest name and the known ones', () => {
     expect(() => resolveSettings({ budgetPerMinut: 100 } as Record<string, unknown>)).toThrow(
       /The ProactiveMessaging prop "budgetPerMinut" is not one this project reads\. Did you mean "budgetPerMinute"\? Known: .*capHours/,

@@ -154,7 +154,7 @@ describe('queues', () => {
 })
 
 describe('functions', () => {
-  // Tracing changed on purpose (issue 17 item 5): off, with no X-Ray grant (docs/operations.md, Tracing).
+  // Tracing is off, with no X-Ray grant (docs/operations.md, Tracing).
   it.each(Object.keys(FUNCTIONS) as FunctionKey[])('%s: runtime, arm64, no tracing, timeout, memory, own log group with data protection', (key) => {
     const settings = STAGES[FUNCTIONS[key].stage]
     const { fn } = stageWiring(key)
@@ -270,7 +270,7 @@ describe('tables and secret', () => {
 })
 
 describe('least privilege', () => {
-  // Changed on purpose (issue 17 item 5): tracing is off, so not even X-Ray gets a wildcard resource.
+  // Tracing is off, so not even X-Ray gets a wildcard resource.
   it('grants no wildcard action and no wildcard resource', () => {
     const statements = identityStatements(template)
     expect(statements.length).toBeGreaterThan(0)
@@ -291,7 +291,8 @@ describe('least privilege', () => {
     const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
     expect(rolesWith('sqs:SendMessage')).toEqual(['ProactiveMessagingSend'])
     expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
-    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
+    // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed.
+    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder'])
     expect(rolesWith('dynamodb:Scan')).toEqual([])
   })
 

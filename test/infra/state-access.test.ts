@@ -1,5 +1,5 @@
 /**
- * Issue 13 items 4 and 6 (CDK): each function may touch only its own key prefixes in the state table
+ * Each function may touch only its own key prefixes in the state table
  * (dynamodb:LeadingKeys), both tables are protected from deletion, the app-bus archive (personal data) is
  * encrypted with a customer managed key and kept 7 days by default, and only presence may put
  * ProactiveMessageRequested on the app bus.

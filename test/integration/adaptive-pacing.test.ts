@@ -1,5 +1,5 @@
 /**
- * Adaptive pacing through the real wiring (issue 17 item 1): the send handlers' agentless responses carry
+ * Adaptive pacing through the real wiring: the send handlers' agentless responses carry
  * Genesys's `inin-ratelimit-*` headers, and functions/send/dependencies.ts hands them to the shared limiter. The
  * configured budget here is 16 times what the simulator allows, so a limiter that never heard the headers paces to
  * the budget, bursts the backlog and is answered 429 until Retry-After (3 times in this test with the wiring cut,

@@ -1,5 +1,5 @@
 /**
- * Busy customers are left alone (issue 13 item 3), through the real handlers on the local cloud (dynalite,
+ * Busy customers are left alone, through the real handlers on the local cloud (dynalite,
  * local SQS, the local buses, the Genesys simulator): in agent and queue scope, a customer chatting with
  * another agent, one in a transfer gap and one whose conversation has no customer.end are not messaged; a
  * conversation stale for ACTIVE_CONVERSATION_STALE_HOURS no longer blocks; and send checks again just before

@@ -1,5 +1,5 @@
 /**
- * As many customers as the agent can serve (issue 12), through the real handlers on the local cloud: the
+ * As many customers as the agent can serve, through the real handlers on the local cloud: the
  * per-trigger limit, the customers over it deferred to later triggers (of this agent, or in queue scope of any
  * agent) and never messaged twice, the priority order, and the agent's capacity from the Genesys utilization
  * lookup (the simulator), cached, with its fallback when the lookup fails or answers nonsense.

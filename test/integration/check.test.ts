@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DETAIL_TYPES, GENESYS_TOPICS } from '#lib/topology.ts'
-import type { CommandIo } from '../../local/command-io.ts'
-import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check/index.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { main, runChecks, type CheckDeps, type CheckStep } from '../../cli/commands/check/index.ts'
 import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const DEPLOYMENT = '5e1f0c57-8f7a-4c0b-9d68-2f6b7c1a9e10'
@@ -101,7 +101,7 @@ describe('proactive check against the simulator', () => {
     expect(text).toMatch(/^SKIP {2}permission +— needs a token$/m)
   })
 
-  // Changed on purpose (issue 17): check parses GENESYS_REGION with the adapters' regionHost, so a host that is not a
+  // check parses GENESYS_REGION with the adapters' regionHost, so a host that is not a
   // Genesys region (mypurecloud.eu) fails as the region, as the functions would at start; a real one that cannot be
   // reached still names the host.
   it('names the region host when the region does not resolve', async () => {

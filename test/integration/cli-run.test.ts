@@ -7,7 +7,7 @@ import { runCommand } from '../support/run-command.ts'
 
 const SCENARIO = 'test/scenarios/window-edges/events.jsonl'
 
-const proactiveRun = (...args: string[]) => runCommand('npx', ['tsx', 'local/cli.ts', 'run', ...args])
+const proactiveRun = (...args: string[]) => runCommand('npx', ['tsx', 'local/proactive.ts', 'run', ...args])
 
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? ''
 
@@ -17,7 +17,7 @@ describe('proactive run (CLI)', () => {
 
     expect(code, stderr).toBe(0)
     const summary = JSON.parse(lastLine(stdout)) as { events: { received: number }; triggers: number; messages: { sent: number } }
-    // The window-edges scenario: 14 events (each ended conversation has its customer.end since issue 13 item 3),
+    // The window-edges scenario: 14 events (each ended conversation has its customer.end),
     // one trigger, the two customers inside the 24 h window messaged.
     expect(summary.events.received).toBe(14)
     expect(summary.triggers).toBe(1)

@@ -4,7 +4,7 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '#lib/domain/retry.ts'
+import { retryDelaySeconds } from '#lib/send/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, PACE_WINDOW_MS, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
@@ -12,7 +12,7 @@ import { DynamoDbOptOutLookup } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
-import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendSettings } from '#lib/send/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 
@@ -59,6 +59,14 @@ describe('delivery ledger', () => {
     await ledger.begin(anonymous, 1_000)
     await ledger.finish(anonymous, 'dead-lettered', 1_500, 'outcome-unknown')
     expect(await ledger.begin(anonymous, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toEqual(stillDead)
+  })
+
+  it("keeps a sent message's Genesys ids and gives them back with the settled state", async () => {
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
+    const k = key()
+    await ledger.begin(k, 1_000)
+    await ledger.finish(k, 'sent', 2_000, undefined, { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' })
+    expect(await ledger.begin(k, 3_000)).toEqual({ state: 'sent', notified: false, genesys: { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' } })
   })
 
   it('gives exactly one of ten concurrent claims', async () => {
@@ -112,7 +120,7 @@ describe('shared rate limiter', () => {
     expect(now - before).toBeGreaterThanOrEqual(3_000)
   })
 
-  it('does not wait past the deadline: returns the wait it would need, taking no slot (issue 13 item 5)', async () => {
+  it('does not wait past the deadline: returns the wait it would need, taking no slot', async () => {
     let now = 1_900_000_000_000
     const sleeps: number[] = []
     const limiter = new DynamoDbRateLimiter({ client: tables.dynamo, tableName: STATE, perMinute: 6000, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) })
@@ -247,7 +255,7 @@ describe('send use case', () => {
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
     // Not reported yet (the handler reports, then marks): the duplicate is told to finish reporting.
-    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent', genesys: { messageId: 'm' } } })
     await new DynamoDbDeliveryLedger(tables.dynamo, STATE).markNotified(k)
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
     expect(calls).toHaveLength(1)

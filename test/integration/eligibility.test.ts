@@ -1,5 +1,5 @@
 /**
- * Who is eligible (issue 12 item 3), through the real handlers on the local cloud: ELIGIBLE_SESSIONS=unserved
+ * Who is eligible, through the real handlers on the local cloud: ELIGIBLE_SESSIONS=unserved
  * (queue scope) messages only customers no agent ever connected to, and EXCLUDE_WRAPUP_CODES leaves out a
  * conversation wrapped up with an excluded code. Both are counted as `ineligible`, before the per-trigger limit.
  */

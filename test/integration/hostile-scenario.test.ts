@@ -22,7 +22,7 @@ const EXPECTED_MARKS = [
   ...Array(8).fill('ok'), // two legitimate conversations, each ended by customer.end
   ...Array(4).fill('-'), // another org's conversation: the rule drops it
   // The conversation whose address is template syntax: its customer.start and customer.end are rejected at
-  // recording time (the address cannot be normalised, issue 13 item 1); its agent events are recorded (no
+  // recording time (the address cannot be normalised); its agent events are recorded (no
   // customer, never a target).
   'BAD',
   ...Array(2).fill('ok'),
@@ -79,7 +79,7 @@ describe('the hostile scenario through `proactive run --json`', () => {
     expect(recipients.sort()).toEqual([SMS_CUSTOMER, WEB_CUSTOMER].sort())
     expect(summary.genesys.requests.every((r) => r.status === 200)).toBe(true)
     expect(summary.triggers).toBe(1)
-    // The template-syntax address was rejected when recorded (issue 13 item 1), so it is not even a target now:
+    // The template-syntax address was rejected when recorded, so it is not even a target now:
     // nothing to dead-letter at send.
     expect(summary.deadLetters).toEqual([])
     for (const victim of NEVER_MESSAGED) expect(JSON.stringify(summary.genesys)).not.toContain(victim)
@@ -88,7 +88,7 @@ describe('the hostile scenario through `proactive run --json`', () => {
   it("leaves no personal data in the functions' logs", () => {
     const functionLogs = run.logs.split('\n').filter((line) => line.startsWith('{') && line.includes('"level"'))
     // 19: the template-syntax address is rejected at recording (one send and its dead letter fewer), and the
-    // 300 KB event is refused by the bus (over EventBridge's 256 KB) before any function sees it (issue 13).
+    // 300 KB event is refused by the bus (over EventBridge's 256 KB) before any function sees it.
     expect(functionLogs.length).toBeGreaterThanOrEqual(19)
     const text = functionLogs.join('\n')
     for (const value of [SMS_CUSTOMER, WEB_CUSTOMER, ...NEVER_MESSAGED]) expect(text).not.toContain(value)
@@ -99,7 +99,7 @@ describe('the hostile scenario through `proactive run --json`', () => {
 
 describe('the same scenario through `npm start` in a child process', () => {
   it('exits 0 with the same counts', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', 'run', ...ARGS], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/proactive.ts', 'run', ...ARGS], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 90_000,

@@ -1,5 +1,5 @@
 /**
- * Operator controls through the real handlers on the local cloud (issue 14): sending mode (setting and run-time
+ * Operator controls through the real handlers on the local cloud: sending mode (setting and run-time
  * override with its 30 s cache), dry run leaving the cap untouched, quiet hours at the trigger's time, pilot
  * scope for agents and queues.
  */
@@ -141,5 +141,13 @@ describe('pilot scope', () => {
     expect(c.tally.total('MessagesOutsidePilot')).toBe(1)
     const recipients = summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddress ?? (request.body as Record<string, unknown>).externalContactId)
     expect(recipients).not.toContain('+15553330003')
+  })
+
+  it('with ENABLED_CHANNELS only customers on those channels are requested; the others are counted as outside the pilot', async () => {
+    const c = await start({ ENABLED_CHANNELS: 'webmessaging' })
+    const summary = await runScenario(c, entries([...conversations(), ...trigger(T0 + 30 * MINUTE)]))
+    expect(summary.messages).toMatchObject({ requested: 1, sent: 1 })
+    expect(c.tally.total('MessagesOutsidePilot')).toBe(2)
+    expect(summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddressMessengerType)).toEqual(['webmessaging'])
   })
 })

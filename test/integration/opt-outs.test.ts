@@ -1,5 +1,5 @@
 /**
- * Opt-outs (issue 14 item 3) through the real handlers on the local cloud: a customer on the opt-out list is
+ * Opt-outs through the real handlers on the local cloud: a customer on the opt-out list is
  * never requested by presence, and send refuses one who opted out after being requested (outcome `opted-out`,
  * reported on the app bus, not dead-lettered, no cap used), in live and dry-run mode. The list matches a customer
  * however the address was written.

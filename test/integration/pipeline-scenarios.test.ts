@@ -59,7 +59,7 @@ const byText = (a: readonly string[], b: readonly string[]): number => a.join(' 
 /**
  * The agentless rules as README.md and docs/troubleshooting.md state them, written out here on purpose instead of
  * calling checkAgentlessRequest: the simulator answers with that same function, so a bug in it would otherwise
- * pass on both sides (issue 16).
+ * pass on both sides.
  */
 function documentedRuleBreaks(body: Record<string, unknown>): string[] {
   const fields = ['fromAddress', 'toAddress', 'externalContactId', 'toAddressMessengerType', 'textBody', 'messagingTemplate', 'useExistingActiveConversation']

@@ -1,5 +1,5 @@
 /**
- * Issue 17 item 4: a replay of the partner-bus archive messages no one twice. Through the real handlers on the
+ * A replay of the partner-bus archive messages no one twice. Through the real handlers on the
  * local cloud: a run messages five customers of two agents; an hour later the archived Genesys events of the
  * whole run are replayed as EventBridge does (same event ids, a `replay-name` field, oldest first, only into
  * the partner-bus rules), twice. Then the agents' stored state is lost and the run replayed once more, so the
@@ -79,7 +79,7 @@ describe('replaying the partner-bus archive of a run', () => {
     const documents = DynamoDBDocumentClient.from(local.dynamo)
     const agentStates = () => Promise.all(AGENTS.map(async (agentId) => (await documents.send(new GetCommand({ TableName: LOCAL_NAMES.stateTable, Key: { pk: `agent#${agentId}` } }))).Item))
     const statesAfterRun = await agentStates()
-    expect(statesAfterRun.map((state) => state?.available)).toEqual([false, true])
+    expect(statesAfterRun.map((state) => state?.presence?.status)).toEqual(['AWAY', 'ON_QUEUE'])
 
     const first = await replayAt('fix-2026-03-03')
     await local.drain()

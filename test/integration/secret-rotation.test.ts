@@ -57,7 +57,7 @@ async function tokenRecordingProxy(target: string): Promise<{ url: string; token
   }
 }
 
-/** Send trusts only requests for a session it recorded (issue 13 item 4), and leaves busy customers alone: each request gets an ended session first. */
+/** Send trusts only requests for a session it recorded, and leaves busy customers alone: each request gets an ended session first. */
 async function recordedRequestBody(cloud: LocalCloud, n: number): Promise<string> {
   const body = requestBody(n)
   const detail = (JSON.parse(body) as { detail: Parameters<typeof sessionBacking>[0] }).detail

@@ -1,5 +1,5 @@
 /**
- * Send trusts nothing it did not record (issue 13 item 4), through the real handlers on the local cloud: a
+ * Send trusts nothing it did not record, through the real handlers on the local cloud: a
  * ProactiveMessageRequested put on the app bus by anyone (the bus rule carries it to the send queue) is sent only
  * when its conversation is a recorded session, for the same customer, inside WINDOW_HOURS at its trigger. The
  * three ways to fail are dead-lettered as `unknown-session`, counted in RequestsUnknownSession, and nothing reaches

@@ -36,7 +36,7 @@ function conversation(n: number, messageType: 'SMS' | 'WEBMESSAGING', customer: 
     conversationEvent('customer.start', { ...common, ...customer, at }),
     conversationEvent('user.start', { ...common, userId: AGENT, queueId: QUEUE, at: at + MINUTE }),
     conversationEvent('user.end', { ...common, userId: AGENT, queueId: QUEUE, at: at + 5 * MINUTE }),
-    // Ended: without customer.end the customer would still be busy (issue 13 item 3).
+    // Ended: without customer.end the customer would still be busy.
     conversationEvent('customer.end', { ...common, ...customer, at: at + 5 * MINUTE }),
   ]
 }

@@ -53,7 +53,7 @@ interface ShortConversation {
 
 /**
  * customer.start (−60 s), user.start (−30 s), user.end and customer.end (at `endedAt`), in delivery order. A
- * conversation without customer.end is still active, and its customer is left alone (issue 13 item 3).
+ * conversation without customer.end is still active, and its customer is left alone.
  */
 function shortConversation(input: ShortConversation): GenesysEnvelope[] {
   const common = { conversationId: conversationId(input.n), messageType: input.customer.messageType, queueId: input.queueId ?? QUEUE.q1 }

@@ -1,5 +1,5 @@
 /**
- * The capacity settings (issue 12) refuse bad values by name, at function start and at synth, and the
+ * The capacity settings refuse bad values by name, at function start and at synth, and the
  * utilization response is read strictly: anything but a usable `message` capacity is an error (the caller falls back).
  */
 import { describe, expect, it } from 'vitest'

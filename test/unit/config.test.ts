@@ -17,27 +17,28 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('defaults', () => {
-  it('presence: agent scope, ON_QUEUE and IDLE (issue 12: the Genesys definition of able to take routed work), 24 h window and cap, 10 min cooldown', () => {
+  it('presence: agent scope, ON_QUEUE and IDLE (the Genesys definition of able to take routed work), 24 h window and cap, 10 min cooldown', () => {
     expect(loadConfig('presence', presenceConfigSchema, PRESENCE_ENV)).toEqual({
       ...PRESENCE_ENV,
-      // Operator controls (issue 14): live, and everyone in the pilot, unless set.
+      // Operator controls: live, and everyone in the pilot, unless set.
       SENDING_MODE: 'live',
       ENABLED_AGENT_IDS: [],
       ENABLED_QUEUE_IDS: [],
+      ENABLED_CHANNELS: ['webmessaging', 'sms', 'whatsapp', 'open'],
       TARGET_SCOPE: 'agent',
       AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],
       WINDOW_HOURS: 24,
       CAP_HOURS: 24,
-      // Issue 13 item 3: a conversation with no event for 4 h counts as ended (busy-customer check).
+      // A conversation with no event for 4 h counts as ended (busy-customer check).
       ACTIVE_CONVERSATION_STALE_HOURS: 4,
       COOLDOWN_MINUTES: 10,
       QUEUE_CACHE_MINUTES: 5,
-      // Issue 12: as many customers as the agent can serve, from Genesys utilization; 4 if that lookup fails.
+      // As many customers as the agent can serve, from Genesys utilization; 4 if that lookup fails.
       MAX_MESSAGES_PER_TRIGGER: 'agent-capacity',
       FALLBACK_MESSAGES_PER_TRIGGER: 4,
       CAPACITY_CACHE_MINUTES: 5,
-      // Issue 12 item 3: every conversation is eligible, no wrap-up code excluded.
+      // Every conversation is eligible, no wrap-up code excluded.
       ELIGIBLE_SESSIONS: 'all',
       EXCLUDE_WRAPUP_CODES: [],
       GENESYS_REGION: 'mypurecloud.com',
@@ -45,7 +46,7 @@ describe('defaults', () => {
     })
   })
 
-  // CAP_HOURS is no longer part of the session recorder's configuration: nothing there read it (issue 16).
+  // CAP_HOURS is not part of the session recorder's configuration: nothing there reads it.
   it('session recorder: 24 h window', () => {
     expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions' })).toEqual({
       SESSIONS_TABLE_NAME: 'sessions',
@@ -118,7 +119,7 @@ describe('values from the environment', () => {
     expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, MAX_MESSAGES_PER_TRIGGER: 'Agent-Capacity' }).MAX_MESSAGES_PER_TRIGGER).toBe('agent-capacity')
   })
 
-  it('presence: ELIGIBLE_SESSIONS=unserved needs TARGET_SCOPE=queue; EXCLUDE_WRAPUP_CODES is a list (issue 12 item 3)', () => {
+  it('presence: ELIGIBLE_SESSIONS=unserved needs TARGET_SCOPE=queue; EXCLUDE_WRAPUP_CODES is a list', () => {
     expect(loadConfig('presence', presenceConfigSchema, { ...PRESENCE_ENV, TARGET_SCOPE: 'queue', ELIGIBLE_SESSIONS: 'unserved', EXCLUDE_WRAPUP_CODES: ' a, b ,' })).toMatchObject({
       ELIGIBLE_SESSIONS: 'unserved',
       EXCLUDE_WRAPUP_CODES: ['a', 'b'],

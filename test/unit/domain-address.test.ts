@@ -14,7 +14,7 @@ const SETTINGS = { fromAddress: '+13175550100', text: 'hi', templateResponseId: 
 
 const customerStart = (messageType: string, fields: Record<string, unknown>) => conversationEvent('customer.start', { conversationId: CONVERSATION, at: T, messageType, ...fields })
 
-describe('one normalisation of a customer address (issue 13 item 1)', () => {
+describe('one normalisation of a customer address', () => {
   it('gives one cap key for a WhatsApp number written with and without +, as the send addresses it', () => {
     const withPlus = { channel: 'whatsapp' as const, address: '+447700900555' }
     const without = { channel: 'whatsapp' as const, address: '447700900555' }
@@ -68,7 +68,7 @@ describe('one normalisation of a customer address (issue 13 item 1)', () => {
   })
 })
 
-describe('smaller red-team findings (issue 13 item 6)', () => {
+describe('smaller red-team findings', () => {
   it('rejects a userId that is no UUID (a `constructor` userId), naming the field', () => {
     const input = conversationEvent('user.start', { conversationId: CONVERSATION, at: T, messageType: 'SMS', userId: 'constructor' })
     expect(problemsOf(input)).toEqual([{ field: 'detail.eventBody.userId', problem: expect.stringMatching(/UUID/) }])

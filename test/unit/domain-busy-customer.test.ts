@@ -37,7 +37,7 @@ const ended = (n: number) =>
     ['customer.end', 5],
   ])
 
-describe('busy customers (issue 13 item 3)', () => {
+describe('busy customers', () => {
   it('a customer whose conversations all ended (customer.end) is not busy', () => {
     expect(isCustomerBusy([ended(1), ended(2)], T + 10 * MINUTE, POLICY)).toBe(false)
   })

@@ -106,8 +106,8 @@ describe('buildAgentlessRequest', () => {
     expect(buildError(customer, SETTINGS[channel], 'y'.repeat(2001)).problems).toEqual([expect.objectContaining({ field: 'textBody', problem: expect.stringContaining('2000') })])
   })
 
-  // Found by the mutation run (issue 16): SMS ignored the customer's external contact id and dead-lettered its own
-  // body as lacking a recipient, although Genesys supports externalContactId for SMS.
+  // SMS must not ignore the customer's external contact id and dead-letter its own
+  // body as lacking a recipient: Genesys supports externalContactId for SMS.
   it('SMS: the external contact id when the customer has no number', () => {
     expect(buildAgentlessRequest({ channel: 'sms', externalContactId: 'contact-3' }, SETTINGS.sms, TEXT)).toEqual({
       fromAddress: '+13175550100',
@@ -191,7 +191,7 @@ describe('checkAgentlessRequest', () => {
     expect(problems.map((p) => p.field)).toEqual(['messagingTemplate.name', 'messagingTemplate.responseId'])
   })
 
-  // Changed on purpose (issue 17): agentless Open messages are text only, so a template no longer stands in for the text.
+  // Agentless Open messages are text only, so a template does not stand in for the text.
   it('Open: requires a recipient and a text; a template is rejected (agentless Open is text only)', () => {
     expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open' })).toEqual(['toAddress', 'textBody'])
     expect(fieldsOf({ fromAddress: OPEN_INTEGRATION, toAddressMessengerType: 'open', externalContactId: 'c', messagingTemplate: { responseId: 't' } })).toEqual(['textBody', 'messagingTemplate'])
@@ -231,7 +231,7 @@ describe('checkAgentlessRequest', () => {
     expect(check('+1')).toEqual(['toAddress'])
   })
 
-  // Found by the mutation run (issue 16): both rules survived losing an anchor.
+  // Both rules must keep both anchors.
   it('E.164 and the WhatsApp id match the whole address: nothing before or after', () => {
     const sms = (toAddress: string) => fieldsOf({ fromAddress: '+13175550100', toAddressMessengerType: 'sms', toAddress, textBody: TEXT })
     expect(sms('x+13175550123')).toEqual(['toAddress'])

@@ -60,7 +60,7 @@ describe('applyConversationEvent: what a session holds', () => {
       agents: { [AGENT_A]: { connected: false, changedAt: lastAt, connectedAt: T + 30_000 } },
       lastActiveAt: lastAt,
       customerEndedAt: lastAt,
-      // Issue 12 item 3: the wrap-up code of the lifecycle's acw (EXCLUDE_WRAPUP_CODES).
+      // The wrap-up code of the lifecycle's acw (EXCLUDE_WRAPUP_CODES).
       wrapupCodes: [uuidFrom('wrapup')],
       expiresAt: Math.ceil((lastAt + 24 * HOUR + HOUR) / 1000),
     })
@@ -198,8 +198,8 @@ describe('applyConversationEvent: what a session holds', () => {
     expect(decision.kind === 'write' && decision.session.expiresAt).toBe(Math.ceil((T + 1 + 2 * HOUR) / 1000))
   })
 
-  // The mutation audit (issue 16): with `customerEndedAt > event.at` instead of `>=`, this order left the customer
-  // looking still served, and no test noticed.
+  // With `customerEndedAt > event.at` instead of `>=`, this order would leave the customer
+  // looking still served.
   it('counts a customer.end at the same instant as a later-delivered user.start of an agent with no link as the end', () => {
     const end = parse('customer.end', { at: T + 30 })
     const start = parse('user.start', { at: T + 30, userId: AGENT_A })

@@ -140,7 +140,7 @@ describe('LocalEventBridge.putEvents (in process)', () => {
     expect(delivered.requested).toHaveLength(2)
   })
 
-  it('refuses a partner event over 256 KB as a PutEvents entry, and counts it as undeliverable (issue 13 item 6)', async () => {
+  it('refuses a partner event over 256 KB as a PutEvents entry, and counts it as undeliverable', async () => {
     const envelope = (pad: string): EventEnvelope =>
       ({
         version: '0',

@@ -1,16 +1,16 @@
 /**
- * The forum thread this project was born from (issue 17 item 0): each shape people sent from a backend, and
+ * The forum thread this project was born from: each shape people sent from a backend, and
  * the error they got, answered right by `proactive explain-payload` and `proactive explain-error`.
  */
 import { describe, expect, it } from 'vitest'
 import { checkAgentlessRequest } from '#lib/domain/payload.ts'
-import type { CommandIo } from '../../local/command-io.ts'
-import { main as explainErrorMain } from '../../local/commands/explain-error.ts'
-import { main as explainPayloadMain } from '../../local/commands/explain-payload.ts'
-import { explainError } from '../../local/commands/explain/error-explanation.ts'
-import { EXTERNAL_CONTACT_PLACEHOLDER } from '../../local/commands/explain/forum-shapes.ts'
-import { explainPayload } from '../../local/commands/explain/payload-explanation.ts'
-import { correctAgentlessRequest } from '../../local/commands/explain/payload-inference.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { main as explainErrorMain } from '../../cli/commands/explain-error.ts'
+import { main as explainPayloadMain } from '../../cli/commands/explain-payload.ts'
+import { explainError } from '../../cli/commands/explain/error-explanation.ts'
+import { EXTERNAL_CONTACT_PLACEHOLDER } from '../../cli/commands/explain/forum-shapes.ts'
+import { explainPayload } from '../../cli/commands/explain/payload-explanation.ts'
+import { correctAgentlessRequest } from '../../cli/commands/explain/payload-inference.ts'
 
 const DEPLOYMENT = '5e1f0c57-8f7a-4c0b-9d68-2f6b7c1a9e10'
 const GUEST_SESSION = '9b1c3e77-2f4a-4d0e-8a11-3c5d7e9f1b2c'
@@ -151,7 +151,7 @@ describe("explain-error on the thread's error", () => {
   })
 })
 
-describe('explain-error fidelity (issue 17 item 2)', () => {
+describe('explain-error fidelity', () => {
   it('recognises too.many.requests.retry.after as the rate limit', () => {
     const explanation = explainError({ message: 'Rate limit exceeded the maximum. Retry the request in [4] seconds', code: 'too.many.requests.retry.after' })
     expect(explanation).toMatchObject({ title: 'Rate limit exceeded', retryable: true, retryAfterSeconds: 4 })

@@ -2,7 +2,7 @@
  * presence's fan-out (`fanOut`) filter by filter, against in-memory ports: pilot, queue scope, eligibility,
  * opt-outs, the cap read and the per-trigger limit (numeric, the agent's capacity, the fallback). Each count is
  * what the operator sees in the `triggered` outcome and the presence log line; each filter runs before the limit,
- * so the limit counts only customers who can be messaged (HELPERS.md fan-out order).
+ * so the limit counts only customers who can be messaged.
  * The save/publish/clear order is test/unit/handle-availability.test.ts; the same flows through the real handlers
  * are test/integration/capacity.test.ts and the pilot/eligibility scenarios.
  */
@@ -11,7 +11,7 @@ import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
 import type { OptOut } from '#lib/domain/opt-outs.ts'
 import type { CapReservation, SessionRepository } from '#lib/domain/ports.ts'
-import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'

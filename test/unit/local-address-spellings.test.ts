@@ -6,7 +6,7 @@ import { personOfBody, recipientOfWorkloadCustomer } from '../../bench/recipient
 
 const AT = Date.parse('2026-03-02T09:00:00Z')
 
-describe('address spellings of the chaos suite (issue 13 item 7)', () => {
+describe('address spellings of the chaos suite', () => {
   it.each([
     ['SMS', 'sms', '+13175000007', '+13175000007'],
     ['WHATSAPP', 'whatsapp', '+13175000007', '13175000007'],

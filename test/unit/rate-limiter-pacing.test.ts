@@ -5,7 +5,7 @@
  * call after the last one ended; every response reports allowed, count and the reset in whole seconds, rounded
  * up). Each worker claims a slot, then its call reaches Genesys `callMs` later and the response `replyMs` after.
  *
- * Target (issue 17 item 1): every Genesys window carries ≥ 0.97 × L and never more than L (no 429).
+ * Target: every Genesys window carries ≥ 0.97 × L and never more than L (no 429).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'

@@ -191,7 +191,7 @@ describe('messageRequested', () => {
   })
 })
 
-describe('partnerArchivePattern (issue 17 item 4)', () => {
+describe('partnerArchivePattern', () => {
   it.each([{}, { orgId: ORG_ID }])('is a valid pattern that archives exactly what a partner-bus rule consumes (%j)', (options) => {
     const archive = partnerArchivePattern(options)
     expect(validatePattern(archive)).toEqual([])

@@ -1,14 +1,13 @@
 /**
  * send's use case at its time edges, with recording fakes of the ports: a request exactly `maxDelayMs` old is
  * still sent (one millisecond more and it expires), and an attempt exactly `attemptTimeoutMs` old is taken as
- * dead (one millisecond less and it is still in progress). The mutation audit (issue 16) found both edges
- * untested. The integration tests (delivery-guarantees) run the same use case against the local cloud.
+ * dead (one millisecond less and it is still in progress). The integration tests (delivery-guarantees) run the same use case against the local cloud.
  */
 import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 
@@ -68,7 +67,7 @@ describe('sendMessage: request expiry at exactly maxDelayMs', () => {
   it('sends a request exactly maxDelayMs old', async () => {
     const { deps, calls, sent } = ports({ now: REQUESTED_AT + MAX_DELAY_MS })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-1', genesysConversationId: undefined })
-    // Paced before the in-flight mark (issue 13 item 5): the mark is written immediately before the call.
+    // Paced before the in-flight mark: the mark is written immediately before the call.
     expect(calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin', 'genesys.sendAgentless', 'ledger.finish sent'])
     expect(sent[0]).toMatchObject({ toAddress: '+13175550123', textBody: 'Hi from Acme' })
   })
@@ -99,7 +98,7 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
   })
 })
 
-describe('sendMessage: no false outcome-unknown from a pacing wait (issue 13 item 5)', () => {
+describe('sendMessage: no false outcome-unknown from a pacing wait', () => {
   /** An in-memory delivery ledger with the DynamoDB adapter's rules. */
   function memoryLedger() {
     const records = new Map<string, { state: 'in-flight' | 'sent' | 'retryable' | 'dead-lettered'; startedAt: number }>()

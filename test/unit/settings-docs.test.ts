@@ -38,7 +38,7 @@ describe('every function setting', () => {
   it('is read by the functions whose schema holds it (CAP_HOURS: presence and send, not the session recorder)', () => {
     expect(variables.find((v) => v.name === 'CAP_HOURS')?.readBy).toEqual(['presence', 'send'])
     expect(Object.keys((CONFIG_SCHEMAS.sessionRecorder as z.ZodObject).shape)).not.toContain('CAP_HOURS')
-    // Send reads the window too (issue 13 item 4: a request's session must be inside it).
+    // Send reads the window too (a request's session must be inside it).
     expect(variables.find((v) => v.name === 'WINDOW_HOURS')?.readBy).toEqual(['presence', 'send', 'sessionRecorder'])
   })
 })

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { RetryLater } from '#lib/domain/retry.ts'
-import { planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
-import type { SendDecision } from '#lib/usecases/send-message.ts'
+import { RetryLater } from '#lib/send/retry.ts'
+import { planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import type { SendDecision } from '#lib/send/send-message.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -172,7 +172,7 @@ describe('send settlement: the order of the steps per outcome kind', () => {
     expect((error as Error).message).toBe('attempt-in-progress')
   })
 
-  it('retry with no time left to pace: redelivered after the wait the pacer needed, nothing counted (issue 13 item 5)', async () => {
+  it('retry with no time left to pace: redelivered after the wait the pacer needed, nothing counted', async () => {
     const { calls, error } = await settleDecision({ kind: 'retry', reason: 'no-time-left', delaySeconds: 57 })
     expect(calls).toEqual([
       ['log.warn', 'send failed: will retry'],

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import { logFailures } from '#functions/shared/sqs-batch.ts'
-import { RetryLater } from '#lib/domain/retry.ts'
+import { RetryLater } from '#lib/send/retry.ts'
 
 const record = { messageId: 'm-1', body: '{}', attributes: { ApproximateReceiveCount: '3' } } as unknown as SQSRecord
 
@@ -10,7 +10,7 @@ function recorder() {
   return { lines, logger: { warn: (message: string, fields: Record<string, any>) => void lines.push({ message, fields }) } as any }
 }
 
-describe('logFailures: every failed record says why (issue 13 item 6)', () => {
+describe('logFailures: every failed record says why', () => {
   it('logs the error name and message with the message id, then rethrows so SQS retries', async () => {
     const { lines, logger } = recorder()
     const failing = logFailures(async () => {
