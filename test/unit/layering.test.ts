@@ -25,7 +25,7 @@ interface Rule {
   readonly why: string
 }
 
-export const RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   { files: 'lib/domain/', only: ['lib/domain/', 'lib/metrics-names.ts', 'zod'], why: 'the domain is pure: no SDK, no adapter, no I/O' },
   ...STAGES.map((stage) => ({
     files: stage,
@@ -48,7 +48,7 @@ export const RULES: readonly Rule[] = [
 const ALLOWED: Readonly<Record<string, readonly string[]>> = { 'cli/': ['cdk/settings.ts'] }
 
 /** A repository path for a relative or aliased specifier; a package name (`@scope/name`, `name`) otherwise. */
-export function resolveImport(file: string, specifier: string): { path: string } | { pkg: string } {
+function resolveImport(file: string, specifier: string): { path: string } | { pkg: string } {
   if (specifier.startsWith('.')) return { path: posix.normalize(posix.join(posix.dirname(file), specifier)) }
   if (specifier.startsWith('#lib/')) return { path: `lib/${specifier.slice(5)}` }
   if (specifier.startsWith('#functions/')) return { path: `functions/${specifier.slice(11)}` }
@@ -59,7 +59,7 @@ export function resolveImport(file: string, specifier: string): { path: string }
 const covers = (entry: string, path: string) => (entry.endsWith('/') ? path.startsWith(entry) : path === entry)
 
 /** Every import of `sources` (path → text) that breaks a rule, as `file → import: why`. */
-export function violations(sources: ReadonlyMap<string, string>): string[] {
+function violations(sources: ReadonlyMap<string, string>): string[] {
   const found: string[] = []
   for (const [file, text] of sources) {
     for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
