@@ -2,7 +2,7 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
-import type { MetricName } from '../metrics-names.ts'
+import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
@@ -156,8 +156,14 @@ export interface DeliveryLedger {
 }
 
 /** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
+/** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
+export type MetricDimensions = Readonly<Record<string, string>>
+
 export interface Telemetry {
-  count(metric: MetricName, value?: number): void
+  /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
+  count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
+  /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
+  duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
 }
 
 /** Structured log lines; the adapter masks personal data and secrets in every field. */
