@@ -64,6 +64,7 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   WINDOW_HOURS: 'windowHours',
   CAP_HOURS: 'capHours',
   ACTIVE_CONVERSATION_STALE_HOURS: 'activeConversationStaleHours',
+  REPLY_WINDOW_HOURS: 'replyWindowHours',
   COOLDOWN_MINUTES: 'cooldownMinutes',
   MAX_DELAY_MINUTES: 'maxDelayMinutes',
   GENESYS_REGION: 'genesysRegion',
@@ -111,6 +112,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
   const window = { WINDOW_HOURS: String(settings.windowHours) }
   const cap = { CAP_HOURS: String(settings.capHours) }
   const busy = { ACTIVE_CONVERSATION_STALE_HOURS: String(settings.activeConversationStaleHours) }
+  const replies = { REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
   const genesys = {
     GENESYS_REGION: settings.genesysRegion,
     GENESYS_SECRET_ARN: resources.genesysSecretArn,
@@ -133,7 +135,14 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
   const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
   const trustedOrg: Env = orgId ? { GENESYS_ORG_ID: orgId } : {}
   return {
-    sessionRecorder: { SESSIONS_TABLE_NAME: resources.sessionsTableName, ...window, ...trustedOrg },
+    sessionRecorder: {
+      SESSIONS_TABLE_NAME: resources.sessionsTableName,
+      STATE_TABLE_NAME: resources.stateTableName,
+      APP_EVENT_BUS_NAME: resources.appEventBusName,
+      ...window,
+      ...replies,
+      ...trustedOrg,
+    },
     presence: {
       ...trustedOrg,
       SESSIONS_TABLE_NAME: resources.sessionsTableName,
@@ -168,6 +177,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       ...quiet,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
       ...cap,
+      ...replies,
       ...busy,
       SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),
       RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),

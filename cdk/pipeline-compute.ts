@@ -141,6 +141,10 @@ export class ProactiveMessagingCompute extends Construct {
       })
 
     this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
+    // Replies: the latest sent message of the customer (read), its reply and server marked (UpdateItem), announced.
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.sessionRecorder.read))
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:UpdateItem'], prefixes.sessionRecorder.write))
+    appBus.grantPutEventsTo(this.sessionRecorder.role)
 
     this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
     this.presence.role.addToPolicy(stateItems(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], prefixes.presence.read))

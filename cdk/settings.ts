@@ -5,8 +5,8 @@
 import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/domain/eligibility.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/presence/eligibility.ts'
 import { E164 } from '#lib/domain/address.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
 import { SENDING_MODES, type SendingMode } from '#lib/domain/sending-mode.ts'
@@ -50,7 +50,7 @@ export interface ProactiveMessagingProps {
   readonly whatsappTemplateHeaderParameters?: Readonly<Record<string, string>>
   /** Open Messaging integration id used as `fromAddress` for Open Messaging. */
   readonly openIntegrationId?: string
-  /** Message text; may use the placeholders lib/domain/template.ts knows. */
+  /** Message text; may use the placeholders lib/send/template.ts knows. */
   readonly messageText?: string
   /** Web Messaging text instead of messageText. @default messageText */
   readonly messageTextWebMessaging?: string
@@ -69,6 +69,8 @@ export interface ProactiveMessagingProps {
   readonly capHours?: number
   /** A conversation with no event for this many hours counts as ended (busy-customer check). @default 4 */
   readonly activeConversationStaleHours?: number
+  /** A customer's activity within this many hours after a proactive message is its reply. @default 72 */
+  readonly replyWindowHours?: number
   /** Minimum minutes between two triggers for one agent. @default 10 */
   readonly cooldownMinutes?: number
   /** Requests older than this are not sent. @default 15 */
@@ -162,6 +164,7 @@ const HINTS: Record<SettingName, string> = {
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',
   activeConversationStaleHours: 'a positive number of hours',
+  replyWindowHours: 'a positive number of hours, at most 744 (31 days)',
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
@@ -281,6 +284,11 @@ const settingsSchema = z.object({
     .positive()
     .default(DEFAULTS.activeConversationStaleHours)
     .describe('A customer with an active conversation (no `customer.end`) is not messaged; a conversation with no event for this many hours counts as ended.'),
+  replyWindowHours: number
+    .positive()
+    .max(744)
+    .default(DEFAULTS.replyWindowHours)
+    .describe("A customer's activity within this many hours after a proactive message is its reply (threaded or in a new conversation); also how long the reply-routing look-up answers."),
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),

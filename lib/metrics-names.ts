@@ -75,6 +75,19 @@ export const METRIC_NAMES = {
   messagesDeadLettered: 'MessagesDeadLettered',
   /** Requests older than maxDelay, dropped on purpose. */
   messagesExpired: 'MessagesExpired',
+  /** session-recorder: a customer replied to a proactive message within REPLY_WINDOW_HOURS (once per message). */
+  messagesAnswered: 'MessagesAnswered',
+  /** session-recorder: the agent whose availability triggered the message connected to the reply. */
+  repliesServedByTriggeringAgent: 'RepliesServedByTriggeringAgent',
+  /** session-recorder: another agent connected to the reply. */
+  repliesServedByOtherAgent: 'RepliesServedByOtherAgent',
+  /** session-recorder: seconds from the message being sent to the customer's reply (a measure, not a count). */
+  timeToReply: 'TimeToReply',
+  /**
+   * send: a message was sent but the record replies are matched against could not be written: a reply to it
+   * will not be recognised or routed to the triggering agent. The message itself is not resent.
+   */
+  sentRecordsFailed: 'SentRecordsFailed',
   /** Genesys answered 429. */
   genesysRateLimited: 'GenesysRateLimited',
   /** Genesys answered 400/403/404/409/413. */

@@ -12,10 +12,10 @@ import { createGenesysSession, type GenesysSession } from '#lib/adapters/genesys
 import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.ts'
 import { createGenesysUtilizationLookup } from '#lib/adapters/genesys-utilization.ts'
 import type { PresenceConfig } from '#lib/config.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
 import { systemClock, type AgentCapacityLookup, type Clock, type QueueDirectory, type Telemetry } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
-import type { AvailabilityDeps, AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
+import type { AvailabilityDeps, AvailabilitySettings } from '#lib/presence/handle-availability.ts'
 import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { HandlerOverrides } from '../shared/wiring.ts'
 

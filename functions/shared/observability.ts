@@ -41,6 +41,11 @@ export function createObservability(serviceName: string, extra?: Telemetry): Obs
       withDimensions(dimensions, (single) => single.addMetric(metric, MetricUnit.Milliseconds, milliseconds))
       extra?.duration?.(metric, milliseconds, dimensions)
     },
+    measureSeconds(metric, seconds) {
+      if (!Number.isFinite(seconds) || seconds < 0) return
+      metrics.addMetric(metric, MetricUnit.Seconds, seconds)
+      extra?.measureSeconds?.(metric, seconds)
+    },
   }
   const log: Log = {
     info: (message, fields) => (fields ? logger.info(message, fields) : logger.info(message)),

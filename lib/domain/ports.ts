@@ -8,6 +8,7 @@ import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
 import type { Suppression } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
+import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
 export interface Clock {
   now(): number
@@ -155,15 +156,50 @@ export interface DeliveryLedger {
   markNotified(dedupeKey: string): Promise<void>
 }
 
-/** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
+/**
+ * send's record of the latest message sent to each customer (by customer key, hashed by the adapter), and of the
+ * agentless conversation it went out in: what replies are matched against and what reply routing answers.
+ */
+export interface SentMessageLog {
+  /** Records `message` as the customer's latest unless a newer one is recorded. */
+  recordSent(recipientKey: string, message: SentMessage): Promise<void>
+}
+
+/** A sent-message record as read back: `ref` names it for the conditional marks. */
+export interface StoredSentMessage extends SentMessage {
+  readonly ref: string
+}
+
+/** The session recorder's and the reply look-up's view of the sent-message records. */
+export interface SentMessageRecords {
+  /**
+   * The latest message sent to the customer of this conversation: the message whose agentless conversation it is,
+   * else the latest one sent to `customerKey` (address.ts `customerKey`). Neither known: undefined.
+   */
+  latestFor(lookup: { readonly conversationId?: string; readonly customerKey?: string }): Promise<StoredSentMessage | undefined>
+  /** Marks the reply once; false when another reply (another event) was marked first. */
+  markAnswered(message: StoredSentMessage, answer: ReplyMark): Promise<boolean>
+  /** Marks who served the reply once; false when it was marked by another event first. */
+  markServed(message: StoredSentMessage, served: ServedMark): Promise<boolean>
+}
+
+/** Publishes `ProactiveMessageAnswered` and `ProactiveReplyServed` on the app bus. */
+export interface ReplyEventPublisher {
+  answered(detail: ReplyAnsweredDetail): Promise<void>
+  served(detail: ReplyServedDetail): Promise<void>
+}
+
 /** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
 export type MetricDimensions = Readonly<Record<string, string>>
 
+/** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
 export interface Telemetry {
   /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
   count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
   /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
   duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
+  /** A measured value (EMF unit Seconds), e.g. the time to reply. */
+  measureSeconds?(metric: MetricName, seconds: number): void
 }
 
 /** Structured log lines; the adapter masks personal data and secrets in every field. */

@@ -4,7 +4,7 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '#lib/domain/retry.ts'
+import { retryDelaySeconds } from '#lib/send/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, PACE_WINDOW_MS, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
@@ -12,7 +12,7 @@ import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lo
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
-import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendSettings } from '#lib/send/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 

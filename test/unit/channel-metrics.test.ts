@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage, MetricDimensions } from '#lib/domain/ports.ts'
 import { CHANNEL_METRICS, METRIC_NAMES } from '#lib/metrics-names.ts'
-import type { SendDecision } from '#lib/usecases/send-message.ts'
-import { planSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
+import type { SendDecision } from '#lib/send/send-message.ts'
+import { planSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, presenceConfigSchema, quietHoursFromConfig, sendConfigSchema } from '#lib/config.ts'
 import { CHANNELS } from '#lib/domain/model.ts'
-import { agentInPilot, filterPilotSessions, sessionInPilot } from '#lib/domain/pilot-scope.ts'
-import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '#lib/domain/quiet-hours.ts'
+import { agentInPilot, filterPilotSessions, sessionInPilot } from '#lib/presence/pilot-scope.ts'
+import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '#lib/send/quiet-hours.ts'
 import { effectiveMode, parseSendingMode } from '#lib/domain/sending-mode.ts'
 import { resolveSettings } from '../../cdk/settings.ts'
 

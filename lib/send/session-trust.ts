@@ -3,8 +3,8 @@
  * session the session recorder wrote, recent enough at the trigger's time. A request anyone else put on the
  * queue or the bus (a forged or stale one) fails this and is dead-lettered as `unknown-session`.
  */
-import { customerKey } from './address.ts'
-import type { MessageRequest, Session } from './model.ts'
+import { customerKey } from '../domain/address.ts'
+import type { MessageRequest, Session } from '../domain/model.ts'
 
 export type SessionMismatch = 'no-session' | 'customer-mismatch' | 'outside-window'
 

@@ -5,8 +5,8 @@
  * own time, so the agent state keeps them apart: a late or repeated event for one never overwrites the other.
  * A trigger is the combined condition turning from false to true, at most once per cooldown.
  */
-import type { AgentAvailabilityEvent } from './events.ts'
-import type { AgentFact, AgentState } from './model.ts'
+import type { AgentAvailabilityEvent } from '../domain/events.ts'
+import type { AgentFact, AgentState } from '../domain/model.ts'
 
 export interface AvailabilityPolicy {
   /** systemPresence values that count as available (compared case-insensitively). */

@@ -5,7 +5,7 @@
  * (3) conversation id. The rest are deferred: nothing is written for them, so they stay eligible for the next
  * trigger (this agent's, or in queue scope any agent's) until their session leaves the window.
  */
-import type { Session } from './model.ts'
+import type { Session } from '../domain/model.ts'
 
 /** `agent-capacity`: the agent's `message` capacity in Genesys (utilization); a number: that many at most. */
 export type MessageLimitSetting = number | 'agent-capacity'

@@ -4,7 +4,7 @@
  * way on any day; the wall-clock time in the zone comes from the platform's time-zone data (Intl), which
  * handles daylight-saving changes.
  */
-import type { Channel } from './model.ts'
+import type { Channel } from '../domain/model.ts'
 
 export interface QuietWindow {
   /** Minutes after local midnight the window starts (inclusive) and ends (exclusive). */

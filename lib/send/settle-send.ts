@@ -14,7 +14,7 @@ import { EventValidationError } from '../domain/events.ts'
 import type { MessageRequest } from '../domain/model.ts'
 import type { DeadLetter, DeadLetters, InboundMessage, Log, OutcomePublisher, Redelivery, Telemetry } from '../domain/ports.ts'
 import { parseMessageRequest, type OutcomeDetail } from '../domain/requests.ts'
-import { retryDelaySeconds } from '../domain/retry.ts'
+import { retryDelaySeconds } from './retry.ts'
 import { shortId } from '../domain/short-id.ts'
 import { CHANNEL_METRICS, METRIC_DIMENSIONS, METRIC_NAMES, type MetricName } from '../metrics-names.ts'
 import { sendMessage, type SendDecision, type SendDeps, type SendSettings } from './send-message.ts'
@@ -70,8 +70,15 @@ interface PlanContext {
 /** One plan per decision kind. */
 const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   sent: (decision, { fields }) => ({
-    counts: [METRIC_NAMES.messagesSent],
-    log: { level: 'info', message: 'message sent', fields: { ...fields, status: decision.status } },
+    counts: decision.sentRecordError === undefined ? [METRIC_NAMES.messagesSent] : [METRIC_NAMES.messagesSent, METRIC_NAMES.sentRecordsFailed],
+    log:
+      decision.sentRecordError === undefined
+        ? { level: 'info', message: 'message sent', fields: { ...fields, status: decision.status } }
+        : {
+            level: 'warn',
+            message: 'message sent; its sent-message record was not written: a reply will not be recognised',
+            fields: { ...fields, status: decision.status, error: decision.sentRecordError },
+          },
     report: { outcome: 'sent', genesys: { status: decision.status, messageId: decision.messageId, conversationId: decision.genesysConversationId } },
     markNotified: true,
   }),

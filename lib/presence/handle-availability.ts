@@ -4,8 +4,8 @@
  * recipient.
  *
  * Fan-out order: select the recipients (window, one per customer) → pilot queues → eligibility (ELIGIBLE_SESSIONS,
- * EXCLUDE_WRAPUP_CODES: lib/domain/eligibility.ts) → opt-outs → the cap read → the per-trigger
- * limit (lib/domain/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
+ * EXCLUDE_WRAPUP_CODES: lib/presence/eligibility.ts) → opt-outs → the cap read → the per-trigger
+ * limit (lib/presence/capacity.ts: never-served first, then newest; the rest deferred, nothing written for them,
  * so a later trigger finds them again) → sending mode → publish. Every filter runs before the limit, so the
  * limit counts only customers who can actually be messaged.
  *
@@ -20,12 +20,12 @@
  * stale, or a newer event) first publishes a pending outbox, so a newer event saved in between can no longer
  * make the trigger's requests vanish. A republish carries the same dedupe keys, which send recognises.
  */
-import { decideAvailability, type AvailabilityPolicy } from '../domain/availability.ts'
+import { decideAvailability, type AvailabilityPolicy } from './availability.ts'
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } from '../domain/model.ts'
-import { EVERY_SESSION, filterEligible, type EligibilityRule } from '../domain/eligibility.ts'
+import { EVERY_SESSION, filterEligible, type EligibilityRule } from './eligibility.ts'
 import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
-import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from '../domain/pilot-scope.ts'
+import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from './pilot-scope.ts'
 import type {
   AgentCapacityLookup,
   AgentStateRepository,
@@ -36,7 +36,7 @@ import type {
   SessionRepository,
   SuppressionList,
 } from '../domain/ports.ts'
-import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from '../domain/capacity.ts'
+import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from './capacity.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { mapConcurrently } from '../concurrency.ts'

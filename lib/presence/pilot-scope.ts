@@ -3,7 +3,7 @@
  * queues are targeted. An empty list means everyone. Channels outside `channels` (ENABLED_CHANNELS) are never
  * targeted: a channel whose sender id is not configured yet stays off.
  */
-import type { Channel, CustomerAddress, Session } from './model.ts'
+import type { Channel, CustomerAddress, Session } from '../domain/model.ts'
 
 export interface PilotScope {
   readonly agentIds: readonly string[]

@@ -1,7 +1,7 @@
 /**
  * `proactive status [--stack NAME] [--json]`: is it working?. The sending mode in force, the
  * outcome counts of the last hour and day, and each queue's and dead-letter queue's depth and oldest message.
- * Gathering: local/status/gather-status.ts; wording: local/status/status-wording.ts.
+ * Gathering: cli/status/gather-status.ts; wording: cli/status/status-wording.ts.
  */
 import { parseCommandArgs } from '../args.ts'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'

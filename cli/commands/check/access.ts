@@ -3,7 +3,7 @@ import { describeError, type CheckClient } from './client.ts'
 import type { Credentials } from './credentials.ts'
 import { isObject } from '../explain/json.ts'
 import type { CheckStep } from './step.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
 
 const PERMISSION = 'conversation:message:create'
 

@@ -7,7 +7,7 @@
  *   is never targeted.
  */
 import { neverServed } from './capacity.ts'
-import type { Session } from './model.ts'
+import type { Session } from '../domain/model.ts'
 
 export const ELIGIBLE_SESSIONS = ['all', 'unserved'] as const
 export type EligibleSessions = (typeof ELIGIBLE_SESSIONS)[number]

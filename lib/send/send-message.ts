@@ -8,7 +8,7 @@ import { maskedAgentlessBody } from '../domain/masked-body.ts'
 import type { Channel, MessageRequest } from '../domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, type AgentlessRequest, type ChannelSettings } from '../domain/payload.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
-import { sessionMismatch, type SessionMismatch } from '../domain/session-trust.ts'
+import { sessionMismatch, type SessionMismatch } from './session-trust.ts'
 import type {
   AgentlessSendResult,
   Clock,
@@ -18,15 +18,16 @@ import type {
   OutreachLedger,
   Pacer,
   SendingModeSource,
+  SentMessageLog,
   SessionLookup,
   SessionRepository,
   SuppressionList,
 } from '../domain/ports.ts'
-import { quietWindowAt, type QuietHours } from '../domain/quiet-hours.ts'
+import { quietWindowAt, type QuietHours } from './quiet-hours.ts'
 import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { recipientKey } from '../domain/targeting.ts'
-import { renderTemplate } from '../domain/template.ts'
+import { renderTemplate } from './template.ts'
 
 export interface SendSettings {
   readonly maxDelayMs: number
@@ -61,12 +62,22 @@ export interface SendDeps {
   readonly sessions?: Pick<SessionRepository, 'findByCustomer'>
   /** The sending mode in force (setting or operator override). Absent: live. */
   readonly mode?: SendingModeSource
+  /** The latest message sent to each customer, which replies are matched against. Absent: replies not tracked. */
+  readonly sentMessages?: SentMessageLog
 }
 
 type Failure = Extract<AgentlessSendResult, { ok: false }>
 
 export type SendDecision =
-  | { readonly kind: 'sent'; readonly status: number; readonly messageId?: string; readonly genesysConversationId?: string; readonly ledgerError?: string }
+  | {
+      readonly kind: 'sent'
+      readonly status: number
+      readonly messageId?: string
+      readonly genesysConversationId?: string
+      readonly ledgerError?: string
+      /** The sent-message record (replies) could not be written: the message is sent all the same. */
+      readonly sentRecordError?: string
+    }
   | { readonly kind: 'expired'; readonly ageMs: number }
   /** The customer was messaged for another request within the cap window (another trigger got there first). */
   | { readonly kind: 'capped' }
@@ -161,14 +172,23 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   const result = await deps.genesys.sendAgentless(body)
   if (result.ok) {
+    let ledgerError: string | undefined
     try {
       const ids = { ...(result.conversationId ? { conversationId: result.conversationId } : {}), ...(result.messageId ? { messageId: result.messageId } : {}) }
       await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now(), undefined, ids)
     } catch (error) {
       // Sent all the same. The record stays in flight, so a stray redelivery is dead-lettered, never resent.
-      return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId, ledgerError: (error as Error).message }
+      ledgerError = (error as Error).message
     }
-    return { kind: 'sent', status: result.status, messageId: result.messageId, genesysConversationId: result.conversationId }
+    const sentRecordError = await recordSent(request, result.conversationId, deps)
+    return {
+      kind: 'sent',
+      status: result.status,
+      messageId: result.messageId,
+      genesysConversationId: result.conversationId,
+      ...(ledgerError !== undefined ? { ledgerError } : {}),
+      ...(sentRecordError !== undefined ? { sentRecordError } : {}),
+    }
   }
   switch (result.kind) {
     case 'permanent':
@@ -184,6 +204,24 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     case 'transient':
       await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
       return { kind: 'retry', reason: 'transient', result }
+  }
+}
+
+/** Records the message as the customer's latest (replies, reply routing); a failure is reported, never thrown. */
+async function recordSent(request: MessageRequest, genesysConversationId: string | undefined, deps: SendDeps): Promise<string | undefined> {
+  if (!deps.sentMessages) return undefined
+  try {
+    await deps.sentMessages.recordSent(recipientKey(request.customer), {
+      dedupeKey: request.dedupeKey,
+      agentId: request.agentId,
+      channel: request.customer.channel,
+      ...(request.queueId !== undefined ? { queueId: request.queueId } : {}),
+      sentAt: deps.clock.now(),
+      ...(genesysConversationId ? { genesysConversationId: genesysConversationId.toLowerCase() } : {}),
+    })
+    return undefined
+  } catch (error) {
+    return (error as Error).message.slice(0, 300)
   }
 }
 
