@@ -112,6 +112,7 @@ export class ProactiveMessagingCompute extends Construct {
       namePrefix: Stack.of(this).stackName,
       alarmEmail: settings.alarmEmail,
       rateLimitedAlarmPercent: settings.rateLimitedAlarmPercent,
+      ...(settings.runbookUrl === undefined ? {} : { runbookUrl: settings.runbookUrl }),
       rules: (Object.keys(this.rules) as (keyof RulePatterns)[]).map((name) => ({
         name,
         rule: this.rules[name].rule,

@@ -116,6 +116,8 @@ export interface ProactiveMessagingProps {
   readonly quietHoursWhatsapp?: string
   /** Quiet hours for Open Messaging instead of quietHours. */
   readonly quietHoursOpen?: string
+  /** Base URL of the runbook every alarm links to (each adds its section's `#anchor`). @default 'docs/operations.md' */
+  readonly runbookUrl?: string
   /** E-mail subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
@@ -190,6 +192,7 @@ const HINTS: Record<SettingName, string> = {
   quietHoursWhatsapp: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
   quietHoursOpen: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
   alarmEmail: 'an e-mail address',
+  runbookUrl: 'a URL or path without a #anchor, e.g. https://github.com/your-org/your-fork/blob/main/docs/operations.md',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
   partnerArchiveRetentionDays: 'a whole number of days, 0 for indefinitely',
@@ -324,6 +327,12 @@ const settingsSchema = z.object({
   quietHoursSms: quietWindowSetting.optional().describe('Quiet hours for SMS instead of `quietHours`.'),
   quietHoursWhatsapp: quietWindowSetting.optional().describe('Quiet hours for WhatsApp instead of `quietHours`.'),
   quietHoursOpen: quietWindowSetting.optional().describe('Quiet hours for Open Messaging instead of `quietHours`.'),
+  runbookUrl: z
+    .string()
+    .regex(/^[^\s#]+$/, 'must have no spaces and no #anchor (each alarm adds its own)')
+    .max(300)
+    .optional()
+    .describe("Base of every alarm's runbook link; each alarm adds the `#anchor` of its section of docs/operations.md. Unset: `docs/operations.md`."),
   alarmEmail: z.email().optional().describe('E-mail subscribed to the alarm topic (confirm the subscription e-mail); unset: no subscription.'),
   logRetentionDays: number
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))

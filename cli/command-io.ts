@@ -13,6 +13,9 @@ export interface CommandIo {
 
 export type Command = (args: string[], io: CommandIo) => Promise<number>
 
+/** How a clone of the repository runs the CLI with the local cloud's commands (local/proactive.ts). */
+export const CLONE_COMMAND = 'npm run proactive --'
+
 export const processIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -1,13 +1,20 @@
 /**
- * `proactive` — the project's command line. `npm start` is `proactive run`.
+ * `proactive` — the operator CLI: commands that talk to a deployed stack or a Genesys org.
  * Each subcommand lives in cli/commands/<name>.ts (or <name>/index.ts) and exports `main(args, io): Promise<number>`
- * (the exit code, see command-io.ts). Commands never import this file: it imports them.
+ * (the exit code, see command-io.ts). Commands never import this file: it imports them. A clone of the repository
+ * runs it through local/proactive.ts, which adds the commands that need the local cloud (`run`, `--local`).
  */
 import { fileURLToPath } from 'node:url'
 import { processIo, type Command, type CommandIo } from './command-io.ts'
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Command }> }> = {
-  run: { summary: 'run the pipeline locally on a scenario (default: examples/)', load: () => import('../local/commands/run.ts') },
+export interface CommandEntry {
+  readonly summary: string
+  readonly load: () => Promise<{ main: Command }>
+}
+
+export type CommandTable = Readonly<Record<string, CommandEntry>>
+
+export const OPERATOR_COMMANDS: CommandTable = {
   'explain-payload': { summary: 'explain why Genesys would reject an agentless request body, and fix it', load: () => import('./commands/explain-payload.ts') },
   'explain-error': { summary: 'explain a Genesys error response and what to check', load: () => import('./commands/explain-error.ts') },
   check: { summary: 'verify, read-only, that a Genesys org (or the simulator) is set up for sends', load: () => import('./commands/check/index.ts') },
@@ -19,35 +26,40 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   suppress: { summary: 'the suppression list (opt-outs): add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
 }
 
-export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length))
+/** Commands only a clone of the repository has (local/proactive.ts), with how to run them there. */
+const CLONE_ONLY: Readonly<Record<string, string>> = { run: 'npm start' }
+
+export function usage(commands: CommandTable = OPERATOR_COMMANDS): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length))
   return [
     'usage: proactive <command> [options]',
     '',
-    ...Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
+    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
     "Run `proactive <command> --help` for a command's options.",
   ].join('\n')
 }
 
-export async function runCli(argv: string[], io: CommandIo = processIo): Promise<number> {
+export async function runCli(argv: string[], io: CommandIo = processIo, commands: CommandTable = OPERATOR_COMMANDS): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage())
+    io.out(usage(commands))
     return name === undefined ? 2 : 0
   }
-  const command = COMMANDS[name]
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (!command) {
-    io.err(`proactive: unknown command "${name}"\n\n${usage()}`)
+    const where = Object.hasOwn(CLONE_ONLY, name) ? `: "${name}" needs the local cloud, which runs from a clone of the repository (${CLONE_ONLY[name]})` : ''
+    io.err(`proactive: unknown command "${name}"${where}\n\n${usage(commands)}`)
     return 2
   }
   const { main } = await command.load()
   return main(rest, io)
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** Runs the CLI on the process's arguments and sets its exit code. */
+export function runAsProgram(commands: CommandTable = OPERATOR_COMMANDS): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  runCli(process.argv.slice(2)).then(
+  runCli(process.argv.slice(2), processIo, commands).then(
     (code) => {
       process.exitCode = code
     },
@@ -57,3 +69,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     },
   )
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runAsProgram()

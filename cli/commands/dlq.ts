@@ -8,13 +8,8 @@
  */
 import { parseCommandArgs } from '../args.ts'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { parseChaosSpec } from '../../local/chaos.ts'
-import { LocalCloud } from '../../local/cloud.ts'
 import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../dlq-admin.ts'
-import { runScenario } from '../../local/run-scenario.ts'
-import { readScenario, ScenarioError } from '../../local/scenario.ts'
-import type { CommandIo } from '../command-io.ts'
-import { formatSummary } from '../../local/commands/run.ts'
+import { CLONE_COMMAND, type Command, type CommandIo } from '../command-io.ts'
 
 export const HELP = `usage: proactive dlq inspect|redrive (--queue DLQ_URL | --local --events PATH) [options]
 
@@ -36,7 +31,17 @@ invalid-payload / invalid-request (fix the configuration or the message first), 
 on every try). See docs/operations.md.
 `
 
-export async function main(args: string[], io: CommandIo): Promise<number> {
+/** `dlq --local`: runs a scenario through the local cloud first; only a clone of the repository has it. */
+export type LocalDlq = (action: 'inspect' | 'redrive', values: { events?: string; chaos?: string; json?: boolean }, io: CommandIo) => Promise<number>
+
+/** The command; `runLocally` is what the clone's entry (local/proactive.ts) adds for `--local`. */
+export function dlqCommand(runLocally?: LocalDlq): Command {
+  return (args, io) => dlq(args, io, runLocally)
+}
+
+export const main: Command = dlqCommand()
+
+async function dlq(args: string[], io: CommandIo, runLocally: LocalDlq | undefined): Promise<number> {
   const [action, ...rest] = args
   if (action === '--help' || action === '-h' || action === undefined) {
     io.out(HELP)
@@ -70,7 +75,11 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     io.err(`proactive dlq: --max must be a positive whole number, got "${values.max}"`)
     return 2
   }
-  if (values.local) return local(action, values, io)
+  if (values.local) {
+    if (runLocally) return runLocally(action, values, io)
+    io.err(`proactive dlq: --local runs a scenario through the local cloud, which runs from a clone of the repository (${CLONE_COMMAND} dlq ${action} --local …)`)
+    return 2
+  }
   if (!values.queue) {
     io.err('proactive dlq: --queue DLQ_URL is required (or --local --events PATH)')
     return 2
@@ -93,50 +102,9 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   }
 }
 
-async function local(action: 'inspect' | 'redrive', values: { events?: string; chaos?: string; json?: boolean }, io: CommandIo): Promise<number> {
-  if (!values.events) {
-    io.err('proactive dlq: --local needs --events PATH (the scenario to run first)')
-    return 2
-  }
-  let entries
-  let chaos
-  try {
-    entries = await readScenario(values.events)
-    chaos = values.chaos ? parseChaosSpec(values.chaos) : undefined
-  } catch (error) {
-    if (error instanceof ScenarioError || (error as Error).name === 'ChaosSpecError') {
-      io.err(`proactive dlq: ${(error as Error).message}`)
-      return 2
-    }
-    throw error
-  }
-  const cloud = await LocalCloud.start({ chaos })
-  try {
-    io.err(`Running ${entries.length} event(s) from ${values.events}${values.chaos ? ` with --chaos ${values.chaos}` : ''}…`)
-    const before = await runScenario(cloud, entries)
-    const letters = (await cloud.deadLetters()).filter((letter) => letter.queue === 'send-dlq')
-    if (action === 'inspect') {
-      io.out(values.json ? JSON.stringify(letters.map(withoutBody)) : formatLetters(letters))
-      return 0
-    }
-    io.out(formatLetters(letters))
-    io.out(`\nThe faults are fixed; redriving ${letters.length} message(s) to the send queue…`)
-    cloud.simulator?.setFaults(undefined)
-    const result = await cloud.redrive('send')
-    io.out(formatProgress(result))
-    await cloud.drain()
-    const after = await runScenario(cloud, [])
-    io.out(`\nBefore the redrive: ${before.messages.sent} sent, ${before.messages.deadLettered} dead-lettered.`)
-    io.out(formatSummary(after))
-    return result.status === 'COMPLETED' ? 0 : 1
-  } finally {
-    await cloud.close()
-  }
-}
+export const withoutBody = ({ body: _body, ...rest }: DeadLetterView): Omit<DeadLetterView, 'body'> => rest
 
-const withoutBody = ({ body: _body, ...rest }: DeadLetterView): Omit<DeadLetterView, 'body'> => rest
-
-function formatLetters(letters: readonly DeadLetterView[]): string {
+export function formatLetters(letters: readonly DeadLetterView[]): string {
   if (letters.length === 0) return 'The dead-letter queue is empty.'
   const lines = [`${letters.length} message(s):`]
   for (const letter of letters) {
@@ -150,6 +118,6 @@ function formatLetters(letters: readonly DeadLetterView[]): string {
   return lines.join('\n')
 }
 
-function formatProgress(result: RedriveResult): string {
+export function formatProgress(result: RedriveResult): string {
   return `redrive ${result.status}: ${result.moved} of ${result.toMove} moved${result.failureReason ? ` (${result.failureReason})` : ''}`
 }

@@ -7,15 +7,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { CHANNELS, type Channel } from '#lib/domain/model.ts'
-import type { OutcomeDetail } from '#lib/domain/requests.ts'
-import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
-import type { CommandIo } from '../command-io.ts'
-import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
-import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
-import { runScenario } from '../../local/run-scenario.ts'
-import { readScenario, ScenarioError } from '../../local/scenario.ts'
+import { CLONE_COMMAND, type Command, type CommandIo } from '../command-io.ts'
+import { parseCommandArgs } from '../args.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError } from '../stack-outputs.ts'
 import { formatWhy, isEmpty, type WhyView } from '../why/explain-why.ts'
 import { readWhyRecords, type WhyQuery, type WhyTables } from '../why/read-records.ts'
@@ -38,7 +32,23 @@ nothing is found, 2 on a usage error.
   --show-personal-data   show addresses and full ids (masked by default)
 `
 
-export async function main(args: string[], io: CommandIo): Promise<number> {
+/** `why --local`: replays the events through the local cloud, then answers; only a clone of the repository has it. */
+export type LocalWhy = (query: WhyQuery, options: LocalWhyOptions, show: boolean, io: CommandIo) => Promise<number>
+
+export interface LocalWhyOptions {
+  readonly events?: string
+  readonly set?: string[]
+  readonly suppress?: string
+}
+
+/** The command; `replayLocally` is what the clone's entry (local/proactive.ts) adds for `--local`. */
+export function whyCommand(replayLocally?: LocalWhy): Command {
+  return (args, io) => why(args, io, replayLocally)
+}
+
+export const main: Command = whyCommand()
+
+async function why(args: string[], io: CommandIo, replayLocally: LocalWhy | undefined): Promise<number> {
   const parsed = parseCommandArgs(
     'proactive why',
     {
@@ -70,7 +80,11 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     io.err('proactive why: --suppress is for --local runs; on the stack the list is kept with proactive suppress')
     return 2
   }
-  if (values.local) return local(query, values, show, io)
+  if (values.local) {
+    if (replayLocally) return replayLocally(query, values, show, io)
+    io.err(`proactive why: --local replays events through the local cloud, which runs from a clone of the repository (${CLONE_COMMAND} why --local …)`)
+    return 2
+  }
   let tables: WhyTables
   try {
     const outputs = await readStackOutputs(values.stack as string)
@@ -96,57 +110,8 @@ function parseQuery(values: { conversation?: string; channel?: string; address?:
   return { channel: channel as Channel, address: values.address }
 }
 
-interface LocalOptions {
-  readonly events?: string
-  readonly set?: string[]
-  readonly suppress?: string
-}
-
-async function local(query: WhyQuery, { events, set: sets = [], suppress }: LocalOptions, show: boolean, io: CommandIo): Promise<number> {
-  if (!events) {
-    io.err('proactive why: --local needs --events PATH (the events to replay before asking)')
-    return 2
-  }
-  const settings = parseSettingAssignments(sets)
-  if ('error' in settings) {
-    io.err(`proactive why: ${settings.error}`)
-    return 2
-  }
-  const { config } = settings
-  let entries
-  try {
-    entries = await readScenario(events)
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error
-    io.err(`proactive why: ${error.message}`)
-    return 2
-  }
-  let optOuts: OptOutFile['entries'] = []
-  if (suppress !== undefined) {
-    const read = await readSuppressOption(suppress, 'proactive why')
-    if ('errors' in read) {
-      for (const line of read.errors) io.err(line)
-      return 2
-    }
-    optOuts = read.entries
-  }
-  const cloud = await LocalCloud.start({ config })
-  try {
-    if (optOuts.length > 0) await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
-    await runScenario(cloud, entries)
-    const tables = { client: DynamoDBDocumentClient.from(cloud.dynamo), sessionsTable: LOCAL_NAMES.sessionsTable, stateTable: LOCAL_NAMES.stateTable }
-    const records = await readWhyRecords(tables, query)
-    const conversations = new Set(records.sessions.map((session) => session.conversationId))
-    const reported = cloud.outcomes.map((event) => event.detail as unknown as OutcomeDetail).filter((detail) => conversations.has(detail.conversationId))
-    const last = reported.at(-1)
-    const mode = config.SENDING_MODE?.trim().toLowerCase() ?? 'live'
-    return answer({ ...records, mode, ...(last ? { outcome: { outcome: last.outcome, ...(last.reason ? { reason: last.reason } : {}) } } : {}) }, show, io)
-  } finally {
-    await cloud.close()
-  }
-}
-
-function answer(view: WhyView, show: boolean, io: CommandIo): number {
+/** Prints the records and the one-sentence answer; exit 1 when nothing is recorded. */
+export function answer(view: WhyView, show: boolean, io: CommandIo): number {
   if (isEmpty(view)) {
     io.out('Nothing is recorded about this customer or conversation (sessions expire with their TTL).')
     return 1

@@ -13,10 +13,10 @@ import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.t
 import { createGenesysUtilizationLookup } from '#lib/adapters/genesys-utilization.ts'
 import type { PresenceConfig } from '#lib/config.ts'
 import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
-import { systemClock, type AgentCapacityLookup, type Clock, type QueueDirectory } from '#lib/domain/ports.ts'
+import { systemClock, type AgentCapacityLookup, type Clock, type QueueDirectory, type Telemetry } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
 import type { AvailabilityDeps, AvailabilitySettings } from '#lib/presence/handle-availability.ts'
-import { genesysCredentialsFor } from '../shared/genesys.ts'
+import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { HandlerOverrides } from '../shared/wiring.ts'
 
 export function availabilitySettings(config: PresenceConfig): AvailabilitySettings {
@@ -34,7 +34,7 @@ export function availabilitySettings(config: PresenceConfig): AvailabilitySettin
   }
 }
 
-export function availabilityDependencies(config: PresenceConfig, aws: AwsClients, overrides: HandlerOverrides, clock: Clock): AvailabilityDeps {
+export function availabilityDependencies(config: PresenceConfig, aws: AwsClients, overrides: HandlerOverrides, clock: Clock, telemetry: Telemetry): AvailabilityDeps {
   let session: GenesysSession | undefined
   /** One Genesys session (one token) for the queue directory and the capacity lookup, made on first need. */
   const genesysSession = (): GenesysSession => {
@@ -43,6 +43,7 @@ export function availabilityDependencies(config: PresenceConfig, aws: AwsClients
       gatewayUrl: config.GENESYS_GATEWAY_URL,
       timeoutMs: config.GENESYS_TIMEOUT_MS,
       credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+      onRequestTime: genesysRequestTimer(telemetry),
     })
     return session
   }

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
 import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
 import type { SettleDeps, SettleSettings } from '#lib/send/settle-send.ts'
-import { genesysCredentialsFor } from '../shared/genesys.ts'
+import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { Observability } from '../shared/observability.ts'
 import { decorate, type HandlerOverrides } from '../shared/wiring.ts'
 
@@ -47,6 +47,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
     clock,
     onRateLimit: (report) => pacer.observe(report),
+    onRequestTime: genesysRequestTimer(observability.telemetry),
   })
   // One repository for both checks: the session the request names (recorded) and the customer's others (busy).
   const sessions = new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME)

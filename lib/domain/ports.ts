@@ -2,7 +2,7 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
-import type { MetricName } from '../metrics-names.ts'
+import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
@@ -189,9 +189,15 @@ export interface ReplyEventPublisher {
   served(detail: ReplyServedDetail): Promise<void>
 }
 
+/** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
+export type MetricDimensions = Readonly<Record<string, string>>
+
 /** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
 export interface Telemetry {
-  count(metric: MetricName, value?: number): void
+  /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
+  count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
+  /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
+  duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
   /** A measured value (EMF unit Seconds), e.g. the time to reply. */
   measureSeconds?(metric: MetricName, seconds: number): void
 }

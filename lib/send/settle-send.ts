@@ -16,7 +16,7 @@ import type { DeadLetter, DeadLetters, InboundMessage, Log, OutcomePublisher, Re
 import { parseMessageRequest, type OutcomeDetail } from '../domain/requests.ts'
 import { retryDelaySeconds } from './retry.ts'
 import { shortId } from '../domain/short-id.ts'
-import { METRIC_NAMES, type MetricName } from '../metrics-names.ts'
+import { CHANNEL_METRICS, METRIC_DIMENSIONS, METRIC_NAMES, type MetricName } from '../metrics-names.ts'
 import { sendMessage, type SendDecision, type SendDeps, type SendSettings } from './send-message.ts'
 
 /** The outcome event's own fields; the request's ids are added by `settle`. */
@@ -203,12 +203,14 @@ export function rejectedSettlement(error: EventValidationError, message: Inbound
 
 /** Carries a settlement out, in the one order the guarantees rely on. Throws RetryLater when the plan retries. */
 export async function settle(settlement: Settlement, message: InboundMessage, request: MessageRequest | undefined, deps: SettleDeps): Promise<void> {
-  for (const metric of settlement.counts) deps.telemetry.count(metric)
+  const byChannel = request ? { [METRIC_DIMENSIONS.channel]: request.customer.channel } : undefined
+  const count = (metric: MetricName) => deps.telemetry.count(metric, 1, CHANNEL_METRICS.includes(metric) ? byChannel : undefined)
+  for (const metric of settlement.counts) count(metric)
   deps.log[settlement.log.level](settlement.log.message, settlement.log.fields)
   if (settlement.deadLetter) {
     const { reason, attributes } = settlement.deadLetter
     await deps.deadLetters.send({ body: message.body, reason, attributes: { ...attributes, sourceMessageId: message.id } })
-    deps.telemetry.count(METRIC_NAMES.messagesDeadLettered)
+    count(METRIC_NAMES.messagesDeadLettered)
   }
   if (settlement.report) {
     if (!request) throw new Error('a settlement that reports an outcome needs the request')

@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../cli/commands/why.ts'
+import { main as operatorMain } from '../../cli/commands/why.ts'
+import { main } from '../../local/commands/why-local.ts'
 import { capturedIo } from '../support/captured-io.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom } from '../support/genesys-events.ts'
 
@@ -194,5 +195,11 @@ describe('proactive why --local', () => {
     const io = capturedIo()
     expect(await main(['--local', '--conversation', 'x'], io)).toBe(2)
     expect(io.stderr[0]).toContain('--local needs --events PATH')
+  })
+
+  it('the operator CLI (the installed package) has no local cloud: --local exits 2 and says where it runs', async () => {
+    const io = capturedIo()
+    expect(await operatorMain(['--local', '--events', 'examples', '--conversation', 'x'], io)).toBe(2)
+    expect(io.stderr.join('\n')).toContain('runs from a clone of the repository (npm run proactive -- why --local')
   })
 })
