@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { presenceConfigSchema, replyRoutingConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { STAGES, type FUNCTIONS } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
@@ -222,4 +222,19 @@ export function functionEnvironments(settings: ResolvedSettings, resources: Pipe
   const keys = Object.keys(config) as FunctionKey[]
   for (const key of keys) validateEnvironment(key, config[key])
   return Object.fromEntries(keys.map((key) => [key, { ...config[key], ...runtimeEnv(key, settings) }])) as Record<FunctionKey, Env>
+}
+
+/** The reply-routing look-up's environment (its secret's ARN is added by the construct), validated like the others. */
+export function replyRoutingEnvironment(settings: ResolvedSettings, resources: Pick<PipelineResources, 'stateTableName'>): Env {
+  const env: Env = { STATE_TABLE_NAME: resources.stateTableName, REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
+  const result = replyRoutingConfigSchema.safeParse(withStandIns(env))
+  if (!result.success) throw new Error(`The reply-routing function would reject its environment: ${result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join('; ')}`)
+  return {
+    ...env,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.replyRouting,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    NODE_OPTIONS: '--enable-source-maps',
+  }
 }

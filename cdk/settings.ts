@@ -132,6 +132,11 @@ export interface ProactiveMessagingProps {
   readonly rateLimitedAlarmPercent?: number
   /** Keep tables, the created secret and log groups on `cdk destroy`. @default true */
   readonly retainData?: boolean
+  /**
+   * Deploy the reply-routing look-up (a Lambda function URL with a key in Secrets Manager) that a Genesys data action
+   * calls to offer a reply to the agent who triggered the message. `false` leaves it out. @default true
+   */
+  readonly replyRouting?: boolean
   /** Powertools log level. @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
 }
@@ -194,6 +199,7 @@ const HINTS: Record<SettingName, string> = {
   sendQueueMaxAgeSeconds: 'a positive number of seconds',
   rateLimitedAlarmPercent: 'a percentage greater than 0 and at most 100',
   retainData: 'true or false',
+  replyRouting: 'true or false',
   logLevel: 'DEBUG, INFO, WARN or ERROR',
 }
 
@@ -343,6 +349,9 @@ const settingsSchema = z.object({
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),
+  replyRouting: bool
+    .default(true)
+    .describe('Deploy the reply-routing look-up (function URL, key in Secrets Manager) a Genesys data action calls to offer a reply to the triggering agent; `false` leaves it out.'),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO').describe('Powertools log level.'),
 })
 

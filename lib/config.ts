@@ -180,6 +180,17 @@ export const sessionRecorderConfigSchema = z.object({
   REPLY_WINDOW_HOURS: replyWindowHours,
 })
 
+export const replyRoutingConfigSchema = z.object({
+  ...awsEnvironment,
+  STATE_TABLE_NAME: stateTableName,
+  REPLY_WINDOW_HOURS: replyWindowHours,
+  REPLY_ROUTING_SECRET_ARN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Secrets Manager secret holding the key the Genesys data action presents (Basic Auth password or `X-Reply-Routing-Key`). Read at run time and cached.'),
+})
+
 export const presenceConfigSchema = z
   .object({
     ...awsEnvironment,
@@ -354,6 +365,7 @@ export const sendConfigSchema = z
   })
 
 export type SessionRecorderConfig = z.infer<typeof sessionRecorderConfigSchema>
+export type ReplyRoutingConfig = z.infer<typeof replyRoutingConfigSchema>
 export type PresenceConfig = z.infer<typeof presenceConfigSchema>
 export type SendConfig = z.infer<typeof sendConfigSchema>
 

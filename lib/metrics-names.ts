@@ -14,6 +14,7 @@ export const SERVICE_NAMES = {
   sessionRecorder: 'session-recorder',
   presence: 'presence',
   send: 'send',
+  replyRouting: 'reply-routing',
 } as const
 
 export const METRIC_NAMES = {
@@ -88,6 +89,14 @@ export const METRIC_NAMES = {
    * will not be recognised or routed to the triggering agent. The message itself is not resent.
    */
   sentRecordsFailed: 'SentRecordsFailed',
+  /** reply-routing: the data action got the triggering agent of a message in the reply window. */
+  replyRoutingFound: 'ReplyRoutingFound',
+  /** reply-routing: no message to this customer in the reply window (404: the flow routes as usual). */
+  replyRoutingNotFound: 'ReplyRoutingNotFound',
+  /** reply-routing: wrong or missing credentials (401). */
+  replyRoutingUnauthorized: 'ReplyRoutingUnauthorized',
+  /** reply-routing: a malformed request (400, naming the field). */
+  replyRoutingInvalid: 'ReplyRoutingInvalid',
   /** Genesys answered 429. */
   genesysRateLimited: 'GenesysRateLimited',
   /** Genesys answered 400/403/404/409/413. */

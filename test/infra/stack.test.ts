@@ -290,7 +290,8 @@ describe('least privilege', () => {
     }))
     const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
     expect(rolesWith('sqs:SendMessage')).toEqual(['ProactiveMessagingSend'])
-    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
+    // The reply-routing look-up reads its own key (its own secret), not the Genesys credentials.
+    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingReplyRouting', 'ProactiveMessagingSend'])
     // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed.
     expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder'])
     expect(rolesWith('dynamodb:Scan')).toEqual([])
@@ -415,8 +416,12 @@ describe('cdk-nag', () => {
       .flatMap((m) => Object.entries(m.data as Record<string, string>))
       .filter(([id]) => id.endsWith('AwsSolutions-SMG4'))
       .map(([, reason]) => reason)
-    expect(reasons).toHaveLength(1)
-    const reason = reasons[0] as string
+    // The Genesys client secret's, and the reply-routing key's (docs/operations.md, Reply routing).
+    expect(reasons).toHaveLength(2)
+    const routingKey = reasons.find((r) => r.includes('reply-routing') || r.includes('data-action')) as string
+    expect(routingKey).toMatch(/docs\/operations\.md, Reply routing\)/)
+    expect(readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')).toContain('## Reply routing')
+    const reason = reasons.find((r) => r !== routingKey) as string
     // Genesys can regenerate a client secret; what automatic rotation would need; the manual path.
     expect(reason).toContain('POST /api/v2/oauth/clients/{clientId}/secret')
     expect(reason).toMatch(/rotation Lambda/)

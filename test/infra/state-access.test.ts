@@ -36,14 +36,14 @@ describe('state table: each function only its own key prefixes', () => {
     expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'suppress#*'])
   })
 
-  it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap#, control# and suppress#', () => {
+  it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and suppress#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(
       writes(statements)
         .flatMap((s) => s.prefixes)
         .sort(),
-    ).toEqual(['cap#*', 'delivery#*', 'pace#*'])
+    ).toEqual(['cap#*', 'delivery#*', 'pace#*', 'sent#*', 'thread#*'])
     expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'suppress#*'])
   })
 
