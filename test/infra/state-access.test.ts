@@ -14,7 +14,7 @@ import { TABLES } from '#lib/topology.ts'
 import { asArray, functionByPrefix, logicalIdOf, ofType, resources, testApp } from './template-helpers.ts'
 
 const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'PmStateAccess'))
-const [stateTableId] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingStateTable'))!
+const [stateTableId] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingDataStateTable'))!
 
 function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixes?: string[] }[] {
   const roleId = logicalIdOf(functionByPrefix(template, functionPrefix)[1].Properties.Role)
@@ -87,7 +87,7 @@ describe('tables, archive and app bus', () => {
     const policies = ofType(template, 'AWS::Events::EventBusPolicy')
     expect(policies).toHaveLength(1)
     const [, policy] = policies[0]!
-    const appBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingAppBus'))![0]
+    const appBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingDataAppBus'))![0]
     expect(logicalIdOf(policy.Properties.EventBusName)).toBe(appBusId)
     const presenceRole = logicalIdOf(functionByPrefix(template, 'ProactiveMessagingPresenceFunction')[1].Properties.Role)
     expect(policy.Properties.Statement).toMatchObject({
