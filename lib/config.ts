@@ -110,7 +110,7 @@ const quietWindow = (describe: string) =>
 
 const quietHoursSettings = {
   QUIET_HOURS: quietWindow(
-    'Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.',
+    'Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose time of sending falls inside is not sent (outcome `quiet-hours`). Unset: none.',
   ),
   QUIET_HOURS_TIMEZONE: z
     .string()

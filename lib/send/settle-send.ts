@@ -115,7 +115,7 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],
-    log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
+    log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
     report: { outcome: 'quiet-hours', reason: `quiet hours ${decision.window}` },
   }),
   invalid: (decision, { fields }) => ({

@@ -13,6 +13,7 @@ import type { SendDeps } from '#lib/send/send-message.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -103,7 +104,7 @@ describe('planSettlement: one plan per decision kind', () => {
   it('quiet-hours: logged and reported with the window in force', () => {
     expect(planSettlement({ kind: 'quiet-hours', window: '21:00-08:00 Europe/London' }, request, message, settings)).toEqual({
       counts: ['MessagesQuietHours'],
-      log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
+      log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
       report: { outcome: 'quiet-hours', reason: 'quiet hours 21:00-08:00 Europe/London' },
     })
   })
@@ -197,7 +198,7 @@ describe('settle without a request', () => {
       genesys: { sendAgentless: async () => ({ ok: true, status: 202, messageId: 'g-1' }) },
       pacer: { acquire: async (sendBy) => void deadlines.push(sendBy), pause: () => {} },
       ledger: { begin: async (_key, _now, options) => (begun.push(options), 'started'), finish: async () => {}, markNotified: async () => {} },
-      cap: { tryReserve: async () => true },
+      cap: capLedger(),
       optOuts: { optOutsOf: async () => new Map() },
       sessions: recordedSessions(request),
     }
