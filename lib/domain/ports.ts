@@ -236,6 +236,8 @@ export interface InboundMessage {
    * the dead letter written for that source message. The delivery ledger decides whether the claim holds.
    */
   readonly redriveOf?: string
+  /** With `redriveOf`: the reason the dead letter carried (`outcome-unknown`, `genesys-rejected`, …). */
+  readonly redriveReason?: string
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
   readonly delivery: { readonly queue: string; readonly receipt: string }
 }
