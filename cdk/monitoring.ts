@@ -237,7 +237,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.sessionsRecorded, sessionRecorder),
           emf(METRIC_NAMES.availabilityTriggers, presence),
           emf(METRIC_NAMES.messagesRequested, presence),
-          emf(METRIC_NAMES.messagesSuppressed, presence, 'suppressed (presence)'),
+          emf(METRIC_NAMES.messagesCapped, presence, 'suppressed (presence)'),
         ],
       },
       {
@@ -256,7 +256,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesFailed, send),
           emf(METRIC_NAMES.messagesDeadLettered, send),
           emf(METRIC_NAMES.messagesExpired, send),
-          emf(METRIC_NAMES.messagesSuppressed, send, 'suppressed (send)'),
+          emf(METRIC_NAMES.messagesCapped, send, 'suppressed (send)'),
           emf(METRIC_NAMES.messagesCustomerBusy, presence, 'customer busy (presence)'),
           emf(METRIC_NAMES.messagesCustomerBusy, send, 'customer busy (send)'),
         ],

@@ -210,7 +210,7 @@ describe('functions', () => {
 
   it('points the functions at the right tables, bus, DLQ and secret ARN', () => {
     const byKind = (type: string) => ofType(template, type).map(([id]) => id)
-    const [sessions, state] = ['ProactiveMessagingSessionsTable', 'ProactiveMessagingStateTable'].map((prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!)
+    const [sessions, state] = ['ProactiveMessagingDataSessionsTable', 'ProactiveMessagingDataStateTable'].map((prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!)
     const send = stageWiring('send')
     const presence = stageWiring('presence').fn.Properties.Environment.Variables
     const sendEnv = send.fn.Properties.Environment.Variables
@@ -248,7 +248,7 @@ describe('tables and secret', () => {
   })
 
   it('state (with the delivery ledger): key pk, TTL expiresAt, PITR, encryption, retained', () => {
-    const [, state] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingStateTable'))!
+    const [, state] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingDataStateTable'))!
     expect(state.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
