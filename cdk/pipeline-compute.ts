@@ -99,6 +99,7 @@ export class ProactiveMessagingCompute extends Construct {
       namePrefix: Stack.of(this).stackName,
       alarmEmail: settings.alarmEmail,
       rateLimitedAlarmPercent: settings.rateLimitedAlarmPercent,
+      ...(settings.runbookUrl === undefined ? {} : { runbookUrl: settings.runbookUrl }),
       rules: (Object.keys(this.rules) as (keyof RulePatterns)[]).map((name) => ({
         name,
         rule: this.rules[name].rule,
@@ -140,6 +141,10 @@ export class ProactiveMessagingCompute extends Construct {
       })
 
     this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
+    // Replies: the latest sent message of the customer (read), its reply and server marked (UpdateItem), announced.
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.sessionRecorder.read))
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:UpdateItem'], prefixes.sessionRecorder.write))
+    appBus.grantPutEventsTo(this.sessionRecorder.role)
 
     this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
     this.presence.role.addToPolicy(stateItems(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], prefixes.presence.read))

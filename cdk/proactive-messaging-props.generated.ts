@@ -29,8 +29,8 @@ export interface ProactiveMessagingProps {
    */
   readonly genesysTimeoutMs?: number
   /**
-   * `live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s).
-   * @default 'live'
+   * `live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s). A stack deployed without it runs `dry-run`; synth refuses `live` while a channel in `enabledChannels` has a placeholder sender id.
+   * @default 'dry-run'
    */
   readonly sendingMode?: 'live' | 'dry-run' | 'paused'
   /**
@@ -43,6 +43,11 @@ export interface ProactiveMessagingProps {
    * @default []
    */
   readonly enabledQueueIds?: readonly string[]
+  /**
+   * Channels that may be messaged (comma-separated, of webmessaging, sms, whatsapp, open); a customer on another channel is counted as outside the pilot and not requested. Leave out a channel you have no sender id for.
+   * @default ['webmessaging', 'sms', 'whatsapp', 'open']
+   */
+  readonly enabledChannels?: readonly string[]
   /**
    * `agent`: sessions this agent handled (the last agent who connected). `queue`: sessions that came through a queue the agent is a member of (Genesys `GET /api/v2/users/{userId}/queues`, cached).
    * @default 'agent'
@@ -73,6 +78,11 @@ export interface ProactiveMessagingProps {
    * @default 4
    */
   readonly activeConversationStaleHours?: number
+  /**
+   * A customer's activity within this many hours after a proactive message is its reply (`ProactiveMessageAnswered`), threaded into the agentless conversation or in a new one; later activity is not. Also how long the sent-message records (and the reply-routing answer) last. Genesys's messaging threading timeline is 72 h by default. Range: more than 0 and at most 744 hours (31 days).
+   * @default 72
+   */
+  readonly replyWindowHours?: number
   /**
    * After a trigger, the same agent does not trigger again for this long (flapping). Range: 0 to 1440 minutes (a day).
    * @default 10
@@ -213,6 +223,10 @@ export interface ProactiveMessagingProps {
    * @default '00000000-0000-4000-8000-0000000000b2'
    */
   readonly openIntegrationId?: string
+  /**
+   * Base of every alarm's runbook link; each alarm adds the `#anchor` of its section of docs/operations.md. Unset: `docs/operations.md`.
+   */
+  readonly runbookUrl?: string
   /**
    * E-mail subscribed to the alarm topic (confirm the subscription e-mail); unset: no subscription.
    */

@@ -6,8 +6,10 @@
  */
 import { z } from 'zod'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { entryOfProp, entryOfVariable, inPropNames, meaningWithRange, PROP_ENTRIES, PROP_NAMES, toEnvironmentValue, type ParsedProps, type PropName } from '#lib/settings/derive.ts'
-import { CROSS_CHECKS } from '#lib/settings/registry.ts'
+import type { Channel } from '#lib/domain/model.ts'
+import type { SendingMode } from '#lib/domain/sending-mode.ts'
+import { entryOfProp, entryOfVariable, inPropNames, meaningWithRange, PROP_ENTRIES, PROP_NAMES, propField, toEnvironmentValue, type ParsedProps, type PropName } from '#lib/settings/derive.ts'
+import { CROSS_CHECKS, DEFAULTS } from '#lib/settings/registry.ts'
 import type { ProactiveMessagingProps } from './proactive-messaging-props.generated.ts'
 
 export type { ProactiveMessagingProps } from './proactive-messaging-props.generated.ts'
@@ -20,7 +22,7 @@ export const DEFAULT_EVENT_SOURCE_SUFFIX = 'proactive-messaging'
 export type SettingName = PropName
 
 /** Each prop's schema, described, for the generated settings table (scripts/settings-docs.ts). */
-export const SETTINGS_SCHEMA = z.object(Object.fromEntries(PROP_ENTRIES.map((entry) => [entry.prop, entry.schema.describe(inPropNames(meaningWithRange(entry)))])))
+export const SETTINGS_SCHEMA = z.object(Object.fromEntries(PROP_ENTRIES.map((entry) => [entry.prop, propField(entry).describe(inPropNames(meaningWithRange(entry)))])))
 
 /** Context keys the CDK app (cdk/app.ts) reads itself; they are not construct props. */
 export const APP_CONTEXT = {
@@ -35,6 +37,36 @@ export type PartnerBusSource =
 
 export type ResolvedSettings = Omit<ParsedProps, 'genesysOrgId' | 'eventSourceSuffix' | 'existingPartnerBusName'> & {
   readonly partnerBus: PartnerBusSource
+  /** false when `sendingMode` was not set and the stack deploys in the default `dry-run`. */
+  readonly sendingModeSet: boolean
+}
+
+/** A stack whose `sendingMode` is not set deploys in this mode: it runs every step and sends nothing. */
+export const DEFAULT_DEPLOYED_SENDING_MODE: SendingMode = 'dry-run'
+
+/** The settings that must be real before a channel is sent `live`, with the placeholder each has by default. */
+export const SENDER_SETTINGS: Readonly<Record<Channel, readonly { readonly setting: SenderSetting; readonly placeholder: string }[]>> = {
+  webmessaging: [{ setting: 'webMessagingDeploymentId', placeholder: DEFAULTS.fromAddress.webmessaging }],
+  sms: [{ setting: 'smsFromNumber', placeholder: DEFAULTS.fromAddress.sms }],
+  whatsapp: [
+    { setting: 'whatsappIntegrationId', placeholder: DEFAULTS.fromAddress.whatsapp },
+    { setting: 'whatsappTemplateId', placeholder: DEFAULTS.whatsappTemplateId },
+  ],
+  open: [{ setting: 'openIntegrationId', placeholder: DEFAULTS.fromAddress.open }],
+}
+type SenderSetting = 'webMessagingDeploymentId' | 'smsFromNumber' | 'whatsappIntegrationId' | 'whatsappTemplateId' | 'openIntegrationId'
+
+/** `live` with a placeholder sender id would send every message of that channel to a Genesys 400 and the DLQ. */
+function checkLiveSenders(settings: Pick<ParsedProps, 'enabledChannels' | SenderSetting>): void {
+  for (const channel of settings.enabledChannels) {
+    for (const { setting, placeholder } of SENDER_SETTINGS[channel]) {
+      if (settings[setting] !== placeholder) continue
+      throw new SettingError(
+        setting,
+        `is still the placeholder ${placeholder} while sendingMode is 'live' and ${channel} is in enabledChannels; set it, or leave ${channel} out of enabledChannels, or deploy with sendingMode 'dry-run' first`,
+      )
+    }
+  }
 }
 
 /** `Invalid setting "windowHours": <problem>. Expected <hint>. Set it in cdk.json "context", … (the functions read it as WINDOW_HOURS).` */
@@ -107,7 +139,7 @@ export function resolveSettings(input: ProactiveMessagingProps | Record<string, 
   for (const entry of PROP_ENTRIES) {
     const text = toEnvironmentValue((input as Record<string, unknown>)[entry.prop])
     const checked = entry.propSchema?.safeParse(text)
-    const result = checked && !checked.success ? checked : entry.schema.safeParse(text)
+    const result = checked && !checked.success ? checked : propField(entry).safeParse(text)
     if (!result.success) throw new SettingError(entry.prop as SettingName, inPropNames(result.error.issues[0]!.message))
     parsed[entry.prop] = result.data
     if (entry.env) byVariable[entry.env] = result.data
@@ -117,7 +149,12 @@ export function resolveSettings(input: ProactiveMessagingProps | Record<string, 
     if (problem) throw new SettingError(entryOfVariable(problem.variable)!.prop as SettingName, inPropNames(problem.message))
   }
   const { genesysOrgId, eventSourceSuffix, existingPartnerBusName, ...rest } = parsed as ParsedProps
-  return { ...rest, partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName) }
+  if (rest.sendingMode === 'live') checkLiveSenders(rest)
+  return {
+    ...rest,
+    sendingModeSet: (input as Record<string, unknown>).sendingMode !== undefined,
+    partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName),
+  }
 }
 
 function partnerBusSource(orgId?: string, suffix?: string, busName?: string): PartnerBusSource {

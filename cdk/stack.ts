@@ -31,6 +31,8 @@ export class ProactiveMessagingStack extends Stack {
       StateTableName: p.stateTable.tableName,
       /** The SENDING_MODE the functions were deployed with (`proactive status`; `proactive mode` overrides it). */
       SendingMode: p.settings.sendingMode,
+      /** `default` when sendingMode was not set: the stack started in dry-run (`proactive status` says so first). */
+      SendingModeSource: p.settings.sendingModeSet ? 'setting' : 'default',
       GenesysSecretArn: p.genesysSecret.secretArn,
       AlarmTopicArn: p.monitoring.alarmTopic.topicArn,
       SessionRecorderQueueUrl: p.sessionRecorder.queue.queueUrl,

@@ -7,7 +7,7 @@
 import type { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
 import type { ChannelSettings } from './domain/payload.ts'
-import { quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
+import { quietHoursOf, type QuietHours } from './send/quiet-hours.ts'
 import { functionSchema } from './settings/derive.ts'
 
 export { DEFAULTS } from './settings/registry.ts'

@@ -184,7 +184,10 @@ export const TABLES = {
       // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
       presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
-      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
+      // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
+      // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
+      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
     },
   },
 } as const

@@ -20,7 +20,7 @@ import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '#lib/topology.ts'
-import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
+import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
@@ -95,6 +95,8 @@ export class LocalCloud {
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
+  /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
+  readonly replies: EventEnvelope[] = []
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -247,6 +249,14 @@ export class LocalCloud {
       pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.sent, APP_DETAIL_TYPES.failed] },
       target: async (event) => {
         this.outcomes.push(event)
+      },
+    })
+    this.bus.addRule({
+      name: 'local-replies',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.answered, APP_DETAIL_TYPES.replyServed] },
+      target: async (event) => {
+        this.replies.push(event)
       },
     })
   }

@@ -41,6 +41,12 @@ export interface RunSummary {
     overOutboxLimit: number
     /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
     ineligible: number
+    /** Messages the customer replied to within REPLY_WINDOW_HOURS (MessagesAnswered), once each. */
+    answered: number
+    /** Replies the triggering agent connected to (RepliesServedByTriggeringAgent). */
+    answeredByTriggeringAgent: number
+    /** Replies another agent connected to (RepliesServedByOtherAgent). */
+    answeredByOtherAgent: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -205,6 +211,9 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
+      answered: t.total(METRIC_NAMES.messagesAnswered),
+      answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
+      answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

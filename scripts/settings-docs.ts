@@ -13,7 +13,7 @@ import type { z } from 'zod'
 import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS, type FunctionKey } from '../cdk/function-environment.ts'
 import { APP_CONTEXT, SETTINGS_SCHEMA, type SettingName } from '../cdk/settings.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { inPropNames, meaningWithRange, PROP_ENTRIES, typeScriptOf } from '#lib/settings/derive.ts'
+import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, typeScriptOf } from '#lib/settings/derive.ts'
 
 export const REGENERATE = 'npm run docs:settings'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -139,7 +139,7 @@ function typeScriptDefault(field: z.ZodType): string | undefined {
 export function renderPropsFile(): string {
   const props = PROP_ENTRIES.flatMap((entry) => {
     if (!entry.propType) throw new Error(`settings-docs: ${entry.prop} has no propType in lib/settings/registry.ts`)
-    const fallback = typeScriptDefault(entry.propSchema ?? entry.schema)
+    const fallback = typeScriptDefault(propField(entry))
     const doc = inPropNames(meaningWithRange(entry)).replaceAll('*/', '*\\/')
     return ['  /**', `   * ${doc}`, ...(fallback === undefined ? [] : [`   * @default ${fallback}`]), '   */', `  readonly ${entry.prop}?: ${typeScriptOf(entry.propType)}`]
   })

@@ -59,7 +59,6 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
     if (!Item) return undefined
     return {
       agentId: Item.agentId as string,
-      available: Item.available as boolean,
       observedAt: Item.observedAt as number,
       ...(isFact(Item.presence) ? { presence: Item.presence } : {}),
       ...(isFact(Item.routing) ? { routing: Item.routing } : {}),
@@ -73,7 +72,6 @@ export class DynamoDbAgentStateRepository implements AgentStateRepository {
     const item = {
       pk: agentKey(next.agentId),
       agentId: next.agentId,
-      available: next.available,
       observedAt: next.observedAt,
       presence: next.presence,
       routing: next.routing,

@@ -75,8 +75,6 @@ export interface AgentFact {
 /** Known state of one agent, kept to detect transitions rather than states. */
 export interface AgentState {
   readonly agentId: string
-  /** The combined condition (presence and routing status) after the newest applied event. */
-  readonly available: boolean
   /** Time of the newest observation applied (the event's own time). */
   readonly observedAt: number
   /** The system presence and when it was set; absent until a presence (or activity) event is seen. */
@@ -87,7 +85,7 @@ export interface AgentState {
   readonly lastTriggeredAt?: number
   /**
    * The outbox: a trigger's requests, saved with the state that fired it and removed once all are published
-   * (lib/usecases/handle-availability.ts). Whoever processes this agent next publishes them first.
+   * (lib/presence/handle-availability.ts). Whoever processes this agent next publishes them first.
    */
   readonly pending?: PendingFanOut
   readonly version?: number

@@ -47,6 +47,8 @@ export interface SettingDefinition {
   /** A stricter check of the prop at synth, applied before `schema` (a deployed stack needs a UUID, a full ARN…). */
   readonly propSchema?: z.ZodType
   readonly propType?: PropType
+  /** The prop's default when the stack's differs from the function's (an unset `sendingMode` deploys `dry-run`). */
+  readonly propDefault?: string
   /** One line: what it does, for the settings tables and the props' doc comments. */
   readonly meaning: string
   /** What a valid value looks like, for a synth error ("Expected …"). Required with `prop`. */

@@ -60,6 +60,9 @@ export const entryOfVariable = (variable: string): SettingDefinition | undefined
 /** The meaning as the settings tables show it: with a number's range and why. */
 export const meaningWithRange = (entry: SettingDefinition): string => (entry.range ? `${entry.meaning} Range: ${entry.range}.` : entry.meaning)
 
+/** The schema a prop is parsed with at synth: the entry's schema, with the stack's own default when it has one. */
+export const propField = (entry: SettingDefinition): z.ZodType => (entry.propDefault === undefined ? entry.schema : z.preprocess((value) => value ?? entry.propDefault, entry.schema))
+
 /** One function's configuration schema: its entries, described, and the cross-checks over its own variables. */
 export function functionSchema<F extends FunctionKey>(key: F) {
   const entries = entriesReadBy(key)

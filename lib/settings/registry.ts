@@ -7,8 +7,9 @@
  */
 import { z } from 'zod'
 import { E164 } from '../domain/address.ts'
-import { AGENT_CAPACITY, parseMessageLimit } from '../domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '../domain/eligibility.ts'
+import { CHANNELS } from '../domain/model.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from '../presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '../presence/eligibility.ts'
 import { SENDING_MODES } from '../domain/sending-mode.ts'
 import { STAGES } from '../topology.ts'
 import type { CrossCheck, SettingDefinition } from './definition.ts'
@@ -21,6 +22,7 @@ export const DEFAULTS = {
   windowHours: 24,
   capHours: 24,
   activeConversationStaleHours: 4,
+  replyWindowHours: 72,
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
@@ -94,7 +96,7 @@ export const SETTINGS = [
   { env: 'SESSIONS_TABLE_NAME', readBy: ALL, schema: tableName(), meaning: 'The sessions table (resource name).', stackSets: 'sessionsTableName', whyNoProp: 'set by the stack (its sessions table)' },
   {
     env: 'STATE_TABLE_NAME',
-    readBy: PRESENCE_AND_SEND,
+    readBy: ALL,
     schema: tableName(),
     meaning: 'The state table: agent state, outreach ledger, queue cache, idempotency records (resource name).',
     stackSets: 'stateTableName',
@@ -102,7 +104,7 @@ export const SETTINGS = [
   },
   {
     env: 'APP_EVENT_BUS_NAME',
-    readBy: PRESENCE_AND_SEND,
+    readBy: ALL,
     schema: z.string().min(1),
     meaning: 'The app event bus that carries requests and outcomes (resource name).',
     stackSets: 'appEventBusName',
@@ -220,8 +222,10 @@ export const SETTINGS = [
       .transform((value) => value.trim().toLowerCase())
       .pipe(z.enum(SENDING_MODES, { error: (issue) => `unknown sending mode ${JSON.stringify(issue.input)}: expected one of ${SENDING_MODES.join(', ')}` })),
     propType: { oneOf: SENDING_MODES },
+    // A deployed stack sends nothing until its operator chooses `live` (cdk/settings.ts: SendingModeSource).
+    propDefault: 'dry-run',
     meaning:
-      '`live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s).',
+      '`live` sends; `dry-run` runs every step up to the Genesys call and sends nothing (outcome `dry-run`); `paused` requests and sends nothing (outcome `paused`). `proactive mode` overrides it at run time (within 30 s). A stack deployed without it runs `dry-run`; synth refuses `live` while a channel in `ENABLED_CHANNELS` has a placeholder sender id.',
     hint: "'live', 'dry-run' or 'paused'",
   },
   {
@@ -241,6 +245,20 @@ export const SETTINGS = [
     propType: 'list',
     meaning: "Pilot scope: only these queues' sessions are targeted (comma-separated ids); empty means all.",
     hint: 'a comma-separated list of Genesys queue ids (empty: every queue)',
+  },
+
+  {
+    env: 'ENABLED_CHANNELS',
+    prop: 'enabledChannels',
+    readBy: ['presence'],
+    schema: commaList(CHANNELS.join(',')).pipe(
+      z
+        .array(z.enum(CHANNELS, { error: (issue) => `unknown channel ${JSON.stringify(issue.input)}: expected some of ${CHANNELS.join(', ')}` }))
+        .min(1, `must list at least one channel of ${CHANNELS.join(', ')}`),
+    ),
+    propType: 'list',
+    meaning: `Channels that may be messaged (comma-separated, of ${CHANNELS.join(', ')}); a customer on another channel is counted as outside the pilot and not requested. Leave out a channel you have no sender id for.`,
+    hint: `a list (or comma-separated string) of ${CHANNELS.join(', ')}`,
   },
 
   // Who is messaged, and when an agent counts as available.
@@ -292,6 +310,14 @@ export const SETTINGS = [
     ...numberSetting({ min: 'positive', max: 168, unit: 'hours', default: DEFAULTS.activeConversationStaleHours, why: 'a week: a lost `customer.end` blocks a customer at most this long' }),
     meaning:
       'A customer with a conversation still active (no `customer.end`, e.g. chatting with another agent or back in queue after a transfer) is not messaged (outcome `customer-busy`); a conversation with no event for this many hours counts as ended.',
+  },
+  {
+    env: 'REPLY_WINDOW_HOURS',
+    prop: 'replyWindowHours',
+    readBy: ['sessionRecorder', 'send'],
+    ...numberSetting({ min: 'positive', max: 24 * 31, unit: 'hours', default: DEFAULTS.replyWindowHours, why: '31 days' }),
+    meaning:
+      "A customer's activity within this many hours after a proactive message is its reply (`ProactiveMessageAnswered`), threaded into the agentless conversation or in a new one; later activity is not. Also how long the sent-message records (and the reply-routing answer) last. Genesys's messaging threading timeline is 72 h by default.",
   },
   {
     env: 'COOLDOWN_MINUTES',
@@ -496,6 +522,18 @@ export const SETTINGS = [
   ),
 
   // The stack only: alarms, retention, logging.
+  {
+    prop: 'runbookUrl',
+    readBy: [],
+    schema: z
+      .string()
+      .regex(/^[^\s#]+$/, 'must have no spaces and no #anchor (each alarm adds its own)')
+      .max(300)
+      .optional(),
+    propType: 'string',
+    meaning: "Base of every alarm's runbook link; each alarm adds the `#anchor` of its section of docs/operations.md. Unset: `docs/operations.md`.",
+    hint: 'a URL or path without a #anchor, e.g. https://github.com/your-org/your-fork/blob/main/docs/operations.md',
+  },
   {
     prop: 'alarmEmail',
     readBy: [],

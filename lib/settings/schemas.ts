@@ -4,8 +4,8 @@
  * string first (derive.ts, `toEnvironmentValue`), so one schema checks a value at synth and at function start.
  */
 import { z } from 'zod'
-import { findUnknownPlaceholders } from '../domain/template.ts'
-import { checkTimeZone, parseQuietWindow, QuietHoursError } from '../domain/quiet-hours.ts'
+import { findUnknownPlaceholders } from '../send/template.ts'
+import { checkTimeZone, parseQuietWindow, QuietHoursError } from '../send/quiet-hours.ts'
 import type { PropType } from './definition.ts'
 
 /** A comma-separated list: trimmed items, empty ones dropped. */

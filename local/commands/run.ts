@@ -8,11 +8,11 @@ import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
-import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
+import { readSuppressOption, type OptOutFile } from '../../cli/opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
-import type { CommandIo } from '../command-io.ts'
-import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { parseSettingAssignments, parseCommandArgs } from '../../cli/args.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 

@@ -291,7 +291,8 @@ describe('least privilege', () => {
     const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
     expect(rolesWith('sqs:SendMessage')).toEqual(['ProactiveMessagingSend'])
     expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
-    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend'])
+    // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed.
+    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder'])
     expect(rolesWith('dynamodb:Scan')).toEqual([])
   })
 

@@ -194,13 +194,13 @@ describe('DynamoDbAgentStateRepository', () => {
   it('round-trips agent state under agent#<id> and compares-and-sets on version', async () => {
     const agentId = uniqueId('agent')
     expect(await repository().get(agentId)).toBeUndefined()
-    expect(await repository().put({ agentId, available: false, observedAt: 100 })).toBe('written')
-    expect(await repository().put({ agentId, available: true, observedAt: 200 })).toBe('conflict')
+    expect(await repository().put({ agentId, observedAt: 100 })).toBe('written')
+    expect(await repository().put({ agentId, observedAt: 200 })).toBe('conflict')
     const stored = await repository().get(agentId)
-    expect(stored).toStrictEqual({ agentId, available: false, observedAt: 100, version: 1 })
-    expect(await repository().put({ ...stored!, available: true, observedAt: 200, lastTriggeredAt: 200 })).toBe('written')
+    expect(stored).toStrictEqual({ agentId, observedAt: 100, version: 1 })
+    expect(await repository().put({ ...stored!, observedAt: 200, lastTriggeredAt: 200 })).toBe('written')
     expect(await repository().put({ ...stored!, observedAt: 300 })).toBe('conflict')
-    expect(await repository().get(agentId)).toStrictEqual({ agentId, available: true, observedAt: 200, lastTriggeredAt: 200, version: 2 })
+    expect(await repository().get(agentId)).toStrictEqual({ agentId, observedAt: 200, lastTriggeredAt: 200, version: 2 })
     const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `agent#${agentId}` } }))
     expect(Item?.agentId).toBe(agentId)
   })
@@ -218,12 +218,12 @@ describe('DynamoDbAgentStateRepository', () => {
       triggerEventId: 'trigger-1',
     }
     const pending = { triggerEventId: 'trigger-1', requests: [request] }
-    expect(await repository().put({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, pending })).toBe('written')
+    expect(await repository().put({ agentId, observedAt: 1_000, lastTriggeredAt: 1_000, pending })).toBe('written')
     const saved = await repository().get(agentId)
-    expect(saved).toStrictEqual({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, pending, version: 1 })
+    expect(saved).toStrictEqual({ agentId, observedAt: 1_000, lastTriggeredAt: 1_000, pending, version: 1 })
     const { pending: _published, ...cleared } = saved!
     expect(await repository().put(cleared)).toBe('written')
-    expect(await repository().get(agentId)).toStrictEqual({ agentId, available: true, observedAt: 1_000, lastTriggeredAt: 1_000, version: 2 })
+    expect(await repository().get(agentId)).toStrictEqual({ agentId, observedAt: 1_000, lastTriggeredAt: 1_000, version: 2 })
     const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `agent#${agentId}` } }))
     expect(Item).not.toHaveProperty('pending')
   })

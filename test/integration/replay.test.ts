@@ -79,7 +79,7 @@ describe('replaying the partner-bus archive of a run', () => {
     const documents = DynamoDBDocumentClient.from(local.dynamo)
     const agentStates = () => Promise.all(AGENTS.map(async (agentId) => (await documents.send(new GetCommand({ TableName: LOCAL_NAMES.stateTable, Key: { pk: `agent#${agentId}` } }))).Item))
     const statesAfterRun = await agentStates()
-    expect(statesAfterRun.map((state) => state?.available)).toEqual([false, true])
+    expect(statesAfterRun.map((state) => state?.presence?.status)).toEqual(['AWAY', 'ON_QUEUE'])
 
     const first = await replayAt('fix-2026-03-03')
     await local.drain()

@@ -24,6 +24,7 @@ describe('defaults', () => {
       SENDING_MODE: 'live',
       ENABLED_AGENT_IDS: [],
       ENABLED_QUEUE_IDS: [],
+      ENABLED_CHANNELS: ['webmessaging', 'sms', 'whatsapp', 'open'],
       TARGET_SCOPE: 'agent',
       AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],

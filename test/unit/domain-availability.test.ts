@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '#lib/domain/availability.ts'
+import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '#lib/presence/availability.ts'
 import { parseGenesysEvent, type AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState } from '#lib/domain/model.ts'
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
@@ -109,23 +109,23 @@ describe('decideAvailability: the documented examples, under the defaults', () =
   it('AVAILABLE → ON_QUEUE with routing IDLE fires once', () => {
     const { triggers, state } = run([presence('AVAILABLE', T), routing('OFF_QUEUE', T), routing('IDLE', T + 1000), presence('ON_QUEUE', T + 1000)])
     expect(triggers).toEqual([T + 1000])
-    expect(state).toEqual({ agentId: AGENT, available: true, observedAt: T + 1000, presence: fact('ON_QUEUE', T + 1000), routing: fact('IDLE', T + 1000), lastTriggeredAt: T + 1000 })
+    expect(state).toEqual({ agentId: AGENT, observedAt: T + 1000, presence: fact('ON_QUEUE', T + 1000), routing: fact('IDLE', T + 1000), lastTriggeredAt: T + 1000 })
   })
 
   it('ON_QUEUE with INTERACTING → IDLE fires', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('ON_QUEUE', T - MINUTE), routing: fact('INTERACTING', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T - MINUTE), routing: fact('INTERACTING', T) }
     expect(run([routing('IDLE', T + 15 * MINUTE)], start).triggers).toEqual([T + 15 * MINUTE])
   })
 
   it('ON_QUEUE → AVAILABLE (going off queue) fires nothing, and neither does the OFF_QUEUE routing status', () => {
-    const start: AgentState = { agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T - MINUTE), routing: fact('IDLE', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T - MINUTE), routing: fact('IDLE', T) }
     const { triggers, state } = run([routing('OFF_QUEUE', T + MINUTE), presence('AVAILABLE', T + MINUTE)], start)
     expect(triggers).toEqual([])
-    expect(state?.available).toBe(false)
+    expect(state && isAvailable(state, POLICY)).toBe(false)
   })
 
   it('an IDLE delivered after the ON_QUEUE it belongs to fires exactly once, and a second delivery of it fires nothing', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
     const idle = routing('IDLE', T + 1000)
     const { triggers, decisions } = run([presence('ON_QUEUE', T + 1000), idle, idle], start)
     expect(triggers).toEqual([T + 1000])
@@ -133,12 +133,12 @@ describe('decideAvailability: the documented examples, under the defaults', () =
   })
 
   it('an IDLE stamped a moment before the ON_QUEUE, delivered after it, fires exactly once', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
     expect(run([presence('ON_QUEUE', T + 1005), routing('IDLE', T + 1000), routing('IDLE', T + 1000)], start).triggers).toEqual([T + 1000])
   })
 
   it('a late presence event never overwrites a newer routing status, and the reverse', () => {
-    const start: AgentState = { agentId: AGENT, available: true, observedAt: T + 5000, presence: fact('ON_QUEUE', T + 5000), routing: fact('IDLE', T + 4000) }
+    const start: AgentState = { agentId: AGENT, observedAt: T + 5000, presence: fact('ON_QUEUE', T + 5000), routing: fact('IDLE', T + 4000) }
     // An older routing status (INTERACTING@3000) is stale for routing; an older presence (AVAILABLE@1000) for presence.
     const { triggers, state, decisions } = run([routing('INTERACTING', T + 3000), presence('AVAILABLE', T + 1000)], start)
     expect(decisions).toEqual([{ kind: 'stale' }, { kind: 'stale' }])
@@ -153,21 +153,21 @@ describe('decideAvailability: the documented examples, under the defaults', () =
 
 describe('decideAvailability: the activity topic carries both facts', () => {
   it('fires once when one event completes the condition, and the routing or presence event of the same change adds nothing', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('AVAILABLE', T), routing: fact('OFF_QUEUE', T) }
     const { triggers, decisions } = run([activity('ON_QUEUE', 'IDLE', T + 1000), routing('IDLE', T + 1000), presence('ON_QUEUE', T + 1000)], start)
     expect(triggers).toEqual([T + 1000])
     expect(decisions.slice(1)).toEqual([{ kind: 'stale' }, { kind: 'stale' }])
   })
 
   it('keeps each fact’s own time: a newer presence with an older routing status applies only the presence', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T + 2000, presence: fact('AVAILABLE', T), routing: fact('INTERACTING', T + 2000) }
+    const start: AgentState = { agentId: AGENT, observedAt: T + 2000, presence: fact('AVAILABLE', T), routing: fact('INTERACTING', T + 2000) }
     const { state, triggers } = run([activity('ON_QUEUE', 'IDLE', T + 3000, { routingAt: T + 1000 })], start)
-    expect(state).toMatchObject({ presence: fact('ON_QUEUE', T + 3000), routing: fact('INTERACTING', T + 2000), available: false })
+    expect(state).toMatchObject({ presence: fact('ON_QUEUE', T + 3000), routing: fact('INTERACTING', T + 2000) })
     expect(triggers).toEqual([])
   })
 
   it('accepts an activity event with only one of the facts', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T) }
     expect(run([activity(undefined, 'IDLE', T + MINUTE)], start).triggers).toEqual([T + MINUTE])
   })
 })
@@ -179,77 +179,72 @@ describe('decideAvailability: order, duplicates, cooldown', () => {
   })
 
   it('does not fire on available → not available', () => {
-    const { triggers, state } = run([presence('ON_QUEUE', T), presence('BUSY', T + 20 * MINUTE)], { agentId: AGENT, available: true, observedAt: T - 1, presence: fact('ON_QUEUE', T - 1) })
+    const { triggers, state } = run([presence('ON_QUEUE', T), presence('BUSY', T + 20 * MINUTE)], { agentId: AGENT, observedAt: T - 1, presence: fact('ON_QUEUE', T - 1) })
     expect(triggers).toEqual([])
-    expect(state?.available).toBe(false)
+    expect(state && isAvailable(state, POLICY)).toBe(false)
   })
 
   it('ignores an older event arriving late, so it cannot undo a newer state or cause a second trigger', () => {
     const delivered = [presence('ON_QUEUE', T + 2), presence('ON_QUEUE', T + 4), presence('BREAK', T + 1), presence('BREAK', T + 3)]
-    const { triggers, state } = run(delivered, { agentId: AGENT, available: false, observedAt: T, presence: fact('BREAK', T) })
+    const { triggers, state } = run(delivered, { agentId: AGENT, observedAt: T, presence: fact('BREAK', T) })
     expect(triggers).toEqual([T + 2])
-    expect(state).toMatchObject({ available: true, observedAt: T + 4 })
+    expect(state).toMatchObject({ observedAt: T + 4 })
   })
 
   it('suppresses a flap inside the 10 minute cooldown and fires again exactly at its end', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T - 1 }
+    const start: AgentState = { agentId: AGENT, observedAt: T - 1 }
     const inside = run([presence('ON_QUEUE', T), presence('BREAK', T + MINUTE), presence('ON_QUEUE', T + 10 * MINUTE - 1)], start)
     expect(inside.triggers).toEqual([T])
-    expect(inside.decisions[2]).toMatchObject({ kind: 'update', trigger: false, reason: 'cooldown', next: { available: true, lastTriggeredAt: T } })
+    expect(inside.decisions[2]).toMatchObject({ kind: 'update', trigger: false, reason: 'cooldown', next: { lastTriggeredAt: T } })
     const atEnd = run([presence('ON_QUEUE', T), presence('BREAK', T + MINUTE), presence('ON_QUEUE', T + 10 * MINUTE)], start)
     expect(atEnd.triggers).toEqual([T, T + 10 * MINUTE])
   })
 
   it('keeps the stored version for the repository’s optimistic concurrency', () => {
-    const decision = decideAvailability({ agentId: AGENT, available: false, observedAt: T, version: 7 }, presence('ON_QUEUE', T + 1), POLICY)
+    const decision = decideAvailability({ agentId: AGENT, observedAt: T, version: 7 }, presence('ON_QUEUE', T + 1), POLICY)
     expect(decision).toMatchObject({ kind: 'update', trigger: true, next: { version: 7 } })
   })
 
-  it('reads a state saved before the facts were kept apart by its available flag (no second trigger)', () => {
-    expect(run([presence('ON_QUEUE', T + 1)], { agentId: AGENT, available: true, observedAt: T }).triggers).toEqual([])
-    expect(run([presence('ON_QUEUE', T + 1)], { agentId: AGENT, available: false, observedAt: T }).triggers).toEqual([T + 1])
-  })
-
   it('at one instant, two different presences: the available one wins, whichever arrives first', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
+    const start: AgentState = { agentId: AGENT, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
     for (const order of [
       [presence('BUSY', T), presence('ON_QUEUE', T)],
       [presence('ON_QUEUE', T), presence('BUSY', T)],
     ]) {
       const { triggers, state } = run(order, start)
       expect(triggers).toEqual([T])
-      expect(state).toMatchObject({ available: true, presence: fact('ON_QUEUE', T) })
+      expect(state).toMatchObject({ presence: fact('ON_QUEUE', T) })
     }
   })
 
   it('at one instant, the presence that loses the tie changes nothing (stale), and the one that wins fires', () => {
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
+    const start: AgentState = { agentId: AGENT, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
     expect(run([presence('ON_QUEUE', T), presence('BUSY', T)], start).decisions).toEqual([
-      { kind: 'update', trigger: true, next: { agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T } },
+      { kind: 'update', trigger: true, next: { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T } },
       { kind: 'stale' },
     ])
     expect(run([presence('BUSY', T), presence('ON_QUEUE', T)], start).decisions[1]).toEqual({
       kind: 'update',
       trigger: true,
-      next: { agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T },
+      next: { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), lastTriggeredAt: T },
     })
   })
 
   it('a same-instant tie on one fact never drops the other fact of the same activity event', () => {
     // Stored: ON_QUEUE at T, INTERACTING before. The activity event at T ties on presence (the same status, or one
     // that loses the tie) but carries a real routing change to IDLE: it is applied, and completes the condition.
-    const start: AgentState = { agentId: AGENT, available: false, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T - 1000) }
+    const start: AgentState = { agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('INTERACTING', T - 1000) }
     for (const tied of ['ON_QUEUE', 'on queue', 'BUSY']) {
       const { triggers, state } = run([activity(tied, 'IDLE', T)], start)
       expect(triggers).toEqual([T])
-      expect(state).toEqual({ agentId: AGENT, available: true, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('IDLE', T), lastTriggeredAt: T })
+      expect(state).toEqual({ agentId: AGENT, observedAt: T, presence: fact('ON_QUEUE', T), routing: fact('IDLE', T), lastTriggeredAt: T })
     }
   })
 
-  it('judges the state before an event by the current lists, not by the flag saved under older settings', () => {
-    // Saved while AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE (available: true). Under the default lists AVAILABLE is not
+  it('judges the state before an event by the current lists, as saved under older settings', () => {
+    // Saved while AVAILABLE_PRESENCES=AVAILABLE,ON_QUEUE (then available). Under the default lists AVAILABLE is not
     // available, so ON_QUEUE is a transition and fires.
-    const savedUnderOldPolicy: AgentState = { agentId: AGENT, available: true, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
+    const savedUnderOldPolicy: AgentState = { agentId: AGENT, observedAt: T - 1, presence: fact('AVAILABLE', T - 1) }
     expect(run([presence('ON_QUEUE', T)], savedUnderOldPolicy).triggers).toEqual([T])
     expect(run([presence('ON_QUEUE', T)], savedUnderOldPolicy, OLD_POLICY).triggers).toEqual([])
   })
@@ -331,7 +326,7 @@ describe('decideAvailability (property): events at the same instant in any order
         const events = instants.map((specs, i) => specs.map((spec) => toEvent(spec, T + i * 11 * MINUTE)))
         const random = randomness[Symbol.iterator]()
         const shuffled = events.map((group) => [...group].sort(() => ((random.next().value as number) % 3) - 1))
-        const start: AgentState = { agentId: AGENT, available: startAvailable, observedAt: T - 1, ...(startAvailable ? { presence: fact('ON_QUEUE', T - 1) } : {}) }
+        const start: AgentState = { agentId: AGENT, observedAt: T - 1, ...(startAvailable ? { presence: fact('ON_QUEUE', T - 1) } : {}) }
         const a = run(events.flat(), start)
         const b = run([...shuffled.flat(), ...shuffled.flat()], start)
         // One event per fact per instant: order within the instant cannot matter. With two presences at one

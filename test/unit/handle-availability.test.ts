@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, SessionRepository, WriteResult } from '#lib/domain/ports.ts'
-import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/usecases/handle-availability.ts'
+import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
@@ -118,9 +118,9 @@ describe('handleAvailability: save with the outbox, then publish, then clear', (
     expect(publisher.calls[0]?.storedPending).toBe(3)
     const [offline, saved, cleared] = agents.history
     expect(offline?.pending).toBeUndefined()
-    expect(saved).toMatchObject({ available: true, lastTriggeredAt: T, pending: { triggerEventId: 'trigger-1' } })
+    expect(saved).toMatchObject({ lastTriggeredAt: T, pending: { triggerEventId: 'trigger-1' } })
     expect(saved?.pending?.requests.map((r) => r.dedupeKey)).toEqual(publisher.published)
-    expect(cleared).toMatchObject({ available: true, lastTriggeredAt: T })
+    expect(cleared).toMatchObject({ lastTriggeredAt: T })
     expect(cleared?.pending).toBeUndefined()
     expect(agents.puts).toEqual(['written', 'written', 'written'])
   })
@@ -197,7 +197,7 @@ describe('handleAvailability: a publish that fails leaves the outbox for whoever
     expect(error.pending).toBe(3)
     expect(error.message).toBe("3 request(s) kept in the agent's outbox, not yet published: PutEvents: 1 entry failed (InternalFailure)")
     expect(error.outcome).toMatchObject({ kind: 'triggered', requested: 3 })
-    expect(agents.stored).toMatchObject({ available: true, pending: { triggerEventId: 'trigger-1' } })
+    expect(agents.stored).toMatchObject({ pending: { triggerEventId: 'trigger-1' } })
     expect(agents.stored?.pending?.requests).toHaveLength(3)
   })
 
@@ -213,7 +213,7 @@ describe('handleAvailability: a publish that fails leaves the outbox for whoever
     // The agent starts interacting before SQS redelivers the trigger: a newer event for the same agent.
     const newer = await handleAvailability(presence('AWAY', T + 60_000, 'newer'), deps, SETTINGS)
     expect(newer).toEqual({ kind: 'no-trigger', reason: 'no-transition', completedLate: { fanOuts: 1, requests: 3 } })
-    expect(agents.stored).toMatchObject({ available: false, presence: { status: 'AWAY' } })
+    expect(agents.stored).toMatchObject({ presence: { status: 'AWAY' } })
     expect(agents.stored?.pending).toBeUndefined()
 
     // The retry of the trigger is stale, as before the outbox; but its requests were made.
@@ -319,7 +319,7 @@ describe('handleAvailability: what never enters the outbox', () => {
     const outcome = await handleAvailability(presence('ON_QUEUE', T), { ...deps, mode: { current: async () => 'paused' } }, SETTINGS)
     expect(outcome).toMatchObject({ kind: 'triggered', requested: 0, paused: 2 })
     expect(publisher.calls).toEqual([])
-    expect(agents.stored).toMatchObject({ available: true })
+    expect(agents.stored).toMatchObject({ presence: expect.anything() })
     expect(agents.stored?.pending).toBeUndefined()
   })
 

@@ -26,7 +26,7 @@ const { FUNCTION_SETTING_NAMES } = await import('#lib/settings/derive.ts')
 const { KNOWN_SETTING_NAMES, resolveSettings } = await import('../../cdk/settings.ts')
 const { functionEnvironments } = await import('../../cdk/function-environment.ts')
 const { renderCdkTable, renderFunctionTable, renderPropsFile } = await import('../../scripts/settings-docs.ts')
-const { parseSettingAssignments } = await import('../../local/args.ts')
+const { parseSettingAssignments } = await import('../../cli/args.ts')
 const { SETTINGS } = await import('#lib/settings/registry.ts')
 const ENTRIES: readonly import('#lib/settings/definition.ts').SettingDefinition[] = SETTINGS
 
