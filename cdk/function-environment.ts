@@ -6,9 +6,9 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { presenceConfigSchema, replyRoutingConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
-import type { FunctionKey, StackValues } from '#lib/settings/definition.ts'
+import type { FunctionKey, SettingReader, StackValues } from '#lib/settings/definition.ts'
 import { ENTRIES, entriesReadBy, FUNCTION_KEYS, toEnvironmentValue } from '#lib/settings/derive.ts'
 import { STAGES } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
@@ -53,25 +53,27 @@ function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
 }
 
 /**
- * Variables a function reads through lib/config.ts (everything except the runtime settings above), from the
- * registry: each entry the function reads takes the stack's own value (`stackSets`) or its prop's value as the
- * environment string; an unset optional prop sets nothing.
+ * A function's variables (everything but the runtime settings above), from the registry: each entry the
+ * function reads takes the stack's own value (`stackSets`) or its prop's value as the environment string; an
+ * unset optional prop sets nothing.
  */
+function environmentOf(key: SettingReader, settings: ResolvedSettings, stack: Partial<StackValues>): Env {
+  const values = settings as unknown as Readonly<Record<string, unknown>>
+  const env: Env = {}
+  for (const entry of entriesReadBy(key)) {
+    const value = entry.stackSets ? stack[entry.stackSets] : entry.prop ? toEnvironmentValue(values[entry.prop]) : undefined
+    if (value !== undefined) env[entry.env] = value
+  }
+  return env
+}
+
+/** Variables each stage function reads through lib/config.ts. */
 export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
   const bus = settings.partnerBus
   // The functions check the org as well as the rules do (defence in depth), once a real org is known.
   const trustedOrgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
   const stack: StackValues = { ...resources, sendAttemptTimeoutSeconds: String(STAGES.send.functionTimeoutSeconds), trustedOrgId }
-  const values = settings as unknown as Readonly<Record<string, unknown>>
-  const environmentOf = (key: FunctionKey): Env => {
-    const env: Env = {}
-    for (const entry of entriesReadBy(key)) {
-      const value = entry.stackSets ? stack[entry.stackSets] : entry.prop ? toEnvironmentValue(values[entry.prop]) : undefined
-      if (value !== undefined) env[entry.env] = value
-    }
-    return env
-  }
-  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, environmentOf(key)])) as Record<FunctionKey, Env>
+  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, environmentOf(key, settings, stack)])) as Record<FunctionKey, Env>
 }
 
 /** Tokens (table names, URLs) are only known at deploy; stand-ins let the schema check everything else. */
@@ -99,4 +101,19 @@ export function functionEnvironments(settings: ResolvedSettings, resources: Pipe
   const keys = Object.keys(config) as FunctionKey[]
   for (const key of keys) validateEnvironment(key, config[key])
   return Object.fromEntries(keys.map((key) => [key, { ...config[key], ...runtimeEnv(key, settings) }])) as Record<FunctionKey, Env>
+}
+
+/** The reply-routing look-up's environment (its secret's ARN is added by the construct), validated like the others. */
+export function replyRoutingEnvironment(settings: ResolvedSettings, resources: Pick<PipelineResources, 'stateTableName'>): Env {
+  const env = environmentOf('replyRouting', settings, resources)
+  const result = replyRoutingConfigSchema.safeParse(withStandIns(env))
+  if (!result.success) throw new Error(`The reply-routing function would reject its environment: ${result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join('; ')}`)
+  return {
+    ...env,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.replyRouting,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    NODE_OPTIONS: '--enable-source-maps',
+  }
 }

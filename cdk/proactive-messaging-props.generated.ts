@@ -257,6 +257,11 @@ export interface ProactiveMessagingProps {
    */
   readonly rateLimitedAlarmPercent?: number
   /**
+   * Deploy the reply-routing look-up (function URL, key in Secrets Manager) a Genesys data action calls to offer a reply to the triggering agent; `false` leaves it out.
+   * @default true
+   */
+  readonly replyRouting?: boolean
+  /**
    * Keep tables, the created secret and log groups on `cdk destroy`.
    * @default true
    */

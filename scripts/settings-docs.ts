@@ -10,10 +10,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { z } from 'zod'
-import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS, type FunctionKey } from '../cdk/function-environment.ts'
+import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../cdk/function-environment.ts'
 import { APP_CONTEXT, SETTINGS_SCHEMA, type SettingName } from '../cdk/settings.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, typeScriptOf } from '#lib/settings/derive.ts'
+import { replyRoutingConfigSchema } from '#lib/config.ts'
+import type { SettingReader } from '#lib/settings/definition.ts'
+import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, SETTING_READERS, typeScriptOf } from '#lib/settings/derive.ts'
 
 export const REGENERATE = 'npm run docs:settings'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -56,17 +58,20 @@ function meaningOf(where: string, field: z.ZodType): string {
   return description
 }
 
+/** Every function's configuration schema: the stages' and the reply-routing look-up's. */
+const READER_SCHEMAS: Record<SettingReader, z.ZodType> = { ...CONFIG_SCHEMAS, replyRouting: replyRoutingConfigSchema }
+
 interface FunctionVariable {
   readonly name: string
-  readonly readBy: FunctionKey[]
+  readonly readBy: SettingReader[]
   readonly field: z.ZodType
 }
 
 /** Every configuration variable, with the functions whose schema reads it; one meaning and default per name. */
 export function functionVariables(): FunctionVariable[] {
   const byName = new Map<string, FunctionVariable>()
-  for (const key of ['presence', 'send', 'sessionRecorder'] as FunctionKey[]) {
-    for (const [name, field] of Object.entries(shapeOf(CONFIG_SCHEMAS[key]))) {
+  for (const key of SETTING_READERS) {
+    for (const [name, field] of Object.entries(shapeOf(READER_SCHEMAS[key]))) {
       const known = byName.get(name)
       if (!known) {
         byName.set(name, { name, readBy: [key], field })

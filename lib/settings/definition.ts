@@ -1,8 +1,12 @@
 /** What one entry of the settings registry (registry.ts) declares. */
 import type { z } from 'zod'
-import type { FUNCTIONS } from '../topology.ts'
+import type { FUNCTIONS, HTTP_FUNCTIONS } from '../topology.ts'
 
+/** The queue-fed stage functions. */
 export type FunctionKey = keyof typeof FUNCTIONS
+
+/** Every function that reads settings: the stages and the HTTP look-up. */
+export type SettingReader = FunctionKey | keyof typeof HTTP_FUNCTIONS
 
 /**
  * The TypeScript type of a construct prop, as the generated `ProactiveMessagingProps` writes it. Context values
@@ -41,7 +45,7 @@ export interface SettingDefinition {
   /** The construct prop, which is also the `cdk.json` context key. */
   readonly prop?: string
   /** The functions whose configuration holds `env`. Empty: a setting only the stack reads. */
-  readonly readBy: readonly FunctionKey[]
+  readonly readBy: readonly SettingReader[]
   /** Parses the environment string (a prop is turned into that string first); default and bounds included. */
   readonly schema: z.ZodType
   /** A stricter check of the prop at synth, applied before `schema` (a deployed stack needs a UUID, a full ARN…). */

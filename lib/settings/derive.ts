@@ -4,14 +4,14 @@
  * one way a prop becomes the environment string its function reads.
  */
 import { z } from 'zod'
-import type { FunctionKey, PropType, SettingDefinition } from './definition.ts'
+import type { FunctionKey, PropType, SettingDefinition, SettingReader } from './definition.ts'
 import { CROSS_CHECKS, SETTINGS } from './registry.ts'
 
 type Entry = (typeof SETTINGS)[number]
 type PropEntry = Extract<Entry, { readonly prop: string }>
 
 /** The zod shape of one function's configuration: every entry it reads, by environment name. */
-export type FunctionShape<F extends FunctionKey> = {
+export type FunctionShape<F extends SettingReader> = {
   [E in Entry as E extends { readonly env: infer N extends string; readonly readBy: readonly (infer R)[] } ? (F extends R ? N : never) : never]: E['schema']
 }
 
@@ -47,11 +47,14 @@ export const ENTRIES: readonly SettingDefinition[] = SETTINGS
 
 export const FUNCTION_KEYS: readonly FunctionKey[] = ['sessionRecorder', 'presence', 'send']
 
+/** Every function that reads settings, in the order the settings table lists them. */
+export const SETTING_READERS: readonly SettingReader[] = ['presence', 'send', 'sessionRecorder', 'replyRouting']
+
 /** The registry entries with a construct prop, in registry order. */
 export const PROP_ENTRIES = ENTRIES.filter((entry): entry is SettingDefinition & { readonly prop: string } => entry.prop !== undefined)
 
 /** The registry entries a function reads. */
-export const entriesReadBy = (key: FunctionKey) => ENTRIES.filter((entry): entry is SettingDefinition & { readonly env: string } => entry.env !== undefined && entry.readBy.includes(key))
+export const entriesReadBy = (key: SettingReader) => ENTRIES.filter((entry): entry is SettingDefinition & { readonly env: string } => entry.env !== undefined && entry.readBy.includes(key))
 
 export const entryOfProp = (prop: string): SettingDefinition | undefined => PROP_ENTRIES.find((entry) => entry.prop === prop)
 
@@ -64,7 +67,7 @@ export const meaningWithRange = (entry: SettingDefinition): string => (entry.ran
 export const propField = (entry: SettingDefinition): z.ZodType => (entry.propDefault === undefined ? entry.schema : z.preprocess((value) => value ?? entry.propDefault, entry.schema))
 
 /** One function's configuration schema: its entries, described, and the cross-checks over its own variables. */
-export function functionSchema<F extends FunctionKey>(key: F) {
+export function functionSchema<F extends SettingReader>(key: F) {
   const entries = entriesReadBy(key)
   const shape = Object.fromEntries(entries.map((entry) => [entry.env, entry.schema.describe(meaningWithRange(entry))]))
   const checks = CROSS_CHECKS.filter((check) => check.variables.every((variable) => variable in shape))

@@ -49,6 +49,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const MAX_PER_TRIGGER = 10_000
 
 const ALL = ['sessionRecorder', 'presence', 'send'] as const
+/** The stages and the reply-routing look-up: every function with an AWS client. */
+const EVERY_FUNCTION = [...ALL, 'replyRouting'] as const
 const PRESENCE_AND_SEND = ['presence', 'send'] as const
 const LOCAL_ONLY = 'not settable: local run and tests only; a deployed function uses the AWS endpoints'
 const QUIET_HINT = 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00'
@@ -56,7 +58,7 @@ const TEXT_HINT = 'a text of 1 to 4000 characters using only known placeholders'
 const PARAMETERS_HINT = 'an object (or JSON string) of parameter ids to values, e.g. {"1": "{{brand}}"}'
 
 const localEndpoint = <const E extends string>(env: E, service: string) =>
-  ({ env, readBy: ALL, schema: z.url().optional(), meaning: `Endpoint of ${service} instead of AWS's; the local cloud points it at its local service.`, whyNoProp: LOCAL_ONLY }) as const
+  ({ env, readBy: EVERY_FUNCTION, schema: z.url().optional(), meaning: `Endpoint of ${service} instead of AWS's; the local cloud points it at its local service.`, whyNoProp: LOCAL_ONLY }) as const
 
 const channelText = <const E extends string, const P extends string>(env: E, prop: P, channel: string, limit: number) =>
   ({
@@ -88,7 +90,7 @@ const cacheMinutes = (what: string) => numberSetting({ min: 0, max: 1440, unit: 
 
 export const SETTINGS = [
   // The stack's own resources and the platform: not a user's choice.
-  { env: 'AWS_REGION', readBy: ALL, schema: z.string().min(1).optional(), meaning: 'The AWS region the function runs in.', whyNoProp: 'set by Lambda (the region the function runs in)' },
+  { env: 'AWS_REGION', readBy: EVERY_FUNCTION, schema: z.string().min(1).optional(), meaning: 'The AWS region the function runs in.', whyNoProp: 'set by Lambda (the region the function runs in)' },
   localEndpoint('AWS_ENDPOINT_URL_DYNAMODB', 'DynamoDB'),
   localEndpoint('AWS_ENDPOINT_URL_EVENTBRIDGE', 'EventBridge'),
   localEndpoint('AWS_ENDPOINT_URL_SQS', 'SQS'),
@@ -96,7 +98,7 @@ export const SETTINGS = [
   { env: 'SESSIONS_TABLE_NAME', readBy: ALL, schema: tableName(), meaning: 'The sessions table (resource name).', stackSets: 'sessionsTableName', whyNoProp: 'set by the stack (its sessions table)' },
   {
     env: 'STATE_TABLE_NAME',
-    readBy: ALL,
+    readBy: EVERY_FUNCTION,
     schema: tableName(),
     meaning: 'The state table: agent state, outreach ledger, queue cache, idempotency records (resource name).',
     stackSets: 'stateTableName',
@@ -125,6 +127,13 @@ export const SETTINGS = [
     meaning: 'An attempt that started this long ago and never finished died with its worker: its outcome is unknown (dead-lettered). The function timeout.',
     stackSets: 'sendAttemptTimeoutSeconds',
     whyNoProp: "set by the stack to the send function's timeout (lib/topology.ts), which it must equal",
+  },
+  {
+    env: 'REPLY_ROUTING_SECRET_ARN',
+    readBy: ['replyRouting'],
+    schema: z.string().min(1).optional(),
+    meaning: 'Secrets Manager secret holding the key the Genesys data action presents (Basic Auth password or `X-Reply-Routing-Key`). Read at run time and cached.',
+    whyNoProp: 'set by the reply-routing construct (the secret it creates for the key)',
   },
   {
     env: 'GENESYS_GATEWAY_URL',
@@ -314,7 +323,7 @@ export const SETTINGS = [
   {
     env: 'REPLY_WINDOW_HOURS',
     prop: 'replyWindowHours',
-    readBy: ['sessionRecorder', 'send'],
+    readBy: ['sessionRecorder', 'send', 'replyRouting'],
     ...numberSetting({ min: 'positive', max: 24 * 31, unit: 'hours', default: DEFAULTS.replyWindowHours, why: '31 days' }),
     meaning:
       "A customer's activity within this many hours after a proactive message is its reply (`ProactiveMessageAnswered`), threaded into the agentless conversation or in a new one; later activity is not. Also how long the sent-message records (and the reply-routing answer) last. Genesys's messaging threading timeline is 72 h by default.",
@@ -581,6 +590,14 @@ export const SETTINGS = [
     range: 'more than 0 and at most 100',
     meaning: 'Alarm when this share (percent) of Genesys requests in 5 minutes get 429.',
     hint: 'a percentage greater than 0 and at most 100',
+  },
+  {
+    prop: 'replyRouting',
+    readBy: [],
+    schema: booleanText(true),
+    propType: 'boolean',
+    meaning: 'Deploy the reply-routing look-up (function URL, key in Secrets Manager) a Genesys data action calls to offer a reply to the triggering agent; `false` leaves it out.',
+    hint: 'true or false',
   },
   { prop: 'retainData', readBy: [], schema: booleanText(true), propType: 'boolean', meaning: 'Keep tables, the created secret and log groups on `cdk destroy`.', hint: 'true or false' },
   { prop: 'logLevel', readBy: [], ...oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR'], 'INFO'), meaning: 'Powertools log level of the functions.', hint: 'DEBUG, INFO, WARN or ERROR' },
