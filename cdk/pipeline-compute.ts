@@ -12,10 +12,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { packageRootOf } from '#lib/package-root.ts'
 import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '#lib/topology.ts'
-import { functionEnvironments, type FunctionKey } from './function-environment.ts'
+import { functionEnvironments, replyRoutingEnvironment, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
 import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
 import { QueueFedFunction } from './queue-fed-function.ts'
+import { ReplyRouting } from './reply-routing.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
 
 /** EventBridge → SQS delivery: the most EventBridge allows, then the rule's own DLQ. */
@@ -55,6 +56,8 @@ export class ProactiveMessagingCompute extends Construct {
   readonly sendMaxConcurrency: number
   readonly rules: Readonly<Record<keyof RulePatterns, RoutedRule>>
   readonly monitoring: PipelineMonitoring
+  /** The reply-routing look-up; absent with `replyRouting: false`. */
+  readonly replyRouting?: ReplyRouting
 
   constructor(scope: Construct, id: string, props: ProactiveMessagingComputeProps) {
     super(scope, id)
@@ -90,6 +93,16 @@ export class ProactiveMessagingCompute extends Construct {
     this.send = stage('Send', 'send', this.sendMaxConcurrency)
 
     this.grantAccess()
+
+    if (settings.replyRouting) {
+      this.replyRouting = new ReplyRouting(this, 'ReplyRouting', {
+        codeRoot: CODE_ROOT,
+        environment: replyRoutingEnvironment(settings, { stateTableName: this.data.stateTable.tableName }),
+        stateTable: this.data.stateTable,
+        logRetention: settings.logRetentionDays as logs.RetentionDays,
+        removalPolicy,
+      })
+    }
 
     const patterns = rulePatterns({ orgId: settings.partnerBus.orgId })
     const route = (key: keyof RulePatterns) => this.route(key, patterns[key])

@@ -14,6 +14,7 @@ export const SERVICE_NAMES = {
   sessionRecorder: 'session-recorder',
   presence: 'presence',
   send: 'send',
+  replyRouting: 'reply-routing',
 } as const
 
 export const METRIC_NAMES = {
@@ -29,7 +30,9 @@ export const METRIC_NAMES = {
   /** ProactiveMessageRequested events published. */
   messagesRequested: 'MessagesRequested',
   /** A request not published or not sent because the customer was already messaged in the cap window. */
-  messagesSuppressed: 'MessagesSuppressed',
+  messagesCapped: 'MessagesCapped',
+  /** send: a delivery of a request already settled (sent or dead-lettered): acknowledged, nothing sent again. */
+  duplicatesAcknowledged: 'DuplicatesAcknowledged',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
   /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
@@ -41,7 +44,7 @@ export const METRIC_NAMES = {
   messagesPaused: 'MessagesPaused',
   /** Sending mode `dry-run`: every check passed, nothing posted, no cap used. */
   messagesDryRun: 'MessagesDryRun',
-  /** The customer is on the suppression list (opted out). */
+  /** The customer is on the opt-out list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
   /**
    * send: a request no recorded session backs (no session for its conversation, another customer's, or outside
@@ -88,6 +91,14 @@ export const METRIC_NAMES = {
    * will not be recognised or routed to the triggering agent. The message itself is not resent.
    */
   sentRecordsFailed: 'SentRecordsFailed',
+  /** reply-routing: the data action got the triggering agent of a message in the reply window. */
+  replyRoutingFound: 'ReplyRoutingFound',
+  /** reply-routing: no message to this customer in the reply window (404: the flow routes as usual). */
+  replyRoutingNotFound: 'ReplyRoutingNotFound',
+  /** reply-routing: wrong or missing credentials (401). */
+  replyRoutingUnauthorized: 'ReplyRoutingUnauthorized',
+  /** reply-routing: a malformed request (400, naming the field). */
+  replyRoutingInvalid: 'ReplyRoutingInvalid',
   /** Genesys answered 429. */
   genesysRateLimited: 'GenesysRateLimited',
   /** Genesys answered 400/403/404/409/413. */

@@ -11,11 +11,14 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
 import { startLocalSqs } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
-import { ReplayClock } from './replay-clock.ts'
+import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
+import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { staticSecret } from '#lib/adapters/shared-secret.ts'
+import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
@@ -54,6 +57,8 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
+  /** The reply-routing look-up's key; default: a random one (`replyRouting.key`). */
+  readonly replyRoutingKey?: string
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -83,20 +88,16 @@ interface Stage {
 }
 
 export class LocalCloud {
-  readonly clock = new ReplayClock()
-  /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
-  readonly modeClock = {
-    offsetMs: 0,
-    now(): number {
-      return Date.now() + this.offsetMs
-    },
-  }
+  /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+  readonly clock = new LocalClock()
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
   /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
   readonly replies: EventEnvelope[] = []
+  /** The reply-routing look-up, served on 127.0.0.1 with the real handler (set once the cloud is wired). */
+  replyRouting!: LocalReplyRouting
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -205,7 +206,6 @@ export class LocalCloud {
     const chaos = this.options.chaos ?? {}
     const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
       clock: this.clock,
-      modeClock: this.modeClock,
       telemetry: this.tally.for(service),
       genesysCredentials: credentials,
       ...extra,
@@ -221,6 +221,12 @@ export class LocalCloud {
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
     }
+    const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
+    this.replyRouting = await serveReplyRouting(
+      createReplyRoutingHandler(this.env, { clock: this.clock, telemetry: this.tally.for('reply-routing'), routingKey: staticSecret(routingKey) }),
+      routingKey,
+    )
+    this.closers.push(() => this.replyRouting.close())
     this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
       const [service, spawn, count] = spawners[name]
       return {
