@@ -155,20 +155,31 @@ export const FUNCTIONS = {
   send: { entry: 'functions/send/index.ts', stage: 'send' },
 } as const satisfies Record<string, { entry: string; stage: StageName }>
 
+/** A global secondary index: its key attributes (the partition key a String) and the sort key's type. */
+export interface IndexLayout {
+  readonly partitionKey: string
+  readonly sortKey: string
+  readonly sortKeyType: 'string' | 'number'
+}
+
 /** Table layouts (keys and indexes) shared by the stack, the adapters and the local cloud. */
 export const TABLES = {
   sessions: {
     partitionKey: 'conversationId',
     ttlAttribute: 'expiresAt',
     indexes: {
-      byAgent: { partitionKey: 'lastAgentId', sortKey: 'lastActiveAt' },
-      byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
+      /**
+       * Open candidates (lib/domain/open-candidates.ts) of the agent who last handled them, and of their queue:
+       * sparse (only open sessions carry the key), sorted in the per-trigger priority order (`openRank`, a string).
+       */
+      openByAgent: { partitionKey: 'openAgentId', sortKey: 'openRank', sortKeyType: 'string' },
+      openByQueue: { partitionKey: 'openQueueId', sortKey: 'openRank', sortKeyType: 'string' },
       /**
        * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
        * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the outreach ledger: never the
        * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
        */
-      byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt' },
+      byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt', sortKeyType: 'number' },
     },
   },
   /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */
@@ -183,7 +194,8 @@ export const TABLES = {
     keyPrefixes: {
       // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
+      // `claim#…`: presence's short claim on each customer it chooses, so concurrent triggers choose different ones.
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
       send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
     },
   },
