@@ -155,6 +155,15 @@ export const FUNCTIONS = {
   send: { entry: 'functions/send/index.ts', stage: 'send' },
 } as const satisfies Record<string, { entry: string; stage: StageName }>
 
+/**
+ * Functions behind an HTTPS endpoint rather than a queue. `replyRouting`: the look-up a Genesys data action calls
+ * from the inbound message flow (a Lambda function URL; the local run serves the same handler). Reserved
+ * concurrency is its throttle: requests beyond it are refused with 429 (Lambda's throttling), never queued.
+ */
+export const HTTP_FUNCTIONS = {
+  replyRouting: { entry: 'functions/reply-routing/index.ts', functionTimeoutSeconds: 10, functionMemoryMb: 256, reservedConcurrency: 5 },
+} as const
+
 /** A global secondary index: its key attributes (the partition key a String) and the sort key's type. */
 export interface IndexLayout {
   readonly partitionKey: string
@@ -196,7 +205,11 @@ export const TABLES = {
       // (`proactive mode`, `proactive suppress`), read by both functions.
       // `claim#…`: presence's short claim on each customer it chooses, so concurrent triggers choose different ones.
       presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
-      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
+      // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
+      // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
+      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
+      replyRouting: { read: ['sent', 'thread'], write: [] },
     },
   },
 } as const

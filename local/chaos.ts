@@ -76,7 +76,7 @@ export class CrashAfterSend {
 
   ledger = (inner: DeliveryLedger): DeliveryLedger => ({
     begin: (dedupeKey, now, options) => (this.crashed ? never() : inner.begin(dedupeKey, now, options)),
-    finish: (dedupeKey, outcome, now, reason) => (this.crashed ? never() : inner.finish(dedupeKey, outcome, now, reason)),
+    finish: (...args) => (this.crashed ? never() : inner.finish(...args)),
     markNotified: (dedupeKey) => (this.crashed ? never() : inner.markNotified(dedupeKey)),
   })
 }

@@ -15,12 +15,15 @@ import { ReplayClock } from './replay-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
+import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { staticSecret } from '#lib/adapters/shared-secret.ts'
+import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '#lib/topology.ts'
-import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
+import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
@@ -54,6 +57,8 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
+  /** The reply-routing look-up's key; default: a random one (`replyRouting.key`). */
+  readonly replyRoutingKey?: string
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -95,6 +100,10 @@ export class LocalCloud {
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
+  /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
+  readonly replies: EventEnvelope[] = []
+  /** The reply-routing look-up, served on 127.0.0.1 with the real handler (set once the cloud is wired). */
+  replyRouting!: LocalReplyRouting
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -219,6 +228,12 @@ export class LocalCloud {
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
     }
+    const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
+    this.replyRouting = await serveReplyRouting(
+      createReplyRoutingHandler(this.env, { clock: this.clock, telemetry: this.tally.for('reply-routing'), routingKey: staticSecret(routingKey) }),
+      routingKey,
+    )
+    this.closers.push(() => this.replyRouting.close())
     this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
       const [service, spawn, count] = spawners[name]
       return {
@@ -247,6 +262,14 @@ export class LocalCloud {
       pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.sent, APP_DETAIL_TYPES.failed] },
       target: async (event) => {
         this.outcomes.push(event)
+      },
+    })
+    this.bus.addRule({
+      name: 'local-replies',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.answered, APP_DETAIL_TYPES.replyServed] },
+      target: async (event) => {
+        this.replies.push(event)
       },
     })
   }

@@ -45,6 +45,12 @@ export interface RunSummary {
     ineligible: number
     /** Customers another agent's trigger had just claimed (MessagesClaimedElsewhere): requested by that one. */
     claimedElsewhere: number
+    /** Messages the customer replied to within REPLY_WINDOW_HOURS (MessagesAnswered), once each. */
+    answered: number
+    /** Replies the triggering agent connected to (RepliesServedByTriggeringAgent). */
+    answeredByTriggeringAgent: number
+    /** Replies another agent connected to (RepliesServedByOtherAgent). */
+    answeredByOtherAgent: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -211,6 +217,9 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
       claimedElsewhere: t.total(METRIC_NAMES.messagesClaimedElsewhere),
+      answered: t.total(METRIC_NAMES.messagesAnswered),
+      answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
+      answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

@@ -13,11 +13,11 @@ import { createGenesysSession, type GenesysSession } from '#lib/adapters/genesys
 import { createGenesysQueueDirectory } from '#lib/adapters/genesys-queues-http.ts'
 import { createGenesysUtilizationLookup } from '#lib/adapters/genesys-utilization.ts'
 import type { PresenceConfig } from '#lib/config.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
-import { systemClock, type AgentCapacityLookup, type Clock, type QueueDirectory } from '#lib/domain/ports.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
+import { systemClock, type AgentCapacityLookup, type Clock, type QueueDirectory, type Telemetry } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
-import type { AvailabilityDeps, AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
-import { genesysCredentialsFor } from '../shared/genesys.ts'
+import type { AvailabilityDeps, AvailabilitySettings } from '#lib/presence/handle-availability.ts'
+import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { HandlerOverrides } from '../shared/wiring.ts'
 
 export function availabilitySettings(config: PresenceConfig): AvailabilitySettings {
@@ -28,14 +28,14 @@ export function availabilitySettings(config: PresenceConfig): AvailabilitySettin
     cooldownMs: config.COOLDOWN_MINUTES * MINUTE,
     windowMs: config.WINDOW_HOURS * HOUR,
     capMs: config.CAP_HOURS * HOUR,
-    pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS },
+    pilot: { agentIds: config.ENABLED_AGENT_IDS, queueIds: config.ENABLED_QUEUE_IDS, channels: config.ENABLED_CHANNELS },
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
     perTrigger: { limit: config.MAX_MESSAGES_PER_TRIGGER, fallback: config.FALLBACK_MESSAGES_PER_TRIGGER },
     eligibility: { sessions: config.ELIGIBLE_SESSIONS, excludeWrapupCodes: config.EXCLUDE_WRAPUP_CODES },
   }
 }
 
-export function availabilityDependencies(config: PresenceConfig, aws: AwsClients, overrides: HandlerOverrides, clock: Clock): AvailabilityDeps {
+export function availabilityDependencies(config: PresenceConfig, aws: AwsClients, overrides: HandlerOverrides, clock: Clock, telemetry: Telemetry): AvailabilityDeps {
   let session: GenesysSession | undefined
   /** One Genesys session (one token) for the queue directory and the capacity lookup, made on first need. */
   const genesysSession = (): GenesysSession => {
@@ -44,6 +44,7 @@ export function availabilityDependencies(config: PresenceConfig, aws: AwsClients
       gatewayUrl: config.GENESYS_GATEWAY_URL,
       timeoutMs: config.GENESYS_TIMEOUT_MS,
       credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
+      onRequestTime: genesysRequestTimer(telemetry),
     })
     return session
   }

@@ -3,6 +3,7 @@ import type { AwsClients } from '#lib/adapters/aws-clients.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSentMessages } from '#lib/adapters/dynamodb-sent-messages.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
 import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
@@ -12,9 +13,9 @@ import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letter
 import { channelSettings, quietHoursFromConfig, type SendConfig } from '#lib/config.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
-import type { SendDeps, SendSettings } from '#lib/usecases/send-message.ts'
-import type { SettleDeps, SettleSettings } from '#lib/usecases/settle-send.ts'
-import { genesysCredentialsFor } from '../shared/genesys.ts'
+import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
+import type { SettleDeps, SettleSettings } from '#lib/send/settle-send.ts'
+import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { Observability } from '../shared/observability.ts'
 import { decorate, type HandlerOverrides } from '../shared/wiring.ts'
 
@@ -46,6 +47,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
     clock,
     onRateLimit: (report) => pacer.observe(report),
+    onRequestTime: genesysRequestTimer(observability.telemetry),
   })
   // One repository for both checks: the session the request names (recorded) and the customer's others (busy).
   const sessions = new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME)
@@ -54,6 +56,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
     outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    sentMessages: new DynamoDbSentMessages(aws.dynamo, config.STATE_TABLE_NAME, config.REPLY_WINDOW_HOURS * HOUR),
     suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
     sessions,
     recorded: sessions,

@@ -5,7 +5,7 @@
  * attempt that never finished is reported as such and left for an operator.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { DeliveryLedger, DeliveryState } from '../domain/ports.ts'
+import type { DeliveryLedger, DeliveryState, GenesysMessageIds } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 
 const deliveryKey = (dedupeKey: string): string => `delivery#${dedupeKey}`
@@ -40,19 +40,31 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, ConsistentRead: true }))
     if (Item?.status === 'sent' || Item?.status === 'dead-lettered') {
-      return { state: Item.status, notified: Item.notified === true, ...(typeof Item.reason === 'string' ? { reason: Item.reason } : {}) }
+      const genesys = genesysIdsOf(Item)
+      return { state: Item.status, notified: Item.notified === true, ...(typeof Item.reason === 'string' ? { reason: Item.reason } : {}), ...(genesys ? { genesys } : {}) }
     }
     return { state: 'in-flight', startedAt: typeof Item?.startedAt === 'number' ? Item.startedAt : 0 }
   }
 
-  async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void> {
+  async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string, genesys?: GenesysMessageIds): Promise<void> {
+    const ids = Object.entries({ genesysConversationId: genesys?.conversationId, genesysMessageId: genesys?.messageId, recoveredBy: genesys?.recoveredBy }).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    )
+    const set = ['#status = :status', 'finishedAt = :now', 'expiresAt = :expiresAt', 'notified = :false', ...(reason ? ['reason = :reason'] : []), ...ids.map(([name]) => `${name} = :${name}`)]
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: deliveryKey(dedupeKey) },
-        UpdateExpression: `SET #status = :status, finishedAt = :now, expiresAt = :expiresAt, notified = :false${reason ? ', reason = :reason' : ' REMOVE reason'}`,
+        UpdateExpression: `SET ${set.join(', ')}${reason ? '' : ' REMOVE reason'}`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': outcome, ':now': now, ':expiresAt': this.expiry(now), ':false': false, ...(reason ? { ':reason': reason } : {}) },
+        ExpressionAttributeValues: {
+          ':status': outcome,
+          ':now': now,
+          ':expiresAt': this.expiry(now),
+          ':false': false,
+          ...(reason ? { ':reason': reason } : {}),
+          ...Object.fromEntries(ids.map(([name, value]) => [`:${name}`, value])),
+        },
       }),
     )
   }
@@ -66,4 +78,12 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   private expiry(now: number): number {
     return Math.ceil((now + this.retentionMs) / 1000)
   }
+}
+
+/** The Genesys ids a ledger item keeps (sent messages), if any. */
+export function genesysIdsOf(item: Record<string, unknown>): GenesysMessageIds | undefined {
+  const conversationId = typeof item.genesysConversationId === 'string' ? item.genesysConversationId : undefined
+  const messageId = typeof item.genesysMessageId === 'string' ? item.genesysMessageId : undefined
+  if (!conversationId && !messageId) return undefined
+  return { ...(conversationId ? { conversationId } : {}), ...(messageId ? { messageId } : {}), ...(item.recoveredBy === 'lookup' ? { recoveredBy: 'lookup' as const } : {}) }
 }

@@ -1,15 +1,14 @@
 /**
  * Open candidates: the sessions a trigger could message, kept by the sessions table in a sparse index per agent and
- * per queue, sorted in the per-trigger limit's priority order (capacity.ts: never served first, then newest, then
+ * per queue, sorted in the per-trigger limit's priority order (lib/presence/capacity.ts: never served first, then newest, then
  * conversation id). A trigger reads them from the top and stops when its limit is filled, so its reads grow with
  * the limit, not with the history.
  *
  * A session is open while it names a customer and no agent is connected to it. Whether its customer is messaged,
  * busy or opted out is judged when a trigger reads it, since those change without a conversation event.
  */
-import { neverServed } from './capacity.ts'
 import type { Session } from './model.ts'
-import { hasConnectedAgent } from './session.ts'
+import { hasConnectedAgent, neverServed } from './session.ts'
 
 /** Whose candidates a trigger reads: the agent's own (agent scope), or one queue's (queue scope, one per queue). */
 export type CandidatePartition = { readonly agentId: string } | { readonly queueId: string }

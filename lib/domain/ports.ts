@@ -2,13 +2,14 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
-import type { MetricName } from '../metrics-names.ts'
+import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { CandidatePartition } from './open-candidates.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
 import type { Suppression } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
+import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
 export interface Clock {
   now(): number
@@ -128,6 +129,14 @@ export interface GenesysMessaging {
   sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult>
 }
 
+/** What Genesys returned for a sent message (the agentless response), or what a look-up found. Ids only. */
+export interface GenesysMessageIds {
+  readonly conversationId?: string
+  readonly messageId?: string
+  /** `lookup`: the send's answer was lost and the analytics look-up found the conversation. */
+  readonly recoveredBy?: 'lookup'
+}
+
 /** What the delivery ledger knows of one request (by dedupe key) when an attempt may not start. */
 export type DeliveryState =
   | {
@@ -135,6 +144,8 @@ export type DeliveryState =
       /** Whether the outcome (event, dead letter) was reported; if not, a redelivery finishes reporting it. */
       readonly notified: boolean
       readonly reason?: string
+      /** Sent: the ids Genesys returned (or a look-up found), kept so a late report carries them too. */
+      readonly genesys?: GenesysMessageIds
     }
   | { readonly state: 'in-flight'; readonly startedAt: number }
 
@@ -153,16 +164,57 @@ export interface DeliveryLedger {
   begin(dedupeKey: string, now: number, options?: { readonly attempt?: string; readonly redriveOf?: string }): Promise<'started' | DeliveryState>
   /**
    * Records how the attempt ended. `retryable`: Genesys certainly did not take it (429, 503, refused);
-   * `dead-lettered`: handed to an operator; only a redrive may try it again.
+   * `dead-lettered`: handed to an operator; only a redrive may try it again. `genesys`: a sent message's ids.
    */
-  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string): Promise<void>
+  finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string, genesys?: GenesysMessageIds): Promise<void>
   /** The outcome of a settled request was reported (outcome event published, dead letter written). */
   markNotified(dedupeKey: string): Promise<void>
 }
 
+/**
+ * send's record of the latest message sent to each customer (by customer key, hashed by the adapter), and of the
+ * agentless conversation it went out in: what replies are matched against and what reply routing answers.
+ */
+export interface SentMessageLog {
+  /** Records `message` as the customer's latest unless a newer one is recorded. */
+  recordSent(recipientKey: string, message: SentMessage): Promise<void>
+}
+
+/** A sent-message record as read back: `ref` names it for the conditional marks. */
+export interface StoredSentMessage extends SentMessage {
+  readonly ref: string
+}
+
+/** The session recorder's and the reply look-up's view of the sent-message records. */
+export interface SentMessageRecords {
+  /**
+   * The latest message sent to the customer of this conversation: the message whose agentless conversation it is,
+   * else the latest one sent to `customerKey` (address.ts `customerKey`). Neither known: undefined.
+   */
+  latestFor(lookup: { readonly conversationId?: string; readonly customerKey?: string }): Promise<StoredSentMessage | undefined>
+  /** Marks the reply once; false when another reply (another event) was marked first. */
+  markAnswered(message: StoredSentMessage, answer: ReplyMark): Promise<boolean>
+  /** Marks who served the reply once; false when it was marked by another event first. */
+  markServed(message: StoredSentMessage, served: ServedMark): Promise<boolean>
+}
+
+/** Publishes `ProactiveMessageAnswered` and `ProactiveReplyServed` on the app bus. */
+export interface ReplyEventPublisher {
+  answered(detail: ReplyAnsweredDetail): Promise<void>
+  served(detail: ReplyServedDetail): Promise<void>
+}
+
+/** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
+export type MetricDimensions = Readonly<Record<string, string>>
+
 /** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
 export interface Telemetry {
-  count(metric: MetricName, value?: number): void
+  /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
+  count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
+  /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
+  duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
+  /** A measured value (EMF unit Seconds), e.g. the time to reply. */
+  measureSeconds?(metric: MetricName, seconds: number): void
 }
 
 /** Structured log lines; the adapter masks personal data and secrets in every field. */

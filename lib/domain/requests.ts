@@ -62,4 +62,6 @@ export interface OutcomeDetail {
   /** Dry run only: the agentless request that would have been sent, the customer's address masked. */
   readonly body?: AgentlessRequest
   readonly genesys?: { readonly status?: number; readonly code?: string; readonly contextId?: string; readonly messageId?: string; readonly conversationId?: string }
+  /** Sent, but the send's answer was lost: a look-up in Genesys found the conversation (`genesys.conversationId`). */
+  readonly recoveredBy?: 'lookup'
 }

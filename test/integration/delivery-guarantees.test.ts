@@ -4,7 +4,7 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '#lib/domain/retry.ts'
+import { retryDelaySeconds } from '#lib/send/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, PACE_WINDOW_MS, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
@@ -12,7 +12,7 @@ import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lo
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
-import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendSettings } from '#lib/send/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 
@@ -60,6 +60,14 @@ describe('delivery ledger', () => {
     await ledger.finish(legacy, 'dead-lettered', 1_500, 'outcome-unknown')
     expect(await ledger.begin(legacy, 2_000)).toEqual(stillDead)
     expect(await ledger.begin(legacy, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toBe('started')
+  })
+
+  it("keeps a sent message's Genesys ids and gives them back with the settled state", async () => {
+    const ledger = new DynamoDbDeliveryLedger(tables.dynamo, STATE)
+    const k = key()
+    await ledger.begin(k, 1_000)
+    await ledger.finish(k, 'sent', 2_000, undefined, { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' })
+    expect(await ledger.begin(k, 3_000)).toEqual({ state: 'sent', notified: false, genesys: { conversationId: 'genesys-conversation-1', messageId: 'genesys-message-1' } })
   })
 
   it('gives exactly one of ten concurrent claims', async () => {
@@ -249,7 +257,7 @@ describe('send use case', () => {
     const k = key()
     expect(await sendMessage(request(k), deps(genesys), settings)).toMatchObject({ kind: 'sent', status: 200 })
     // Not reported yet (the handler reports, then marks): the duplicate is told to finish reporting.
-    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
+    expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent', genesys: { messageId: 'm' } } })
     await new DynamoDbDeliveryLedger(tables.dynamo, STATE).markNotified(k)
     expect(await sendMessage(request(k), deps(genesys), settings)).toEqual({ kind: 'duplicate' })
     expect(calls).toHaveLength(1)

@@ -144,4 +144,12 @@ describe('pilot scope', () => {
     const recipients = summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddress ?? (request.body as Record<string, unknown>).externalContactId)
     expect(recipients).not.toContain('+15553330003')
   })
+
+  it('with ENABLED_CHANNELS only customers on those channels are requested; the others are counted as outside the pilot', async () => {
+    const c = await start({ ENABLED_CHANNELS: 'webmessaging' })
+    const summary = await runScenario(c, entries([...conversations(), ...trigger(T0 + 30 * MINUTE)]))
+    expect(summary.messages).toMatchObject({ requested: 1, sent: 1 })
+    expect(c.tally.total('MessagesOutsidePilot')).toBe(2)
+    expect(summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddressMessengerType)).toEqual(['webmessaging'])
+  })
 })

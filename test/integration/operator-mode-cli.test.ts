@@ -6,10 +6,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
-import { runMode, type ModeDeps } from '../../local/commands/mode.ts'
+import { runMode, type ModeDeps } from '../../cli/commands/mode.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
-import { StackOutputError } from '../../local/stack-outputs.ts'
+import { StackOutputError } from '../../cli/stack-outputs.ts'
 import { capturedIo } from '../support/captured-io.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
 
@@ -86,7 +86,7 @@ describe('proactive mode', () => {
     const c = (cloud = await LocalCloud.start({}))
     const io = capturedIo()
     expect(await runMode([], io, depsFor(c))).toBe(0)
-    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (live unless set at deploy)'])
+    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)'])
   })
 
   it('an unknown mode is an error naming the value, exit 2, and nothing is asked of AWS', async () => {

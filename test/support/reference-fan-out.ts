@@ -6,13 +6,13 @@
  */
 import { legacyCustomerKeys } from '#lib/domain/address.ts'
 import { isCustomerBusy, type BusyPolicy } from '#lib/domain/busy-customer.ts'
-import { limitRecipients, priorityFactsOf } from '#lib/domain/capacity.ts'
-import { EVERY_SESSION, filterEligible, type EligibilityRule } from '#lib/domain/eligibility.ts'
+import { limitRecipients, priorityFactsOf } from '#lib/presence/capacity.ts'
+import { EVERY_SESSION, filterEligible, type EligibilityRule } from '#lib/presence/eligibility.ts'
 import type { Session, TargetScope } from '#lib/domain/model.ts'
-import { EVERYONE, filterPilotSessions, type PilotScope } from '#lib/domain/pilot-scope.ts'
+import { EVERYONE, filterPilotSessions, type PilotScope } from '#lib/presence/pilot-scope.ts'
 import type { OutreachReservation } from '#lib/domain/ports.ts'
 import { isCapped, recipientKey, selectRecipients } from '#lib/domain/targeting.ts'
-import { MAX_OUTBOX_REQUESTS } from '#lib/usecases/fan-out.ts'
+import { MAX_OUTBOX_REQUESTS } from '#lib/presence/fan-out.ts'
 
 export interface ReferenceTrigger {
   readonly agentId: string

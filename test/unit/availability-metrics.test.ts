@@ -1,7 +1,7 @@
-/** The metrics presence counts for a trigger (lib/usecases/availability-metrics.ts). */
+/** The metrics presence counts for a trigger (lib/presence/availability-metrics.ts). */
 import { describe, expect, it } from 'vitest'
-import { triggerMetrics } from '#lib/usecases/availability-metrics.ts'
-import type { TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { triggerMetrics } from '#lib/presence/availability-metrics.ts'
+import type { TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 const quiet: TriggeredOutcome = {
   kind: 'triggered',

@@ -12,7 +12,7 @@ import type { Session } from '#lib/domain/model.ts'
 import type { Suppression } from '#lib/domain/opt-outs.ts'
 import type { OutreachReservation, SessionRepository } from '#lib/domain/ports.ts'
 import { InMemorySessions } from '../support/in-memory-sessions.ts'
-import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'

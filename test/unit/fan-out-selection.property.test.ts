@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentLink, Session } from '#lib/domain/model.ts'
 import type { OutreachReservation } from '#lib/domain/ports.ts'
-import { fanOut, type AvailabilityDeps, type AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
+import { fanOut, type AvailabilityDeps, type AvailabilitySettings } from '#lib/presence/handle-availability.ts'
 import { InMemorySessions } from '../support/in-memory-sessions.ts'
 import { referenceChoice } from '../support/reference-fan-out.ts'
 

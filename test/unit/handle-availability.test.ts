@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
 import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, WriteResult } from '#lib/domain/ports.ts'
-import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/usecases/handle-availability.ts'
+import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 import { InMemorySessions } from '../support/in-memory-sessions.ts'

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 

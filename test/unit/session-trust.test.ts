@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
-import { sessionMismatch } from '#lib/domain/session-trust.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sessionMismatch } from '#lib/send/session-trust.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions, sessionBacking } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
-import type { SendDeps } from '#lib/usecases/send-message.ts'
+import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import type { SendDeps } from '#lib/send/send-message.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
@@ -83,6 +83,11 @@ describe('planSettlement: one plan per decision kind', () => {
       report: { outcome: 'dead-lettered', reason: 'outcome-unknown' },
       markNotified: true,
     })
+  })
+
+  it('duplicate, sent but not reported: the late report carries the ids Genesys returned, kept in the ledger', () => {
+    const genesys = { conversationId: 'genesys-conversation', messageId: 'genesys-message' }
+    expect(planSettlement({ kind: 'duplicate', unreported: { state: 'sent', genesys } }, request, message, settings).report).toEqual({ outcome: 'sent', genesys })
   })
 
   it('dry-run: reported with the (masked) body it would have sent', () => {

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { planSettlement, rejectedSettlement, RetryLater, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
-import type { SendDecision } from '#lib/usecases/send-message.ts'
+import { planSettlement, rejectedSettlement, RetryLater, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import type { SendDecision } from '#lib/send/send-message.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',

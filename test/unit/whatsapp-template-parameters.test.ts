@@ -4,7 +4,7 @@ import { resolveSettings } from '../../cdk/settings.ts'
 import { channelSettings, ConfigError, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
-import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 
 const BASE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
