@@ -23,7 +23,7 @@ export const OPERATOR_COMMANDS: CommandTable = {
   status: { summary: 'is it working? sending mode, outcome counts (last hour, day), queue and DLQ depths (deployed stack)', load: () => import('./commands/status.ts') },
   why: { summary: 'why a customer or conversation did or did not get a message (deployed stack or local replay)', load: () => import('./commands/why.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
-  suppress: { summary: 'the suppression list (opt-outs): add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
+  suppress: { summary: 'the opt-out list: add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },
 }
 
 /** Commands only a clone of the repository has (local/proactive.ts), with how to run them there. */

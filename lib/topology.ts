@@ -185,13 +185,13 @@ export const TABLES = {
       openByQueue: { partitionKey: 'openQueueId', sortKey: 'openRank', sortKeyType: 'string' },
       /**
        * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
-       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the outreach ledger: never the
+       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the cap ledger: never the
        * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
        */
       byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt', sortKeyType: 'number' },
     },
   },
-  /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */
+  /** Agent state, the cap ledger, the queue-membership cache and the delivery ledger, by `pk`. */
   state: {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
@@ -201,13 +201,13 @@ export const TABLES = {
      * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
      */
     keyPrefixes: {
-      // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
+      // `control#…` (the sending mode) and `optout#…` (the opt-out list) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
       // `claim#…`: presence's short claim on each customer it chooses, so concurrent triggers choose different ones.
-      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
       // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
       // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
-      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
       sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
       replyRouting: { read: ['sent', 'thread'], write: [] },
     },

@@ -1,5 +1,5 @@
 /**
- * `proactive suppress add|remove|list|import`: the suppression list (opt-outs) of the deployed
+ * `proactive suppress add|remove|list|import`: the opt-out list of the deployed
  * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
  * customer key is stored, never the address, so `list` shows hashes and dates.
  */
@@ -7,7 +7,7 @@ import { parseCommandArgs } from '../args.ts'
 import { readFile } from 'node:fs/promises'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 import type { CommandIo } from '../command-io.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError, type StackOutputs } from '../stack-outputs.ts'
@@ -17,7 +17,7 @@ export const HELP = `usage: proactive suppress add|remove --channel C ADDRESS [-
        proactive suppress list [--stack NAME] [--json]
        proactive suppress import FILE [--stack NAME]
 
-The suppression list (opt-outs): a customer on it is never requested by presence nor sent by send (outcome
+The opt-out list: a customer on it is never requested by presence nor sent by send (outcome
 opted-out). The address is normalised as send builds it (E.164 for sms, the digits for whatsapp, the contact id
 for webmessaging), so "+1 (555) 333-0001" and "+15553330001" are one customer. Only the SHA-256 of the
 normalised key is stored, never the address: list shows hashes, channels and when each was added.
@@ -38,13 +38,13 @@ normalised key is stored, never the address: list shows hashes, channels and whe
 
 export interface SuppressDeps {
   readonly stackOutputs: (stackName: string) => Promise<StackOutputs>
-  readonly admin: (stateTableName: string) => DynamoDbSuppressionAdmin
+  readonly admin: (stateTableName: string) => DynamoDbOptOutAdmin
   readonly now: () => number
 }
 
 const awsDeps: SuppressDeps = {
   stackOutputs: (stackName) => readStackOutputs(stackName),
-  admin: (table) => new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(new DynamoDBClient({})), table),
+  admin: (table) => new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(new DynamoDBClient({})), table),
   now: () => Date.now(),
 }
 
@@ -92,7 +92,7 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
     return 2
   }
   const stack = values.stack as string
-  let admin: DynamoDbSuppressionAdmin
+  let admin: DynamoDbOptOutAdmin
   try {
     admin = deps.admin(requireOutput(await deps.stackOutputs(stack), 'StateTableName', stack))
   } catch (error) {
@@ -117,7 +117,7 @@ function checkUsage(action: Action, channel: string | undefined, positionals: re
   return positionals.length === 1 ? undefined : 'one ADDRESS is required (quote it if it holds spaces)'
 }
 
-async function addOrRemove(action: 'add' | 'remove', admin: DynamoDbSuppressionAdmin, channel: string, address: string, io: CommandIo, now: number): Promise<number> {
+async function addOrRemove(action: 'add' | 'remove', admin: DynamoDbOptOutAdmin, channel: string, address: string, io: CommandIo, now: number): Promise<number> {
   const key = optOutKeyOf(channel, address)
   if (!key.ok) {
     io.err(`proactive suppress ${action}: ${key.problem}`)
@@ -133,18 +133,18 @@ async function addOrRemove(action: 'add' | 'remove', admin: DynamoDbSuppressionA
   return 0
 }
 
-async function list(admin: DynamoDbSuppressionAdmin, io: CommandIo, json: boolean): Promise<number> {
+async function list(admin: DynamoDbOptOutAdmin, io: CommandIo, json: boolean): Promise<number> {
   const entries = await admin.list()
   if (json) {
     io.out(JSON.stringify(entries.map((entry) => ({ hash: entry.hash, channel: entry.channel, addedAt: iso(entry.addedAt) }))))
     return 0
   }
-  io.out(`${entries.length} customer(s) on the suppression list (only the SHA-256 of each normalised address is stored, never the address):`)
+  io.out(`${entries.length} customer(s) on the opt-out list (only the SHA-256 of each normalised address is stored, never the address):`)
   for (const entry of entries) io.out(`  ${iso(entry.addedAt)}  ${entry.channel.padEnd(12)}  ${entry.hash}`)
   return 0
 }
 
-async function importFile(admin: DynamoDbSuppressionAdmin, file: string, io: CommandIo, now: number): Promise<number> {
+async function importFile(admin: DynamoDbOptOutAdmin, file: string, io: CommandIo, now: number): Promise<number> {
   let text: string
   try {
     text = await readFile(file, 'utf8')

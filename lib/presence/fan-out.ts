@@ -11,12 +11,11 @@
  */
 import type { AgentAvailabilityEvent } from '../domain/events.ts'
 import type { MessageRequest, Session } from '../domain/model.ts'
-import type { OutreachReservation } from '../domain/ports.ts'
+import type { CapReservation } from '../domain/ports.ts'
 import { EVERY_SESSION, isEligible } from './eligibility.ts'
 import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, sessionInPilot } from './pilot-scope.ts'
 import { AGENT_CAPACITY } from './capacity.ts'
-import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy } from '../domain/busy-customer.ts'
 import { hasConnectedAgent } from '../domain/session.ts'
 import { openRankOf, representativeSession, scopeOfAgent, scopeOfQueues, type CandidatePartition, type ScopeOf } from '../domain/open-candidates.ts'
@@ -106,7 +105,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   }
   const limit = new TriggerLimit(event.agentId, deps, settings)
   const decided = new Set<string>()
-  const ownReservations = new Map<string, OutreachReservation[]>()
+  const ownReservations = new Map<string, CapReservation>()
   const chosen: MessageRequest[] = []
   const ready: Candidate[] = []
   const places = () => Math.max(0, limit.bound - chosen.length)
@@ -133,7 +132,8 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
     if (ready.length === 0) break
     const group = ready.splice(0, places())
     const found = (await customerStep(group, decided, counts, deps, settings, event, inScope, { from, to })).filter((candidate) => {
-      const capped = (ownReservations.get(candidate.customerKey) ?? []).some((reservation) => isCapped(reservation, event.at, settings.capMs, candidate.request.dedupeKey))
+      const own = ownReservations.get(candidate.customerKey)
+      const capped = own !== undefined && isCapped(own, event.at, settings.capMs, candidate.request.dedupeKey)
       if (capped) counts.capped++
       return !capped
     })
@@ -149,11 +149,10 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   // Stopped at the bound: the candidates already through the cheap steps wait for a later trigger.
   if (limit.bound >= MAX_OUTBOX_REQUESTS && limit.requested > MAX_OUTBOX_REQUESTS) counts.overOutboxLimit += ready.length
   else counts.deferred += ready.length
-  const { capped, claimed, ...rest } = counts
+  const { claimed, ...rest } = counts
   const outcome: TriggeredOutcome = {
     kind: 'triggered',
     ...rest,
-    suppressed: capped,
     claimedElsewhere: claimed,
     requested: chosen.length,
     capacityFallback: limit.error !== undefined,
@@ -186,7 +185,7 @@ function candidateOf(session: Session, event: AgentAvailabilityEvent, settings: 
 async function cheapSteps(
   page: Candidate[],
   decided: Set<string>,
-  ownReservations: Map<string, OutreachReservation[]>,
+  ownReservations: Map<string, CapReservation>,
   counts: Counts,
   deps: AvailabilityDeps,
   settings: AvailabilitySettings,
@@ -207,7 +206,7 @@ async function cheapSteps(
     return reason === undefined
   })
   if (kept.length === 0) return []
-  const optedOut = await deps.suppressions.suppressionsOf([...new Set(kept.map((candidate) => optOutKeyOfCustomer(candidate.request.customer)))])
+  const optedOut = await deps.optOuts.optOutsOf([...new Set(kept.map((candidate) => optOutKeyOfCustomer(candidate.request.customer)))])
   const notOptedOut = kept.filter((candidate) => {
     if (!optedOut.has(optOutKeyOfCustomer(candidate.request.customer))) return true
     if (!decided.has(candidate.customerKey)) counts.optedOut++
@@ -215,18 +214,18 @@ async function cheapSteps(
     return false
   })
   if (notOptedOut.length === 0) return []
-  // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
-  const keysOf = (candidate: Candidate) => [candidate.customerKey, ...legacyCustomerKeys(candidate.request.customer)]
-  const reservations = await deps.reservations.reservationsOf([...new Set(notOptedOut.flatMap(keysOf))])
+  const reservations = await deps.reservations.reservationsOf([...new Set(notOptedOut.map((candidate) => candidate.customerKey))])
   // A reservation this trigger made (a redelivery) caps unless it was for the session that stands for the customer,
   // known only after the customer step: kept for it.
   const ownPrefix = `${event.eventId}:`
   return notOptedOut.filter((candidate) => {
-    const standing = keysOf(candidate).flatMap((key) => reservations.get(key) ?? [])
-    const own = standing.filter((reservation) => reservation.dedupeKey.startsWith(ownPrefix))
-    if (own.length > 0) ownReservations.set(candidate.customerKey, own)
-    const capped = standing.some((reservation) => !own.includes(reservation) && isCapped(reservation, event.at, settings.capMs, candidate.request.dedupeKey))
-    if (!capped) return true
+    const standing = reservations.get(candidate.customerKey)
+    if (!standing) return true
+    if (standing.dedupeKey.startsWith(ownPrefix)) {
+      ownReservations.set(candidate.customerKey, standing)
+      return true
+    }
+    if (!isCapped(standing, event.at, settings.capMs, candidate.request.dedupeKey)) return true
     if (!decided.has(candidate.customerKey)) counts.capped++
     decided.add(candidate.customerKey)
     return false

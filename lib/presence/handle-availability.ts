@@ -20,13 +20,13 @@ import type { PilotScope } from './pilot-scope.ts'
 import type {
   AgentCapacityLookup,
   AgentStateRepository,
+  CapLedger,
   CustomerClaims,
   MessageRequestPublisher,
-  OutreachReservations,
+  OptOutList,
   QueueDirectory,
   SendingModeSource,
   SessionRepository,
-  SuppressionList,
 } from '../domain/ports.ts'
 import type { MessageLimitSetting } from './capacity.ts'
 import type { BusyPolicy } from '../domain/busy-customer.ts'
@@ -38,10 +38,10 @@ export { fanOut, FAN_OUT_STEPS, MAX_OUTBOX_REQUESTS } from './fan-out.ts'
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
   readonly sessions: SessionRepository
-  readonly reservations: OutreachReservations
+  readonly reservations: Pick<CapLedger, 'reservationsOf'>
   readonly publisher: MessageRequestPublisher
-  /** The suppression list (opt-outs): customers on it are never requested. */
-  readonly suppressions: SuppressionList
+  /** The opt-out list: customers on it are never requested. */
+  readonly optOuts: OptOutList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
@@ -83,15 +83,15 @@ export interface TriggeredOutcome {
   readonly kind: 'triggered'
   readonly sessionsFound: number
   readonly requested: number
-  /** Customers messaged in the cap window (the outreach ledger read). */
-  readonly suppressed: number
+  /** Customers messaged in the cap window (the cap ledger read). */
+  readonly capped: number
   /** Customers another trigger had just claimed (a concurrent trigger of another agent): left to it. */
   readonly claimedElsewhere: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
   /** Customers whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES). */
   readonly ineligible: number
-  /** Customers on the suppression list (opted out): not requested. */
+  /** Customers on the opt-out list (opted out): not requested. */
   readonly optedOut: number
   /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
   readonly customerBusy: number

@@ -91,6 +91,6 @@ describe('concurrent triggers for one customer', () => {
     expect(conversations.size).toBe(6)
     expect(local.outcomes.map((event) => (event.detail as { outcome: string }).outcome)).toEqual(Array(6).fill('sent'))
     expect(local.simulator!.agentlessRequests().filter((request) => request.status === 202 || request.status === 200)).toHaveLength(6)
-    expect(local.tally.total(METRIC_NAMES.messagesSuppressed)).toBe(0)
+    expect(local.tally.total(METRIC_NAMES.messagesCapped)).toBe(0)
   })
 })

@@ -4,13 +4,12 @@
  * priority order and the outbox bound. Slow on purpose (it reads everything); the fan-out reads only the top of the
  * open-candidate index and stops at the limit. test/unit/fan-out-selection.property.test.ts compares the two.
  */
-import { legacyCustomerKeys } from '#lib/domain/address.ts'
 import { isCustomerBusy, type BusyPolicy } from '#lib/domain/busy-customer.ts'
 import { limitRecipients, priorityFactsOf } from '#lib/presence/capacity.ts'
 import { EVERY_SESSION, filterEligible, type EligibilityRule } from '#lib/presence/eligibility.ts'
 import type { Session, TargetScope } from '#lib/domain/model.ts'
 import { EVERYONE, filterPilotSessions, type PilotScope } from '#lib/presence/pilot-scope.ts'
-import type { OutreachReservation } from '#lib/domain/ports.ts'
+import type { CapReservation } from '#lib/domain/ports.ts'
 import { isCapped, recipientKey, selectRecipients } from '#lib/domain/targeting.ts'
 import { MAX_OUTBOX_REQUESTS } from '#lib/presence/fan-out.ts'
 
@@ -26,7 +25,7 @@ export interface ReferenceTrigger {
 export interface ReferenceWorld {
   readonly sessions: readonly Session[]
   readonly optedOut: ReadonlySet<string>
-  readonly reservations: ReadonlyMap<string, OutreachReservation>
+  readonly reservations: ReadonlyMap<string, CapReservation>
 }
 
 export interface ReferenceSettings {
@@ -55,10 +54,7 @@ export function referenceChoice(trigger: ReferenceTrigger, world: ReferenceWorld
       settings.busy,
     )
   })
-  const uncapped = free.filter(
-    (request) =>
-      ![recipientKey(request.customer), ...legacyCustomerKeys(request.customer)].some((key) => isCapped(world.reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)),
-  )
+  const uncapped = free.filter((request) => !isCapped(world.reservations.get(recipientKey(request.customer)), request.requestedAt, settings.capMs, request.dedupeKey))
   const factsOf = (request: (typeof uncapped)[number]) => priorityFactsOf(sessionOf.get(request.conversationId) as Session)
   const chosen = settings.limit === undefined ? limitRecipients(uncapped, uncapped.length, factsOf).chosen : limitRecipients(uncapped, settings.limit, factsOf).chosen
   return chosen.slice(0, MAX_OUTBOX_REQUESTS).map((request) => request.conversationId)

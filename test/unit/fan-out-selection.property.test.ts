@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentLink, Session } from '#lib/domain/model.ts'
-import type { OutreachReservation } from '#lib/domain/ports.ts'
+import type { CapReservation } from '#lib/domain/ports.ts'
 import { fanOut, type AvailabilityDeps, type AvailabilitySettings } from '#lib/presence/handle-availability.ts'
 import { InMemorySessions } from '../support/in-memory-sessions.ts'
 import { referenceChoice } from '../support/reference-fan-out.ts'
@@ -73,8 +73,8 @@ function sessionsOf(history: History): Session[] {
   })
 }
 
-function reservationsOf(history: History, sessions: readonly Session[]): Map<string, OutreachReservation> {
-  const reservations = new Map<string, OutreachReservation>()
+function reservationsOf(history: History, sessions: readonly Session[]): Map<string, CapReservation> {
+  const reservations = new Map<string, CapReservation>()
   for (const cap of history.capped) {
     // `own`: a reservation this trigger made for the customer's session (a redelivery of the same trigger).
     const theirs = sessions.filter((session) => session.customer?.externalContactId === contact(cap.customer))
@@ -85,7 +85,7 @@ function reservationsOf(history: History, sessions: readonly Session[]): Map<str
   return reservations
 }
 
-async function newChoice(history: History, sessions: Session[], reservations: Map<string, OutreachReservation>) {
+async function newChoice(history: History, sessions: Session[], reservations: Map<string, CapReservation>) {
   const store = new InMemorySessions(sessions)
   const settings: AvailabilitySettings = {
     scope: history.scope,
@@ -105,7 +105,7 @@ async function newChoice(history: History, sessions: Session[], reservations: Ma
     sessions: store,
     publisher: { publish: async () => {} },
     reservations: { reservationsOf: async (keys) => new Map([...reservations].filter(([key]) => keys.includes(key))) },
-    suppressions: { suppressionsOf: async (keys) => new Map(keys.filter((key) => optedOut.has(key)).map((key) => [key, { since: T - HOUR }])) },
+    optOuts: { optOutsOf: async (keys) => new Map(keys.filter((key) => optedOut.has(key)).map((key) => [key, { since: T - HOUR }])) },
   }
   const event: AgentAvailabilityEvent = {
     kind: 'agent',

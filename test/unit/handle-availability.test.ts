@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, WriteResult } from '#lib/domain/ports.ts'
+import type { AgentStateRepository, CapLedger, MessageRequestPublisher, WriteResult } from '#lib/domain/ports.ts'
 import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
@@ -91,8 +91,8 @@ function world(sessionCount = 3) {
   const agents = new InMemoryAgents()
   const publisher = new RecordingPublisher(agents)
   const sessions = new InMemorySessions(Array.from({ length: sessionCount }, (_, i) => session(i + 1)))
-  const reservations: OutreachReservations = { reservationsOf: async () => new Map() }
-  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, suppressions: { suppressionsOf: async () => new Map() } }
+  const reservations: Pick<CapLedger, 'reservationsOf'> = { reservationsOf: async () => new Map() }
+  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, optOuts: { optOutsOf: async () => new Map() } }
   return { agents, publisher, deps }
 }
 
