@@ -22,7 +22,7 @@ import { openRankOf, representativeSession, scopeOfAgent, scopeOfQueues, type Ca
 import { MINUTE } from '../domain/time.ts'
 import { mapConcurrently } from '../concurrency.ts'
 import { dedupeKeyOf, isCapped, recipientKey, windowOf, type TargetingResult } from '../domain/targeting.ts'
-import type { AvailabilityDeps, AvailabilitySettings, FanOut, TriggeredOutcome } from './handle-availability.ts'
+import type { AvailabilityDeps, AvailabilitySettings, FanOut, TriggeredOutcome } from './availability-types.ts'
 
 /**
  * The steps of a fan-out, in order: what each does and the outcome count it adds to. `paused` and `pilot-agent`
