@@ -30,7 +30,9 @@ export const METRIC_NAMES = {
   /** ProactiveMessageRequested events published. */
   messagesRequested: 'MessagesRequested',
   /** A request not published or not sent because the customer was already messaged in the cap window. */
-  messagesSuppressed: 'MessagesSuppressed',
+  messagesCapped: 'MessagesCapped',
+  /** send: a delivery of a request already settled (sent or dead-lettered): acknowledged, nothing sent again. */
+  duplicatesAcknowledged: 'DuplicatesAcknowledged',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
   /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
@@ -42,7 +44,7 @@ export const METRIC_NAMES = {
   messagesPaused: 'MessagesPaused',
   /** Sending mode `dry-run`: every check passed, nothing posted, no cap used. */
   messagesDryRun: 'MessagesDryRun',
-  /** The customer is on the suppression list (opted out). */
+  /** The customer is on the opt-out list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
   /**
    * send: a request no recorded session backs (no session for its conversation, another customer's, or outside

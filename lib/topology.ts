@@ -174,13 +174,13 @@ export const TABLES = {
       byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
       /**
        * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
-       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the outreach ledger: never the
+       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the cap ledger: never the
        * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
        */
       byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt' },
     },
   },
-  /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */
+  /** Agent state, the cap ledger, the queue-membership cache and the delivery ledger, by `pk`. */
   state: {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
@@ -190,12 +190,12 @@ export const TABLES = {
      * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
      */
     keyPrefixes: {
-      // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
+      // `control#…` (the sending mode) and `optout#…` (the opt-out list) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout'], write: ['agent', 'queues', 'capacity'] },
       // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
       // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
-      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
       sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
       replyRouting: { read: ['sent', 'thread'], write: [] },
     },

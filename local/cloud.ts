@@ -11,7 +11,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
 import { startLocalSqs } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
-import { ReplayClock } from './replay-clock.ts'
+import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
@@ -88,14 +88,8 @@ interface Stage {
 }
 
 export class LocalCloud {
-  readonly clock = new ReplayClock()
-  /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
-  readonly modeClock = {
-    offsetMs: 0,
-    now(): number {
-      return Date.now() + this.offsetMs
-    },
-  }
+  /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+  readonly clock = new LocalClock()
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
@@ -212,7 +206,6 @@ export class LocalCloud {
     const chaos = this.options.chaos ?? {}
     const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
       clock: this.clock,
-      modeClock: this.modeClock,
       telemetry: this.tally.for(service),
       genesysCredentials: credentials,
       ...extra,

@@ -1,5 +1,5 @@
 /**
- * `proactive suppress add|remove|list|import`: the suppression list (opt-outs) of the deployed
+ * `proactive suppress add|remove|list|import`: the opt-out list of the deployed
  * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
  * customer key is stored, never the address, so `list` shows hashes and dates.
  */
@@ -7,7 +7,7 @@ import { parseCommandArgs, unknownAction } from '../args.ts'
 import { readFile } from 'node:fs/promises'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 import type { CommandIo } from '../command-io.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError, type StackOutputs } from '../stack-outputs.ts'
@@ -17,7 +17,7 @@ export const HELP = `usage: proactive suppress add|remove --channel C ADDRESS [-
        proactive suppress list [--stack NAME] [--json]
        proactive suppress import FILE [--stack NAME] [--json]
 
-The suppression list (opt-outs): a customer on it is never requested by presence nor sent by send (outcome
+The opt-out list: a customer on it is never requested by presence nor sent by send (outcome
 opted-out). The address is normalised as send builds it (E.164 for sms, the digits for whatsapp, the contact id
 for webmessaging), so "+1 (555) 333-0001" and "+15553330001" are one customer. Only the SHA-256 of the
 normalised key is stored, never the address: list shows hashes, channels and when each was added.
@@ -40,13 +40,13 @@ The channel, the address and the file are checked before any AWS call.
 
 export interface SuppressDeps {
   readonly stackOutputs: (stackName: string) => Promise<StackOutputs>
-  readonly admin: (stateTableName: string) => DynamoDbSuppressionAdmin
+  readonly admin: (stateTableName: string) => DynamoDbOptOutAdmin
   readonly now: () => number
 }
 
 const awsDeps: SuppressDeps = {
   stackOutputs: (stackName) => readStackOutputs(stackName),
-  admin: (table) => new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(new DynamoDBClient({})), table),
+  admin: (table) => new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(new DynamoDBClient({})), table),
   now: () => Date.now(),
 }
 
@@ -102,7 +102,7 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
   const operation = await prepare(action as Action, values.channel, positionals, json, io, deps.now())
   if (typeof operation === 'number') return operation
   const stack = values.stack as string
-  let admin: DynamoDbSuppressionAdmin
+  let admin: DynamoDbOptOutAdmin
   try {
     admin = deps.admin(requireOutput(await deps.stackOutputs(stack), 'StateTableName', stack))
   } catch (error) {
@@ -113,7 +113,7 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
   return operation(admin)
 }
 
-type Operation = (admin: DynamoDbSuppressionAdmin) => Promise<number>
+type Operation = (admin: DynamoDbOptOutAdmin) => Promise<number>
 
 /** The action with its arguments checked (an opt-out key, a parsed file), or the exit code of a usage error. */
 async function prepare(action: Action, channel: string | undefined, positionals: readonly string[], json: boolean, io: CommandIo, now: number): Promise<Operation | number> {
@@ -139,7 +139,7 @@ function checkUsage(action: Action, channel: string | undefined, positionals: re
 
 type OptOutKey = Extract<ReturnType<typeof optOutKeyOf>, { ok: true }>
 
-async function add(admin: DynamoDbSuppressionAdmin, key: OptOutKey, io: CommandIo, json: boolean, now: number): Promise<number> {
+async function add(admin: DynamoDbOptOutAdmin, key: OptOutKey, io: CommandIo, json: boolean, now: number): Promise<number> {
   const result = await admin.add(key.channel, key.key, now)
   const since = result.added ? now : result.since
   if (json) io.out(JSON.stringify({ action: 'add', channel: key.channel, added: result.added, since: iso(since) }))
@@ -147,20 +147,20 @@ async function add(admin: DynamoDbSuppressionAdmin, key: OptOutKey, io: CommandI
   return 0
 }
 
-async function remove(admin: DynamoDbSuppressionAdmin, key: OptOutKey, io: CommandIo, json: boolean): Promise<number> {
+async function remove(admin: DynamoDbOptOutAdmin, key: OptOutKey, io: CommandIo, json: boolean): Promise<number> {
   const removed = await admin.remove(key.key)
   if (json) io.out(JSON.stringify({ action: 'remove', channel: key.channel, removed: removed !== undefined, ...(removed ? { since: iso(removed.since) } : {}) }))
   else io.out(removed ? `removed: the ${key.channel} customer (on the list since ${iso(removed.since)}) may be messaged again` : 'not on the list: nothing removed')
   return 0
 }
 
-async function list(admin: DynamoDbSuppressionAdmin, io: CommandIo, json: boolean): Promise<number> {
+async function list(admin: DynamoDbOptOutAdmin, io: CommandIo, json: boolean): Promise<number> {
   const entries = await admin.list()
   if (json) {
     io.out(JSON.stringify(entries.map((entry) => ({ hash: entry.hash, channel: entry.channel, addedAt: iso(entry.addedAt) }))))
     return 0
   }
-  io.out(`${entries.length} customer(s) on the suppression list (only the SHA-256 of each normalised address is stored, never the address):`)
+  io.out(`${entries.length} customer(s) on the opt-out list (only the SHA-256 of each normalised address is stored, never the address):`)
   for (const entry of entries) io.out(`  ${iso(entry.addedAt)}  ${entry.channel.padEnd(12)}  ${entry.hash}`)
   return 0
 }
@@ -183,7 +183,7 @@ async function readImportFile(file: string, io: CommandIo): Promise<OptOutFile['
   return parsed.entries
 }
 
-async function importEntries(admin: DynamoDbSuppressionAdmin, file: string, entries: OptOutFile['entries'], io: CommandIo, json: boolean, now: number): Promise<number> {
+async function importEntries(admin: DynamoDbOptOutAdmin, file: string, entries: OptOutFile['entries'], io: CommandIo, json: boolean, now: number): Promise<number> {
   io.err(`importing ${entries.length} line(s) from ${file}…`)
   let lastReported = 0
   const result = await admin.addMany(entries, now, (written, total) => {

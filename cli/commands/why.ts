@@ -28,10 +28,10 @@ nothing is found, 2 on a usage error.
   --stack NAME           the deployed stack (default ${DEFAULT_STACK_NAME}); tables found by its outputs. The stack
                          keeps no outcome events (they go to the app bus): the ledger state stands in for them
   --local                replay --events PATH through the local cloud (with --set settings), then ask
-  --suppress FILE        with --local: preload the suppression list (opt-outs) from FILE, lines "channel address"
+  --suppress FILE        with --local: preload the opt-out list from FILE, lines "channel address"
                          (as npm start -- --suppress FILE)
   --show-personal-data   show addresses and full ids (masked by default)
-  --json                 the records and the sentence as one JSON object ({found, why, sessions, cap, suppressed,
+  --json                 the records and the sentence as one JSON object ({found, why, sessions, cap, optedOut,
                          ledger, outcome, mode}); never an address, ids shortened unless --show-personal-data
 `
 

@@ -15,7 +15,7 @@ export function whyJson(view: WhyView, showPersonal: boolean) {
     sessions: view.sessions.map(session),
     ...(view.otherConversations ? { otherConversations: view.otherConversations.map(session) } : {}),
     cap: view.cap ? { reservedAt: iso(view.cap.reservedAt), expiresAt: iso(view.cap.expiresAt * 1000) } : null,
-    suppressed: view.suppressed ?? null,
+    optedOut: view.optedOut ?? null,
     ledger: view.ledger
       ? {
           status: view.ledger.status,

@@ -6,7 +6,7 @@ import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
-import type { Suppression } from './opt-outs.ts'
+import type { OptOut } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
 import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
@@ -34,43 +34,31 @@ export interface SessionRepository {
   findByCustomer(customerKey: string, from: number): Promise<Session[]>
 }
 
-/** send's narrow view of the sessions table: one recorded session by conversation id. */
-export type SessionLookup = Pick<SessionRepository, 'get'>
-
 export interface AgentStateRepository {
   get(agentId: string): Promise<AgentState | undefined>
   /** Compare-and-set on `version`, as SessionRepository.put. */
   put(next: AgentState): Promise<WriteResult>
 }
 
-/**
- * One message per customer per cap window. The send function reserves each customer just before its message
- * goes out (after the expiry and preflight checks, so a request that is never sent does not use the cap up).
- */
-export interface OutreachLedger {
-  /**
-   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
-   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
-   * `legacyKeys` (address.ts `legacyCustomerKeys`): keys written before addresses were normalised; a standing
-   * reservation under any of them refuses too. Only read: nothing writes those keys any more.
-   */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys?: readonly string[]): Promise<boolean>
-}
-
-/** A customer's standing reservation in the outreach ledger. */
-export interface OutreachReservation {
+/** A customer's standing reservation in the cap ledger. */
+export interface CapReservation {
   readonly reservedAt: number
   readonly dedupeKey: string
 }
 
 /**
- * Read side of the outreach ledger, for presence: it skips customers already messaged in the cap window
- * before publishing, so an agent back from a break does not re-request the whole day's customers. A hint,
- * not the guarantee (that is `OutreachLedger.tryReserve`, in send).
+ * The cap: one message per customer per cap window, whichever trigger requested it. Send reserves each customer
+ * just before its message goes out; presence reads the reservations to leave capped customers out before
+ * publishing (a hint that saves requests, not the guarantee, which is `tryReserve`).
  */
-export interface OutreachReservations {
+export interface CapLedger {
+  /**
+   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists for another request.
+   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   */
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
   /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
-  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, OutreachReservation>>
+  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, CapReservation>>
 }
 
 /** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */
@@ -280,10 +268,10 @@ export interface SendingModeSource {
 }
 
 /**
- * The suppression list (opt-outs), by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
+ * The opt-out list, by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
  * stores and looks up only the key's SHA-256, never the address.
  */
-export interface SuppressionList {
+export interface OptOutList {
   /** The keys among these that are on the list, with when each was added; keys not on it are absent. */
-  suppressionsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, Suppression>>
+  optOutsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, OptOut>>
 }

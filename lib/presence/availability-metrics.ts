@@ -19,7 +19,7 @@ export function triggerMetrics(outcome: TriggeredOutcome): [MetricName, number][
   const metrics: [MetricName, number][] = [
     [METRIC_NAMES.availabilityTriggers, 1],
     [METRIC_NAMES.messagesRequested, outcome.requested],
-    [METRIC_NAMES.messagesSuppressed, outcome.suppressed],
+    [METRIC_NAMES.messagesCapped, outcome.capped],
   ]
   for (const [count, metric] of WHEN_NONZERO) if (outcome[count] > 0) metrics.push([metric, outcome[count]])
   if (outcome.capacityFallback) metrics.push([METRIC_NAMES.capacityLookupFallbacks, 1])

@@ -26,18 +26,8 @@ import type { AgentState, MessageRequest, PendingFanOut, Session, TargetScope } 
 import { EVERY_SESSION, filterEligible, type EligibilityRule } from './eligibility.ts'
 import { optOutKeyOfCustomer, withoutOptedOut } from '../domain/opt-outs.ts'
 import { agentInPilot, EVERYONE, filterPilotSessions, type PilotScope } from './pilot-scope.ts'
-import type {
-  AgentCapacityLookup,
-  AgentStateRepository,
-  MessageRequestPublisher,
-  OutreachReservations,
-  QueueDirectory,
-  SendingModeSource,
-  SessionRepository,
-  SuppressionList,
-} from '../domain/ports.ts'
+import type { AgentCapacityLookup, AgentStateRepository, CapLedger, MessageRequestPublisher, OptOutList, QueueDirectory, SendingModeSource, SessionRepository } from '../domain/ports.ts'
 import { AGENT_CAPACITY, limitRecipients, priorityFactsOf, type MessageLimitSetting } from './capacity.ts'
-import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { mapConcurrently } from '../concurrency.ts'
 import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResult } from '../domain/targeting.ts'
@@ -45,10 +35,10 @@ import { isCapped, recipientKey, selectRecipients, windowOf, type TargetingResul
 export interface AvailabilityDeps {
   readonly agents: AgentStateRepository
   readonly sessions: SessionRepository
-  readonly reservations: OutreachReservations
+  readonly reservations: Pick<CapLedger, 'reservationsOf'>
   readonly publisher: MessageRequestPublisher
-  /** The suppression list (opt-outs): customers on it are never requested. */
-  readonly suppressions: SuppressionList
+  /** The opt-out list: customers on it are never requested. */
+  readonly optOuts: OptOutList
   /** Needed for `queue` scope only. */
   readonly queues?: QueueDirectory
   /** The sending mode in force. Absent: live. */
@@ -86,14 +76,14 @@ export interface TriggeredOutcome {
   readonly kind: 'triggered'
   readonly sessionsFound: number
   readonly requested: number
-  readonly suppressed: number
+  readonly capped: number
   /** Sending mode `paused`: customers that would have been requested. */
   readonly paused: number
   /** Customers whose session's queue is outside the pilot. */
   readonly outsidePilot: number
   /** Customers whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES). */
   readonly ineligible: number
-  /** Customers on the suppression list (opted out): not requested. */
+  /** Customers on the opt-out list (opted out): not requested. */
   readonly optedOut: number
   /** Customers left alone: one of their conversations is still active (busy-customer.ts). */
   readonly customerBusy: number
@@ -206,11 +196,10 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const { kept: eligible, ineligible } = filterEligible(inPilot, (id) => sessionOf.get(id), settings.eligibility ?? EVERY_SESSION)
   const { kept: notOptedOut, optedOut } = await withoutOptOuts(eligible, deps)
   const { free: requests, busy: customerBusy } = await withoutBusyCustomers(notOptedOut, sessions, deps, event.at, settings.busy)
-  // Each customer's normalised key and the keys written before normalisation (address.ts): any standing one caps.
-  const keys = requests.map((request) => [recipientKey(request.customer), ...legacyCustomerKeys(request.customer)])
-  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys.flat())]) : new Map()
-  const uncapped: MessageRequest[] = requests.filter((request, index) => !(keys[index] ?? []).some((key) => isCapped(reservations.get(key), request.requestedAt, settings.capMs, request.dedupeKey)))
-  const suppressed = requests.length - uncapped.length
+  const keys = requests.map((request) => recipientKey(request.customer))
+  const reservations = requests.length > 0 ? await deps.reservations.reservationsOf([...new Set(keys)]) : new Map()
+  const uncapped: MessageRequest[] = requests.filter((request, index) => !isCapped(reservations.get(keys[index] ?? ''), request.requestedAt, settings.capMs, request.dedupeKey))
+  const capped = requests.length - uncapped.length
   // Filters first, then the limit: it counts only customers who can actually be messaged.
   const perTrigger = await perTriggerLimit(event.agentId, uncapped.length, deps, settings)
   const factsOf = (request: MessageRequest) => {
@@ -223,7 +212,7 @@ export async function fanOut(event: AgentAvailabilityEvent, deps: AvailabilityDe
   const lookupError = perTrigger.error === undefined ? {} : { capacityLookupError: perTrigger.error }
   const counts = {
     sessionsFound: sessions.length,
-    suppressed,
+    capped,
     outsidePilot,
     ineligible,
     optedOut,
@@ -281,10 +270,10 @@ async function withoutBusyCustomers(
   return { free, busy: requests.length - free.length }
 }
 
-/** The requests whose customer has not opted out: one batched read of the suppression list. */
+/** The requests whose customer has not opted out: one batched read of the opt-out list. */
 async function withoutOptOuts(requests: MessageRequest[], deps: AvailabilityDeps): Promise<{ kept: MessageRequest[]; optedOut: number }> {
   if (requests.length === 0) return { kept: requests, optedOut: 0 }
-  return withoutOptedOut(requests, await deps.suppressions.suppressionsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
+  return withoutOptedOut(requests, await deps.optOuts.optOutsOf(requests.map((request) => optOutKeyOfCustomer(request.customer))))
 }
 
 async function findSessions(event: AgentAvailabilityEvent, deps: AvailabilityDeps, settings: AvailabilitySettings): Promise<Session[]> {

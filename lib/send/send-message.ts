@@ -1,6 +1,6 @@
 /**
  * send's use case for one request: expire it if it is too old to be true, build and check the agentless
- * request, reserve the customer in the outreach ledger (one message per customer per cap window), claim the
+ * request, reserve the customer in the cap ledger (one message per customer per cap window), claim the
  * pace, claim the request in the delivery ledger (never twice) right before the call, send, and classify the result. Returns what
  * happened; settle-send.ts turns that into acknowledge / dead-letter / retry.
  */
@@ -11,20 +11,18 @@ import { optOutKeyOfCustomer } from '../domain/opt-outs.ts'
 import { sessionMismatch, type SessionMismatch } from './session-trust.ts'
 import type {
   AgentlessSendResult,
+  CapLedger,
   Clock,
   DeliveryLedger,
   GenesysMessageIds,
   GenesysMessaging,
-  OutreachLedger,
+  OptOutList,
   Pacer,
   SendingModeSource,
   SentMessageLog,
-  SessionLookup,
   SessionRepository,
-  SuppressionList,
 } from '../domain/ports.ts'
 import { quietWindowAt, type QuietHours } from './quiet-hours.ts'
-import { legacyCustomerKeys } from '../domain/address.ts'
 import { busyLookupFrom, isCustomerBusy, type BusyPolicy } from '../domain/busy-customer.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import { renderTemplate } from './template.ts'
@@ -47,19 +45,19 @@ export interface SendSettings {
 
 export interface SendDeps {
   readonly genesys: GenesysMessaging
-  /** The pipeline's clock: requests expire `maxDelayMs` after the trigger by this clock. */
+  /** Now: expiry, quiet hours, the cap's start, busy customers and the ledger's attempt ages are judged by it. */
   readonly clock: Clock
-  /** Real time, for the ledger's attempt ages (the local cloud's pipeline clock replays event times). */
-  readonly wallClock: Clock
   readonly pacer: Pacer
   readonly ledger: DeliveryLedger
-  readonly outreach: OutreachLedger
-  /** The suppression list (opt-outs): checked again here, since a customer may opt out after being requested. */
-  readonly suppressions: SuppressionList
-  /** The sessions table as the session recorder wrote it: a request must match a recorded session. */
-  readonly recorded: SessionLookup
-  /** The customer's conversations (sessions table, byCustomer index), for the busy-customer check. */
-  readonly sessions?: Pick<SessionRepository, 'findByCustomer'>
+  /** The cap: one message per customer per cap window. */
+  readonly cap: Pick<CapLedger, 'tryReserve'>
+  /** The opt-out list: checked again here, since a customer may opt out after being requested. */
+  readonly optOuts: OptOutList
+  /**
+   * The sessions table as the session recorder wrote it: the session the request names must back it (`get`), and
+   * the customer's other conversations (byCustomer index) decide whether they are busy.
+   */
+  readonly sessions: Pick<SessionRepository, 'get' | 'findByCustomer'>
   /** The sending mode in force (setting or operator override). Absent: live. */
   readonly mode?: SendingModeSource
   /** The latest message sent to each customer, which replies are matched against. Absent: replies not tracked. */
@@ -87,7 +85,7 @@ export type SendDecision =
   | { readonly kind: 'unknown-session'; readonly mismatch: SessionMismatch }
   /** The sending mode is `dry-run`: every check passed; `body` is what would have been sent, address masked. */
   | { readonly kind: 'dry-run'; readonly body: AgentlessRequest }
-  /** The customer is on the suppression list (opted out): nothing sent, no cap used. */
+  /** The customer is on the opt-out list (opted out): nothing sent, no cap used. */
   | { readonly kind: 'opted-out' }
   /** The trigger's time falls in the channel's quiet hours (`window`, as configured). */
   | { readonly kind: 'quiet-hours'; readonly window: string }
@@ -111,7 +109,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   if (ageMs > settings.maxDelayMs) return { kind: 'expired', ageMs }
   const mode = (await deps.mode?.current()) ?? 'live'
   if (mode === 'paused') return { kind: 'paused' }
-  const mismatch = sessionMismatch(request, await deps.recorded.get(request.conversationId), settings.windowMs)
+  const mismatch = sessionMismatch(request, await deps.sessions.get(request.conversationId), settings.windowMs)
   if (mismatch) return { kind: 'unknown-session', mismatch }
 
   const channel = settings.channels[request.customer.channel]
@@ -128,12 +126,12 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   // After preflight (a request that cannot be sent anyway is dead-lettered, not reported as opted out), before
   // every later check, so a dry run reports an opted-out customer as opted out too.
-  const suppressed = await deps.suppressions.suppressionsOf([optOutKeyOfCustomer(request.customer)])
+  const suppressed = await deps.optOuts.optOutsOf([optOutKeyOfCustomer(request.customer)])
   if (suppressed.size > 0) return { kind: 'opted-out' }
 
   // Presence checked at the trigger; the customer may have started a conversation since. Judged by the
   // pipeline's clock now, just before sending.
-  if (deps.sessions && settings.busy) {
+  if (settings.busy) {
     const now = deps.clock.now()
     if (isCustomerBusy(await deps.sessions.findByCustomer(recipientKey(request.customer), busyLookupFrom(now, settings.busy)), now, settings.busy)) return { kind: 'customer-busy' }
   }
@@ -146,7 +144,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
 
   // After expiry and preflight, so a request that never goes out does not use the customer's cap up. A retry or
   // redrive of the same request passes: the reservation carries its dedupe key.
-  const reserved = await deps.outreach.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey, legacyCustomerKeys(request.customer))
+  const reserved = await deps.cap.tryReserve(recipientKey(request.customer), request.requestedAt, settings.capMs, request.dedupeKey)
   if (!reserved) return { kind: 'capped' }
 
   // Pace before the ledger marks the attempt in flight: the mark says "Genesys may have it", so it is written
@@ -155,7 +153,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   const refusal = await deps.pacer.acquire(options.sendBy)
   if (refusal) return { kind: 'retry', reason: 'no-time-left', delaySeconds: Math.max(1, Math.ceil(refusal.waitMs / 1000)) }
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), {
+  const claim = await deps.ledger.begin(request.dedupeKey, deps.clock.now(), {
     ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
     ...(options.redriveOf !== undefined ? { redriveOf: options.redriveOf } : {}),
   })
@@ -165,8 +163,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
         ? { kind: 'duplicate' }
         : { kind: 'duplicate', unreported: { state: claim.state, ...(claim.reason ? { reason: claim.reason } : {}), ...(claim.genesys ? { genesys: claim.genesys } : {}) } }
     }
-    if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
-    await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
+    if (deps.clock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
+    await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.clock.now(), 'outcome-unknown')
     return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
   }
 
@@ -175,7 +173,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     let ledgerError: string | undefined
     try {
       const ids = { ...(result.conversationId ? { conversationId: result.conversationId } : {}), ...(result.messageId ? { messageId: result.messageId } : {}) }
-      await deps.ledger.finish(request.dedupeKey, 'sent', deps.wallClock.now(), undefined, ids)
+      await deps.ledger.finish(request.dedupeKey, 'sent', deps.clock.now(), undefined, ids)
     } catch (error) {
       // Sent all the same. The record stays in flight, so a stray redelivery is dead-lettered, never resent.
       ledgerError = (error as Error).message
@@ -192,17 +190,17 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   }
   switch (result.kind) {
     case 'permanent':
-      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'genesys-rejected')
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.clock.now(), 'genesys-rejected')
       return { kind: 'permanent', result }
     case 'unknown':
-      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
+      await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.clock.now(), 'outcome-unknown')
       return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, result }
     case 'rate-limited':
-      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
+      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.clock.now())
       deps.pacer.pause(result.retryAfterSeconds ?? 60)
       return { kind: 'retry', reason: 'rate-limited', result, delaySeconds: result.retryAfterSeconds ?? 60 }
     case 'transient':
-      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
+      await deps.ledger.finish(request.dedupeKey, 'retryable', deps.clock.now())
       return { kind: 'retry', reason: 'transient', result }
   }
 }

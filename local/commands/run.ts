@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
 import { readSuppressOption, type OptOutFile } from '../../cli/opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
@@ -36,7 +36,7 @@ scenario of Genesys events and shows what was sent.
   --workers N     concurrent send workers (default 1)
   --agent-capacity N  the simulator's messaging capacity for every agent (default 4): the per-trigger limit
                   under MAX_MESSAGES_PER_TRIGGER=agent-capacity
-  --suppress FILE preload the suppression list (opt-outs) from FILE: lines "channel address" (e.g.
+  --suppress FILE preload the opt-out list from FILE: lines "channel address" (e.g.
                   sms +1 (555) 333-0001); blank lines and # comments skipped; a bad line stops the run, by number
   --hold          keep the local cloud up after the run, until Ctrl-C: the reply-routing look-up (URL and key
                   printed at the start) answers for the customers the run messaged
@@ -158,8 +158,8 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   let summary: RunSummary
   try {
     if (optOuts) {
-      await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
-      progress(`Suppression list: ${optOuts.length} customer(s) from ${values.suppress}`)
+      await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
+      progress(`Opt-out list: ${optOuts.length} customer(s) from ${values.suppress}`)
     }
     progress(`Reply routing: curl -u genesys:${cloud.replyRouting.key} -H 'content-type: application/json' -d '{"conversationId":"…"}' ${cloud.replyRouting.url}`)
     summary = await runScenario(cloud, entries, (report) => progress(formatReport(report)))
@@ -189,7 +189,7 @@ export function formatSummary(summary: RunSummary): string {
     `Events    ${events.received} received: ${events.accepted} accepted, ${events.rejected} rejected, ${events.ignored} ignored`,
     `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
     `Triggers  ${summary.triggers} agent availability transition(s)`,
-    `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+    `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.capped} capped (already messaged), ${messages.expired} expired`,
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
     `Eligible  ${messages.ineligible} not eligible (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)`,
     `Replies   ${messages.answered} answered: ${messages.answeredByTriggeringAgent} served by the triggering agent, ${messages.answeredByOtherAgent} by another agent`,

@@ -28,15 +28,15 @@ function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixe
 const writes = (statements: { actions: string[]; prefixes?: string[] }[]) => statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
-  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and suppress#', () => {
+  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and optout#', () => {
     const statements = stateStatementsOf('ProactiveMessagingPresenceFunction')
     expect(statements.length).toBeGreaterThan(0)
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*', 'capacity#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'suppress#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'optout#*'])
   })
 
-  it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and suppress#', () => {
+  it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and optout#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(
@@ -44,7 +44,7 @@ describe('state table: each function only its own key prefixes', () => {
         .flatMap((s) => s.prefixes)
         .sort(),
     ).toEqual(['cap#*', 'delivery#*', 'pace#*', 'sent#*', 'thread#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'suppress#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'optout#*'])
   })
 
   it('every key prefix an adapter uses in the state table is granted to a function', () => {

@@ -124,11 +124,11 @@ describe('--json', () => {
     const view = {
       sessions: [{ conversationId, channel: 'sms' as const, customer: { channel: 'sms' as const, address: '+15554440001' }, agents: {}, lastActiveAt: Date.UTC(2026, 0, 1), expiresAt: 0 }],
       ledger: { status: 'sent' },
-      suppressed: false,
+      optedOut: false,
     }
     const masked = whyJson(view, false)
     expect(JSON.stringify(masked)).not.toContain('+15554440001')
-    expect(masked).toMatchObject({ sessions: [{ conversationId: '0d6c3a52…', channel: 'sms', lastActiveAt: '2026-01-01T00:00:00.000Z' }], ledger: { status: 'sent' }, suppressed: false, cap: null })
+    expect(masked).toMatchObject({ sessions: [{ conversationId: '0d6c3a52…', channel: 'sms', lastActiveAt: '2026-01-01T00:00:00.000Z' }], ledger: { status: 'sent' }, optedOut: false, cap: null })
     expect(masked.why).toContain('sent')
     expect(whyJson(view, true).sessions[0]!.conversationId).toBe(conversationId)
   })

@@ -38,12 +38,11 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
     const sent: AgentlessRequest[] = []
     const deps = {
       clock: { now: () => 1_000 },
-      wallClock: { now: () => 1_000 },
       genesys: { sendAgentless: async (body: AgentlessRequest) => (sent.push(body), { ok: true, status: 202, messageId: 'm' }) },
       pacer: { acquire: async () => {}, pause: () => {} },
-      outreach: { tryReserve: async () => true },
-      suppressions: { suppressionsOf: async () => new Map() },
-      recorded: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
+      cap: { tryReserve: async () => true },
+      optOuts: { optOutsOf: async () => new Map() },
+      sessions: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
     } as unknown as SendDeps
     const request: MessageRequest = {
