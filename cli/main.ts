@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from 'node:url'
 import { closestName } from '#lib/did-you-mean.ts'
+import { packageVersionOf } from '#lib/package-root.ts'
 import { processIo, type Command, type CommandIo } from './command-io.ts'
-import { packageVersion } from './version.ts'
 
 export interface CommandEntry {
   readonly summary: string
@@ -62,7 +62,7 @@ export async function runCli(argv: string[], io: CommandIo = processIo, commands
     return 0
   }
   if (name === '--version' || name === '-V') {
-    io.out(packageVersion())
+    io.out(packageVersionOf(import.meta.url))
     return 0
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined
