@@ -5,6 +5,7 @@
  * runs it through local/proactive.ts, which adds the commands that need the local cloud (`run`, `--local`).
  */
 import { fileURLToPath } from 'node:url'
+import { packageVersionOf } from '#lib/package-root.ts'
 import { processIo, type Command, type CommandIo } from './command-io.ts'
 
 export interface CommandEntry {
@@ -43,6 +44,10 @@ export function usage(commands: CommandTable = OPERATOR_COMMANDS): string {
 
 export async function runCli(argv: string[], io: CommandIo = processIo, commands: CommandTable = OPERATOR_COMMANDS): Promise<number> {
   const [name, ...rest] = argv
+  if (name === '--version' || name === '-V') {
+    io.out(packageVersionOf(import.meta.url))
+    return 0
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage(commands))
     return name === undefined ? 2 : 0
