@@ -92,6 +92,51 @@ function byChannel(name: MetricName, service: string): cloudwatch.Metric[] {
   )
 }
 
+/**
+ * Did it work: replies per channel as a share of messages sent, and the share of replies the triggering agent
+ * served, per hour (a reply can come up to REPLY_WINDOW_HOURS after its message, so an hour's rate compares that
+ * hour's replies with that hour's sends: a trend, not an exact ratio); the time to reply's median and p90.
+ */
+function replyGroups(): CustomMetricGroup[] {
+  const { sessionRecorder, send } = SERVICE_NAMES
+  const hourly = (metric: cloudwatch.Metric) => metric.with({ period: Duration.hours(1) })
+  // One graph's expressions need distinct metric ids: `<what>_<channel>`.
+  const rate = (id: string, label: string, numerator: cloudwatch.Metric, denominator: cloudwatch.Metric) =>
+    new cloudwatch.MathExpression({ expression: `100 * n_${id} / d_${id}`, usingMetrics: { [`n_${id}`]: hourly(numerator), [`d_${id}`]: hourly(denominator) }, label, period: Duration.hours(1) })
+  const answered = byChannel(METRIC_NAMES.messagesAnswered, sessionRecorder)
+  const sent = byChannel(METRIC_NAMES.messagesSent, send)
+  const servedByTrigger = byChannel(METRIC_NAMES.repliesServedByTriggeringAgent, sessionRecorder)
+  const timeToReply = (statistic: 'p50' | 'p90') =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: METRIC_NAMES.timeToReply,
+      dimensionsMap: { [SERVICE_DIMENSION]: sessionRecorder },
+      statistic,
+      period: Duration.hours(1),
+      label: `time to reply ${statistic} (s)`,
+    })
+  return [
+    {
+      title: 'Reply rate per channel (% of messages sent, per hour)',
+      metrics: CHANNELS.map((channel, i) => rate(`reply_${channel}`, `reply rate ${channel}`, answered[i] as cloudwatch.Metric, sent[i] as cloudwatch.Metric)),
+    },
+    {
+      title: 'Replies served by the triggering agent per channel (% of replies, per hour)',
+      metrics: CHANNELS.map((channel, i) => rate(`served_${channel}`, `served by triggering agent ${channel}`, servedByTrigger[i] as cloudwatch.Metric, answered[i] as cloudwatch.Metric)),
+    },
+    {
+      title: 'Replies',
+      metrics: [
+        emf(METRIC_NAMES.messagesAnswered, sessionRecorder, 'answered'),
+        emf(METRIC_NAMES.repliesServedByTriggeringAgent, sessionRecorder, 'served by the triggering agent'),
+        emf(METRIC_NAMES.repliesServedByOtherAgent, sessionRecorder, 'served by another agent'),
+        timeToReply('p50'),
+        timeToReply('p90'),
+      ],
+    },
+  ]
+}
+
 /** p50 and p99 of each Genesys operation, per function that makes it. */
 function genesysLatencies(): cloudwatch.Metric[] {
   return Object.values(GENESYS_OPERATIONS).flatMap(({ operation, services }) =>
@@ -193,6 +238,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.availabilityTriggers, presence),
           emf(METRIC_NAMES.messagesRequested, presence),
           emf(METRIC_NAMES.messagesCapped, presence, 'suppressed (presence)'),
+          emf(METRIC_NAMES.messagesClaimedElsewhere, presence, 'claimed by a concurrent trigger'),
         ],
       },
       {
@@ -219,7 +265,7 @@ export class PipelineMonitoring extends Construct {
       {
         title: 'Operator controls: not sent on purpose',
         metrics: [
-          emf(METRIC_NAMES.messagesPaused, presence, 'paused (presence)'),
+          emf(METRIC_NAMES.triggersPaused, presence, 'triggers paused (presence)'),
           emf(METRIC_NAMES.messagesPaused, send, 'paused (send)'),
           emf(METRIC_NAMES.messagesDryRun, send, 'dry run'),
           emf(METRIC_NAMES.messagesOptedOut, send, 'opted out'),
@@ -240,6 +286,7 @@ export class PipelineMonitoring extends Construct {
       },
       { title: 'Messages sent per channel', metrics: byChannel(METRIC_NAMES.messagesSent, send) },
       { title: 'Messages failed and dead-lettered per channel', metrics: CHANNEL_METRICS.filter((name) => name !== METRIC_NAMES.messagesSent).flatMap((name) => byChannel(name, send)) },
+      ...replyGroups(),
       { title: 'Genesys request latency (p50, p99) per operation', metrics: genesysLatencies() },
       {
         title: 'Genesys responses',

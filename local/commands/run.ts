@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
+import { ConfigError } from '#lib/config.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
+import { checkFunctionSettings } from '../function-settings.ts'
 import { readSuppressOption, type OptOutFile } from '../../cli/opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
@@ -124,6 +126,14 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
     return 2
   }
 
+  try {
+    checkFunctionSettings(config)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    io.err(`proactive run: ${error.message}`)
+    return 1
+  }
+
   const path = values.events ?? DEFAULT_EVENTS
   let entries
   try {
@@ -193,7 +203,7 @@ export function formatSummary(summary: RunSummary): string {
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
     `Eligible  ${messages.ineligible} not eligible (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)`,
     `Replies   ${messages.answered} answered: ${messages.answeredByTriggeringAgent} served by the triggering agent, ${messages.answeredByOtherAgent} by another agent`,
-    `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
+    `Controls  ${summary.pausedTriggers} trigger(s) paused, ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]
   if (summary.genesys.requests.length > 0) {

@@ -385,6 +385,15 @@ describe('alarms and dashboard', () => {
       expect(body, name).toContain(name)
     }
   })
+
+  it('shows the reply rate and the served-by-the-triggering-agent rate per channel, and the time to reply', () => {
+    const body = JSON.stringify(ofType(template, 'AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody)
+    for (const channel of ['webmessaging', 'sms', 'whatsapp', 'open']) {
+      expect(body).toContain(`100 * n_reply_${channel} / d_reply_${channel}`)
+      expect(body).toContain(`100 * n_served_${channel} / d_served_${channel}`)
+    }
+    for (const name of [METRIC_NAMES.messagesAnswered, METRIC_NAMES.repliesServedByTriggeringAgent, METRIC_NAMES.timeToReply]) expect(body, name).toContain(name)
+  })
 })
 
 describe('cdk-nag', () => {
