@@ -359,8 +359,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(report)}\n`)
   if (args.chart && (report.pacing || report.storm)) process.stdout.write(`charts: ${dirname(args.chart)}\n`)
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`)
+  // A quick run is a smoke run: its sizes are too small for the targets, which are still listed.
   const missed = report.targets.filter((t) => !t.met)
-  if (missed.length > 0) {
+  if (missed.length > 0 && !args.quick) {
     process.stderr.write(`bench: ${missed.length} target(s) missed:\n${missed.map((t) => `  ${t.scenario}: ${t.name} ${t.target} (measured ${t.value ?? '–'})`).join('\n')}\n`)
     process.exitCode = 1
   }
