@@ -1,9 +1,8 @@
 /**
- * What every `proactive` command does the same way: `--version`; a usage error exits 2 with the usage and a
+ * What every `proactive` command does the same way (`--version`: cli-version.test.ts): a usage error exits 2 with the usage and a
  * did-you-mean on stderr and nothing on stdout; arguments are checked before any AWS call; `--json` where a
  * command prints results. Commands run in-process with a captured io; none reaches AWS.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OPERATOR_COMMANDS, runCli } from '../../cli/main.ts'
@@ -13,8 +12,6 @@ import { CLONE_COMMANDS } from '../../local/proactive.ts'
 import { capturedIo } from '../support/captured-io.ts'
 import { ROOT } from '../support/run-command.ts'
 
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
-
 async function cli(...args: string[]) {
   const io = capturedIo()
   const code = await runCli(args, io)
@@ -22,11 +19,6 @@ async function cli(...args: string[]) {
 }
 
 describe('proactive (the operator CLI)', () => {
-  it('--version prints the package version', async () => {
-    expect(await cli('--version')).toEqual({ code: 0, out: VERSION, err: '' })
-    expect(await cli('-V')).toEqual({ code: 0, out: VERSION, err: '' })
-  })
-
   it('a bare proactive exits 2 with the usage on stderr; --help prints it on stdout and exits 0', async () => {
     const bare = await cli()
     expect(bare).toMatchObject({ code: 2, out: '' })
