@@ -3,7 +3,6 @@
  * the alarms and dashboard. Stateless: it reads and writes the data (pipeline-data.ts) it is given, so it can be
  * redeployed or replaced without touching what is stored.
  */
-import { fileURLToPath } from 'node:url'
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib'
 import * as events from 'aws-cdk-lib/aws-events'
 import * as targets from 'aws-cdk-lib/aws-events-targets'
@@ -11,18 +10,20 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
+import { packageRootOf } from '#lib/package-root.ts'
 import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '#lib/topology.ts'
-import { functionEnvironments, type FunctionKey } from './function-environment.ts'
+import { functionEnvironments, replyRoutingEnvironment, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
 import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
 import { QueueFedFunction } from './queue-fed-function.ts'
+import { ReplyRouting } from './reply-routing.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
 
 /** EventBridge → SQS delivery: the most EventBridge allows, then the rule's own DLQ. */
 export const RULE_TARGET_RETRY = { retryAttempts: 185, maxEventAgeSeconds: 86_400 } as const
 
-/** The package root: entries in FUNCTIONS and package-lock.json are relative to it. */
-export const CODE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+/** The package root: entries in FUNCTIONS, their prebuilt bundles and package-lock.json are relative to it. */
+export const CODE_ROOT = packageRootOf(import.meta.url)
 
 export interface RoutedRule {
   readonly rule: events.Rule
@@ -55,6 +56,8 @@ export class ProactiveMessagingCompute extends Construct {
   readonly sendMaxConcurrency: number
   readonly rules: Readonly<Record<keyof RulePatterns, RoutedRule>>
   readonly monitoring: PipelineMonitoring
+  /** The reply-routing look-up; absent with `replyRouting: false`. */
+  readonly replyRouting?: ReplyRouting
 
   constructor(scope: Construct, id: string, props: ProactiveMessagingComputeProps) {
     super(scope, id)
@@ -91,6 +94,16 @@ export class ProactiveMessagingCompute extends Construct {
 
     this.grantAccess()
 
+    if (settings.replyRouting) {
+      this.replyRouting = new ReplyRouting(this, 'ReplyRouting', {
+        codeRoot: CODE_ROOT,
+        environment: replyRoutingEnvironment(settings, { stateTableName: this.data.stateTable.tableName }),
+        stateTable: this.data.stateTable,
+        logRetention: settings.logRetentionDays as logs.RetentionDays,
+        removalPolicy,
+      })
+    }
+
     const patterns = rulePatterns({ orgId: settings.partnerBus.orgId })
     const route = (key: keyof RulePatterns) => this.route(key, patterns[key])
     this.rules = { conversationEvents: route('conversationEvents'), agentEvents: route('agentEvents'), messageRequested: route('messageRequested') }
@@ -99,6 +112,7 @@ export class ProactiveMessagingCompute extends Construct {
       namePrefix: Stack.of(this).stackName,
       alarmEmail: settings.alarmEmail,
       rateLimitedAlarmPercent: settings.rateLimitedAlarmPercent,
+      ...(settings.runbookUrl === undefined ? {} : { runbookUrl: settings.runbookUrl }),
       rules: (Object.keys(this.rules) as (keyof RulePatterns)[]).map((name) => ({
         name,
         rule: this.rules[name].rule,
@@ -157,6 +171,7 @@ export class ProactiveMessagingCompute extends Construct {
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${sessions}/index/byCustomer`] }))
     this.send.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.send.read))
     this.send.role.addToPolicy(stateItems(['dynamodb:PutItem', 'dynamodb:UpdateItem'], prefixes.send.write))
+    this.send.role.addToPolicy(stateItems(['dynamodb:DeleteItem'], prefixes.send.delete))
     appBus.grantPutEventsTo(this.send.role)
     this.send.role.addToPolicy(readSecret)
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.send.deadLetterQueue.queueArn] }))

@@ -128,11 +128,11 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
         globalSecondaryIndexes: Object.entries(TABLES.sessions.indexes).map(([indexName, index]) => ({
           indexName,
           partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.NUMBER },
+          sortKey: { name: index.sortKey, type: index.sortKeyType === 'number' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING },
         })),
         ...tableDefaults(removalPolicy),
       })
-    // Agent state, outreach ledger, queue cache and delivery ledger (key `pk`, expiry `expiresAt`).
+    // Agent state, cap ledger, queue cache and delivery ledger (key `pk`, expiry `expiresAt`).
     this.stateTable =
       existing.stateTable ??
       new dynamodb.TableV2(this, 'StateTable', {

@@ -54,6 +54,11 @@ export class ProactiveMessagingStack extends Stack {
       MessageRequestedRuleDlqUrl: p.rules.messageRequested.deadLetterQueue.queueUrl,
       MessageRequestedRuleDlqArn: p.rules.messageRequested.deadLetterQueue.queueArn,
     }
+    if (p.replyRouting) {
+      /** The data action's request URL (POST), and the secret holding the key it presents. */
+      outputs.ReplyRoutingUrl = p.replyRouting.url.url
+      outputs.ReplyRoutingSecretArn = p.replyRouting.secret.secretArn
+    }
     const dashboard = p.monitoring.dashboards.dashboard
     if (dashboard) outputs.DashboardName = dashboard.dashboardName
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value })

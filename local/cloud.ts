@@ -11,11 +11,14 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
 import { deleteQueues } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
-import { ReplayClock } from './replay-clock.ts'
+import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
+import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { staticSecret } from '#lib/adapters/shared-secret.ts'
+import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
@@ -24,6 +27,7 @@ import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, t
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, deleteTables } from './dynamodb.ts'
+import { checkFunctionSettings, LOCAL_TIMINGS } from './function-settings.ts'
 import { leaseLocalServices } from './local-services.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
@@ -55,6 +59,8 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
+  /** The reply-routing look-up's key; default: a random one (`replyRouting.key`). */
+  readonly replyRoutingKey?: string
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -84,20 +90,16 @@ interface Stage {
 }
 
 export class LocalCloud {
-  readonly clock = new ReplayClock()
-  /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
-  readonly modeClock = {
-    offsetMs: 0,
-    now(): number {
-      return Date.now() + this.offsetMs
-    },
-  }
+  /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+  readonly clock = new LocalClock()
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
   /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
   readonly replies: EventEnvelope[] = []
+  /** The reply-routing look-up, served on 127.0.0.1 with the real handler (set once the cloud is wired). */
+  replyRouting!: LocalReplyRouting
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -126,7 +128,10 @@ export class LocalCloud {
     process.env.AWS_EC2_METADATA_DISABLED = 'true'
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
     const region = process.env.AWS_REGION
+    // A refused setting stops here, before any service starts, so nothing is left running.
+    checkFunctionSettings(options.config ?? {})
     const closers: (() => Promise<void>)[] = []
+    let cloud: LocalCloud | undefined
     try {
       const lease = await leaseLocalServices()
       closers.push(() => lease.release())
@@ -170,19 +175,19 @@ export class LocalCloud {
         APP_EVENT_BUS_NAME: LOCAL_NAMES.appBus,
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
         ...(simulator ? { GENESYS_GATEWAY_URL: simulator.url } : { GENESYS_REGION: options.realGenesys?.region ?? '' }),
-        // Scaled to the local visibility timeout: retries and dead attempts are recognised in seconds, not minutes.
-        RETRY_BASE_SECONDS: '1',
-        RETRY_MAX_SECONDS: '2',
-        SEND_ATTEMPT_TIMEOUT_SECONDS: '3',
+        ...LOCAL_TIMINGS,
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
-      const cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
       cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
+      closers.length = 0
       await cloud.wire()
       return cloud
     } catch (error) {
+      // Everything started so far is closed: the bus listener, the servers and the clients that keep the process alive.
+      if (cloud) await cloud.close()
       for (const close of closers.reverse()) await close().catch(() => undefined)
       throw error
     }
@@ -207,7 +212,6 @@ export class LocalCloud {
     const chaos = this.options.chaos ?? {}
     const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
       clock: this.clock,
-      modeClock: this.modeClock,
       telemetry: this.tally.for(service),
       genesysCredentials: credentials,
       ...extra,
@@ -223,6 +227,12 @@ export class LocalCloud {
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
     }
+    const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
+    this.replyRouting = await serveReplyRouting(
+      createReplyRoutingHandler(this.env, { clock: this.clock, telemetry: this.tally.for('reply-routing'), routingKey: staticSecret(routingKey) }),
+      routingKey,
+    )
+    this.closers.push(() => this.replyRouting.close())
     this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
       const [service, spawn, count] = spawners[name]
       return {

@@ -17,14 +17,16 @@ export interface RunSummary {
   events: { received: number; accepted: number; rejected: number; ignored: number }
   sessions: { recorded: number }
   triggers: number
+  /** Triggers while the sending mode was `paused`: counted, nothing read or requested for them (TriggersPaused). */
+  pausedTriggers: number
   messages: {
     requested: number
     sent: number
     failed: number
     deadLettered: number
-    suppressed: number
+    capped: number
     expired: number
-    /** Operator controls (docs/operations.md): not sent on purpose, no cap used. */
+    /** Operator controls (docs/operations.md): not sent on purpose, no cap used. `paused`: requests send held back. */
     paused: number
     dryRun: number
     optedOut: number
@@ -41,6 +43,8 @@ export interface RunSummary {
     overOutboxLimit: number
     /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
     ineligible: number
+    /** Customers another agent's trigger had just claimed (MessagesClaimedElsewhere): requested by that one. */
+    claimedElsewhere: number
     /** Messages the customer replied to within REPLY_WINDOW_HOURS (MessagesAnswered), once each. */
     answered: number
     /** Replies the triggering agent connected to (RepliesServedByTriggeringAgent). */
@@ -62,7 +66,7 @@ export interface RunSummary {
     sent: number
     deadLettered: number
     expired: number
-    suppressed: number
+    capped: number
     /** Not sent on purpose: paused, dry-run, opted-out, quiet-hours, customer-busy. */
     notSentByControl: number
     unsettled: number
@@ -91,7 +95,7 @@ export interface EventReport {
   readonly note: string
 }
 
-const { eventsRejected, eventsIgnored, availabilityTriggers, messagesRequested, messagesSuppressed, messagesSent } = METRIC_NAMES
+const { eventsRejected, eventsIgnored, availabilityTriggers, messagesRequested, messagesCapped, messagesSent } = METRIC_NAMES
 
 export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioEntry[], onEvent: (report: EventReport) => void = () => {}): Promise<RunSummary> {
   const counts = { received: 0, accepted: 0, rejected: 0, ignored: 0 }
@@ -145,7 +149,7 @@ export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioE
     } else {
       const triggered = after.triggers - before.triggers
       const note = triggered
-        ? `agent became available: ${after.requested - before.requested} requested, ${after.suppressed - before.suppressed} suppressed, ${after.sent - before.sent} sent`
+        ? `agent became available: ${after.requested - before.requested} requested, ${after.capped - before.capped} capped, ${after.sent - before.sent} sent`
         : `→ ${matched.join(', ')}`
       report('accepted', label, note)
     }
@@ -160,7 +164,7 @@ function snapshot(cloud: LocalCloud) {
     ignored: t.get('session-recorder', eventsIgnored) + t.get('presence', eventsIgnored),
     triggers: t.total(availabilityTriggers),
     requested: t.total(messagesRequested),
-    suppressed: t.total(messagesSuppressed),
+    capped: t.total(messagesCapped),
     sent: t.total(messagesSent),
   }
 }
@@ -194,12 +198,13 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
     reconciliation: reconcile(cloud, deadLetters, await pendingInOutboxes(cloud)),
     sessions: { recorded: await cloud.sessionCount() },
     triggers: t.total(availabilityTriggers),
+    pausedTriggers: t.total(METRIC_NAMES.triggersPaused),
     messages: {
       requested: t.total(messagesRequested),
       sent: t.total(messagesSent),
       failed: t.total(METRIC_NAMES.messagesFailed),
       deadLettered: deadLetters.filter((letter) => letter.queue.startsWith('send')).length,
-      suppressed: t.total(messagesSuppressed),
+      capped: t.total(messagesCapped),
       expired: t.total(METRIC_NAMES.messagesExpired),
       paused: t.total(METRIC_NAMES.messagesPaused),
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
@@ -211,6 +216,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
+      claimedElsewhere: t.total(METRIC_NAMES.messagesClaimedElsewhere),
       answered: t.total(METRIC_NAMES.messagesAnswered),
       answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
       answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),
@@ -263,7 +269,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
       continue
     }
     const outcome =
-      detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'suppressed'
+      detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'capped'
         ? detail.outcome
         : typeof detail.outcome === 'string' && CONTROL_OUTCOMES.includes(detail.outcome)
           ? 'control'
@@ -279,18 +285,20 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
     // Redriven after too many receives: no outcome event was published for it.
     if (!ends.has(letter.dedupeKey)) ends.set(letter.dedupeKey, ['dead-lettered'])
   }
-  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, suppressed: 0, notSentByControl: 0, unsettled: 0, settledTwice: 0 }
+  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, capped: 0, notSentByControl: 0, unsettled: 0, settledTwice: 0 }
   for (const key of requested) {
     const history = ends.get(key) ?? []
     const last = history.at(-1)
-    // Only an operator's redrive may follow a dead letter with another outcome, and it takes the message out of the DLQ.
+    // Every settlement counts. Only an operator's redrive may follow a dead letter, and only by sending it (which
+    // takes it out of the DLQ): a dead letter followed by any other outcome (paused, expired, …) reports a request
+    // that Genesys may have delivered as not sent.
     const earlier = history.slice(0, -1)
-    const settledTwice = earlier.some((outcome) => outcome !== 'dead-lettered') || (earlier.length > 0 && stillDeadLettered.has(key))
+    const settledTwice = earlier.some((outcome) => outcome !== 'dead-lettered') || (earlier.length > 0 && (stillDeadLettered.has(key) || (last !== 'sent' && last !== 'dead-lettered')))
     if (last === undefined) totals.unsettled++
     else if (settledTwice) totals.settledTwice++
     else if (last === 'sent') totals.sent++
     else if (last === 'expired') totals.expired++
-    else if (last === 'suppressed') totals.suppressed++
+    else if (last === 'capped') totals.capped++
     else if (last === 'control') totals.notSentByControl++
     else totals.deadLettered++
   }

@@ -96,7 +96,7 @@ export const REASONS: readonly SurvivorReason[] = [
     why: 'Equivalent: nothing in the try throws another error for any settings the config can build (renderTemplate and normaliseCustomer do not throw, buildAgentlessRequest throws only InvalidPayloadError); and forced true, an unexpected error is still thrown (as a TypeError from `error.problems`), never turned into a decision.',
   },
   {
-    file: 'lib/send/settle-send.ts',
+    file: 'lib/send/handle-send-request.ts',
     mutators: ['ConditionalExpression'],
     code: '!(error instanceof EventValidationError)',
     kind: 'unreadable-request guard',
@@ -110,6 +110,7 @@ export const REASONS: readonly SurvivorReason[] = [
   { file: 'lib/domain/events.ts', code: 'this.name =', kind: 'error name', why: ERROR_NAME },
   { file: 'lib/domain/sending-mode.ts', code: 'this.name =', kind: 'error name', why: ERROR_NAME },
   { file: 'lib/send/quiet-hours.ts', code: 'readonly name =', kind: 'error name', why: ERROR_NAME },
+  { file: 'lib/send/retry.ts', code: 'readonly name =', kind: 'error name', why: ERROR_NAME },
   { file: 'lib/presence/handle-availability.ts', code: 'readonly name =', kind: 'error name', why: ERROR_NAME },
   // events side (events, source-trust, requests, short-id, pilot-scope, opt-outs, targeting): add entries below
   { file: 'lib/domain/topics.ts', code: "APP_EVENT_SOURCE = 'proactive-messaging'", kind: 'the app bus event source', why: "Killed outside the unit tests: the publisher, every rule pattern and the bus policy read this one constant, so another name changes nothing inside the project, and the empty one is refused by PutEvents (EventBridge and the local bus refuse an empty Source), which every integration test that publishes a request exercises; Stryker leaves those tests out." },

@@ -19,7 +19,7 @@ export const HELP = `usage: proactive status [--stack NAME] [--json]
 Is it working? Shows, for the deployed stack:
   sending mode   the run-time override (proactive mode) if any, and the deployed SENDING_MODE (stack output SendingMode)
   outcomes       every metric of the functions (sent, deferred, paused, dry-run, opted-out, quiet-hours, customer-busy,
-                 unknown-session, expired, suppressed, dead-lettered, ineligible, Genesys responses, …), summed over
+                 unknown-session, expired, capped, dead-lettered, ineligible, Genesys responses, …), summed over
                  the last hour and the last day, per function that emitted it (CloudWatch GetMetricData, namespace
                  ProactiveMessaging; a metric can arrive a few minutes late)
   queues         each queue and dead-letter queue of the stack outputs (…QueueUrl, …DlqUrl): messages waiting and in

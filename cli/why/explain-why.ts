@@ -19,11 +19,11 @@ const iso = (ms: number | undefined): string => (ms === undefined || !Number.isF
 
 const SENTENCES: Record<string, string> = {
   sent: 'A message was sent: Genesys accepted it.',
-  suppressed: 'No message: the customer was messaged within the last 24 hours (the cap).',
+  capped: 'No message: the customer was messaged within the last 24 hours (the cap).',
   paused: 'No message: the sending mode was paused.',
   'dry-run': 'No message: the sending mode was dry-run (the body was built and checked, nothing was posted, no cap was used).',
   'quiet-hours': "No message: the trigger fell in the channel's quiet hours.",
-  'opted-out': 'No message: the customer is on the suppression list (opted out).',
+  'opted-out': 'No message: the customer is on the opt-out list (opted out).',
   expired: 'No message: the request expired before it could be sent.',
   'dead-lettered': 'No message: the request was dead-lettered',
   deferred: 'No message yet: the trigger had more customers than the agent could take; this one was deferred.',
@@ -35,7 +35,7 @@ const SENTENCES: Record<string, string> = {
 export function whySentence(view: WhyView): string {
   const messagedFor = messagedForAnotherConversation(view)
   if (messagedFor !== undefined && view.cap)
-    return `The customer was messaged at ${iso(view.cap.reservedAt)} for another of their conversations (${messagedFor.slice(0, 8)}…): the 24-hour cap (until ${iso(view.cap.expiresAt * 1000)}) keeps any later trigger, this conversation's included, from messaging them again (counted as suppressed).`
+    return `The customer was messaged at ${iso(view.cap.reservedAt)} for another of their conversations (${messagedFor.slice(0, 8)}…): the 24-hour cap (until ${iso(view.cap.expiresAt * 1000)}) keeps any later trigger, this conversation's included, from messaging them again (counted as capped).`
   const outcome = view.outcome?.outcome ?? view.ledger?.status
   if (outcome !== undefined) {
     const sentence = SENTENCES[outcome]
@@ -44,7 +44,7 @@ export function whySentence(view: WhyView): string {
     if (outcome === 'in-flight' || outcome === 'retryable') return 'Not decided yet: send is working on the request (it will be retried).'
     return `The outcome was ${outcome}.`
   }
-  if (view.suppressed) return SENTENCES['opted-out'] as string
+  if (view.optedOut) return SENTENCES['opted-out'] as string
   if (view.sessions.length > 0 && view.mode === 'paused') return 'No message was requested: the sending mode is paused (presence tracks availability and requests nothing).'
   // Presence writes nothing for a customer it leaves out (busy, deferred, ineligible, outside the pilot): counted only.
   if ([...view.sessions, ...(view.otherConversations ?? [])].some((session) => session.customerEndedAt === undefined))
@@ -78,7 +78,7 @@ export function formatWhy(view: WhyView, showPersonal: boolean): string[] {
   const lines = [`sessions: ${view.sessions.length}`, ...view.sessions.map((session) => sessionLine(session, showPersonal))]
   if (view.otherConversations) lines.push(`other conversations of this customer: ${view.otherConversations.length}`, ...view.otherConversations.map((session) => sessionLine(session, showPersonal)))
   lines.push(view.cap ? `cap reservation: since ${iso(view.cap.reservedAt)}, expires ${iso(view.cap.expiresAt * 1000)}` : 'cap reservation: none')
-  lines.push(view.suppressed === undefined ? 'suppression: unknown (no customer address recorded)' : `suppression: ${view.suppressed ? 'on the list' : 'not on the list'}`)
+  lines.push(view.optedOut === undefined ? 'opt-out list: unknown (no customer address recorded)' : `opt-out list: ${view.optedOut ? 'on the list' : 'not on the list'}`)
   lines.push(`delivery ledger: ${view.ledger ? `${view.ledger.status}${view.ledger.reason ? ` (${view.ledger.reason})` : ''}` : 'none'}`)
   if (view.ledger?.genesys) lines.push(`genesys: ${genesysLine(view.ledger.genesys, showPersonal)}`)
   lines.push(`outcome: ${view.outcome ? `${view.outcome.outcome}${view.outcome.reason ? ` (${view.outcome.reason})` : ''}` : 'not known here'}`)

@@ -7,8 +7,8 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { customerKey } from '#lib/domain/address.ts'
 import type { Channel, Session } from '#lib/domain/model.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
-import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
-import { DynamoDbSuppressionList } from '#lib/adapters/dynamodb-suppression-list.ts'
+import { capKey } from '#lib/adapters/dynamodb-cap-ledger.ts'
+import { DynamoDbOptOutList } from '#lib/adapters/dynamodb-opt-out-list.ts'
 import { genesysIdsOf } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import type { GenesysMessageIds } from '#lib/domain/ports.ts'
 
@@ -34,8 +34,8 @@ export interface WhyRecords {
   readonly otherConversations?: readonly Session[]
   readonly cap?: CapReservation
   readonly ledger?: LedgerEntry
-  /** On the opt-out list (`suppress#…`); undefined when the customer is not known. */
-  readonly suppressed?: boolean
+  /** On the opt-out list (`optout#…`); undefined when the customer is not known. */
+  readonly optedOut?: boolean
 }
 
 export interface WhyTables {
@@ -73,12 +73,12 @@ export async function readWhyRecords(tables: WhyTables, query: WhyQuery): Promis
 }
 
 async function customerRecords(tables: WhyTables, key: string, sessions: readonly Session[]): Promise<WhyRecords> {
-  const suppressed = (await new DynamoDbSuppressionList(tables.client, tables.stateTable).suppressionsOf([key])).has(key)
-  const { Item: capItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: ledgerKey(key) }, ConsistentRead: true }))
-  if (!capItem) return { sessions, suppressed }
+  const optedOut = (await new DynamoDbOptOutList(tables.client, tables.stateTable).optOutsOf([key])).has(key)
+  const { Item: capItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: capKey(key) }, ConsistentRead: true }))
+  if (!capItem) return { sessions, optedOut }
   const cap: CapReservation = { reservedAt: Number(capItem.reservedAt), expiresAt: Number(capItem.expiresAt), dedupeKey: String(capItem.dedupeKey) }
   const { Item: ledgerItem } = await tables.client.send(new GetCommand({ TableName: tables.stateTable, Key: { pk: `delivery#${cap.dedupeKey}` }, ConsistentRead: true }))
   const genesys = ledgerItem ? genesysIdsOf(ledgerItem) : undefined
   const ledger = ledgerItem ? { status: String(ledgerItem.status), ...(typeof ledgerItem.reason === 'string' ? { reason: ledgerItem.reason } : {}), ...(genesys ? { genesys } : {}) } : undefined
-  return { sessions, cap, suppressed, ...(ledger ? { ledger } : {}) }
+  return { sessions, cap, optedOut, ...(ledger ? { ledger } : {}) }
 }

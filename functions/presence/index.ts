@@ -20,7 +20,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   const config = loadConfig('presence', presenceConfigSchema, env)
   const observability = createObservability(SERVICE_NAMES.presence, overrides.telemetry)
   const settings = availabilitySettings(config)
-  const deps = availabilityDependencies(config, createAwsClients(config), overrides, overrides.clock ?? systemClock)
+  const deps = availabilityDependencies(config, createAwsClients(config), overrides, overrides.clock ?? systemClock, observability.telemetry)
   const report = createAvailabilityReport(observability)
 
   const processRecord = async (record: SQSRecord): Promise<void> => {

@@ -2,11 +2,12 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
-import type { MetricName } from '../metrics-names.ts'
+import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
+import type { CandidatePartition } from './open-candidates.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
-import type { Suppression } from './opt-outs.ts'
+import type { OptOut } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
 import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
@@ -23,10 +24,11 @@ export interface SessionRepository {
   get(conversationId: string): Promise<Session | undefined>
   /** Writes `next` if the stored version still equals `next.version` (absent ⇒ item must not exist). */
   put(next: Session): Promise<WriteResult>
-  /** Sessions whose `lastActiveAt` is in [from, to] for this agent (index on lastAgentId + lastActiveAt). */
-  findByAgent(agentId: string, from: number, to: number): Promise<Session[]>
-  /** Sessions whose `lastActiveAt` is in [from, to] for this queue (index on queueId + lastActiveAt). */
-  findByQueue(queueId: string, from: number, to: number): Promise<Session[]>
+  /**
+   * The open candidates (open-candidates.ts) of one agent or queue whose `lastActiveAt` is in [from, to], in
+   * priority order, read a page of `pageSize` at a time as the caller pulls them (a sparse index sorted by rank).
+   */
+  openCandidates(partition: CandidatePartition, from: number, to: number, pageSize: number): AsyncIterable<Session>
   /**
    * The customer's sessions whose `lastActiveAt` is `from` or later (index on the hashed customer key +
    * lastActiveAt). `customerKey`: address.ts `customerKey`, hashed by the adapter, never stored raw.
@@ -34,43 +36,50 @@ export interface SessionRepository {
   findByCustomer(customerKey: string, from: number): Promise<Session[]>
 }
 
-/** send's narrow view of the sessions table: one recorded session by conversation id. */
-export type SessionLookup = Pick<SessionRepository, 'get'>
-
 export interface AgentStateRepository {
   get(agentId: string): Promise<AgentState | undefined>
   /** Compare-and-set on `version`, as SessionRepository.put. */
   put(next: AgentState): Promise<WriteResult>
 }
 
-/**
- * One message per customer per cap window. The send function reserves each customer just before its message
- * goes out (after the expiry and preflight checks, so a request that is never sent does not use the cap up).
- */
-export interface OutreachLedger {
-  /**
-   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
-   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
-   * `legacyKeys` (address.ts `legacyCustomerKeys`): keys written before addresses were normalised; a standing
-   * reservation under any of them refuses too. Only read: nothing writes those keys any more.
-   */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys?: readonly string[]): Promise<boolean>
-}
+/** `capped`: another request holds the customer. Otherwise held for this request; `made`: by this call, at `at`. */
+export type CapReservationResult = 'capped' | { readonly made: true; readonly at: number } | { readonly made: false }
 
-/** A customer's standing reservation in the outreach ledger. */
-export interface OutreachReservation {
+/** A customer's standing reservation in the cap ledger. */
+export interface CapReservation {
   readonly reservedAt: number
   readonly dedupeKey: string
 }
 
 /**
- * Read side of the outreach ledger, for presence: it skips customers already messaged in the cap window
- * before publishing, so an agent back from a break does not re-request the whole day's customers. A hint,
- * not the guarantee (that is `OutreachLedger.tryReserve`, in send).
+ * The cap: one message per customer per cap window, whichever trigger requested it. Send reserves each customer
+ * just before its message goes out; presence reads the reservations to leave capped customers out before
+ * publishing (a hint that saves requests, not the guarantee, which is `tryReserve`).
  */
-export interface OutreachReservations {
+export interface CapLedger {
+  /**
+   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists. Atomic (a conditional
+   * write): of two concurrent callers at most one reserves. A standing reservation of the same request is
+   * left as it is (`made: false`): a redelivery neither moves the cap's start nor is refused by its own hold.
+   */
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<CapReservationResult>
+  /** Gives back the reservation this request made at `at` (a request that was not sent); any other is left. */
+  release(recipientKey: string, dedupeKey: string, at: number): Promise<void>
   /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
-  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, OutreachReservation>>
+  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, CapReservation>>
+}
+
+/**
+ * Presence's short claim on a customer it chooses, so two triggers at the same moment choose different customers.
+ * A claim lapses at `until` by itself: a request that is never sent does not keep its customer from others.
+ */
+export interface CustomerClaims {
+  /**
+   * Claims `customerKey` for the trigger `triggerEventId` at `at` until `until`, unless another trigger holds an
+   * unexpired claim on them. Atomic (a conditional write): of two concurrent callers at most one gets `true`; the
+   * same trigger claiming again (a retry) gets `true`.
+   */
+  claim(customerKey: string, triggerEventId: string, at: number, until: number): Promise<boolean>
 }
 
 /** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */
@@ -189,9 +198,15 @@ export interface ReplyEventPublisher {
   served(detail: ReplyServedDetail): Promise<void>
 }
 
+/** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
+export type MetricDimensions = Readonly<Record<string, string>>
+
 /** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
 export interface Telemetry {
-  count(metric: MetricName, value?: number): void
+  /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
+  count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
+  /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
+  duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
   /** A measured value (EMF unit Seconds), e.g. the time to reply. */
   measureSeconds?(metric: MetricName, seconds: number): void
 }
@@ -236,6 +251,8 @@ export interface InboundMessage {
    * the dead letter written for that source message. The delivery ledger decides whether the claim holds.
    */
   readonly redriveOf?: string
+  /** With `redriveOf`: the reason the dead letter carried (`outcome-unknown`, `genesys-rejected`, …). */
+  readonly redriveReason?: string
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
   readonly delivery: { readonly queue: string; readonly receipt: string }
 }
@@ -274,10 +291,10 @@ export interface SendingModeSource {
 }
 
 /**
- * The suppression list (opt-outs), by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
+ * The opt-out list, by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
  * stores and looks up only the key's SHA-256, never the address.
  */
-export interface SuppressionList {
+export interface OptOutList {
   /** The keys among these that are on the list, with when each was added; keys not on it are absent. */
-  suppressionsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, Suppression>>
+  optOutsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, OptOut>>
 }

@@ -6,7 +6,7 @@ type Counted = { readonly [K in keyof TriggeredOutcome]-?: TriggeredOutcome[K] e
 
 /** Counts that are 0 on most triggers: counted only when they are not, so a dashboard line means something. */
 const WHEN_NONZERO: readonly (readonly [Counted, MetricName])[] = [
-  ['paused', METRIC_NAMES.messagesPaused],
+  ['claimedElsewhere', METRIC_NAMES.messagesClaimedElsewhere],
   ['outsidePilot', METRIC_NAMES.messagesOutsidePilot],
   ['ineligible', METRIC_NAMES.messagesIneligible],
   ['optedOut', METRIC_NAMES.messagesOptedOut],
@@ -19,7 +19,7 @@ export function triggerMetrics(outcome: TriggeredOutcome): [MetricName, number][
   const metrics: [MetricName, number][] = [
     [METRIC_NAMES.availabilityTriggers, 1],
     [METRIC_NAMES.messagesRequested, outcome.requested],
-    [METRIC_NAMES.messagesSuppressed, outcome.suppressed],
+    [METRIC_NAMES.messagesCapped, outcome.capped],
   ]
   for (const [count, metric] of WHEN_NONZERO) if (outcome[count] > 0) metrics.push([metric, outcome[count]])
   if (outcome.capacityFallback) metrics.push([METRIC_NAMES.capacityLookupFallbacks, 1])

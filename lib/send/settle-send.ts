@@ -1,6 +1,6 @@
 /**
  * send's settlement: what happens to a request once `sendMessage` has decided (or the request could not be
- * read). Each decision kind has one plan in SETTLEMENTS; `settle` carries every plan out in one fixed order:
+ * read). The entry point that reads, decides and settles is handle-send-request.ts. Each decision kind has one plan in SETTLEMENTS; `settle` carries every plan out in one fixed order:
  *
  *   count → log → dead-letter → report the outcome → mark notified → schedule the retry (and leave unacknowledged)
  *
@@ -10,14 +10,14 @@
  *
  * A new outcome kind is a new member of `SendDecision` plus its entry in SETTLEMENTS (the compiler asks for it).
  */
-import { EventValidationError } from '../domain/events.ts'
+import type { EventValidationError } from '../domain/events.ts'
 import type { MessageRequest } from '../domain/model.ts'
 import type { DeadLetter, DeadLetters, InboundMessage, Log, OutcomePublisher, Redelivery, Telemetry } from '../domain/ports.ts'
-import { parseMessageRequest, type OutcomeDetail } from '../domain/requests.ts'
-import { retryDelaySeconds } from './retry.ts'
+import type { OutcomeDetail } from '../domain/requests.ts'
+import { retryDelaySeconds, RetryLater } from './retry.ts'
 import { shortId } from '../domain/short-id.ts'
-import { METRIC_NAMES, type MetricName } from '../metrics-names.ts'
-import { sendMessage, type SendDecision, type SendDeps, type SendSettings } from './send-message.ts'
+import { CHANNEL_METRICS, METRIC_DIMENSIONS, METRIC_NAMES, type MetricName } from '../metrics-names.ts'
+import type { SendDecision, SendDeps } from './send-message.ts'
 
 /** The outcome event's own fields; the request's ids are added by `settle`. */
 export type OutcomeReport = Omit<OutcomeDetail, 'dedupeKey' | 'conversationId' | 'channel' | 'agentId' | 'requestedAt'>
@@ -53,11 +53,6 @@ export interface SettleDeps {
   readonly log: Log
 }
 
-/** Thrown to leave the record unacknowledged: the queue delivers it again later. */
-export class RetryLater extends Error {
-  override readonly name = 'RetryLater'
-}
-
 type Decision<K extends SendDecision['kind']> = Extract<SendDecision, { kind: K }>
 type Plan<K extends SendDecision['kind']> = (decision: Decision<K>, context: PlanContext) => Settlement
 interface PlanContext {
@@ -88,9 +83,9 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     report: { outcome: 'expired', reason: `older than ${settings.maxDelayMinutes} minutes` },
   }),
   capped: (_decision, { fields, settings }) => ({
-    counts: [METRIC_NAMES.messagesSuppressed],
+    counts: [METRIC_NAMES.messagesCapped],
     log: { level: 'info', message: 'customer already messaged within the cap window: not sent', fields },
-    report: { outcome: 'suppressed', reason: `customer messaged within the last ${settings.capHours} hours` },
+    report: { outcome: 'capped', reason: `customer messaged within the last ${settings.capHours} hours` },
   }),
   paused: (_decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesPaused],
@@ -110,8 +105,8 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   }),
   'opted-out': (_decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesOptedOut],
-    log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
-    report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+    log: { level: 'info', message: 'customer on the opt-out list (opted out): not sent', fields },
+    report: { outcome: 'opted-out', reason: 'customer on the opt-out list' },
   }),
   'customer-busy': (_decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesCustomerBusy],
@@ -120,7 +115,7 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],
-    log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
+    log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
     report: { outcome: 'quiet-hours', reason: `quiet hours ${decision.window}` },
   }),
   invalid: (decision, { fields }) => ({
@@ -138,7 +133,7 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   }),
   duplicate: ({ unreported }, { fields }) => {
     if (!unreported) {
-      return { counts: [METRIC_NAMES.messagesSuppressed], log: { level: 'info', message: 'already settled (sent or dead-lettered): duplicate delivery acknowledged', fields } }
+      return { counts: [METRIC_NAMES.duplicatesAcknowledged], log: { level: 'info', message: 'already settled (sent or dead-lettered): duplicate delivery acknowledged', fields } }
     }
     // Settled earlier, but reporting it failed: finish reporting, send nothing.
     const log = { level: 'info', message: 'settled earlier: reporting the outcome', fields: { ...fields, state: unreported.state } } as const
@@ -188,8 +183,26 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
 /** The plan for a decision about a readable request. */
 export function planSettlement(decision: SendDecision, request: MessageRequest, message: InboundMessage, settings: SettleSettings): Settlement {
   const fields = { dedupeKey: request.dedupeKey, conversationId: shortId(request.conversationId), channel: request.customer.channel }
+  if (message.redriveOf !== undefined && NOT_SENT_NOW.has(decision.kind)) return keptDeadLettered(decision.kind, message, fields)
   const plan = SETTLEMENTS[decision.kind] as (decision: SendDecision, context: PlanContext) => Settlement
   return plan(decision, { message, settings, fields })
+}
+
+/** Outcomes that send nothing and say nothing of whether an earlier attempt reached the customer. */
+const NOT_SENT_NOW: ReadonlySet<SendDecision['kind']> = new Set(['paused', 'dry-run', 'opted-out', 'customer-busy', 'quiet-hours', 'expired', 'capped'])
+
+/**
+ * An operator's redrive of a dead letter that cannot be sent now (paused, quiet hours, expired, …) stays a dead
+ * letter: acknowledging it as `paused` would consume the evidence (an `outcome-unknown` letter is the record
+ * that Genesys may have delivered it). It goes back to the DLQ with its reason and the same source message, so a
+ * later redrive is still recognised, and no second outcome is reported.
+ */
+function keptDeadLettered(kind: SendDecision['kind'], message: InboundMessage, fields: Readonly<Record<string, unknown>>): Settlement {
+  return {
+    counts: [METRIC_NAMES.redrivesNotSent],
+    log: { level: 'warn', message: 'redriven dead letter cannot be sent now: kept in the dead-letter queue', fields: { ...fields, notSentBecause: kind } },
+    deadLetter: { reason: message.redriveReason ?? 'redrive-not-sent', attributes: { detail: `redriven, not sent now: ${kind}`, notSentBecause: kind, sourceMessageId: message.redriveOf } },
+  }
 }
 
 /** The plan for a message that is not a valid request: dead-lettered with the problems, nothing to report. */
@@ -203,12 +216,14 @@ export function rejectedSettlement(error: EventValidationError, message: Inbound
 
 /** Carries a settlement out, in the one order the guarantees rely on. Throws RetryLater when the plan retries. */
 export async function settle(settlement: Settlement, message: InboundMessage, request: MessageRequest | undefined, deps: SettleDeps): Promise<void> {
-  for (const metric of settlement.counts) deps.telemetry.count(metric)
+  const byChannel = request ? { [METRIC_DIMENSIONS.channel]: request.customer.channel } : undefined
+  const count = (metric: MetricName) => deps.telemetry.count(metric, 1, CHANNEL_METRICS.includes(metric) ? byChannel : undefined)
+  for (const metric of settlement.counts) count(metric)
   deps.log[settlement.log.level](settlement.log.message, settlement.log.fields)
   if (settlement.deadLetter) {
     const { reason, attributes } = settlement.deadLetter
-    await deps.deadLetters.send({ body: message.body, reason, attributes: { ...attributes, sourceMessageId: message.id } })
-    deps.telemetry.count(METRIC_NAMES.messagesDeadLettered)
+    await deps.deadLetters.send({ body: message.body, reason, attributes: { sourceMessageId: message.id, ...attributes } })
+    count(METRIC_NAMES.messagesDeadLettered)
   }
   if (settlement.report) {
     if (!request) throw new Error('a settlement that reports an outcome needs the request')
@@ -225,17 +240,4 @@ export async function settle(settlement: Settlement, message: InboundMessage, re
     await deps.redelivery.redeliverAfter(message, settlement.retry.afterSeconds)
     throw new RetryLater(settlement.retry.reason)
   }
-}
-
-/** send's use case for one queue message: read the request, decide (sendMessage), settle. */
-export async function handleSendRequest(message: InboundMessage, deps: SendDeps & SettleDeps, settings: SendSettings & SettleSettings): Promise<void> {
-  let request: MessageRequest
-  try {
-    request = parseMessageRequest(message.body)
-  } catch (error) {
-    if (!(error instanceof EventValidationError)) throw error
-    return settle(rejectedSettlement(error, message), message, undefined, deps)
-  }
-  const decision = await sendMessage(request, deps, settings, { attempt: message.id, redriveOf: message.redriveOf, sendBy: message.sendBy })
-  return settle(planSettlement(decision, request, message, settings), message, request, deps)
 }

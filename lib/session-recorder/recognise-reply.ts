@@ -10,7 +10,7 @@ import type { ConversationEvent } from '../domain/events.ts'
 import type { Session } from '../domain/model.ts'
 import type { ReplyEventPublisher, SentMessageRecords, StoredSentMessage, Telemetry } from '../domain/ports.ts'
 import { answeredDetail, REPLY_TOPICS, replyDecision, servedDetail, type ReplyIgnoredReason, type ReplyMark, type ReplyPolicy, type ServedBy, type ServedMark } from '../domain/replies.ts'
-import { METRIC_NAMES } from '../metrics-names.ts'
+import { METRIC_DIMENSIONS, METRIC_NAMES } from '../metrics-names.ts'
 
 export interface ReplyDeps {
   readonly records: SentMessageRecords
@@ -39,7 +39,7 @@ export async function recogniseReply(event: ConversationEvent, session: Session 
   const detail = answeredDetail(message, decision.answer)
   // Counted when first marked: a redelivery of the same event publishes again but is not a second reply.
   if (!message.answer) {
-    deps.telemetry.count(METRIC_NAMES.messagesAnswered)
+    deps.telemetry.count(METRIC_NAMES.messagesAnswered, 1, { [METRIC_DIMENSIONS.channel]: message.channel })
     deps.telemetry.measureSeconds?.(METRIC_NAMES.timeToReply, detail.timeToReplyMs / 1000)
   }
   await deps.publisher.answered(detail)
@@ -49,7 +49,8 @@ export async function recogniseReply(event: ConversationEvent, session: Session 
 
 async function serve(message: StoredSentMessage, conversationId: string, served: ServedMark, deps: ReplyDeps): Promise<boolean> {
   if (!(await deps.records.markServed(message, served))) return false
-  if (!message.served) deps.telemetry.count(served.by === 'triggering-agent' ? METRIC_NAMES.repliesServedByTriggeringAgent : METRIC_NAMES.repliesServedByOtherAgent)
+  const metric = served.by === 'triggering-agent' ? METRIC_NAMES.repliesServedByTriggeringAgent : METRIC_NAMES.repliesServedByOtherAgent
+  if (!message.served) deps.telemetry.count(metric, 1, { [METRIC_DIMENSIONS.channel]: message.channel })
   await deps.publisher.served(servedDetail(message, conversationId, served))
   return true
 }

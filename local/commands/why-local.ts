@@ -3,7 +3,7 @@
  * local cloud (with --set settings and --suppress opt-outs), then answers as `proactive why` does on a stack.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import type { OutcomeDetail } from '#lib/domain/requests.ts'
 import { parseSettingAssignments } from '../../cli/args.ts'
 import { answer, type LocalWhy, whyCommand } from '../../cli/commands/why.ts'
@@ -13,7 +13,7 @@ import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 
-const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, show, io) => {
+const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, format, io) => {
   if (!events) {
     io.err('proactive why: --local needs --events PATH (the events to replay before asking)')
     return 2
@@ -43,7 +43,7 @@ const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, 
   }
   const cloud = await LocalCloud.start({ config })
   try {
-    if (optOuts.length > 0) await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
+    if (optOuts.length > 0) await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
     await runScenario(cloud, entries)
     const tables = { client: DynamoDBDocumentClient.from(cloud.dynamo), sessionsTable: LOCAL_NAMES.sessionsTable, stateTable: LOCAL_NAMES.stateTable }
     const records = await readWhyRecords(tables, query)
@@ -51,7 +51,7 @@ const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, 
     const reported = cloud.outcomes.map((event) => event.detail as unknown as OutcomeDetail).filter((detail) => conversations.has(detail.conversationId))
     const last = reported.at(-1)
     const mode = config.SENDING_MODE?.trim().toLowerCase() ?? 'live'
-    return answer({ ...records, mode, ...(last ? { outcome: { outcome: last.outcome, ...(last.reason ? { reason: last.reason } : {}) } } : {}) }, show, io)
+    return answer({ ...records, mode, ...(last ? { outcome: { outcome: last.outcome, ...(last.reason ? { reason: last.reason } : {}) } } : {}) }, format, io)
   } finally {
     await cloud.close()
   }

@@ -61,7 +61,7 @@ describe('proactive mode', () => {
     expect(deps.asked).toEqual(['Pilot'])
     expect(io.stdout).toEqual(['Pilot: mode paused from 2026-11-28T21:00:00.000Z; in force everywhere within 30 s'])
 
-    c.modeClock.offsetMs = MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const later = T0 + 60 * MINUTE
     const second = await runScenario(c, entries([...customers(2, later), ...trigger(later + 30 * MINUTE)]))
     // Counted over the cloud's life: the second trigger added two paused requests and nothing sent.
@@ -75,7 +75,7 @@ describe('proactive mode', () => {
     const json = capturedIo()
     expect(await runMode(['live', '--stack', 'Pilot', '--json'], json, deps)).toBe(0)
     expect(JSON.parse(json.stdout[0] as string)).toEqual({ stack: 'Pilot', override: { mode: 'live', since: '2026-11-28T21:00:00.000Z' } })
-    c.modeClock.offsetMs = 2 * MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const third = await runScenario(c, entries([...customers(3, later + 60 * MINUTE), ...trigger(later + 90 * MINUTE)]))
     // Live again: the customers paused earlier were never capped, so they are messaged now with the new ones.
     expect(third.messages).toMatchObject({ sent: 6, paused: 2 })

@@ -45,7 +45,7 @@ describe('proactive why --local', () => {
     expect(out).toContain('sessions: 1')
     expect(out).toMatch(/sms …4444 window .* last agent .* queue .* connected no/)
     expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
-    expect(out).toContain('suppression: not on the list')
+    expect(out).toContain('opt-out list: not on the list')
     expect(out).toContain('delivery ledger: sent')
     // The agentless response's ids, shortened: the full ids are behind --show-personal-data.
     expect(out).toMatch(/genesys: conversation [0-9a-f]{8}… message [0-9a-f]{8}…/)
@@ -80,9 +80,9 @@ describe('proactive why --local', () => {
     await writeFile(optOuts, '# customers who opted out\nsms +1 (555) 333-4444\n')
     const { code, out } = await why('--suppress', optOuts, '--conversation', CONVERSATION)
     expect(code).toBe(0)
-    expect(out).toContain('suppression: on the list')
+    expect(out).toContain('opt-out list: on the list')
     expect(out).toContain('cap reservation: none')
-    expect(out).toContain('why: No message: the customer is on the suppression list (opted out).')
+    expect(out).toContain('why: No message: the customer is on the opt-out list (opted out).')
     expect(out).not.toContain(PHONE)
   })
 

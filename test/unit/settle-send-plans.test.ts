@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import { handleSendRequest } from '#lib/send/handle-send-request.ts'
+import { planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
 import type { SendDeps } from '#lib/send/send-message.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -65,8 +67,8 @@ describe('planSettlement: one plan per decision kind', () => {
   it('opted-out and customer-busy: counted and reported as such, nothing dead-lettered, nothing marked', () => {
     expect(planSettlement({ kind: 'opted-out' }, request, message, settings)).toEqual({
       counts: ['MessagesOptedOut'],
-      log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
-      report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+      log: { level: 'info', message: 'customer on the opt-out list (opted out): not sent', fields },
+      report: { outcome: 'opted-out', reason: 'customer on the opt-out list' },
     })
     expect(planSettlement({ kind: 'customer-busy' }, request, message, settings)).toEqual({
       counts: ['MessagesCustomerBusy'],
@@ -102,7 +104,7 @@ describe('planSettlement: one plan per decision kind', () => {
   it('quiet-hours: logged and reported with the window in force', () => {
     expect(planSettlement({ kind: 'quiet-hours', window: '21:00-08:00 Europe/London' }, request, message, settings)).toEqual({
       counts: ['MessagesQuietHours'],
-      log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
+      log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
       report: { outcome: 'quiet-hours', reason: 'quiet hours 21:00-08:00 Europe/London' },
     })
   })
@@ -193,13 +195,12 @@ describe('settle without a request', () => {
       ...deps,
       outcomes: { publish: async (outcome) => void published.push(outcome) },
       clock: { now: () => request.requestedAt },
-      wallClock: { now: () => 5_000 },
       genesys: { sendAgentless: async () => ({ ok: true, status: 202, messageId: 'g-1' }) },
       pacer: { acquire: async (sendBy) => void deadlines.push(sendBy), pause: () => {} },
       ledger: { begin: async (_key, _now, options) => (begun.push(options), 'started'), finish: async () => {}, markNotified: async () => {} },
-      outreach: { tryReserve: async () => true },
-      suppressions: { suppressionsOf: async () => new Map() },
-      recorded: recordedSessions(request),
+      cap: capLedger(),
+      optOuts: { optOutsOf: async () => new Map() },
+      sessions: recordedSessions(request),
     }
     const sendSettings = { ...settings, ...testSendSettings() }
     const body = JSON.stringify({ source: APP_EVENT_SOURCE, 'detail-type': APP_DETAIL_TYPES.requested, detail: request })
@@ -215,5 +216,38 @@ describe('settle without a request', () => {
     const send = { ...deps, deadLetters: { send: async (letter: { reason: string }) => void letters.push(letter) } }
     await handleSendRequest({ ...message, body: '{"not":"a request"}' }, { ...(unused as SendDeps), ...send, ledger: unused as SendDeps['ledger'] }, { ...settings } as never)
     expect(letters.map((l) => l.reason)).toEqual(['invalid-request'])
+  })
+})
+
+describe('planSettlement: a redriven dead letter that cannot be sent now', () => {
+  const redrive: InboundMessage = { ...message, id: 'm-2', redriveOf: 'm-1', redriveReason: 'outcome-unknown' }
+
+  it.each(['paused', 'dry-run', 'opted-out', 'customer-busy', 'quiet-hours', 'capped'] as const)('%s: back to the DLQ with its reason and source message, nothing reported', (kind) => {
+    const decision = kind === 'dry-run' ? { kind, body: {} as never } : kind === 'quiet-hours' ? { kind, window: '21:00-08:00' } : { kind }
+    expect(planSettlement(decision, request, redrive, settings)).toEqual({
+      counts: ['RedrivesNotSent'],
+      log: { level: 'warn', message: 'redriven dead letter cannot be sent now: kept in the dead-letter queue', fields: { ...fields, notSentBecause: kind } },
+      deadLetter: { reason: 'outcome-unknown', attributes: { detail: `redriven, not sent now: ${kind}`, notSentBecause: kind, sourceMessageId: 'm-1' } },
+    })
+  })
+
+  it('expired too; a redrive that is sent, or an ordinary delivery, settles as usual', () => {
+    expect(planSettlement({ kind: 'expired', ageMs: 1 }, request, redrive, settings).deadLetter?.attributes).toMatchObject({ notSentBecause: 'expired', sourceMessageId: 'm-1' })
+    expect(planSettlement({ kind: 'sent', status: 202 }, request, redrive, settings).report).toMatchObject({ outcome: 'sent' })
+    expect(planSettlement({ kind: 'paused' }, request, message, settings).report).toEqual({ outcome: 'paused', reason: 'sending mode paused' })
+  })
+
+  it('settle keeps the source message the plan names, so a later redrive is still recognised', async () => {
+    const letters: unknown[] = []
+    const deps = {
+      deadLetters: { send: async (letter: unknown) => void letters.push(letter) },
+      outcomes: { publish: async () => {} },
+      redelivery: { redeliverAfter: async () => {} },
+      ledger: { markNotified: async () => {} },
+      telemetry: { count: () => {} },
+      log: { info: () => {}, warn: () => {} },
+    } as unknown as SettleDeps
+    await settle(planSettlement({ kind: 'paused' }, request, redrive, settings), redrive, request, deps)
+    expect(letters).toEqual([{ body: '{}', reason: 'outcome-unknown', attributes: expect.objectContaining({ sourceMessageId: 'm-1' }) }])
   })
 })

@@ -13,7 +13,7 @@ const session = {
 describe('why wording', () => {
   it.each([
     ['sent', 'A message was sent'],
-    ['suppressed', 'within the last 24 hours'],
+    ['capped', 'within the last 24 hours'],
     ['paused', 'paused'],
     ['dry-run', 'dry-run'],
     ['quiet-hours', 'quiet hours'],
