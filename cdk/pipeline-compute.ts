@@ -101,6 +101,7 @@ export class ProactiveMessagingCompute extends Construct {
         stateTable: this.data.stateTable,
         logRetention: settings.logRetentionDays as logs.RetentionDays,
         removalPolicy,
+        ...(this.data.replyRoutingKey ? { secret: this.data.replyRoutingKey } : {}),
       })
     }
 
