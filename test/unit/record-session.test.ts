@@ -50,7 +50,7 @@ class InMemorySessions implements SessionRepository {
 describe('recordSession', () => {
   it('creates the session on the first event and says so', async () => {
     const sessions = new InMemorySessions()
-    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: true })
+    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: true, session: expect.objectContaining({ conversationId: CONVERSATION, channel: 'sms' }) })
     expect(sessions.stored).toMatchObject({ conversationId: CONVERSATION, channel: 'sms', version: 1 })
     expect(sessions.puts).toEqual(['written'])
   })
@@ -59,8 +59,8 @@ describe('recordSession', () => {
     const sessions = new InMemorySessions()
     const start = parse('user.start', { at: T + 5, userId: AGENT })
     await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)
-    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'recorded', created: false })
-    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'unchanged' })
+    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'recorded', created: false, session: expect.objectContaining({ conversationId: CONVERSATION }) })
+    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'unchanged', session: sessions.stored })
     expect(sessions.puts).toEqual(['written', 'written'])
     expect(sessions.stored?.version).toBe(2)
   })
@@ -71,7 +71,7 @@ describe('recordSession', () => {
     await recordSession(start, sessions, POLICY)
     await recordSession(parse('user.start', { at: T + 5, userId: AGENT }), sessions, POLICY)
     const before = sessions.stored
-    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'unchanged' })
+    expect(await recordSession(start, sessions, POLICY)).toEqual({ kind: 'unchanged', session: sessions.stored })
     expect(sessions.puts).toEqual(['written', 'written'])
     expect(sessions.stored).toBe(before)
   })
@@ -94,7 +94,7 @@ describe('recordSession', () => {
       sessions.stored = { ...other, agents: { [AGENT]: { connected: true, changedAt: T + 5, connectedAt: T + 5 } }, lastAgentId: AGENT, version: other.version! + 1 }
     }
     const outcome = await recordSession(parse('customer.end', { at: T + 10 }), sessions, POLICY)
-    expect(outcome).toEqual({ kind: 'recorded', created: false })
+    expect(outcome).toEqual({ kind: 'recorded', created: false, session: expect.objectContaining({ conversationId: CONVERSATION }) })
     expect(sessions.puts).toEqual(['written', 'conflict', 'written'])
     expect(sessions.gets).toBe(3)
     // Both writers' events are in the result: the agent the other one recorded, ended by our customer.end.
@@ -110,7 +110,7 @@ describe('recordSession', () => {
       raced = true
       sessions.stored = { conversationId: CONVERSATION, agents: {}, lastActiveAt: T - 1, expiresAt: 0, version: 1 }
     }
-    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: false })
+    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: false, session: expect.objectContaining({ conversationId: CONVERSATION }) })
     expect(sessions.puts).toEqual(['conflict', 'written'])
   })
 
