@@ -86,7 +86,8 @@ export type SendDecision =
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string; readonly genesys?: GenesysMessageIds } }
   | { readonly kind: 'permanent'; readonly result: Failure }
-  | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
+  /** `attemptStartedAt`: wall-clock epoch ms the attempt whose answer was lost started (where a look-up searches from). */
+  | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly attemptStartedAt: number; readonly result?: Failure }
   /** `no-time-left`: pacing would outlast the invocation; handed back before anything was marked or sent. */
   | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress' | 'no-time-left'; readonly result?: Failure; readonly delaySeconds?: number }
 
@@ -144,7 +145,8 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
   const refusal = await deps.pacer.acquire(options.sendBy)
   if (refusal) return { kind: 'retry', reason: 'no-time-left', delaySeconds: Math.max(1, Math.ceil(refusal.waitMs / 1000)) }
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.wallClock.now(), {
+  const attemptStartedAt = deps.wallClock.now()
+  const claim = await deps.ledger.begin(request.dedupeKey, attemptStartedAt, {
     ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
     ...(options.redriveOf !== undefined ? { redriveOf: options.redriveOf } : {}),
   })
@@ -156,7 +158,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
     }
     if (deps.wallClock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
     await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
-    return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
+    return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it', attemptStartedAt: claim.startedAt }
   }
 
   const result = await deps.genesys.sendAgentless(body)
@@ -176,7 +178,7 @@ export async function sendMessage(request: MessageRequest, deps: SendDeps, setti
       return { kind: 'permanent', result }
     case 'unknown':
       await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.wallClock.now(), 'outcome-unknown')
-      return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, result }
+      return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, attemptStartedAt, result }
     case 'rate-limited':
       await deps.ledger.finish(request.dedupeKey, 'retryable', deps.wallClock.now())
       deps.pacer.pause(result.retryAfterSeconds ?? 60)

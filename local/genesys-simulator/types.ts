@@ -1,5 +1,6 @@
 /** The simulator's public option and record types. */
 import type { Channel } from '#lib/domain/model.ts'
+import type { DeliveredMessage } from './delivered.ts'
 
 export interface SimulatorClient {
   readonly secret: string
@@ -25,7 +26,14 @@ export interface SimulatorFaults {
   readonly sequence?: readonly (FaultKind | 'none')[]
   /** How long a `timeout` fault holds the request before answering 504. Make it longer than the client timeout. */
   readonly timeoutHoldMs?: number
+  /** Share in [0, 1] of accepted messages that end Delivery-failure (with an `errorInfo`); drawn at acceptance. */
+  readonly undeliverable?: number
+  /** Each status change (queued → sent → delivered or failed) shows this many ms after the one before. Default 0. */
+  readonly statusLagMs?: number
 }
+
+/** `malformed`: a 200 whose body is not the documented shape (for the callers' bad-input handling). */
+export type SimulatorAnswer = 'ok' | 'malformed'
 
 export interface SimulatorOptions {
   /** clientId → client. Default: `local-client` / `local-secret` with both permissions. */
@@ -56,6 +64,8 @@ export interface SimulatorOptions {
   readonly port?: number
   /** Read-only org data for `proactive check` (see SimulatorOrg). */
   readonly org?: SimulatorOrg
+  /** How long after acceptance a message shows in the analytics details query (its data lag). Default 0. */
+  readonly analyticsLagMs?: number
 }
 
 /** The simulator's answer to the utilization lookup (the agent's messaging capacity). */
@@ -121,5 +131,11 @@ export interface GenesysSimulator {
   setCompetingShare(share: number): void
   /** Changes what the utilization lookup answers from now on. */
   setUtilization(utilization: SimulatorUtilization): void
+  /** Every agentless message the simulator accepted (answered 200): what was really delivered, by conversation. */
+  delivered(): readonly DeliveredMessage[]
+  /** Changes the analytics query's data lag from now on. */
+  setAnalyticsLag(ms: number): void
+  /** Makes the message-status read or the analytics query answer a malformed 200 (or the documented shape again). */
+  setAnswer(route: 'status' | 'query', answer: SimulatorAnswer): void
   close(): Promise<void>
 }

@@ -75,21 +75,35 @@ function handle(call: RouteCall): void {
     send(res, record, 400, errorBody(400, 'bad.request', message, details), { ...rateHeaders(state, token), ...simulatorOnlyHeader(details) })
     return
   }
-  const timestamp = new Date(state.now()).toISOString()
+  const acceptedAt = state.now()
+  const timestamp = new Date(acceptedAt).toISOString()
   const messengerType = String(request.toAddressMessengerType)
+  const conversationId = randomUUID()
+  const messageId = randomUUID()
+  // Recorded before answering: a worker that dies after the 200 (crashAfterSend) leaves a message Genesys has.
+  state.delivered.set(conversationId, {
+    conversationId,
+    messageId,
+    channel: messengerType,
+    fromAddress: String(request.fromAddress),
+    ...(typeof request.toAddress === 'string' ? { toAddress: request.toAddress } : {}),
+    ...(typeof request.externalContactId === 'string' ? { externalContactId: request.externalContactId } : {}),
+    acceptedAt,
+    undeliverable: state.drawUndeliverable(),
+  })
   send(
     res,
     record,
     200,
     {
       id: randomUUID(),
-      conversationId: randomUUID(),
+      conversationId,
       fromAddress: request.fromAddress,
       ...(request.toAddress !== undefined ? { toAddress: request.toAddress } : {}),
       messengerType,
       timestamp,
       message: {
-        id: randomUUID(),
+        id: messageId,
         status: 'queued',
         direction: 'outbound',
         messengerType,
