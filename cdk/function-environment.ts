@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, trackConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { STAGES, type FUNCTIONS } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
@@ -18,6 +18,8 @@ export interface PipelineResources {
   readonly stateTableName: string
   readonly appEventBusName: string
   readonly sendDlqUrl: string
+  readonly sendQueueUrl: string
+  readonly trackQueueUrl: string
   readonly genesysSecretArn: string
   readonly sendMaxConcurrency: number
 }
@@ -28,6 +30,7 @@ export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = {
   sessionRecorder: sessionRecorderConfigSchema,
   presence: presenceConfigSchema,
   send: sendConfigSchema,
+  track: trackConfigSchema,
 }
 
 /** Which setting each configuration variable comes from, to name it in a synth error and in the settings table. */
@@ -75,6 +78,8 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   WHATSAPP_INTEGRATION_ID: 'whatsappIntegrationId',
   WHATSAPP_TEMPLATE_ID: 'whatsappTemplateId',
   OPEN_INTEGRATION_ID: 'openIntegrationId',
+  UNKNOWN_OUTCOME_LOOKUPS: 'unknownOutcomeLookups',
+  RESEND_IF_NOT_FOUND: 'resendIfNotFound',
 }
 
 /**
@@ -86,6 +91,8 @@ export const VARIABLES_NOT_FROM_SETTINGS: Readonly<Record<string, string>> = {
   STATE_TABLE_NAME: 'set by the stack (its state table)',
   APP_EVENT_BUS_NAME: 'set by the stack (its app bus)',
   SEND_DLQ_URL: "set by the stack (the send stage's dead-letter queue)",
+  SEND_QUEUE_URL: 'set by the stack (the send queue, where track puts a request it sends again)',
+  TRACK_QUEUE_URL: 'set by the stack (the track queue: look-up jobs)',
   SEND_ATTEMPT_TIMEOUT_SECONDS: "set by the stack to the send function's timeout (lib/topology.ts), which it must equal",
   GENESYS_GATEWAY_URL: 'not settable: local run and tests only; a deployed stack calls the Genesys region hosts',
   AWS_REGION: 'set by Lambda (the region the function runs in)',
@@ -180,6 +187,21 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       WHATSAPP_INTEGRATION_ID: settings.whatsappIntegrationId,
       WHATSAPP_TEMPLATE_ID: settings.whatsappTemplateId,
       OPEN_INTEGRATION_ID: settings.openIntegrationId,
+      TRACK_QUEUE_URL: resources.trackQueueUrl,
+      UNKNOWN_OUTCOME_LOOKUPS: settings.unknownOutcomeLookups,
+      ...genesys,
+    },
+    track: {
+      STATE_TABLE_NAME: resources.stateTableName,
+      APP_EVENT_BUS_NAME: resources.appEventBusName,
+      SEND_DLQ_URL: resources.sendDlqUrl,
+      SEND_QUEUE_URL: resources.sendQueueUrl,
+      TRACK_QUEUE_URL: resources.trackQueueUrl,
+      UNKNOWN_OUTCOME_LOOKUPS: settings.unknownOutcomeLookups,
+      RESEND_IF_NOT_FOUND: String(settings.resendIfNotFound),
+      MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
+      GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
+      GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
       ...genesys,
     },
   }

@@ -90,6 +90,10 @@ export interface ProactiveMessagingProps {
   readonly retryBaseSeconds?: number
   /** Longest retry delay after a transient Genesys failure. @default 900 */
   readonly retryMaxSeconds?: number
+  /** When a send's answer is lost, look the message up in Genesys this long after the attempt: durations, or 'off'. @default '30s,2m,10m' */
+  readonly unknownOutcomeLookups?: string
+  /** Send again when the last look-up found nothing (duplicate risk: docs/guarantees.md). @default false */
+  readonly resendIfNotFound?: boolean
   /** `live`, `dry-run` or `paused`; `proactive mode` overrides it at run time. @default 'live' */
   readonly sendingMode?: 'live' | 'dry-run' | 'paused'
   /** Pilot: only these agents trigger messages. @default everyone */
@@ -165,6 +169,8 @@ const HINTS: Record<SettingName, string> = {
   genesysTimeoutMs: 'a positive whole number of milliseconds below 60000 (the function timeout)',
   retryBaseSeconds: 'a number of seconds from 0 to 900',
   retryMaxSeconds: 'a number of seconds from 0 to 43200 (12 hours)',
+  unknownOutcomeLookups: "a comma-separated list of ascending durations such as 30s,2m,10m (at most 10, within 12 h), or 'off'",
+  resendIfNotFound: 'true or false',
   sendingMode: "'live', 'dry-run' or 'paused'",
   enabledAgentIds: 'a comma-separated list of Genesys user ids (empty: every agent)',
   enabledQueueIds: 'a comma-separated list of Genesys queue ids (empty: every queue)',
@@ -285,6 +291,15 @@ const settingsSchema = z.object({
   genesysTimeoutMs: number.int().positive().lt(60_000).default(10_000).describe("Timeout of one Genesys request, milliseconds; must stay below the functions' 60 s timeout."),
   retryBaseSeconds: number.nonnegative().max(900).default(10).describe('First retry delay after a transient Genesys failure; doubles with each delivery, with jitter.'),
   retryMaxSeconds: number.nonnegative().max(43_200).default(900).describe('Longest retry delay after a transient Genesys failure.'),
+  unknownOutcomeLookups: z
+    .string()
+    .default(DEFAULTS.unknownOutcomeLookups)
+    .describe(
+      "When a send's answer is lost (timeout, crash after sending), look the message up in Genesys this long after the attempt (`30s,2m,10m`): found, it is settled sent; not found after the last, dead-lettered `outcome-unknown` with the evidence. `off`: dead-lettered at once.",
+    ),
+  resendIfNotFound: bool
+    .default(false)
+    .describe('Send again when the last look-up found nothing and none failed, within `maxDelayMinutes` (never Web Messaging). A look-up that lags behind Genesys can cause a duplicate.'),
   sendingMode: z
     .enum(SENDING_MODES)
     .default('live')

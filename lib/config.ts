@@ -12,6 +12,7 @@ import { SENDING_MODES } from './domain/sending-mode.ts'
 import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
 import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
+import { parseDurations } from './domain/unknown-outcome.ts'
 
 /** A comma-separated list: trimmed items, empty ones dropped. */
 const commaList = (fallback = '') =>
@@ -56,6 +57,7 @@ export const DEFAULTS = {
     open: '00000000-0000-4000-8000-0000000000b2',
   },
   whatsappTemplateId: '00000000-0000-4000-8000-0000000000c3',
+  unknownOutcomeLookups: '30s,2m,10m',
 } as const
 
 const tableName = z.string().min(3, 'must be a DynamoDB table name (at least 3 characters)')
@@ -254,6 +256,50 @@ const templateParameters = (part: 'body' | 'header') =>
       `WhatsApp template ${part} parameters: JSON \`{"<parameter id>": "<value>"}\`; values may use \`{{brand}}\`, \`{{channel}}\`. Sent as \`messagingTemplate.${part}Parameters\` (unset: none).`,
     )
 
+/** Look-ups of an unknown outcome: ascending durations after the attempt's start, at most 12 hours (SQS visibility). */
+const unknownOutcomeLookups = z
+  .string()
+  .default(DEFAULTS.unknownOutcomeLookups)
+  .transform((raw, ctx): number[] => {
+    let schedule: number[]
+    try {
+      schedule = parseDurations(raw)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of durations such as 30s,2m,10m, or off: ${(error as Error).message}` })
+      return z.NEVER
+    }
+    if (schedule.some((ms, i) => ms <= 0 || (i > 0 && ms <= (schedule[i - 1] ?? 0))))
+      ctx.addIssue({ code: 'custom', message: `the durations must be positive and ascending, got ${JSON.stringify(raw)}` })
+    else if (schedule.length > 10 || (schedule.at(-1) ?? 0) > 12 * 3_600_000) ctx.addIssue({ code: 'custom', message: `at most 10 look-ups within 12 hours, got ${JSON.stringify(raw)}` })
+    return schedule
+  })
+  .describe(
+    "When a send's answer is lost (timeout, crash after sending), look the message up in Genesys (analytics conversation details) this long after the attempt started: a comma-separated list of durations (`30s,2m,10m`). Found: settled `sent`. Not found after the last: dead-lettered `outcome-unknown` with the evidence. `off`: dead-lettered at once.",
+  )
+
+const resendIfNotFound = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true')
+  .describe(
+    'After the last look-up found nothing (and none failed), send the message again instead of dead-lettering it, if it is still within `MAX_DELAY_MINUTES`. Risk: a look-up that lags behind Genesys can cause a duplicate. Web Messaging is never resent.',
+  )
+
+const trackQueueUrl = z.url().optional().describe('The track queue: look-ups of unknown outcomes (resource URL). Unset: no look-ups, an unknown outcome is dead-lettered at once.')
+
+const maxDelayMinutes = positiveNumber(DEFAULTS.maxDelayMinutes).describe('A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).')
+const budgetPerMinute = positiveNumber(DEFAULTS.budgetPerMinute).describe(
+  'Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).',
+)
+const budgetHeadroom = z.coerce
+  .number()
+  .gt(0)
+  .max(1)
+  .default(DEFAULTS.budgetHeadroom)
+  .describe('Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.')
+
+const sendDlqUrl = z.url().describe("The send stage's dead-letter queue, where permanent failures (and unknown outcomes the look-ups could not settle) go with their reason (resource URL).")
+
 export const sendConfigSchema = z
   .object({
     ...awsEnvironment,
@@ -263,19 +309,14 @@ export const sendConfigSchema = z
     APP_EVENT_BUS_NAME: appEventBusName,
     SENDING_MODE: sendingMode,
     ...quietHoursSettings,
-    SEND_DLQ_URL: z.url().describe("The send stage's dead-letter queue, where permanent failures go with their reason (resource URL)."),
-    MAX_DELAY_MINUTES: positiveNumber(DEFAULTS.maxDelayMinutes).describe('A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).'),
+    SEND_DLQ_URL: sendDlqUrl,
+    TRACK_QUEUE_URL: trackQueueUrl,
+    UNKNOWN_OUTCOME_LOOKUPS: unknownOutcomeLookups,
+    MAX_DELAY_MINUTES: maxDelayMinutes,
     CAP_HOURS: capHours,
     ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
-    GENESYS_BUDGET_PER_MINUTE: positiveNumber(DEFAULTS.budgetPerMinute).describe(
-      'Genesys requests a minute the send stage starts at, and falls back to when responses carry no inin-ratelimit headers; otherwise it paces to what the headers report (docs/pacing.md).',
-    ),
-    GENESYS_BUDGET_HEADROOM: z.coerce
-      .number()
-      .gt(0)
-      .max(1)
-      .default(DEFAULTS.budgetHeadroom)
-      .describe('Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.'),
+    GENESYS_BUDGET_PER_MINUTE: budgetPerMinute,
+    GENESYS_BUDGET_HEADROOM: budgetHeadroom,
     SEND_ATTEMPT_TIMEOUT_SECONDS: z.coerce
       .number()
       .positive()
@@ -328,6 +369,25 @@ export const sendConfigSchema = z
       }
     }
   })
+
+/** track: look-ups of unknown outcomes, paced on the same Genesys budget as the sends. */
+export const trackConfigSchema = z.object({
+  ...awsEnvironment,
+  STATE_TABLE_NAME: stateTableName,
+  APP_EVENT_BUS_NAME: appEventBusName,
+  SEND_DLQ_URL: sendDlqUrl,
+  SEND_QUEUE_URL: z.url().describe('The send queue: RESEND_IF_NOT_FOUND puts the request back there (resource URL).'),
+  // Optional in the schema send shares; track cannot work without it (trackDependencies says so).
+  TRACK_QUEUE_URL: trackQueueUrl,
+  UNKNOWN_OUTCOME_LOOKUPS: unknownOutcomeLookups,
+  RESEND_IF_NOT_FOUND: resendIfNotFound,
+  MAX_DELAY_MINUTES: maxDelayMinutes,
+  GENESYS_BUDGET_PER_MINUTE: budgetPerMinute,
+  GENESYS_BUDGET_HEADROOM: budgetHeadroom,
+  ...genesysConnection,
+})
+
+export type TrackConfig = z.infer<typeof trackConfigSchema>
 
 export type SessionRecorderConfig = z.infer<typeof sessionRecorderConfigSchema>
 export type PresenceConfig = z.infer<typeof presenceConfigSchema>

@@ -16,6 +16,7 @@ import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { createTrackHandler } from '#functions/track/index.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
@@ -32,7 +33,7 @@ export const LOCAL_NAMES = {
   appBus: 'proactive-messaging',
   sessionsTable: 'local-sessions',
   stateTable: 'local-state',
-  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send' } satisfies Record<StageName, string>,
+  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send', track: 'track' } satisfies Record<StageName, string>,
 } as const
 
 export interface LocalCloudOptions {
@@ -170,6 +171,8 @@ export class LocalCloud {
         RETRY_BASE_SECONDS: '1',
         RETRY_MAX_SECONDS: '2',
         SEND_ATTEMPT_TIMEOUT_SECONDS: '3',
+        // The look-ups of an unknown outcome in seconds, not minutes: a local run ends once every one is settled.
+        UNKNOWN_OUTCOME_LOOKUPS: '1s,2s,3s',
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
@@ -196,6 +199,8 @@ export class LocalCloud {
     const queues = {} as Record<StageName, { url: string; arn: string; dlqUrl: string }>
     for (const name of Object.keys(STAGES) as StageName[]) queues[name] = await this.createStageQueues(name)
     this.env.SEND_DLQ_URL = queues.send.dlqUrl
+    this.env.SEND_QUEUE_URL = queues.send.url
+    this.env.TRACK_QUEUE_URL = queues.track.url
 
     const credentials: CredentialsSource = this.simulator
       ? staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
@@ -218,6 +223,7 @@ export class LocalCloud {
       conversationEvents: ['session-recorder', () => plainWorker(createSessionRecorderHandler(this.env, overrides('session-recorder'))), 1],
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
+      track: ['track', () => plainWorker(createTrackHandler(this.env, overrides('track'))), 1],
     }
     this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
       const [service, spawn, count] = spawners[name]

@@ -41,6 +41,10 @@ export interface RunSummary {
     overOutboxLimit: number
     /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
     ineligible: number
+    /** Sends whose answer was lost, settled `sent` because the look-up found them in Genesys (part of `sent`). */
+    recovered: number
+    /** Sends whose answer was lost, sent again after the last look-up found nothing (RESEND_IF_NOT_FOUND). */
+    resent: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -205,6 +209,8 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
+      recovered: t.total(METRIC_NAMES.messagesRecovered),
+      resent: t.total(METRIC_NAMES.messagesResent),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

@@ -62,7 +62,7 @@ interface FunctionVariable {
 /** Every configuration variable, with the functions whose schema reads it; one meaning and default per name. */
 export function functionVariables(): FunctionVariable[] {
   const byName = new Map<string, FunctionVariable>()
-  for (const key of ['presence', 'send', 'sessionRecorder'] as FunctionKey[]) {
+  for (const key of ['presence', 'send', 'sessionRecorder', 'track'] as FunctionKey[]) {
     for (const [name, field] of Object.entries(shapeOf(CONFIG_SCHEMAS[key]))) {
       const known = byName.get(name)
       if (!known) {

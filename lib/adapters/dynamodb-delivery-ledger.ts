@@ -118,4 +118,3 @@ export function genesysIdsOf(item: Record<string, unknown>): GenesysMessageIds |
   if (!conversationId && !messageId) return undefined
   return { ...(conversationId ? { conversationId } : {}), ...(messageId ? { messageId } : {}), ...(item.recoveredBy === 'lookup' ? { recoveredBy: 'lookup' as const } : {}) }
 }
-

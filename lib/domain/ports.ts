@@ -253,7 +253,11 @@ export interface ConversationSearch {
    * An outbound messaging conversation to `recipient` that started in [from, to] (wall-clock epoch ms). `failed`:
    * the look-up itself failed (429, 5xx, 403, a timeout) or its answer was not the documented shape (`malformed`).
    */
-  findAgentlessMessage(query: { readonly recipient: LookupRecipient; readonly from: number; readonly to: number }): Promise<LookupAnswer & { readonly malformed?: boolean; readonly retryAfterSeconds?: number }>
+  findAgentlessMessage(query: {
+    readonly recipient: LookupRecipient
+    readonly from: number
+    readonly to: number
+  }): Promise<LookupAnswer & { readonly malformed?: boolean; readonly retryAfterSeconds?: number }>
 }
 
 /** Puts a look-up job on the track queue, to be handled no sooner than `delaySeconds` from now. */

@@ -86,7 +86,8 @@ export function nextLookupStep(job: LookupJob, answer: LookupAnswer, policy: Loo
   }
   const evidence = `not found in Genesys after ${done} look-up${done === 1 ? '' : 's'} over ${span}`
   if (!policy.resendIfNotFound) return { kind: 'dead-letter', evidence }
-  if (!context.resendable) return { kind: 'dead-letter', evidence: `${evidence}; not resent: a Web Messaging send joins the active conversation (useExistingActiveConversation), so a second copy could land in it` }
+  if (!context.resendable)
+    return { kind: 'dead-letter', evidence: `${evidence}; not resent: a Web Messaging send joins the active conversation (useExistingActiveConversation), so a second copy could land in it` }
   if (context.requestAgeMs > policy.maxDelayMs) return { kind: 'dead-letter', evidence: `${evidence}; not resent: older than ${Math.round(policy.maxDelayMs / 60_000)} minutes` }
   return { kind: 'resend', evidence }
 }

@@ -8,7 +8,11 @@ export interface SimulatorClient {
   readonly permissions?: readonly string[]
 }
 
-export type FaultKind = 'http429' | 'http5xx' | 'timeout' | 'token401'
+/**
+ * `timeout`: the request is held and answered 504, never accepted. `acceptedTimeout` (sequence only): accepted,
+ * then held and answered 504, as when Genesys took the message and the answer was lost on the way back.
+ */
+export type FaultKind = 'http429' | 'http5xx' | 'timeout' | 'token401' | 'acceptedTimeout'
 
 export interface SimulatorFaults {
   /** Probabilities in [0, 1] per API request; they share one draw, so their sum should stay ≤ 1. */

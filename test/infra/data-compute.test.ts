@@ -35,7 +35,7 @@ describe('data and compute in two stacks', () => {
     for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Events::EventBus', 'AWS::Events::Archive', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret']) expect(types, type).toContain(type)
     for (const type of COMPUTE) expect(types, type).not.toContain(type)
     // 3 stage queues, 3 stage DLQs, 3 rule DLQs.
-    expect(ofType(dataTemplate, 'AWS::SQS::Queue')).toHaveLength(9)
+    expect(ofType(dataTemplate, 'AWS::SQS::Queue')).toHaveLength(11)
   })
 
   it('puts the functions, rules and alarms in the compute stack, and nothing that stores state', () => {
@@ -126,7 +126,7 @@ describe('the single construct after the split', () => {
     'ProactiveMessagingMessageRequestedRuleDeadLetterQueue9E15E936',
   ]
   // Added after the split on purpose: the partner-bus archive for `proactive replay`.
-  const ADDED_SINCE = ['ProactiveMessagingPartnerEventsArchiveFF374671']
+  const ADDED_SINCE = ['ProactiveMessagingPartnerEventsArchiveFF374671', 'ProactiveMessagingTrackDeadLetterQueueCEA02CAC', 'ProactiveMessagingTrackQueueC4A22E1A']
 
   it('keeps the logical id of every stateful resource, and creates no other stateful resource', () => {
     const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'Pm'))

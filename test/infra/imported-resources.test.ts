@@ -47,7 +47,8 @@ describe('imported partner bus and secret, settings from context', () => {
     expect(env('ProactiveMessagingSendFunction').GENESYS_SECRET_ARN).toBe(SECRET_ARN)
     expect(env('ProactiveMessagingPresenceFunction').GENESYS_SECRET_ARN).toBe(SECRET_ARN)
     const secretStatements = identityStatements(template).filter((s) => asArray<string>(s.Action).includes('secretsmanager:GetSecretValue'))
-    expect(secretStatements).toHaveLength(2)
+    // presence, send and track: the three functions that call Genesys.
+    expect(secretStatements).toHaveLength(3)
     for (const s of secretStatements) expect(s.Resource).toBe(SECRET_ARN)
   })
 

@@ -138,13 +138,25 @@ describe('planSettlement: one plan per decision kind', () => {
 
   it('outcome-unknown with a look-up schedule: no dead letter, no report; a look-up job for the track queue, then marked', () => {
     const result = { ok: false, kind: 'unknown', status: 504, code: 'gateway.timeout' } as const
-    const plan = planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', attemptStartedAt: 5_000, result }, request, message, { ...settings, lookupScheduleMs: [30_000, 120_000] })
+    const plan = planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', attemptStartedAt: 5_000, result }, request, message, {
+      ...settings,
+      lookupScheduleMs: [30_000, 120_000],
+    })
     expect(plan.deadLetter).toBeUndefined()
     expect(plan.report).toBeUndefined()
     expect(plan.counts).toEqual(['OutcomesUnknown'])
     expect(plan.markNotified).toBe(true)
     expect(plan.followUp?.delaySeconds).toBe(30)
-    expect(plan.followUp?.job).toMatchObject({ kind: 'lookup', dedupeKey: request.dedupeKey, attemptStartedAt: 5_000, done: 0, failures: [], dueAt: 35_000, sendBody: message.body, sourceMessageId: message.id })
+    expect(plan.followUp?.job).toMatchObject({
+      kind: 'lookup',
+      dedupeKey: request.dedupeKey,
+      attemptStartedAt: 5_000,
+      done: 0,
+      failures: [],
+      dueAt: 35_000,
+      sendBody: message.body,
+      sourceMessageId: message.id,
+    })
     // The recipient as the request built it (WhatsApp: the normalised toAddress), for the analytics segment filter.
     expect(plan.followUp?.job.recipient).toEqual({ addressTo: '447700900555' })
   })

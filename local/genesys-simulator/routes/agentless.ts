@@ -57,7 +57,7 @@ function handle(call: RouteCall): void {
     missingPermission(state, res, record, token, PERMISSION_SEND)
     return
   }
-  if (fault) {
+  if (fault && fault !== 'acceptedTimeout') {
     applyFault(state, res, record, token, fault)
     return
   }
@@ -91,6 +91,11 @@ function handle(call: RouteCall): void {
     acceptedAt,
     undeliverable: state.drawUndeliverable(),
   })
+  if (fault === 'acceptedTimeout') {
+    applyFault(state, res, record, token, 'timeout')
+    record.fault = fault
+    return
+  }
   send(
     res,
     record,
