@@ -4,7 +4,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['lib/domain/**/*.ts', 'lib/usecases/**/*.ts', '!lib/domain/ports.ts'],
+  mutate: ['lib/domain/**/*.ts', 'lib/presence/**/*.ts', 'lib/send/**/*.ts', 'lib/session-recorder/**/*.ts', '!lib/domain/ports.ts'],
   // Each mutant runs only the tests that cover it.
   coverageAnalysis: 'perTest',
   // The CI machine and the team's have 2 cores.

@@ -272,7 +272,7 @@ export function formatTable(report: BenchReport): string {
     const s = report.storm
     rows.push([
       `login storm`,
-      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients, ${s.workers} send workers (${fmt(s.requests)} requests, ${fmt(s.suppressedBySend)} suppressed by send); duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
+      `${fmt(s.drainMs / 1000, 1)} s for ${fmt(s.messaged)} recipients, ${s.workers} send workers (${fmt(s.requests)} requests, ${fmt(s.cappedBySend)} capped by send); duplicates ${s.duplicates}, missing ${s.missing}, unexpected ${s.unexpected}`,
       `floor ${fmt(s.floorMs / 1000, 1)} s (${fmt(s.messaged)} ÷ ${fmt(s.budgetPerMinute)}/min)`,
       fmt(s.drainOverFloor, 3),
     ])

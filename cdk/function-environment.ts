@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, trackConfigSchema } from '#lib/config.ts'
+import { presenceConfigSchema, replyRoutingConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, trackConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { STAGES, type FUNCTIONS } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
@@ -55,6 +55,7 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   SENDING_MODE: 'sendingMode',
   ENABLED_AGENT_IDS: 'enabledAgentIds',
   ENABLED_QUEUE_IDS: 'enabledQueueIds',
+  ENABLED_CHANNELS: 'enabledChannels',
   QUIET_HOURS: 'quietHours',
   QUIET_HOURS_TIMEZONE: 'quietHoursTimezone',
   QUIET_HOURS_WEBMESSAGING: 'quietHoursWebMessaging',
@@ -66,6 +67,7 @@ export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
   WINDOW_HOURS: 'windowHours',
   CAP_HOURS: 'capHours',
   ACTIVE_CONVERSATION_STALE_HOURS: 'activeConversationStaleHours',
+  REPLY_WINDOW_HOURS: 'replyWindowHours',
   COOLDOWN_MINUTES: 'cooldownMinutes',
   MAX_DELAY_MINUTES: 'maxDelayMinutes',
   GENESYS_REGION: 'genesysRegion',
@@ -117,6 +119,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
   const window = { WINDOW_HOURS: String(settings.windowHours) }
   const cap = { CAP_HOURS: String(settings.capHours) }
   const busy = { ACTIVE_CONVERSATION_STALE_HOURS: String(settings.activeConversationStaleHours) }
+  const replies = { REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
   const genesys = {
     GENESYS_REGION: settings.genesysRegion,
     GENESYS_SECRET_ARN: resources.genesysSecretArn,
@@ -139,7 +142,14 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
   const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
   const trustedOrg: Env = orgId ? { GENESYS_ORG_ID: orgId } : {}
   return {
-    sessionRecorder: { SESSIONS_TABLE_NAME: resources.sessionsTableName, ...window, ...trustedOrg },
+    sessionRecorder: {
+      SESSIONS_TABLE_NAME: resources.sessionsTableName,
+      STATE_TABLE_NAME: resources.stateTableName,
+      APP_EVENT_BUS_NAME: resources.appEventBusName,
+      ...window,
+      ...replies,
+      ...trustedOrg,
+    },
     presence: {
       ...trustedOrg,
       SESSIONS_TABLE_NAME: resources.sessionsTableName,
@@ -149,6 +159,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       SENDING_MODE: settings.sendingMode,
       ENABLED_AGENT_IDS: settings.enabledAgentIds.join(','),
       ENABLED_QUEUE_IDS: settings.enabledQueueIds.join(','),
+      ENABLED_CHANNELS: settings.enabledChannels.join(','),
       AVAILABLE_PRESENCES: settings.availablePresences.join(','),
       AVAILABLE_ROUTING_STATUSES: settings.availableRoutingStatuses.join(','),
       COOLDOWN_MINUTES: String(settings.cooldownMinutes),
@@ -173,6 +184,7 @@ export function configEnvironments(settings: ResolvedSettings, resources: Pipeli
       ...quiet,
       MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
       ...cap,
+      ...replies,
       ...busy,
       SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),
       RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
@@ -232,4 +244,19 @@ export function functionEnvironments(settings: ResolvedSettings, resources: Pipe
   const keys = Object.keys(config) as FunctionKey[]
   for (const key of keys) validateEnvironment(key, config[key])
   return Object.fromEntries(keys.map((key) => [key, { ...config[key], ...runtimeEnv(key, settings) }])) as Record<FunctionKey, Env>
+}
+
+/** The reply-routing look-up's environment (its secret's ARN is added by the construct), validated like the others. */
+export function replyRoutingEnvironment(settings: ResolvedSettings, resources: Pick<PipelineResources, 'stateTableName'>): Env {
+  const env: Env = { STATE_TABLE_NAME: resources.stateTableName, REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
+  const result = replyRoutingConfigSchema.safeParse(withStandIns(env))
+  if (!result.success) throw new Error(`The reply-routing function would reject its environment: ${result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join('; ')}`)
+  return {
+    ...env,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.replyRouting,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: settings.logLevel,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    NODE_OPTIONS: '--enable-source-maps',
+  }
 }

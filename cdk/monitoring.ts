@@ -1,6 +1,7 @@
 /**
- * Dashboard and alarms for the pipeline, built with cdk-monitoring-constructs. Alarms go to an encrypted SNS
- * topic (optionally with an e-mail subscription). docs/operations.md explains each alarm.
+ * Dashboard and alarms for the pipeline, built with cdk-monitoring-constructs. Alarms and their return to OK go
+ * to an encrypted SNS topic (optionally with an e-mail subscription). Each alarm's description says what it means
+ * and the first step, and links its runbook section (cdk/alarm-runbook.ts).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch'
@@ -13,7 +14,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions'
 import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy, type CustomMetricGroup } from 'cdk-monitoring-constructs'
 import { Construct } from 'constructs'
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICE_NAMES, type MetricName } from '#lib/metrics-names.ts'
+import { CHANNELS } from '#lib/domain/model.ts'
+import { CHANNEL_METRICS, GENESYS_OPERATIONS, LATENCY_METRICS, METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICE_NAMES, type MetricName } from '#lib/metrics-names.ts'
+import { alarmGuidance, DEFAULT_RUNBOOK_URL, type AlarmKind } from './alarm-runbook.ts'
 
 const FIVE_MINUTES = Duration.minutes(5)
 
@@ -40,6 +43,8 @@ export interface PipelineMonitoringProps {
   readonly alarmEmail?: string
   /** Alarm when more than this percentage of Genesys requests in 5 minutes are answered 429. */
   readonly rateLimitedAlarmPercent: number
+  /** Base of every alarm's runbook link (each alarm adds its section's `#anchor`). @default 'docs/operations.md' */
+  readonly runbookUrl?: string
 }
 
 function emf(name: MetricName, service: string, label?: string): cloudwatch.Metric {
@@ -64,22 +69,103 @@ function ruleMetric(rule: MonitoredRule, metricName: string): cloudwatch.Metric 
   })
 }
 
-const breachOnAnyCount = (extra: string) => ({
+const breachOnAnyCount = (guidance: ReturnType<typeof alarmGuidance>) => ({
   threshold: 0,
   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
   // These metrics are only published when non-zero.
   treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
-  additionalDescription: extra,
+  ...guidance,
 })
+
+/** Each channel's series of a CHANNEL_METRICS count (emitted with the `channel` dimension by the send function). */
+function byChannel(name: MetricName, service: string): cloudwatch.Metric[] {
+  return CHANNELS.map(
+    (channel) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [SERVICE_DIMENSION]: service, [METRIC_DIMENSIONS.channel]: channel },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label: `${name} ${channel}`,
+      }),
+  )
+}
+
+/**
+ * Did it work: replies per channel as a share of messages sent, and the share of replies the triggering agent
+ * served, per hour (a reply can come up to REPLY_WINDOW_HOURS after its message, so an hour's rate compares that
+ * hour's replies with that hour's sends: a trend, not an exact ratio); the time to reply's median and p90.
+ */
+function replyGroups(): CustomMetricGroup[] {
+  const { sessionRecorder, send } = SERVICE_NAMES
+  const hourly = (metric: cloudwatch.Metric) => metric.with({ period: Duration.hours(1) })
+  // One graph's expressions need distinct metric ids: `<what>_<channel>`.
+  const rate = (id: string, label: string, numerator: cloudwatch.Metric, denominator: cloudwatch.Metric) =>
+    new cloudwatch.MathExpression({ expression: `100 * n_${id} / d_${id}`, usingMetrics: { [`n_${id}`]: hourly(numerator), [`d_${id}`]: hourly(denominator) }, label, period: Duration.hours(1) })
+  const answered = byChannel(METRIC_NAMES.messagesAnswered, sessionRecorder)
+  const sent = byChannel(METRIC_NAMES.messagesSent, send)
+  const servedByTrigger = byChannel(METRIC_NAMES.repliesServedByTriggeringAgent, sessionRecorder)
+  const timeToReply = (statistic: 'p50' | 'p90') =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: METRIC_NAMES.timeToReply,
+      dimensionsMap: { [SERVICE_DIMENSION]: sessionRecorder },
+      statistic,
+      period: Duration.hours(1),
+      label: `time to reply ${statistic} (s)`,
+    })
+  return [
+    {
+      title: 'Reply rate per channel (% of messages sent, per hour)',
+      metrics: CHANNELS.map((channel, i) => rate(`reply_${channel}`, `reply rate ${channel}`, answered[i] as cloudwatch.Metric, sent[i] as cloudwatch.Metric)),
+    },
+    {
+      title: 'Replies served by the triggering agent per channel (% of replies, per hour)',
+      metrics: CHANNELS.map((channel, i) => rate(`served_${channel}`, `served by triggering agent ${channel}`, servedByTrigger[i] as cloudwatch.Metric, answered[i] as cloudwatch.Metric)),
+    },
+    {
+      title: 'Replies',
+      metrics: [
+        emf(METRIC_NAMES.messagesAnswered, sessionRecorder, 'answered'),
+        emf(METRIC_NAMES.repliesServedByTriggeringAgent, sessionRecorder, 'served by the triggering agent'),
+        emf(METRIC_NAMES.repliesServedByOtherAgent, sessionRecorder, 'served by another agent'),
+        timeToReply('p50'),
+        timeToReply('p90'),
+      ],
+    },
+  ]
+}
+
+/** p50 and p99 of each Genesys operation, per function that makes it. */
+function genesysLatencies(): cloudwatch.Metric[] {
+  return Object.values(GENESYS_OPERATIONS).flatMap(({ operation, services }) =>
+    services.flatMap((service) =>
+      (['p50', 'p99'] as const).map(
+        (statistic) =>
+          new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: LATENCY_METRICS.genesysRequestLatency,
+            dimensionsMap: { [SERVICE_DIMENSION]: service, [METRIC_DIMENSIONS.operation]: operation },
+            statistic,
+            period: FIVE_MINUTES,
+            label: `${operation} (${service}) ${statistic}`,
+          }),
+      ),
+    ),
+  )
+}
 
 export class PipelineMonitoring extends Construct {
   readonly alarmTopic: sns.Topic
   readonly alarmTopicKey: kms.Key
   readonly facade: MonitoringFacade
   readonly dashboards: DefaultDashboardFactory
+  private readonly runbookUrl: string
 
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
     super(scope, id)
+    this.runbookUrl = props.runbookUrl ?? DEFAULT_RUNBOOK_URL
 
     // CloudWatch can publish to an encrypted topic only with a customer managed key that allows it.
     // The key protects only in-flight alarm notifications, so it goes with the stack (after KMS's waiting period).
@@ -116,10 +202,11 @@ export class PipelineMonitoring extends Construct {
       alarmFactoryDefaults: {
         alarmNamePrefix: props.namePrefix,
         actionsEnabled: true,
-        action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic }),
+        // OK too: whoever was paged learns that it cleared, without opening the console.
+        action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic, onOkTopic: this.alarmTopic }),
         datapointsToAlarm: 1,
         evaluationPeriods: 1,
-        runbookLink: 'docs/operations.md',
+        runbookLink: this.runbookUrl,
       },
       metricFactoryDefaults: { period: FIVE_MINUTES },
       dashboardFactory: this.dashboards,
@@ -150,7 +237,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.sessionsRecorded, sessionRecorder),
           emf(METRIC_NAMES.availabilityTriggers, presence),
           emf(METRIC_NAMES.messagesRequested, presence),
-          emf(METRIC_NAMES.messagesSuppressed, presence, 'suppressed (presence)'),
+          emf(METRIC_NAMES.messagesCapped, presence, 'suppressed (presence)'),
         ],
       },
       {
@@ -169,7 +256,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesFailed, send),
           emf(METRIC_NAMES.messagesDeadLettered, send),
           emf(METRIC_NAMES.messagesExpired, send),
-          emf(METRIC_NAMES.messagesSuppressed, send, 'suppressed (send)'),
+          emf(METRIC_NAMES.messagesCapped, send, 'suppressed (send)'),
           emf(METRIC_NAMES.messagesCustomerBusy, presence, 'customer busy (presence)'),
           emf(METRIC_NAMES.messagesCustomerBusy, send, 'customer busy (send)'),
         ],
@@ -207,6 +294,10 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesIneligible, presence, 'not eligible (unserved only, excluded wrap-up codes)'),
         ],
       },
+      { title: 'Messages sent per channel', metrics: byChannel(METRIC_NAMES.messagesSent, send) },
+      { title: 'Messages failed and dead-lettered per channel', metrics: CHANNEL_METRICS.filter((name) => name !== METRIC_NAMES.messagesSent).flatMap((name) => byChannel(name, send)) },
+      ...replyGroups(),
+      { title: 'Genesys request latency (p50, p99) per operation', metrics: genesysLatencies() },
       {
         title: 'Genesys responses',
         metrics: [
@@ -248,14 +339,14 @@ export class PipelineMonitoring extends Construct {
                   threshold: props.rateLimitedAlarmPercent,
                   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                   treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
-                  additionalDescription: 'Genesys answers 429 to a large share of sends: the budget is higher than the OAuth client allows or another caller shares it.',
+                  ...this.guide('genesysRateLimited', 'Genesys'),
                 },
               },
             },
             {
               metric: emf(METRIC_NAMES.genesysPermanentFailures, send),
               alarmFriendlyName: 'GenesysPermanentFailures',
-              addAlarm: { Critical: breachOnAnyCount('Genesys rejected a send (400/403/404/409/413): the message is in the send DLQ with the Genesys code.') },
+              addAlarm: { Critical: breachOnAnyCount(this.guide('genesysPermanentFailures', 'send')) },
             },
           ],
         },
@@ -276,17 +367,17 @@ export class PipelineMonitoring extends Construct {
               {
                 metric: ruleMetric(rule, 'FailedInvocations'),
                 alarmFriendlyName: 'FailedInvocations',
-                addAlarm: { Critical: breachOnAnyCount('EventBridge could not deliver to the target queue (retrying, then DLQ).') },
+                addAlarm: { Critical: breachOnAnyCount(this.guide('ruleFailedInvocations', rule.name)) },
               },
               {
                 metric: ruleMetric(rule, 'InvocationsSentToDlq'),
                 alarmFriendlyName: 'InvocationsSentToDlq',
-                addAlarm: { Critical: breachOnAnyCount('EventBridge gave up on an event and put it in the rule DLQ.') },
+                addAlarm: { Critical: breachOnAnyCount(this.guide('ruleSentToDlq', rule.name)) },
               },
               {
                 metric: ruleMetric(rule, 'InvocationsFailedToBeSentToDlq'),
                 alarmFriendlyName: 'InvocationsFailedToBeSentToDlq',
-                addAlarm: { Critical: breachOnAnyCount('Events were lost: EventBridge could not write to the rule DLQ.') },
+                addAlarm: { Critical: breachOnAnyCount(this.guide('ruleLostEvents', rule.name)) },
               },
             ],
           },
@@ -296,7 +387,7 @@ export class PipelineMonitoring extends Construct {
         queue: rule.deadLetterQueue,
         alarmFriendlyName: `${rule.name}-RuleDLQ`,
         humanReadableName: `${rule.name} rule DLQ`,
-        addQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING } },
+        addQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING, ...this.guide('ruleDeadLetters', rule.name) } },
       })
     }
   }
@@ -310,17 +401,23 @@ export class PipelineMonitoring extends Construct {
         alarmFriendlyName: `${stage.name}-Queue`,
         humanReadableName: `${stage.name} queue`,
         addQueueMaxMessageAgeAlarm: {
-          Warning: { maxAgeInSeconds: stage.maxMessageAgeSeconds, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING },
+          Warning: { maxAgeInSeconds: stage.maxMessageAgeSeconds, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING, ...this.guide('queueAge', stage.name) },
         },
-        addDeadLetterQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING } },
+        addDeadLetterQueueMaxSizeAlarm: {
+          Critical: { maxMessageCount: 0, treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING, ...this.guide('stageDeadLetters', stage.name) },
+        },
       })
       this.facade.monitorLambdaFunction({
         lambdaFunction: stage.function,
         alarmFriendlyName: `${stage.name}-Function`,
         humanReadableName: `${stage.name} function`,
-        addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
-        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+        addFaultCountAlarm: { Critical: { maxErrorCount: 0, ...this.guide('functionFaults', stage.name) } },
+        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0, ...this.guide('functionThrottles', stage.name) } },
       })
     }
+  }
+
+  private guide(kind: AlarmKind, subject: string): ReturnType<typeof alarmGuidance> {
+    return alarmGuidance(kind, subject, this.runbookUrl)
   }
 }

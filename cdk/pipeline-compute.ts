@@ -12,10 +12,11 @@ import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '#lib/topology.ts'
-import { functionEnvironments, type FunctionKey } from './function-environment.ts'
+import { functionEnvironments, replyRoutingEnvironment, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
 import { RULE_IDS, type PipelineData } from './pipeline-data.ts'
 import { QueueFedFunction } from './queue-fed-function.ts'
+import { ReplyRouting } from './reply-routing.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
 
 /** EventBridge → SQS delivery: the most EventBridge allows, then the rule's own DLQ. */
@@ -57,6 +58,8 @@ export class ProactiveMessagingCompute extends Construct {
   readonly sendMaxConcurrency: number
   readonly rules: Readonly<Record<keyof RulePatterns, RoutedRule>>
   readonly monitoring: PipelineMonitoring
+  /** The reply-routing look-up; absent with `replyRouting: false`. */
+  readonly replyRouting?: ReplyRouting
 
   constructor(scope: Construct, id: string, props: ProactiveMessagingComputeProps) {
     super(scope, id)
@@ -96,6 +99,16 @@ export class ProactiveMessagingCompute extends Construct {
 
     this.grantAccess()
 
+    if (settings.replyRouting) {
+      this.replyRouting = new ReplyRouting(this, 'ReplyRouting', {
+        codeRoot: CODE_ROOT,
+        environment: replyRoutingEnvironment(settings, { stateTableName: this.data.stateTable.tableName }),
+        stateTable: this.data.stateTable,
+        logRetention: settings.logRetentionDays as logs.RetentionDays,
+        removalPolicy,
+      })
+    }
+
     const patterns = rulePatterns({ orgId: settings.partnerBus.orgId })
     const route = (key: keyof RulePatterns) => this.route(key, patterns[key])
     this.rules = { conversationEvents: route('conversationEvents'), agentEvents: route('agentEvents'), messageRequested: route('messageRequested') }
@@ -104,6 +117,7 @@ export class ProactiveMessagingCompute extends Construct {
       namePrefix: Stack.of(this).stackName,
       alarmEmail: settings.alarmEmail,
       rateLimitedAlarmPercent: settings.rateLimitedAlarmPercent,
+      ...(settings.runbookUrl === undefined ? {} : { runbookUrl: settings.runbookUrl }),
       rules: (Object.keys(this.rules) as (keyof RulePatterns)[]).map((name) => ({
         name,
         rule: this.rules[name].rule,
@@ -147,6 +161,10 @@ export class ProactiveMessagingCompute extends Construct {
       })
 
     this.sessionRecorder.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [sessions] }))
+    // Replies: the latest sent message of the customer (read), its reply and server marked (UpdateItem), announced.
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.sessionRecorder.read))
+    this.sessionRecorder.role.addToPolicy(stateItems(['dynamodb:UpdateItem'], prefixes.sessionRecorder.write))
+    appBus.grantPutEventsTo(this.sessionRecorder.role)
 
     this.presence.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }))
     this.presence.role.addToPolicy(stateItems(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], prefixes.presence.read))

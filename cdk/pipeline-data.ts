@@ -132,7 +132,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
         })),
         ...tableDefaults(removalPolicy),
       })
-    // Agent state, outreach ledger, queue cache and delivery ledger (key `pk`, expiry `expiresAt`).
+    // Agent state, cap ledger, queue cache and delivery ledger (key `pk`, expiry `expiresAt`).
     this.stateTable =
       existing.stateTable ??
       new dynamodb.TableV2(this, 'StateTable', {

@@ -4,8 +4,7 @@
  *
  * The convenience composition of the two halves: ProactiveMessagingData (tables, buses, queues and DLQs, secret)
  * and ProactiveMessagingCompute (functions, rules, alarms, dashboard). To deploy them apart (e.g. a data stack
- * and a compute stack), use the two constructs directly. The data is created as this construct's `Default`
- * child, which CDK leaves out of logical ids: a stack deployed before the split keeps every resource.
+ * and a compute stack), use the two constructs directly. The data is this construct's `Data` child.
  */
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import type * as events from 'aws-cdk-lib/aws-events'
@@ -21,7 +20,7 @@ export class ProactiveMessaging extends ProactiveMessagingCompute {
 
   constructor(scope: Construct, id: string, props: ProactiveMessagingDataProps = {}) {
     const { existing: _passedToData, ...settings } = props
-    super(scope, id, { ...settings, data: (self) => new ProactiveMessagingData(self, 'Default', props) })
+    super(scope, id, { ...settings, data: (self) => new ProactiveMessagingData(self, 'Data', props) })
   }
 
   get partnerBus(): events.IEventBus {

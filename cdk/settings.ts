@@ -5,10 +5,11 @@
 import { z } from 'zod'
 import { DEFAULTS } from '#lib/config.ts'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { AGENT_CAPACITY } from '#lib/domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/domain/eligibility.ts'
+import { AGENT_CAPACITY } from '#lib/presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '#lib/presence/eligibility.ts'
 import { E164 } from '#lib/domain/address.ts'
-import { SENDING_MODES } from '#lib/domain/sending-mode.ts'
+import { CHANNELS, type Channel } from '#lib/domain/model.ts'
+import { SENDING_MODES, type SendingMode } from '#lib/domain/sending-mode.ts'
 
 /** Used when neither `genesysOrgId` nor `existingPartnerBusName` is set, so `cdk synth` works out of the box. */
 export const PLACEHOLDER_ORG_ID = '00000000-0000-0000-0000-000000000000'
@@ -49,7 +50,7 @@ export interface ProactiveMessagingProps {
   readonly whatsappTemplateHeaderParameters?: Readonly<Record<string, string>>
   /** Open Messaging integration id used as `fromAddress` for Open Messaging. */
   readonly openIntegrationId?: string
-  /** Message text; may use the placeholders lib/domain/template.ts knows. */
+  /** Message text; may use the placeholders lib/send/template.ts knows. */
   readonly messageText?: string
   /** Web Messaging text instead of messageText. @default messageText */
   readonly messageTextWebMessaging?: string
@@ -68,6 +69,8 @@ export interface ProactiveMessagingProps {
   readonly capHours?: number
   /** A conversation with no event for this many hours counts as ended (busy-customer check). @default 4 */
   readonly activeConversationStaleHours?: number
+  /** A customer's activity within this many hours after a proactive message is its reply. @default 72 */
+  readonly replyWindowHours?: number
   /** Minimum minutes between two triggers for one agent. @default 10 */
   readonly cooldownMinutes?: number
   /** Requests older than this are not sent. @default 15 */
@@ -94,8 +97,13 @@ export interface ProactiveMessagingProps {
   readonly unknownOutcomeLookups?: string
   /** Send again when the last look-up found nothing (duplicate risk: docs/guarantees.md). @default false */
   readonly resendIfNotFound?: boolean
-  /** `live`, `dry-run` or `paused`; `proactive mode` overrides it at run time. @default 'live' */
+  /**
+   * `live`, `dry-run` or `paused`; `proactive mode` overrides it at run time. `live` is refused while a channel in
+   * `enabledChannels` still has a placeholder sender id. @default 'dry-run' (a new stack sends nothing until set)
+   */
   readonly sendingMode?: 'live' | 'dry-run' | 'paused'
+  /** Channels that may be messaged (`webmessaging`, `sms`, `whatsapp`, `open`). @default every channel */
+  readonly enabledChannels?: readonly string[]
   /** Pilot: only these agents trigger messages. @default everyone */
   readonly enabledAgentIds?: readonly string[]
   /** Pilot: only sessions from these queues are targeted. @default every queue */
@@ -112,6 +120,8 @@ export interface ProactiveMessagingProps {
   readonly quietHoursWhatsapp?: string
   /** Quiet hours for Open Messaging instead of quietHours. */
   readonly quietHoursOpen?: string
+  /** Base URL of the runbook every alarm links to (each adds its section's `#anchor`). @default 'docs/operations.md' */
+  readonly runbookUrl?: string
   /** E-mail subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string
   /** Lambda log retention; one of CloudWatch's allowed values. @default 30 */
@@ -126,6 +136,11 @@ export interface ProactiveMessagingProps {
   readonly rateLimitedAlarmPercent?: number
   /** Keep tables, the created secret and log groups on `cdk destroy`. @default true */
   readonly retainData?: boolean
+  /**
+   * Deploy the reply-routing look-up (a Lambda function URL with a key in Secrets Manager) that a Genesys data action
+   * calls to offer a reply to the agent who triggered the message. `false` leaves it out. @default true
+   */
+  readonly replyRouting?: boolean
   /** Powertools log level. @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
 }
@@ -158,6 +173,7 @@ const HINTS: Record<SettingName, string> = {
   windowHours: 'a positive number of hours',
   capHours: 'a positive number of hours',
   activeConversationStaleHours: 'a positive number of hours',
+  replyWindowHours: 'a positive number of hours, at most 744 (31 days)',
   cooldownMinutes: 'a number of minutes, 0 or more',
   maxDelayMinutes: 'a positive number of minutes',
   queueCacheMinutes: 'a number of minutes, 0 or more',
@@ -172,6 +188,7 @@ const HINTS: Record<SettingName, string> = {
   unknownOutcomeLookups: "a comma-separated list of ascending durations such as 30s,2m,10m (at most 10, within 12 h), or 'off'",
   resendIfNotFound: 'true or false',
   sendingMode: "'live', 'dry-run' or 'paused'",
+  enabledChannels: `a list (or comma-separated string) of ${CHANNELS.join(', ')}`,
   enabledAgentIds: 'a comma-separated list of Genesys user ids (empty: every agent)',
   enabledQueueIds: 'a comma-separated list of Genesys queue ids (empty: every queue)',
   quietHours: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
@@ -181,12 +198,14 @@ const HINTS: Record<SettingName, string> = {
   quietHoursWhatsapp: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
   quietHoursOpen: 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00',
   alarmEmail: 'an e-mail address',
+  runbookUrl: 'a URL or path without a #anchor, e.g. https://github.com/your-org/your-fork/blob/main/docs/operations.md',
   logRetentionDays: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   archiveRetentionDays: 'a whole number of days, 0 for indefinitely',
   partnerArchiveRetentionDays: 'a whole number of days, 0 for indefinitely',
   sendQueueMaxAgeSeconds: 'a positive number of seconds',
   rateLimitedAlarmPercent: 'a percentage greater than 0 and at most 100',
   retainData: 'true or false',
+  replyRouting: 'true or false',
   logLevel: 'DEBUG, INFO, WARN or ERROR',
 }
 
@@ -277,6 +296,11 @@ const settingsSchema = z.object({
     .positive()
     .default(DEFAULTS.activeConversationStaleHours)
     .describe('A customer with an active conversation (no `customer.end`) is not messaged; a conversation with no event for this many hours counts as ended.'),
+  replyWindowHours: number
+    .positive()
+    .max(744)
+    .default(DEFAULTS.replyWindowHours)
+    .describe("A customer's activity within this many hours after a proactive message is its reply (threaded or in a new conversation); also how long the reply-routing look-up answers."),
   cooldownMinutes: number.nonnegative().default(DEFAULTS.cooldownMinutes).describe('Minimum minutes between two triggers for one agent.'),
   maxDelayMinutes: number.positive().default(DEFAULTS.maxDelayMinutes).describe('Requests older than this are not sent (request expiry).'),
   queueCacheMinutes: number.nonnegative().default(DEFAULTS.queueCacheMinutes).describe("How long an agent's queue memberships are cached (queue scope)."),
@@ -302,8 +326,14 @@ const settingsSchema = z.object({
     .describe('Send again when the last look-up found nothing and none failed, within `maxDelayMinutes` (never Web Messaging). A look-up that lags behind Genesys can cause a duplicate.'),
   sendingMode: z
     .enum(SENDING_MODES)
-    .default('live')
-    .describe('`live`, `dry-run` (every step but the Genesys call) or `paused` (nothing requested or sent); `proactive mode` overrides it at run time.'),
+    .optional()
+    .describe(
+      '`live`, `dry-run` (every step but the Genesys call) or `paused` (nothing requested or sent); unset: `dry-run`, so a new stack sends nothing until you choose `live`. `live` is refused while a channel in `enabledChannels` has a placeholder sender id. `proactive mode` overrides it at run time.',
+    ),
+  enabledChannels: list
+    .pipe(z.array(z.enum(CHANNELS)).min(1))
+    .default([...CHANNELS])
+    .describe('Channels that may be messaged; a customer on another channel is not requested (counted as outside the pilot). Leave out a channel you have no sender id for.'),
   enabledAgentIds: list.default([]).describe('Pilot scope: only these agents trigger messages (empty: every agent).'),
   enabledQueueIds: list.default([]).describe('Pilot scope: only sessions from these queues are targeted (empty: every queue).'),
   quietHours: quietWindowSetting.optional().describe('Quiet hours `HH:MM-HH:MM` (may wrap midnight): requests triggered inside are not sent (outcome `quiet-hours`); unset: none.'),
@@ -312,6 +342,12 @@ const settingsSchema = z.object({
   quietHoursSms: quietWindowSetting.optional().describe('Quiet hours for SMS instead of `quietHours`.'),
   quietHoursWhatsapp: quietWindowSetting.optional().describe('Quiet hours for WhatsApp instead of `quietHours`.'),
   quietHoursOpen: quietWindowSetting.optional().describe('Quiet hours for Open Messaging instead of `quietHours`.'),
+  runbookUrl: z
+    .string()
+    .regex(/^[^\s#]+$/, 'must have no spaces and no #anchor (each alarm adds its own)')
+    .max(300)
+    .optional()
+    .describe("Base of every alarm's runbook link; each alarm adds the `#anchor` of its section of docs/operations.md. Unset: `docs/operations.md`."),
   alarmEmail: z.email().optional().describe('E-mail subscribed to the alarm topic (confirm the subscription e-mail); unset: no subscription.'),
   logRetentionDays: number
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d))
@@ -328,6 +364,9 @@ const settingsSchema = z.object({
   sendQueueMaxAgeSeconds: number.positive().default(300).describe('Alarm threshold for the oldest message in the send queue.'),
   rateLimitedAlarmPercent: number.gt(0).max(100).default(10).describe('Alarm when this share of Genesys requests in 5 minutes get 429.'),
   retainData: bool.default(true).describe('Keep tables, the created secret and log groups on `cdk destroy`.'),
+  replyRouting: bool
+    .default(true)
+    .describe('Deploy the reply-routing look-up (function URL, key in Secrets Manager) a Genesys data action calls to offer a reply to the triggering agent; `false` leaves it out.'),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO').describe('Powertools log level.'),
 })
 
@@ -347,9 +386,40 @@ export type PartnerBusSource =
   | { readonly kind: 'create'; readonly orgId: string; readonly suffix: string; readonly placeholder: boolean }
   | { readonly kind: 'import'; readonly busName: string; readonly orgId?: string }
 
-export type ResolvedSettings = Omit<ParsedSettings, 'genesysOrgId' | 'eventSourceSuffix' | 'existingPartnerBusName'> & {
+export type ResolvedSettings = Omit<ParsedSettings, 'genesysOrgId' | 'eventSourceSuffix' | 'existingPartnerBusName' | 'sendingMode'> & {
   readonly partnerBus: PartnerBusSource
+  readonly sendingMode: SendingMode
+  /** false when `sendingMode` was not set and the stack deploys in the default `dry-run`. */
+  readonly sendingModeSet: boolean
 }
+
+/** A stack whose `sendingMode` is not set deploys in this mode: it runs every step and sends nothing. */
+export const DEFAULT_DEPLOYED_SENDING_MODE: SendingMode = 'dry-run'
+
+/** The settings that must be real before a channel is sent `live`, with the placeholder each has by default. */
+export const SENDER_SETTINGS: Readonly<Record<Channel, readonly { readonly setting: SettingName; readonly placeholder: string }[]>> = {
+  webmessaging: [{ setting: 'webMessagingDeploymentId', placeholder: DEFAULTS.fromAddress.webmessaging }],
+  sms: [{ setting: 'smsFromNumber', placeholder: DEFAULTS.fromAddress.sms }],
+  whatsapp: [
+    { setting: 'whatsappIntegrationId', placeholder: DEFAULTS.fromAddress.whatsapp },
+    { setting: 'whatsappTemplateId', placeholder: DEFAULTS.whatsappTemplateId },
+  ],
+  open: [{ setting: 'openIntegrationId', placeholder: DEFAULTS.fromAddress.open }],
+}
+
+/** `live` with a placeholder sender id would send every message of that channel to a Genesys 400 and the DLQ. */
+function checkLiveSenders(settings: Pick<ParsedSettings, 'enabledChannels' | SenderSetting>): void {
+  for (const channel of settings.enabledChannels) {
+    for (const { setting, placeholder } of SENDER_SETTINGS[channel]) {
+      if (settings[setting as SenderSetting] !== placeholder) continue
+      throw new SettingError(
+        setting,
+        `is still the placeholder ${placeholder} while sendingMode is 'live' and ${channel} is in enabledChannels; set it, or leave ${channel} out of enabledChannels, or deploy with sendingMode 'dry-run' first`,
+      )
+    }
+  }
+}
+type SenderSetting = 'webMessagingDeploymentId' | 'smsFromNumber' | 'whatsappIntegrationId' | 'whatsappTemplateId' | 'openIntegrationId'
 
 export class SettingError extends Error {
   constructor(setting: SettingName, problem: string) {
@@ -414,10 +484,16 @@ export function resolveSettings(input: ProactiveMessagingProps | Record<string, 
     const issue = result.error.issues[0]!
     throw new SettingError(issue.path[0] as SettingName, issue.message)
   }
-  const { genesysOrgId, eventSourceSuffix, existingPartnerBusName, ...rest } = result.data
+  const { genesysOrgId, eventSourceSuffix, existingPartnerBusName, sendingMode, ...rest } = result.data
   const eligibility = eligibilityScopeProblem(rest.eligibleSessions, rest.scope)
   if (eligibility) throw new SettingError('eligibleSessions', eligibility.replace('ELIGIBLE_SESSIONS', 'eligibleSessions').replace(/TARGET_SCOPE/g, 'scope'))
-  return { ...rest, partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName) }
+  if (sendingMode === 'live') checkLiveSenders(rest)
+  return {
+    ...rest,
+    sendingMode: sendingMode ?? DEFAULT_DEPLOYED_SENDING_MODE,
+    sendingModeSet: sendingMode !== undefined,
+    partnerBus: partnerBusSource(genesysOrgId, eventSourceSuffix, existingPartnerBusName),
+  }
 }
 
 function partnerBusSource(orgId?: string, suffix?: string, busName?: string): PartnerBusSource {

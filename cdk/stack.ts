@@ -31,6 +31,8 @@ export class ProactiveMessagingStack extends Stack {
       StateTableName: p.stateTable.tableName,
       /** The SENDING_MODE the functions were deployed with (`proactive status`; `proactive mode` overrides it). */
       SendingMode: p.settings.sendingMode,
+      /** `default` when sendingMode was not set: the stack started in dry-run (`proactive status` says so first). */
+      SendingModeSource: p.settings.sendingModeSet ? 'setting' : 'default',
       GenesysSecretArn: p.genesysSecret.secretArn,
       AlarmTopicArn: p.monitoring.alarmTopic.topicArn,
       SessionRecorderQueueUrl: p.sessionRecorder.queue.queueUrl,
@@ -55,6 +57,11 @@ export class ProactiveMessagingStack extends Stack {
       AgentEventsRuleDlqArn: p.rules.agentEvents.deadLetterQueue.queueArn,
       MessageRequestedRuleDlqUrl: p.rules.messageRequested.deadLetterQueue.queueUrl,
       MessageRequestedRuleDlqArn: p.rules.messageRequested.deadLetterQueue.queueArn,
+    }
+    if (p.replyRouting) {
+      /** The data action's request URL (POST), and the secret holding the key it presents. */
+      outputs.ReplyRoutingUrl = p.replyRouting.url.url
+      outputs.ReplyRoutingSecretArn = p.replyRouting.secret.secretArn
     }
     const dashboard = p.monitoring.dashboards.dashboard
     if (dashboard) outputs.DashboardName = dashboard.dashboardName

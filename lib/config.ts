@@ -7,11 +7,11 @@ import { z } from 'zod'
 import { CHANNELS, type Channel } from './domain/model.ts'
 import { E164 } from './domain/address.ts'
 import type { ChannelSettings } from './domain/payload.ts'
-import { findUnknownPlaceholders } from './domain/template.ts'
+import { findUnknownPlaceholders } from './send/template.ts'
 import { SENDING_MODES } from './domain/sending-mode.ts'
-import { AGENT_CAPACITY, parseMessageLimit } from './domain/capacity.ts'
-import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './domain/eligibility.ts'
-import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './domain/quiet-hours.ts'
+import { AGENT_CAPACITY, parseMessageLimit } from './presence/capacity.ts'
+import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from './presence/eligibility.ts'
+import { checkTimeZone, parseQuietWindow, QuietHoursError, quietHoursOf, type QuietHours } from './send/quiet-hours.ts'
 import { parseDurations } from './domain/unknown-outcome.ts'
 
 /** A comma-separated list: trimmed items, empty ones dropped. */
@@ -40,6 +40,7 @@ export const DEFAULTS = {
   windowHours: 24,
   capHours: 24,
   activeConversationStaleHours: 4,
+  replyWindowHours: 72,
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
@@ -84,6 +85,15 @@ const sendingMode = z
 /** A comma-separated list of ids; empty (the default) means everyone. */
 const idList = (what: string) => commaList().describe(`Pilot scope: only these ${what} (comma-separated ids); empty means all.`)
 
+/** Channels that may be messaged; a customer on any other channel is left out of the fan-out (counted as outside the pilot). */
+const enabledChannels = commaList(CHANNELS.join(','))
+  .pipe(
+    z
+      .array(z.enum(CHANNELS, { error: (issue) => `unknown channel ${JSON.stringify(issue.input)}: expected some of ${CHANNELS.join(', ')}` }))
+      .min(1, `must list at least one channel of ${CHANNELS.join(', ')}`),
+  )
+  .describe(`Channels that may be messaged (comma-separated, of ${CHANNELS.join(', ')}); a customer on another channel is counted as outside the pilot and not requested.`)
+
 /** `HH:MM-HH:MM`, possibly wrapping midnight; checked at start with the error naming the variable. */
 const quietWindow = (describe: string) =>
   z
@@ -127,6 +137,15 @@ const capHours = positiveNumber(DEFAULTS.capHours).describe(
   'At most one proactive message per customer in this many hours: send reserves the customer with a conditional write just before sending; presence skips customers already reserved.',
 )
 
+const replyWindowHours = z.coerce
+  .number()
+  .positive()
+  .max(24 * 31, 'must be at most 744 hours (31 days)')
+  .default(DEFAULTS.replyWindowHours)
+  .describe(
+    "A customer's activity within this many hours after a proactive message is its reply (`ProactiveMessageAnswered`), threaded into the agentless conversation or in a new one; later activity is not. Also how long the sent-message records (and the reply-routing answer) last. Genesys's messaging threading timeline is 72 h by default.",
+  )
+
 const activeConversationStaleHours = positiveNumber(DEFAULTS.activeConversationStaleHours).describe(
   'A customer with a conversation still active (no `customer.end`, e.g. chatting with another agent or back in queue after a transfer) is not messaged (outcome `customer-busy`); a conversation with no event for this many hours counts as ended, so a lost `customer.end` blocks a customer no longer than this.',
 )
@@ -156,8 +175,22 @@ const awsEnvironment = {
 export const sessionRecorderConfigSchema = z.object({
   ...awsEnvironment,
   SESSIONS_TABLE_NAME: sessionsTableName,
+  STATE_TABLE_NAME: stateTableName,
+  APP_EVENT_BUS_NAME: appEventBusName,
   GENESYS_ORG_ID: genesysOrgId,
   WINDOW_HOURS: windowHours,
+  REPLY_WINDOW_HOURS: replyWindowHours,
+})
+
+export const replyRoutingConfigSchema = z.object({
+  ...awsEnvironment,
+  STATE_TABLE_NAME: stateTableName,
+  REPLY_WINDOW_HOURS: replyWindowHours,
+  REPLY_ROUTING_SECRET_ARN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Secrets Manager secret holding the key the Genesys data action presents (Basic Auth password or `X-Reply-Routing-Key`). Read at run time and cached.'),
 })
 
 export const presenceConfigSchema = z
@@ -170,6 +203,7 @@ export const presenceConfigSchema = z
     SENDING_MODE: sendingMode,
     ENABLED_AGENT_IDS: idList('agents trigger messages'),
     ENABLED_QUEUE_IDS: idList("queues' sessions are targeted"),
+    ENABLED_CHANNELS: enabledChannels,
     TARGET_SCOPE: z
       .enum(['agent', 'queue'])
       .default(DEFAULTS.scope)
@@ -314,6 +348,7 @@ export const sendConfigSchema = z
     UNKNOWN_OUTCOME_LOOKUPS: unknownOutcomeLookups,
     MAX_DELAY_MINUTES: maxDelayMinutes,
     CAP_HOURS: capHours,
+    REPLY_WINDOW_HOURS: replyWindowHours,
     ACTIVE_CONVERSATION_STALE_HOURS: activeConversationStaleHours,
     GENESYS_BUDGET_PER_MINUTE: budgetPerMinute,
     GENESYS_BUDGET_HEADROOM: budgetHeadroom,
@@ -390,6 +425,7 @@ export const trackConfigSchema = z.object({
 export type TrackConfig = z.infer<typeof trackConfigSchema>
 
 export type SessionRecorderConfig = z.infer<typeof sessionRecorderConfigSchema>
+export type ReplyRoutingConfig = z.infer<typeof replyRoutingConfigSchema>
 export type PresenceConfig = z.infer<typeof presenceConfigSchema>
 export type SendConfig = z.infer<typeof sendConfigSchema>
 

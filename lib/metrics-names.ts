@@ -15,6 +15,7 @@ export const SERVICE_NAMES = {
   presence: 'presence',
   send: 'send',
   track: 'track',
+  replyRouting: 'reply-routing',
 } as const
 
 export const METRIC_NAMES = {
@@ -30,7 +31,9 @@ export const METRIC_NAMES = {
   /** ProactiveMessageRequested events published. */
   messagesRequested: 'MessagesRequested',
   /** A request not published or not sent because the customer was already messaged in the cap window. */
-  messagesSuppressed: 'MessagesSuppressed',
+  messagesCapped: 'MessagesCapped',
+  /** send: a delivery of a request already settled (sent or dead-lettered): acknowledged, nothing sent again. */
+  duplicatesAcknowledged: 'DuplicatesAcknowledged',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
   /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
@@ -42,7 +45,7 @@ export const METRIC_NAMES = {
   messagesPaused: 'MessagesPaused',
   /** Sending mode `dry-run`: every check passed, nothing posted, no cap used. */
   messagesDryRun: 'MessagesDryRun',
-  /** The customer is on the suppression list (opted out). */
+  /** The customer is on the opt-out list (opted out). */
   messagesOptedOut: 'MessagesOptedOut',
   /**
    * send: a request no recorded session backs (no session for its conversation, another customer's, or outside
@@ -76,6 +79,27 @@ export const METRIC_NAMES = {
   messagesDeadLettered: 'MessagesDeadLettered',
   /** Requests older than maxDelay, dropped on purpose. */
   messagesExpired: 'MessagesExpired',
+  /** session-recorder: a customer replied to a proactive message within REPLY_WINDOW_HOURS (once per message). */
+  messagesAnswered: 'MessagesAnswered',
+  /** session-recorder: the agent whose availability triggered the message connected to the reply. */
+  repliesServedByTriggeringAgent: 'RepliesServedByTriggeringAgent',
+  /** session-recorder: another agent connected to the reply. */
+  repliesServedByOtherAgent: 'RepliesServedByOtherAgent',
+  /** session-recorder: seconds from the message being sent to the customer's reply (a measure, not a count). */
+  timeToReply: 'TimeToReply',
+  /**
+   * send: a message was sent but the record replies are matched against could not be written: a reply to it
+   * will not be recognised or routed to the triggering agent. The message itself is not resent.
+   */
+  sentRecordsFailed: 'SentRecordsFailed',
+  /** reply-routing: the data action got the triggering agent of a message in the reply window. */
+  replyRoutingFound: 'ReplyRoutingFound',
+  /** reply-routing: no message to this customer in the reply window (404: the flow routes as usual). */
+  replyRoutingNotFound: 'ReplyRoutingNotFound',
+  /** reply-routing: wrong or missing credentials (401). */
+  replyRoutingUnauthorized: 'ReplyRoutingUnauthorized',
+  /** reply-routing: a malformed request (400, naming the field). */
+  replyRoutingInvalid: 'ReplyRoutingInvalid',
   /** Genesys answered 429. */
   genesysRateLimited: 'GenesysRateLimited',
   /** Genesys answered 400/403/404/409/413. */
@@ -97,3 +121,32 @@ export const METRIC_NAMES = {
 } as const
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES]
+
+/** Dimensions some metrics carry besides `service`. */
+export const METRIC_DIMENSIONS = {
+  /** The message's channel (lib/domain/model.ts CHANNELS), on CHANNEL_METRICS. */
+  channel: 'channel',
+  /** The Genesys request (GENESYS_OPERATIONS), on the latency metric. */
+  operation: 'operation',
+} as const
+
+/**
+ * Counted per service and again per service and channel: what was sent, what failed, what never reached the
+ * customer (dead-lettered by send). The alarms read the per-service series; the dashboard splits by channel.
+ */
+export const CHANNEL_METRICS: readonly MetricName[] = [METRIC_NAMES.messagesSent, METRIC_NAMES.messagesFailed, METRIC_NAMES.messagesDeadLettered]
+
+/** Durations, in milliseconds, not counts (`proactive status` sums only METRIC_NAMES). */
+export const LATENCY_METRICS = {
+  /** One Genesys HTTP request, from sending it to its answer (or failure), per operation. */
+  genesysRequestLatency: 'GenesysRequestLatency',
+} as const
+export type LatencyMetricName = (typeof LATENCY_METRICS)[keyof typeof LATENCY_METRICS]
+
+/** The `operation` dimension of GenesysRequestLatency: each Genesys request the functions make, and who makes it. */
+export const GENESYS_OPERATIONS = {
+  login: { operation: 'POST /oauth/token', services: [SERVICE_NAMES.presence, SERVICE_NAMES.send] },
+  agentless: { operation: 'POST /api/v2/conversations/messages/agentless', services: [SERVICE_NAMES.send] },
+  userQueues: { operation: 'GET /api/v2/users/{userId}/queues', services: [SERVICE_NAMES.presence] },
+  utilization: { operation: 'GET /api/v2/routing/users/{userId}/utilization', services: [SERVICE_NAMES.presence] },
+} as const

@@ -171,6 +171,15 @@ export const FUNCTIONS = {
   track: { entry: 'functions/track/index.ts', stage: 'track' },
 } as const satisfies Record<string, { entry: string; stage: StageName }>
 
+/**
+ * Functions behind an HTTPS endpoint rather than a queue. `replyRouting`: the look-up a Genesys data action calls
+ * from the inbound message flow (a Lambda function URL; the local run serves the same handler). Reserved
+ * concurrency is its throttle: requests beyond it are refused with 429 (Lambda's throttling), never queued.
+ */
+export const HTTP_FUNCTIONS = {
+  replyRouting: { entry: 'functions/reply-routing/index.ts', functionTimeoutSeconds: 10, functionMemoryMb: 256, reservedConcurrency: 5 },
+} as const
+
 /** Table layouts (keys and indexes) shared by the stack, the adapters and the local cloud. */
 export const TABLES = {
   sessions: {
@@ -181,13 +190,13 @@ export const TABLES = {
       byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
       /**
        * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
-       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the outreach ledger: never the
+       * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the cap ledger: never the
        * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
        */
       byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt' },
     },
   },
-  /** Agent state, the outreach ledger, the queue-membership cache and the delivery ledger, by `pk`. */
+  /** Agent state, the cap ledger, the queue-membership cache and the delivery ledger, by `pk`. */
   state: {
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
@@ -197,10 +206,14 @@ export const TABLES = {
      * (dynamodb:LeadingKeys). A new item kind in the state table needs its prefix here.
      */
     keyPrefixes: {
-      // `control#…` (the sending mode) and `suppress#…` (the suppression list, opt-outs) are written by operators
+      // `control#…` (the sending mode) and `optout#…` (the opt-out list) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'suppress'], write: ['agent', 'queues', 'capacity'] },
-      send: { read: ['delivery', 'cap', 'control', 'suppress'], write: ['delivery', 'cap', 'pace'] },
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout'], write: ['agent', 'queues', 'capacity'] },
+      // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
+      // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
+      send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
+      replyRouting: { read: ['sent', 'thread'], write: [] },
       // The delivery ledger of the requests it looks up, and the pace counter it shares with send.
       track: { read: ['delivery'], write: ['delivery', 'pace'] },
     },

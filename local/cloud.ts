@@ -11,17 +11,20 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
 import { startLocalSqs } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
-import { ReplayClock } from './replay-clock.ts'
+import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
 import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
+import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
 import { createTrackHandler } from '#functions/track/index.ts'
+import { staticSecret } from '#lib/adapters/shared-secret.ts'
+import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
 import type { HandlerOverrides } from '#functions/shared/wiring.ts'
 import { staticCredentials, type CredentialsSource } from '#lib/adapters/genesys-credentials.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageName } from '#lib/topology.ts'
-import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from './dlq-admin.ts'
+import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
@@ -55,6 +58,8 @@ export interface LocalCloudOptions {
   readonly chaos?: ChaosSpec
   /** Concurrent send workers (Lambda instances draining the send queue). Default 1. */
   readonly sendWorkers?: number
+  /** The reply-routing look-up's key; default: a random one (`replyRouting.key`). */
+  readonly replyRoutingKey?: string
 }
 
 export interface DeadLetterRecord extends DeadLetterView {
@@ -84,18 +89,14 @@ interface Stage {
 }
 
 export class LocalCloud {
-  readonly clock = new ReplayClock()
-  /** Real time plus an offset: the sending-mode cache's clock; tests advance it to expire the 30 s cache. */
-  readonly modeClock = {
-    offsetMs: 0,
-    now(): number {
-      return Date.now() + this.offsetMs
-    },
-  }
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
   readonly outcomes: EventEnvelope[] = []
+  /** ProactiveMessageAnswered / ProactiveReplyServed events published on the app bus. */
+  readonly replies: EventEnvelope[] = []
+  /** The reply-routing look-up, served on 127.0.0.1 with the real handler (set once the cloud is wired). */
+  replyRouting!: LocalReplyRouting
   private stages: Stage[] = []
   private readonly closers: (() => Promise<void>)[] = []
   private readonly random: () => number
@@ -106,6 +107,8 @@ export class LocalCloud {
   readonly faults = { redelivered: 0, crashed: 0, dynamoThrottled: () => 0 }
 
   private constructor(
+    /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+    readonly clock: LocalClock,
     private readonly options: LocalCloudOptions,
     readonly sqs: SQSClient,
     readonly dynamo: DynamoDBClient,
@@ -142,7 +145,9 @@ export class LocalCloud {
             faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 },
           }
         : (options.simulator ?? {})
-      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(simulatorOptions)
+      const clock = new LocalClock()
+      // Conversations are stamped on the handlers' clock, so a look-up from a replayed attempt's time finds them.
+      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator({ conversationClock: () => clock.now(), ...simulatorOptions })
       if (simulator) closers.push(() => simulator.close())
 
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
@@ -176,7 +181,7 @@ export class LocalCloud {
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
-      const cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      const cloud = new LocalCloud(clock, options, sqs, dynamo, simulator, env)
       cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
       await cloud.wire()
@@ -208,7 +213,6 @@ export class LocalCloud {
     const chaos = this.options.chaos ?? {}
     const overrides = (service: ServiceName, extra: Partial<HandlerOverrides> = {}): HandlerOverrides => ({
       clock: this.clock,
-      modeClock: this.modeClock,
       telemetry: this.tally.for(service),
       genesysCredentials: credentials,
       ...extra,
@@ -225,6 +229,12 @@ export class LocalCloud {
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
       track: ['track', () => plainWorker(createTrackHandler(this.env, overrides('track'))), 1],
     }
+    const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
+    this.replyRouting = await serveReplyRouting(
+      createReplyRoutingHandler(this.env, { clock: this.clock, telemetry: this.tally.for('reply-routing'), routingKey: staticSecret(routingKey) }),
+      routingKey,
+    )
+    this.closers.push(() => this.replyRouting.close())
     this.stages = (Object.keys(STAGES) as StageName[]).map((name) => {
       const [service, spawn, count] = spawners[name]
       return {
@@ -253,6 +263,14 @@ export class LocalCloud {
       pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.sent, APP_DETAIL_TYPES.failed] },
       target: async (event) => {
         this.outcomes.push(event)
+      },
+    })
+    this.bus.addRule({
+      name: 'local-replies',
+      busName: LOCAL_NAMES.appBus,
+      pattern: { source: [APP_EVENT_SOURCE], 'detail-type': [APP_DETAIL_TYPES.answered, APP_DETAIL_TYPES.replyServed] },
+      target: async (event) => {
+        this.replies.push(event)
       },
     })
   }

@@ -251,3 +251,31 @@ export function conversationLifecycle(input: ConversationLifecycleInput): Genesy
     conversationEvent('customer.end', { ...common, ...customer, at: input.start + 301_000 }),
   ]
 }
+
+export interface CustomerReplyInput {
+  readonly messageType: MessagingType
+  /** eventTime of the reply; the queue follows 1 s later, the agent 20 s later. */
+  readonly at: number
+  readonly queueId: string
+  /** The agent who connects to the reply; none: it waits in the queue. */
+  readonly agentId?: string
+  /**
+   * Threaded: the agentless conversation id the send got back (the simulator's `agentlessConversationId`). The
+   * reply then continues it: acd.start and user.start on that id, with no new customer.start (which events a
+   * threaded reply emits is UNVERIFIED; the pipeline counts either). Unset: a new conversation, `conversationId`.
+   */
+  readonly threadedOn?: string
+  readonly conversationId?: string
+  readonly externalContactId?: string
+  readonly addressFrom?: string
+}
+
+/** A customer's reply to a proactive message, in delivery order. */
+export function customerReply(input: CustomerReplyInput): GenesysEnvelope[] {
+  const conversationId = input.threadedOn ?? input.conversationId ?? uuidFrom('reply', input.messageType, input.externalContactId ?? input.addressFrom, input.at)
+  const common = { conversationId, messageType: input.messageType }
+  const events = input.threadedOn ? [] : [conversationEvent('customer.start', { ...common, externalContactId: input.externalContactId, addressFrom: input.addressFrom, at: input.at })]
+  events.push(conversationEvent('acd.start', { ...common, at: input.at + 1_000, queueId: input.queueId }))
+  if (input.agentId) events.push(conversationEvent('user.start', { ...common, at: input.at + 20_000, queueId: input.queueId, userId: input.agentId }))
+  return events
+}

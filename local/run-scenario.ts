@@ -22,7 +22,7 @@ export interface RunSummary {
     sent: number
     failed: number
     deadLettered: number
-    suppressed: number
+    capped: number
     expired: number
     /** Operator controls (docs/operations.md): not sent on purpose, no cap used. */
     paused: number
@@ -41,6 +41,12 @@ export interface RunSummary {
     overOutboxLimit: number
     /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
     ineligible: number
+    /** Messages the customer replied to within REPLY_WINDOW_HOURS (MessagesAnswered), once each. */
+    answered: number
+    /** Replies the triggering agent connected to (RepliesServedByTriggeringAgent). */
+    answeredByTriggeringAgent: number
+    /** Replies another agent connected to (RepliesServedByOtherAgent). */
+    answeredByOtherAgent: number
     /** Sends whose answer was lost, settled `sent` because the look-up found them in Genesys (part of `sent`). */
     recovered: number
     /** Sends whose answer was lost, sent again after the last look-up found nothing (RESEND_IF_NOT_FOUND). */
@@ -60,7 +66,7 @@ export interface RunSummary {
     sent: number
     deadLettered: number
     expired: number
-    suppressed: number
+    capped: number
     /** Not sent on purpose: paused, dry-run, opted-out, quiet-hours, customer-busy. */
     notSentByControl: number
     unsettled: number
@@ -89,7 +95,7 @@ export interface EventReport {
   readonly note: string
 }
 
-const { eventsRejected, eventsIgnored, availabilityTriggers, messagesRequested, messagesSuppressed, messagesSent } = METRIC_NAMES
+const { eventsRejected, eventsIgnored, availabilityTriggers, messagesRequested, messagesCapped, messagesSent } = METRIC_NAMES
 
 export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioEntry[], onEvent: (report: EventReport) => void = () => {}): Promise<RunSummary> {
   const counts = { received: 0, accepted: 0, rejected: 0, ignored: 0 }
@@ -143,7 +149,7 @@ export async function runScenario(cloud: LocalCloud, entries: readonly ScenarioE
     } else {
       const triggered = after.triggers - before.triggers
       const note = triggered
-        ? `agent became available: ${after.requested - before.requested} requested, ${after.suppressed - before.suppressed} suppressed, ${after.sent - before.sent} sent`
+        ? `agent became available: ${after.requested - before.requested} requested, ${after.capped - before.capped} capped, ${after.sent - before.sent} sent`
         : `→ ${matched.join(', ')}`
       report('accepted', label, note)
     }
@@ -158,7 +164,7 @@ function snapshot(cloud: LocalCloud) {
     ignored: t.get('session-recorder', eventsIgnored) + t.get('presence', eventsIgnored),
     triggers: t.total(availabilityTriggers),
     requested: t.total(messagesRequested),
-    suppressed: t.total(messagesSuppressed),
+    capped: t.total(messagesCapped),
     sent: t.total(messagesSent),
   }
 }
@@ -197,7 +203,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       sent: t.total(messagesSent),
       failed: t.total(METRIC_NAMES.messagesFailed),
       deadLettered: deadLetters.filter((letter) => letter.queue.startsWith('send')).length,
-      suppressed: t.total(messagesSuppressed),
+      capped: t.total(messagesCapped),
       expired: t.total(METRIC_NAMES.messagesExpired),
       paused: t.total(METRIC_NAMES.messagesPaused),
       dryRun: t.total(METRIC_NAMES.messagesDryRun),
@@ -209,6 +215,9 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
+      answered: t.total(METRIC_NAMES.messagesAnswered),
+      answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
+      answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),
       recovered: t.total(METRIC_NAMES.messagesRecovered),
       resent: t.total(METRIC_NAMES.messagesResent),
     },
@@ -260,7 +269,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
       continue
     }
     const outcome =
-      detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'suppressed'
+      detail.outcome === 'sent' || detail.outcome === 'expired' || detail.outcome === 'capped'
         ? detail.outcome
         : typeof detail.outcome === 'string' && CONTROL_OUTCOMES.includes(detail.outcome)
           ? 'control'
@@ -276,7 +285,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
     // Redriven after too many receives: no outcome event was published for it.
     if (!ends.has(letter.dedupeKey)) ends.set(letter.dedupeKey, ['dead-lettered'])
   }
-  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, suppressed: 0, notSentByControl: 0, unsettled: 0, settledTwice: 0 }
+  const totals = { requested: requested.size, sent: 0, deadLettered: 0, expired: 0, capped: 0, notSentByControl: 0, unsettled: 0, settledTwice: 0 }
   for (const key of requested) {
     const history = ends.get(key) ?? []
     const last = history.at(-1)
@@ -287,7 +296,7 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
     else if (settledTwice) totals.settledTwice++
     else if (last === 'sent') totals.sent++
     else if (last === 'expired') totals.expired++
-    else if (last === 'suppressed') totals.suppressed++
+    else if (last === 'capped') totals.capped++
     else if (last === 'control') totals.notSentByControl++
     else totals.deadLettered++
   }

@@ -9,7 +9,7 @@
  * `use-import-aliases: keep relative` is left alone (the test that compares an alias with its relative path).
  *
  * usage: node scripts/use-import-aliases.mjs [--write] [--check] [FOLDER...]
- *   default folders: lib functions cdk local test bench scripts
+ *   default folders: lib functions cdk cli local test bench scripts
  *   (no flag)  list what would change
  *   --write    change the files
  *   --check    list, and exit 1 when anything would change
@@ -19,7 +19,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const DEFAULT_FOLDERS = ['lib', 'functions', 'cdk', 'local', 'test', 'bench', 'scripts']
+const DEFAULT_FOLDERS = ['lib', 'functions', 'cdk', 'cli', 'local', 'test', 'bench', 'scripts']
 const SOURCE = /\.(ts|mts|mjs|js)$/
 const KEEP = 'use-import-aliases: keep relative'
 const SKIP = new Set(['node_modules', 'cdk.out', 'fixtures', '.git'])

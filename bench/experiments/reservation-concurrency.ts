@@ -1,6 +1,6 @@
 /**
  * Experiment behind the fan-out finding in docs/benchmarks.md: what one fan-out costs per recipient on the
- * outreach ledger. The first design had presence reserve every recipient with a conditional PutItem (tried
+ * cap ledger. The first design had presence reserve every recipient with a conditional PutItem (tried
  * one at a time, then 32 at a time); the current one has presence read the ledger with BatchGetItem and send
  * do the conditional write. This times the same adapters against the local cloud, and the PutEvents publishing
  * beside them. Run: `npx tsx bench/experiments/reservation-concurrency.ts 2000`.
@@ -8,8 +8,7 @@
 import { performance } from 'node:perf_hooks'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
-import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
-import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
 import { EventBridgePublisher, EventBridgeRequestPublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { mapConcurrently } from '#lib/concurrency.ts'
 import { recipientKey } from '#lib/domain/targeting.ts'
@@ -20,8 +19,8 @@ const n = Number(process.argv[2] ?? 1000)
 const cloud = await LocalCloud.start()
 cloud.bus.removeRule('message-requested', LOCAL_NAMES.appBus)
 const docs = DynamoDBDocumentClient.from(cloud.dynamo)
-const ledger = new DynamoDbOutreachLedger(docs, LOCAL_NAMES.stateTable)
-const reservations = new DynamoDbOutreachReservations(docs, LOCAL_NAMES.stateTable)
+const ledger = new DynamoDbCapLedger(docs, LOCAL_NAMES.stateTable)
+const reservations = ledger
 const publisher = new EventBridgeRequestPublisher(new EventBridgePublisher(new EventBridgeClient({ endpoint: cloud.env.AWS_ENDPOINT_URL_EVENTBRIDGE, region: 'us-east-1' }), LOCAL_NAMES.appBus))
 
 const time = async (task: () => Promise<unknown>): Promise<number> => {

@@ -59,8 +59,8 @@ export interface StormResult extends DeliveryCheck {
   readonly drainOverFloorWithOtherCalls: number
   /** ProactiveMessageRequested events the triggers published: more than the recipients where agents share customers. */
   readonly requests: number
-  /** Requests send did not send because another request had reserved the customer (outcome `suppressed`). */
-  readonly suppressedBySend: number
+  /** Requests send did not send because another request had reserved the customer (outcome `capped`). */
+  readonly cappedBySend: number
   readonly rateLimited: number
   readonly rates: RateSummary
   readonly maxMessagesPerTrigger: string
@@ -125,7 +125,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const floorMs = (check.messaged / options.budgetPerMinute) * 60_000
     const otherGenesysCalls = (cloud.simulator?.requests ?? []).filter((r) => r.receivedAt >= started && r.path !== TOKEN_PATH && r.path !== AGENTLESS_PATH).length
     const requests = cloud.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested).length
-    const suppressedBySend = cloud.outcomes.filter((event) => (event.detail as { outcome?: unknown }).outcome === 'suppressed').length
+    const cappedBySend = cloud.outcomes.filter((event) => (event.detail as { outcome?: unknown }).outcome === 'capped').length
     return {
       ...check,
       agents: options.agents,
@@ -142,7 +142,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       otherGenesysCalls,
       drainOverFloorWithOtherCalls: drainMs / (((check.messaged + otherGenesysCalls) / options.budgetPerMinute) * 60_000),
       requests,
-      suppressedBySend,
+      cappedBySend,
       rateLimited: rates.rateLimited,
       rates,
       maxMessagesPerTrigger: options.maxMessagesPerTrigger,

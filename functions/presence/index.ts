@@ -1,14 +1,14 @@
 /**
  * presence: agent presence / routing-status events (SQS, from the Genesys partner bus) → on a transition into
  * available, one ProactiveMessageRequested event per customer to message. Wiring only: parse, call the use case
- * (lib/usecases/handle-availability.ts), report (./report.ts). Its adapters are built in ./dependencies.ts.
+ * (lib/presence/handle-availability.ts), report (./report.ts). Its adapters are built in ./dependencies.ts.
  */
 import type { SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'
 import { systemClock } from '#lib/domain/ports.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { FanOutPendingError, handleAvailability } from '#lib/usecases/handle-availability.ts'
+import { FanOutPendingError, handleAvailability } from '#lib/presence/handle-availability.ts'
 import { acceptGenesysEvent } from '../shared/genesys-event.ts'
 import { createObservability, shortId } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
@@ -20,7 +20,7 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   const config = loadConfig('presence', presenceConfigSchema, env)
   const observability = createObservability(SERVICE_NAMES.presence, overrides.telemetry)
   const settings = availabilitySettings(config)
-  const deps = availabilityDependencies(config, createAwsClients(config), overrides, overrides.clock ?? systemClock)
+  const deps = availabilityDependencies(config, createAwsClients(config), overrides, overrides.clock ?? systemClock, observability.telemetry)
   const report = createAvailabilityReport(observability)
 
   const processRecord = async (record: SQSRecord): Promise<void> => {

@@ -1,8 +1,8 @@
 /** What presence counts and logs for each agent event's outcome (metrics through Telemetry, one log line). */
 import type { SQSRecord } from 'aws-lambda'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
-import { triggerMetrics } from '#lib/usecases/availability-metrics.ts'
-import type { AvailabilityOutcome, FanOutPendingError, TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { triggerMetrics } from '#lib/presence/availability-metrics.ts'
+import type { AvailabilityOutcome, FanOutPendingError, TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 import { STAGES } from '#lib/topology.ts'
 import type { Observability } from '../shared/observability.ts'
 

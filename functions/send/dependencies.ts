@@ -1,11 +1,12 @@
 /** send's settings and adapters, built from its validated config: what the handler hands the use case. */
 import type { AwsClients } from '#lib/adapters/aws-clients.ts'
+import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter } from '#lib/adapters/dynamodb-rate-limiter.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
+import { DynamoDbSentMessages } from '#lib/adapters/dynamodb-sent-messages.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
-import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
-import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
+import { DynamoDbOptOutLookup } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
@@ -13,9 +14,9 @@ import { SqsFollowUps } from '#lib/adapters/sqs-follow-ups.ts'
 import { channelSettings, quietHoursFromConfig, type SendConfig } from '#lib/config.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
-import type { SendDeps, SendSettings } from '#lib/usecases/send-message.ts'
-import type { SettleDeps, SettleSettings } from '#lib/usecases/settle-send.ts'
-import { genesysCredentialsFor } from '../shared/genesys.ts'
+import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
+import type { SettleDeps, SettleSettings } from '#lib/send/settle-send.ts'
+import { genesysCredentialsFor, genesysRequestTimer } from '../shared/genesys.ts'
 import type { Observability } from '../shared/observability.ts'
 import { decorate, type HandlerOverrides } from '../shared/wiring.ts'
 
@@ -49,19 +50,16 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     credentials: overrides.genesysCredentials ?? genesysCredentialsFor(config, aws),
     clock,
     onRateLimit: (report) => pacer.observe(report),
+    onRequestTime: genesysRequestTimer(observability.telemetry),
   })
-  // One repository for both checks: the session the request names (recorded) and the customer's others (busy).
-  const sessions = new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME)
   return {
     clock,
-    wallClock: systemClock,
     ledger: decorate(overrides.decorate?.ledger, new DynamoDbDeliveryLedger(aws.dynamo, config.STATE_TABLE_NAME)),
-    outreach: new DynamoDbOutreachLedger(aws.dynamo, config.STATE_TABLE_NAME),
-    suppressions: new DynamoDbSuppressionLookup(aws.dynamo, config.STATE_TABLE_NAME),
-    sessions,
-    recorded: sessions,
-    // Real time, not the pipeline clock: the cache bounds how long an operator's `proactive mode` takes.
-    mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), overrides.modeClock ?? systemClock),
+    cap: new DynamoDbCapLedger(aws.dynamo, config.STATE_TABLE_NAME),
+    sentMessages: new DynamoDbSentMessages(aws.dynamo, config.STATE_TABLE_NAME, config.REPLY_WINDOW_HOURS * HOUR),
+    optOuts: new DynamoDbOptOutLookup(aws.dynamo, config.STATE_TABLE_NAME),
+    sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
+    mode: new CachedSendingMode(config.SENDING_MODE, new DynamoDbSendingModeOverrides(aws.dynamo, config.STATE_TABLE_NAME), clock),
     genesys: decorate(overrides.decorate?.genesys, genesys),
     pacer,
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),

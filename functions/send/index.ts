@@ -1,6 +1,6 @@
 /**
  * send: ProactiveMessageRequested events (SQS, from the app bus) → one agentless message each through the
- * Genesys Platform API, paced to the request budget. Wiring only: the use case (lib/usecases/settle-send.ts)
+ * Genesys Platform API, paced to the request budget. Wiring only: the use case (lib/send/handle-send-request.ts)
  * decides and settles each request (dead-letter, report, mark notified, retry later) in one fixed order; its
  * adapters are built in ./dependencies.ts.
  */
@@ -9,7 +9,7 @@ import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { loadConfig, sendConfigSchema } from '#lib/config.ts'
 import { systemClock, type InboundMessage } from '#lib/domain/ports.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { handleSendRequest } from '#lib/usecases/settle-send.ts'
+import { handleSendRequest } from '#lib/send/handle-send-request.ts'
 import { createObservability } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'

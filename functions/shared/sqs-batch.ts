@@ -10,6 +10,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { RetryLater } from '#lib/domain/retry-later.ts'
 
 /** `context` is the invocation's (Powertools' BatchProcessor passes it on): its remaining time bounds waits. */
 export type RecordProcessor = (record: SQSRecord, context?: Context) => Promise<void>
@@ -40,8 +41,8 @@ export function logFailures(processRecord: RecordProcessor, logger: Pick<Logger,
     try {
       await processRecord(record, context)
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) }
-      if (name !== 'RetryLater') {
+      if (!(error instanceof RetryLater)) {
+        const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) }
         logger.warn('record failed: left for SQS to retry', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: { name, message: message.slice(0, 500) } })
       }
       throw error

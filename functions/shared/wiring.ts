@@ -4,10 +4,8 @@ import type { Clock, DeliveryLedger, GenesysMessaging } from '#lib/domain/ports.
 import type { Telemetry } from './observability.ts'
 
 export interface HandlerOverrides {
-  /** The pipeline's clock (the local cloud reads the current event's time). */
+  /** The clock every step reads (`systemClock` by default; the local cloud's starts at each replayed event's time). */
   readonly clock?: Clock
-  /** The clock of the sending-mode cache (real time by default); tests move it to expire the cache. */
-  readonly modeClock?: Clock
   /** Receives every count the handler reports, besides the EMF metrics. */
   readonly telemetry?: Telemetry
   /** Genesys OAuth client credentials; by default read from Secrets Manager (GENESYS_SECRET_ARN). */

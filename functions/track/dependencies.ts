@@ -9,7 +9,7 @@ import { SqsFollowUps, SqsResends } from '#lib/adapters/sqs-follow-ups.ts'
 import { ConfigError, type TrackConfig } from '#lib/config.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { MINUTE } from '#lib/domain/time.ts'
-import type { LookupDeps, LookupSettings } from '#lib/usecases/look-up-unknown.ts'
+import type { LookupDeps, LookupSettings } from '#lib/track/look-up-unknown.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
 import type { Observability } from '../shared/observability.ts'
 import type { HandlerOverrides } from '../shared/wiring.ts'
@@ -43,6 +43,5 @@ export function trackDependencies(config: TrackConfig, aws: AwsClients, override
     telemetry: observability.telemetry,
     log: observability.log,
     clock,
-    wallClock: systemClock,
   }
 }

@@ -1,14 +1,14 @@
 /**
  * track: look-up jobs (SQS, written by send and by track itself) → for a send whose answer was lost, one analytics
  * look-up in Genesys when it is due, paced with the sends. Wiring only: the use case
- * (lib/usecases/look-up-unknown.ts) decides and settles each job; its adapters are built in ./dependencies.ts.
+ * (lib/track/look-up-unknown.ts) decides and settles each job; its adapters are built in ./dependencies.ts.
  */
 import type { Context, SQSRecord } from 'aws-lambda'
 import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { loadConfig, trackConfigSchema } from '#lib/config.ts'
 import { systemClock, type InboundMessage } from '#lib/domain/ports.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { handleLookupJob } from '#lib/usecases/look-up-unknown.ts'
+import { handleLookupJob } from '#lib/track/look-up-unknown.ts'
 import { createObservability } from '../shared/observability.ts'
 import { lazyHandler, sqsBatchHandler, type SqsHandler } from '../shared/sqs-batch.ts'
 import type { Env, HandlerOverrides } from '../shared/wiring.ts'

@@ -1,7 +1,7 @@
 /**
  * Reads many state-table items by `pk` with BatchGetItem: 100 keys a call, a few calls in flight, and the keys
  * DynamoDB leaves unprocessed (throttling) retried with backoff; after that the caller's record is retried whole.
- * Shared by the read-only lookups presence makes per fan-out (cap reservations, the suppression list).
+ * Shared by the read-only lookups presence makes per fan-out (cap reservations, the opt-out list).
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { setTimeout as wait } from 'node:timers/promises'

@@ -20,9 +20,8 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger, UnknownOutcomeLed
 
   async begin(dedupeKey: string, now: number, options: { attempt?: string; redriveOf?: string } = {}): Promise<'started' | DeliveryState> {
     // A dead-lettered request restarts only for the redrive of its own dead letter (attemptMessageId: the message
-    // whose attempt dead-lettered it, which the dead letter carries as sourceMessageId). A record written before
-    // attempts were kept has none: any redrive claim restarts it, as before the upgrade (records live 7 days).
-    const ownDeadLetter = '(#status = :deadLettered AND (attemptMessageId = :redriveOf OR attribute_not_exists(attemptMessageId)))'
+    // whose attempt dead-lettered it, which the dead letter carries as sourceMessageId).
+    const ownDeadLetter = '(#status = :deadLettered AND attemptMessageId = :redriveOf)'
     const restartable = options.redriveOf ? `(#status = :retryable OR ${ownDeadLetter})` : '#status = :retryable'
     try {
       await this.client.send(

@@ -26,7 +26,7 @@ function toItem(session: Session): Item {
     // Index key attributes cannot be empty strings; absent keeps the session out of that (sparse) index.
     queueId: session.queueId || undefined,
     lastAgentId: session.lastAgentId || undefined,
-    // The hashed customer key (as the outreach ledger hashes it): the raw address is never an index key.
+    // The hashed customer key (as the cap ledger hashes it): the raw address is never an index key.
     customerKeyHash: session.customer ? hashRecipientKey(customerKey(session.customer)) : undefined,
     agents: session.agents,
     lastActiveAt: session.lastActiveAt,

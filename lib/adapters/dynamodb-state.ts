@@ -1,13 +1,12 @@
 /**
- * The state table (`TABLES.state`, key `pk`): agent state (`agent#<agentId>`, presence) and the outreach
- * ledger (`cap#<sha256(recipientKey)>`, reserved by send; presence reads it through
- * DynamoDbOutreachReservations). Also the compare-and-set write the repositories share.
+ * The state table (`TABLES.state`, key `pk`): agent state (`agent#<agentId>`, presence), the key hash
+ * every customer-keyed item uses, and the compare-and-set write the repositories share. The cap ledger
+ * (`cap#…`) is in dynamodb-cap-ledger.ts.
  */
 import { createHash } from 'node:crypto'
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { AgentFact, AgentState, MessageRequest, PendingFanOut } from '../domain/model.ts'
-import { isCapped } from '../domain/targeting.ts'
-import type { AgentStateRepository, OutreachLedger, WriteResult } from '../domain/ports.ts'
+import type { AgentStateRepository, WriteResult } from '../domain/ports.ts'
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   // By name rather than instanceof: a bundle can hold more than one copy of the SDK's error classes.
@@ -92,41 +91,7 @@ export function hashRecipientKey(recipientKey: string): string {
   return createHash('sha256').update(recipientKey, 'utf8').digest('hex')
 }
 
-export const ledgerKey = (recipientKey: string): string => `cap#${hashRecipientKey(recipientKey)}`
-
-/** A customer's item on the suppression list (opt-outs): the customer key hashed, as in the outreach ledger. */
-export const suppressionKey = (customerKey: string): string => `suppress#${hashRecipientKey(customerKey)}`
-/** The prefix of every suppression-list item (`proactive suppress list` scans for it). */
-export const SUPPRESSION_PREFIX = 'suppress#'
-
-export class DynamoDbOutreachLedger implements OutreachLedger {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  /**
-   * One conditional PutItem. It succeeds when there is no reservation, the stored one is at least `capMs`
-   * older than `at`, or it was made with the same `dedupeKey` (a retry of the same trigger must still pass).
-   */
-  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys: readonly string[] = []): Promise<boolean> {
-    for (const legacy of legacyKeys) {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: ledgerKey(legacy) }, ConsistentRead: true }))
-      if (Item && isCapped({ reservedAt: Item.reservedAt as number, dedupeKey: Item.dedupeKey as string }, at, capMs, dedupeKey)) return false
-    }
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: ledgerKey(recipientKey), reservedAt: at, dedupeKey, expiresAt: Math.ceil((at + capMs) / 1000) },
-          ConditionExpression: 'attribute_not_exists(pk) OR reservedAt <= :cutoff OR dedupeKey = :dedupeKey',
-          ExpressionAttributeValues: { ':cutoff': at - capMs, ':dedupeKey': dedupeKey },
-        }),
-      )
-      return true
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false
-      throw error
-    }
-  }
-}
+/** A customer's item on the opt-out list: the customer key hashed, as in the cap ledger. */
+export const optOutItemKey = (customerKey: string): string => `optout#${hashRecipientKey(customerKey)}`
+/** The prefix of every opt-out list item (`proactive suppress list` scans for it). */
+export const OPT_OUT_PREFIX = 'optout#'

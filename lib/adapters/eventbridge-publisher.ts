@@ -5,7 +5,8 @@
  */
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge'
 import type { MessageRequest } from '../domain/model.ts'
-import type { MessageRequestPublisher, OutcomePublisher } from '../domain/ports.ts'
+import type { MessageRequestPublisher, OutcomePublisher, ReplyEventPublisher } from '../domain/ports.ts'
+import type { ReplyAnsweredDetail, ReplyServedDetail } from '../domain/replies.ts'
 import type { OutcomeDetail } from '../domain/requests.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '../topology.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -100,5 +101,18 @@ export class EventBridgeOutcomePublisher implements OutcomePublisher {
 
   publish(outcome: OutcomeDetail): Promise<void> {
     return this.publisher.put(outcome.outcome === 'sent' ? APP_DETAIL_TYPES.sent : APP_DETAIL_TYPES.failed, [outcome])
+  }
+}
+
+/** `ProactiveMessageAnswered` and `ProactiveReplyServed`, published by the session recorder. */
+export class EventBridgeReplyPublisher implements ReplyEventPublisher {
+  constructor(private readonly publisher: EventBridgePublisher) {}
+
+  answered(detail: ReplyAnsweredDetail): Promise<void> {
+    return this.publisher.put(APP_DETAIL_TYPES.answered, [detail])
+  }
+
+  served(detail: ReplyServedDetail): Promise<void> {
+    return this.publisher.put(APP_DETAIL_TYPES.replyServed, [detail])
   }
 }

@@ -4,6 +4,7 @@
  * function that, in agent scope, never calls Genesys at all (docs/benchmarks.md); the send function keeps the SDK.
  */
 import type { QueueDirectory } from '../domain/ports.ts'
+import { GENESYS_OPERATIONS } from '../metrics-names.ts'
 import { sessionOf, type GenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
 
 export type QueueDirectoryOptions = GenesysSessionOptions
@@ -16,7 +17,7 @@ export function createGenesysQueueDirectory(options: QueueDirectoryOptions | Gen
   const session = sessionOf(options)
   return {
     async queueIdsOf(agentId: string): Promise<string[]> {
-      const queues = await session.getAllPages<{ id?: string; joined?: boolean }>(`/api/v2/users/${encodeURIComponent(agentId)}/queues?joined=true`, 'GET /api/v2/users/{userId}/queues')
+      const queues = await session.getAllPages<{ id?: string; joined?: boolean }>(`/api/v2/users/${encodeURIComponent(agentId)}/queues?joined=true`, GENESYS_OPERATIONS.userQueues.operation)
       return queues.filter((queue) => queue.id && queue.joined !== false).map((queue) => queue.id as string)
     },
   }

@@ -17,6 +17,7 @@
  * - A client-credentials token is never refreshed by the SDK (docs/genesys-platform.md).
  */
 import { regionHost } from './genesys-regions.ts'
+import { GENESYS_OPERATIONS } from '../metrics-names.ts'
 import platformClient from 'purecloud-platform-client-v2'
 import type { AgentlessSendResult, ConversationSearch, GenesysMessaging } from '../domain/ports.ts'
 import { describeFailure } from './genesys-http/failure.ts'
@@ -112,12 +113,17 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   const conversations = new platformClient.ConversationsApi(sdk)
   const analytics = new platformClient.AnalyticsApi(sdk)
 
-  async function call<T>(request: () => Promise<unknown>): Promise<ExtendedResponse<T>> {
+  async function call<T>(operation: string, request: () => Promise<unknown>): Promise<ExtendedResponse<T>> {
     try {
-      const response = (await session.withToken((token) => {
+      const response = (await session.withToken(async (token) => {
         // Synchronous up to the request: the SDK reads the token while building it, so concurrent calls cannot mix tokens.
         sdk.setAccessToken(token)
-        return request()
+        const started = performance.now()
+        try {
+          return await request()
+        } finally {
+          options.onRequestTime?.(operation, performance.now() - started)
+        }
       })) as ExtendedResponse<T>
       session.observe(response.headers)
       return response
@@ -130,7 +136,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   return {
     async sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult> {
       try {
-        const response = await call<SendResponse>(() => conversations.postConversationsMessagesAgentless(request))
+        const response = await call<SendResponse>(GENESYS_OPERATIONS.agentless.operation, () => conversations.postConversationsMessagesAgentless(request))
         const body = response.body ?? {}
         const messageId = body.message?.id ?? body.id
         return {
@@ -146,7 +152,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
 
     async findAgentlessMessage({ recipient, from, to }) {
       try {
-        const response = await call<unknown>(() => analytics.postAnalyticsConversationsDetailsQuery(agentlessMessageQuery(recipient, from, to)))
+        const response = await call<unknown>('postAnalyticsConversationsDetailsQuery', () => analytics.postAnalyticsConversationsDetailsQuery(agentlessMessageQuery(recipient, from, to)))
         return readLookupAnswer(response.body)
       } catch (error) {
         const failure = classifyApiFailure(error, clock.now())

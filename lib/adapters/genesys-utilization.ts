@@ -7,9 +7,10 @@
  */
 import { z } from 'zod'
 import type { AgentCapacityLookup } from '../domain/ports.ts'
+import { GENESYS_OPERATIONS } from '../metrics-names.ts'
 import { sessionOf, type GenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
 
-export const UTILIZATION_LABEL = 'GET /api/v2/routing/users/{userId}/utilization'
+export const UTILIZATION_LABEL = GENESYS_OPERATIONS.utilization.operation
 
 const utilizationSchema = z.object({
   utilization: z.record(z.string(), z.object({ maximumCapacity: z.number().int().nonnegative().optional() }).loose()).optional(),

@@ -1,6 +1,6 @@
 /**
  * One normalisation of a customer's address, used wherever a customer is identified: the session record, the
- * cap key (outreach ledger), the suppression list and the agentless body. Two spellings of one number are one
+ * cap key (cap ledger), the opt-out list and the agentless body. Two spellings of one number are one
  * customer, so the 24 h cap cannot be bypassed by `+447700900555` vs `447700900555`.
  *
  * - SMS: E.164. `tel:` / `sms:` prefixes, spaces and punctuation are stripped; a number without `+` and a
@@ -116,25 +116,4 @@ export function customerKey(customer: CustomerAddress): string {
   const { channel, address, externalContactId } = normaliseCustomer(customer)
   const id = channel === 'webmessaging' ? externalContactId : address || externalContactId
   return `${channel}:${id ?? ''}`
-}
-
-/**
- * Keys the code before normalisation could have written to the outreach ledger for this customer (raw event
- * spellings it was able to send: a WhatsApp number with `+`, a contact id in upper case). Checked besides
- * `customerKey` during one cap window after the upgrade, so nobody messaged just before it is messaged again.
- * Other raw spellings never reached Genesys (its preflight dead-lettered them), so they hold no reservation.
- */
-export function legacyCustomerKeys(customer: CustomerAddress): string[] {
-  const normalised = normaliseCustomer(customer)
-  const key = customerKey(normalised)
-  const variants = new Set<string>()
-  const { channel, address, externalContactId } = normalised
-  if (channel === 'whatsapp' && address) variants.add(`${channel}:+${address}`)
-  const byContact = channel === 'webmessaging' || !address
-  if (byContact && externalContactId) variants.add(`${channel}:${externalContactId.toUpperCase()}`)
-  // The raw values as they were stored (a session recorded before the upgrade).
-  const raw = channel === 'webmessaging' ? customer.externalContactId : customer.address || customer.externalContactId
-  if (raw !== undefined) variants.add(`${channel}:${raw}`)
-  variants.delete(key)
-  return [...variants]
 }

@@ -85,7 +85,7 @@ export interface AgentState {
   readonly lastTriggeredAt?: number
   /**
    * The outbox: a trigger's requests, saved with the state that fired it and removed once all are published
-   * (lib/usecases/handle-availability.ts). Whoever processes this agent next publishes them first.
+   * (lib/presence/handle-availability.ts). Whoever processes this agent next publishes them first.
    */
   readonly pending?: PendingFanOut
   readonly version?: number

@@ -1,5 +1,5 @@
 /**
- * Opt-outs: a customer on the suppression list is never requested (presence) nor sent (send).
+ * Opt-outs: a customer on the opt-out list is never requested (presence) nor sent (send).
  *
  * The list is keyed by the customer's key (address.ts `customerKey`: the address normalised the way send builds
  * the agentless body, E.164 for SMS, digits for WhatsApp), so `+1 (555) 333-0001` and `+15553330001` are one
@@ -8,8 +8,8 @@
 import { customerKey, normaliseAddress, normaliseContactId } from './address.ts'
 import { CHANNELS, type Channel, type CustomerAddress } from './model.ts'
 
-/** One customer on the suppression list. */
-export interface Suppression {
+/** One customer on the opt-out list. */
+export interface OptOut {
   /** When the customer was added (epoch ms). */
   readonly since: number
 }
@@ -40,10 +40,7 @@ export function optOutKeyOf(channel: string, address: string): OptOutKey {
 export const optOutKeyOfCustomer = (customer: CustomerAddress): string => customerKey(customer)
 
 /** The requests whose customer is not on the list, and how many were left out. */
-export function withoutOptedOut<R extends { readonly customer: CustomerAddress }>(
-  requests: readonly R[],
-  suppressed: ReadonlyMap<string, Suppression>,
-): { readonly kept: R[]; readonly optedOut: number } {
-  const kept = requests.filter((request) => !suppressed.has(optOutKeyOfCustomer(request.customer)))
+export function withoutOptedOut<R extends { readonly customer: CustomerAddress }>(requests: readonly R[], optedOut: ReadonlyMap<string, OptOut>): { readonly kept: R[]; readonly optedOut: number } {
+  const kept = requests.filter((request) => !optedOut.has(optOutKeyOfCustomer(request.customer)))
   return { kept, optedOut: requests.length - kept.length }
 }

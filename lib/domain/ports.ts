@@ -2,13 +2,14 @@
  * The ports the domain needs from the outside world. Adapters in lib/adapters implement them;
  * tests and the local cloud wire real adapters against local services.
  */
-import type { MetricName } from '../metrics-names.ts'
+import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
-import type { Suppression } from './opt-outs.ts'
+import type { OptOut } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
 import type { LookupAnswer, LookupJob, LookupRecipient } from './unknown-outcome.ts'
+import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
 export interface Clock {
   now(): number
@@ -34,43 +35,31 @@ export interface SessionRepository {
   findByCustomer(customerKey: string, from: number): Promise<Session[]>
 }
 
-/** send's narrow view of the sessions table: one recorded session by conversation id. */
-export type SessionLookup = Pick<SessionRepository, 'get'>
-
 export interface AgentStateRepository {
   get(agentId: string): Promise<AgentState | undefined>
   /** Compare-and-set on `version`, as SessionRepository.put. */
   put(next: AgentState): Promise<WriteResult>
 }
 
-/**
- * One message per customer per cap window. The send function reserves each customer just before its message
- * goes out (after the expiry and preflight checks, so a request that is never sent does not use the cap up).
- */
-export interface OutreachLedger {
-  /**
-   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists.
-   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
-   * `legacyKeys` (address.ts `legacyCustomerKeys`): keys written before addresses were normalised; a standing
-   * reservation under any of them refuses too. Only read: nothing writes those keys any more.
-   */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string, legacyKeys?: readonly string[]): Promise<boolean>
-}
-
-/** A customer's standing reservation in the outreach ledger. */
-export interface OutreachReservation {
+/** A customer's standing reservation in the cap ledger. */
+export interface CapReservation {
   readonly reservedAt: number
   readonly dedupeKey: string
 }
 
 /**
- * Read side of the outreach ledger, for presence: it skips customers already messaged in the cap window
- * before publishing, so an agent back from a break does not re-request the whole day's customers. A hint,
- * not the guarantee (that is `OutreachLedger.tryReserve`, in send).
+ * The cap: one message per customer per cap window, whichever trigger requested it. Send reserves each customer
+ * just before its message goes out; presence reads the reservations to leave capped customers out before
+ * publishing (a hint that saves requests, not the guarantee, which is `tryReserve`).
  */
-export interface OutreachReservations {
+export interface CapLedger {
+  /**
+   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists for another request.
+   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   */
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
   /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
-  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, OutreachReservation>>
+  reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, CapReservation>>
 }
 
 /** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */
@@ -156,9 +145,50 @@ export interface DeliveryLedger {
   markNotified(dedupeKey: string): Promise<void>
 }
 
+/**
+ * send's record of the latest message sent to each customer (by customer key, hashed by the adapter), and of the
+ * agentless conversation it went out in: what replies are matched against and what reply routing answers.
+ */
+export interface SentMessageLog {
+  /** Records `message` as the customer's latest unless a newer one is recorded. */
+  recordSent(recipientKey: string, message: SentMessage): Promise<void>
+}
+
+/** A sent-message record as read back: `ref` names it for the conditional marks. */
+export interface StoredSentMessage extends SentMessage {
+  readonly ref: string
+}
+
+/** The session recorder's and the reply look-up's view of the sent-message records. */
+export interface SentMessageRecords {
+  /**
+   * The latest message sent to the customer of this conversation: the message whose agentless conversation it is,
+   * else the latest one sent to `customerKey` (address.ts `customerKey`). Neither known: undefined.
+   */
+  latestFor(lookup: { readonly conversationId?: string; readonly customerKey?: string }): Promise<StoredSentMessage | undefined>
+  /** Marks the reply once; false when another reply (another event) was marked first. */
+  markAnswered(message: StoredSentMessage, answer: ReplyMark): Promise<boolean>
+  /** Marks who served the reply once; false when it was marked by another event first. */
+  markServed(message: StoredSentMessage, served: ServedMark): Promise<boolean>
+}
+
+/** Publishes `ProactiveMessageAnswered` and `ProactiveReplyServed` on the app bus. */
+export interface ReplyEventPublisher {
+  answered(detail: ReplyAnsweredDetail): Promise<void>
+  served(detail: ReplyServedDetail): Promise<void>
+}
+
+/** Extra dimensions of one data point, e.g. `{ channel: 'sms' }` (METRIC_DIMENSIONS in lib/metrics-names.ts). */
+export type MetricDimensions = Readonly<Record<string, string>>
+
 /** Where the functions report what they counted (EMF metrics in Lambda; the local cloud tallies them too). */
 export interface Telemetry {
-  count(metric: MetricName, value?: number): void
+  /** With `dimensions`, the count is emitted twice: per service (what the alarms read) and per service and dimensions. */
+  count(metric: MetricName, value?: number, dimensions?: MetricDimensions): void
+  /** One duration in milliseconds, per service and `dimensions` (percentiles on the dashboard). Optional: a tally may ignore it. */
+  duration?(metric: LatencyMetricName, milliseconds: number, dimensions: MetricDimensions): void
+  /** A measured value (EMF unit Seconds), e.g. the time to reply. */
+  measureSeconds?(metric: MetricName, seconds: number): void
 }
 
 /** Structured log lines; the adapter masks personal data and secrets in every field. */
@@ -239,12 +269,12 @@ export interface SendingModeSource {
 }
 
 /**
- * The suppression list (opt-outs), by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
+ * The opt-out list, by customer key (address.ts `customerKey`, via opt-outs.ts). The adapter
  * stores and looks up only the key's SHA-256, never the address.
  */
-export interface SuppressionList {
+export interface OptOutList {
   /** The keys among these that are on the list, with when each was added; keys not on it are absent. */
-  suppressionsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, Suppression>>
+  optOutsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, OptOut>>
 }
 
 /** Finds an agentless message in Genesys whose send's answer was lost (the analytics conversation-details query). */

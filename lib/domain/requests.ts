@@ -57,7 +57,7 @@ export interface OutcomeDetail {
   readonly channel: string
   readonly agentId: string
   readonly requestedAt: number
-  readonly outcome: 'sent' | 'dead-lettered' | 'expired' | 'suppressed' | 'paused' | 'dry-run' | 'opted-out' | 'quiet-hours' | 'customer-busy'
+  readonly outcome: 'sent' | 'dead-lettered' | 'expired' | 'capped' | 'paused' | 'dry-run' | 'opted-out' | 'quiet-hours' | 'customer-busy'
   readonly reason?: string
   /** Dry run only: the agentless request that would have been sent, the customer's address masked. */
   readonly body?: AgentlessRequest

@@ -31,7 +31,7 @@ export const recipientKey = (customer: CustomerAddress): string => customerKey(c
 
 /**
  * Whether a standing reservation keeps this request from going out: it is younger than the cap window and was
- * made for another request. The same rule as the outreach ledger's conditional write.
+ * made for another request. The same rule as the cap ledger's conditional write.
  */
 export function isCapped(reservation: { readonly reservedAt: number; readonly dedupeKey: string } | undefined, at: number, capMs: number, dedupeKey: string): boolean {
   return reservation !== undefined && reservation.reservedAt > at - capMs && reservation.dedupeKey !== dedupeKey

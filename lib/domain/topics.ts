@@ -28,4 +28,8 @@ export const APP_DETAIL_TYPES = {
   requested: 'ProactiveMessageRequested',
   sent: 'ProactiveMessageSent',
   failed: 'ProactiveMessageFailed',
+  /** The customer replied to a proactive message within the reply window (lib/domain/replies.ts). */
+  answered: 'ProactiveMessageAnswered',
+  /** An agent connected to a reply: the triggering agent or another one. */
+  replyServed: 'ProactiveReplyServed',
 } as const

@@ -6,18 +6,18 @@
 import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
-import { readSuppressOption, type OptOutFile } from '../opt-out-file.ts'
+import { readSuppressOption, type OptOutFile } from '../../cli/opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
-import type { CommandIo } from '../command-io.ts'
-import { parseSettingAssignments, parseCommandArgs } from '../args.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { parseSettingAssignments, parseCommandArgs } from '../../cli/args.ts'
 
 const DEFAULT_EVENTS = fileURLToPath(new URL('../../examples/', import.meta.url))
 
 export const HELP = `usage: npm start -- [--events PATH] [--json] [--scope agent|queue] [--set NAME=VALUE]... [--genesys simulator|real]
-                    [--chaos SPEC] [--workers N] [--agent-capacity N] [--suppress FILE] [--verbose]
+                    [--chaos SPEC] [--workers N] [--agent-capacity N] [--suppress FILE] [--hold] [--verbose]
 
 Runs the pipeline locally (DynamoDB, SQS, EventBridge and a Genesys simulator, all in this process) on a
 scenario of Genesys events and shows what was sent.
@@ -36,8 +36,10 @@ scenario of Genesys events and shows what was sent.
   --workers N     concurrent send workers (default 1)
   --agent-capacity N  the simulator's messaging capacity for every agent (default 4): the per-trigger limit
                   under MAX_MESSAGES_PER_TRIGGER=agent-capacity
-  --suppress FILE preload the suppression list (opt-outs) from FILE: lines "channel address" (e.g.
+  --suppress FILE preload the opt-out list from FILE: lines "channel address" (e.g.
                   sms +1 (555) 333-0001); blank lines and # comments skipped; a bad line stops the run, by number
+  --hold          keep the local cloud up after the run, until Ctrl-C: the reply-routing look-up (URL and key
+                  printed at the start) answers for the customers the run messaged
   --verbose       show the functions' structured logs (INFO)
 `
 
@@ -57,6 +59,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
         chaos: { type: 'string' },
         workers: { type: 'string' },
         suppress: { type: 'string' },
+        hold: { type: 'boolean', default: false },
       },
     },
     HELP,
@@ -155,17 +158,19 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   let summary: RunSummary
   try {
     if (optOuts) {
-      await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
-      progress(`Suppression list: ${optOuts.length} customer(s) from ${values.suppress}`)
+      await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(cloud.dynamo), LOCAL_NAMES.stateTable).addMany(optOuts, Date.now())
+      progress(`Opt-out list: ${optOuts.length} customer(s) from ${values.suppress}`)
     }
+    progress(`Reply routing: curl -u genesys:${cloud.replyRouting.key} -H 'content-type: application/json' -d '{"conversationId":"…"}' ${cloud.replyRouting.url}`)
     summary = await runScenario(cloud, entries, (report) => progress(formatReport(report)))
+    if (values.json) io.out(JSON.stringify(summary))
+    else io.out(formatSummary(summary))
+    if (values.hold) {
+      progress(`Holding the local cloud (reply routing at ${cloud.replyRouting.url}); Ctrl-C to stop`)
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
+    }
   } finally {
     await cloud.close()
-  }
-  if (values.json) {
-    io.out(JSON.stringify(summary))
-  } else {
-    io.out(formatSummary(summary))
   }
   return 0
 }
@@ -184,9 +189,10 @@ export function formatSummary(summary: RunSummary): string {
     `Events    ${events.received} received: ${events.accepted} accepted, ${events.rejected} rejected, ${events.ignored} ignored`,
     `Sessions  ${summary.sessions.recorded} messaging conversation(s) recorded`,
     `Triggers  ${summary.triggers} agent availability transition(s)`,
-    `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.suppressed} suppressed (already messaged), ${messages.expired} expired`,
+    `Messages  ${messages.requested} requested, ${messages.sent} sent, ${messages.failed} failed, ${messages.deadLettered} dead-lettered, ${messages.capped} capped (already messaged), ${messages.expired} expired`,
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
     `Eligible  ${messages.ineligible} not eligible (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)`,
+    `Replies   ${messages.answered} answered: ${messages.answeredByTriggeringAgent} served by the triggering agent, ${messages.answeredByOtherAgent} by another agent`,
     `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]

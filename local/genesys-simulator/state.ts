@@ -32,6 +32,8 @@ export interface IssuedToken extends RateCounter {
 
 export class SimulatorState {
   readonly now: () => number
+  /** The time conversations are stamped and read in (the platform's conversation data); default `now`. */
+  readonly conversationNow: () => number
   readonly clients: Readonly<Record<string, SimulatorClient>>
   readonly tokenTtlSeconds: number
   /** Requests allowed per window; `setRateLimit` changes it during a run (a limit raised by Genesys support). */
@@ -61,6 +63,7 @@ export class SimulatorState {
 
   constructor(readonly options: SimulatorOptions) {
     this.now = options.now ?? Date.now
+    this.conversationNow = options.conversationClock ?? this.now
     this.clients = options.clients ?? DEFAULT_CLIENTS
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400
     this.rateLimit = options.rateLimitPerMinute ?? 300

@@ -70,6 +70,12 @@ export interface SimulatorOptions {
   readonly org?: SimulatorOrg
   /** How long after acceptance a message shows in the analytics details query (its data lag). Default 0. */
   readonly analyticsLagMs?: number
+  /**
+   * The clock conversations are stamped with and read by (the message status, the analytics interval), when it is
+   * not `now`: the local cloud's shifted clock, so a look-up from a replayed event's time finds what was sent then,
+   * while tokens and rate windows keep to real time. Default `now`.
+   */
+  readonly conversationClock?: () => number
 }
 
 /** The simulator's answer to the utilization lookup (the agent's messaging capacity). */

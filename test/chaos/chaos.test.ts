@@ -1,7 +1,7 @@
 /**
  * The delivery guarantees under injected faults (docs/guarantees.md): across seeds and fault mixes, no
  * customer gets two messages and every requested message ends exactly once as sent, dead-lettered (with a
- * reason), expired or suppressed, and no fan-out is unaccounted: each eligible customer's request settles or
+ * reason), expired or capped, and no fan-out is unaccounted: each eligible customer's request settles or
  * waits in an agent's outbox. The `interleaving` mix makes the first trigger's PutEvents fail
  * outright and sends each agent a newer event right behind its trigger, before SQS retries the trigger.
  * The `addresses` mix writes most customers' addresses a different way in each conversation
@@ -93,8 +93,8 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
       expect(summary.genesys.duplicateRecipients).toBe(0)
       expect(summary.reconciliation).toMatchObject({ unsettled: 0, settledTwice: 0, balanced: true })
       // One request per eligible customer ends as sent, dead-lettered or expired; any other request for that
-      // customer (two agents' triggers overlapping before the first was sent) ends as suppressed by send.
-      const { requested, sent, deadLettered, expired, suppressed, pendingInOutbox } = summary.reconciliation
+      // customer (two agents' triggers overlapping before the first was sent) ends as capped by send.
+      const { requested, sent, deadLettered, expired, capped, pendingInOutbox } = summary.reconciliation
       // No fan-out unaccounted: every eligible customer's request settled, or waits in an agent's outbox.
       expect(sent + deadLettered + expired + pendingInOutbox).toBe(eligible)
       expect(pendingInOutbox).toBe(0)
@@ -103,7 +103,7 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
         expect(cloud.tally.get('presence', METRIC_NAMES.fanOutsPending)).toBeGreaterThanOrEqual(1)
         expect(cloud.tally.get('presence', METRIC_NAMES.fanOutsCompletedLate)).toBeGreaterThanOrEqual(1)
       }
-      expect(requested).toBe(eligible + suppressed)
+      expect(requested).toBe(eligible + capped)
       // Each customer Genesys accepted a message for is one the reconciliation counts as sent, or one whose
       // outcome was unknown to us (dead-lettered as outcome-unknown).
       const accepted = summary.genesys.requests.filter((request) => request.status === 200).length
@@ -127,7 +127,7 @@ describe.each(Object.entries(MIXES))('under %s faults', (_name, mix) => {
           seed,
           reconciliation: summary.reconciliation,
           duplicateRecipients: summary.genesys.duplicateRecipients,
-          suppressed: summary.messages.suppressed,
+          capped: summary.messages.capped,
           customerBusy: summary.messages.customerBusy,
           busyCustomers: workload.busyCustomers.size,
           fanOutsPending: cloud.tally.get('presence', METRIC_NAMES.fanOutsPending),

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, type Channel, type CustomerAddress } from '#lib/domain/model.ts'
 import { buildAgentlessRequest, InvalidPayloadError, TEXT_LIMITS } from '#lib/domain/payload.ts'
-import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '#lib/domain/template.ts'
+import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '#lib/send/template.ts'
 import { fuzzParams } from './harness.ts'
 
 const CI_RUNS = 300

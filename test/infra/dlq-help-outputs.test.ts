@@ -5,7 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions'
 import { describe, expect, it } from 'vitest'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { HELP } from '../../local/commands/dlq.ts'
+import { HELP } from '../../cli/commands/dlq.ts'
 import { ofType, testApp } from './template-helpers.ts'
 
 const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'PmDlqHelp'))

@@ -23,7 +23,7 @@ describe('partner-bus archive (created bus, defaults)', () => {
   const archive = partnerArchiveOf(template)
 
   it('archives exactly the events the two partner-bus rules match: their own patterns, or-ed', () => {
-    const partnerBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingPartnerBus'))![0]
+    const partnerBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingDataPartnerBus'))![0]
     expect(logicalIdOf(archive.Properties.SourceArn)).toBe(partnerBusId)
     const rulePatternsOnPartnerBus = ofType(template, 'AWS::Events::Rule')
       .filter(([, rule]) => logicalIdOf(rule.Properties.EventBusName) === partnerBusId)

@@ -211,7 +211,7 @@ describe('functions', () => {
 
   it('points the functions at the right tables, bus, DLQ and secret ARN', () => {
     const byKind = (type: string) => ofType(template, type).map(([id]) => id)
-    const [sessions, state] = ['ProactiveMessagingSessionsTable', 'ProactiveMessagingStateTable'].map((prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!)
+    const [sessions, state] = ['ProactiveMessagingDataSessionsTable', 'ProactiveMessagingDataStateTable'].map((prefix) => byKind('AWS::DynamoDB::GlobalTable').find((id) => id.startsWith(prefix))!)
     const send = stageWiring('send')
     const presence = stageWiring('presence').fn.Properties.Environment.Variables
     const sendEnv = send.fn.Properties.Environment.Variables
@@ -249,7 +249,7 @@ describe('tables and secret', () => {
   })
 
   it('state (with the delivery ledger): key pk, TTL expiresAt, PITR, encryption, retained', () => {
-    const [, state] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingStateTable'))!
+    const [, state] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingDataStateTable'))!
     expect(state.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -291,8 +291,10 @@ describe('least privilege', () => {
     }))
     const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
     expect(rolesWith('sqs:SendMessage').sort()).toEqual(['ProactiveMessagingSend', 'ProactiveMessagingTrack'])
-    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingTrack'])
-    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingTrack'])
+    // The reply-routing look-up reads its own key (its own secret), not the Genesys credentials.
+    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingReplyRouting', 'ProactiveMessagingSend', 'ProactiveMessagingTrack'])
+    // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed; track the outcomes of the look-ups.
+    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder', 'ProactiveMessagingTrack'])
     expect(rolesWith('dynamodb:Scan')).toEqual([])
   })
 
@@ -384,6 +386,15 @@ describe('alarms and dashboard', () => {
       expect(body, name).toContain(name)
     }
   })
+
+  it('shows the reply rate and the served-by-the-triggering-agent rate per channel, and the time to reply', () => {
+    const body = JSON.stringify(ofType(template, 'AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody)
+    for (const channel of ['webmessaging', 'sms', 'whatsapp', 'open']) {
+      expect(body).toContain(`100 * n_reply_${channel} / d_reply_${channel}`)
+      expect(body).toContain(`100 * n_served_${channel} / d_served_${channel}`)
+    }
+    for (const name of [METRIC_NAMES.messagesAnswered, METRIC_NAMES.repliesServedByTriggeringAgent, METRIC_NAMES.timeToReply]) expect(body, name).toContain(name)
+  })
 })
 
 describe('cdk-nag', () => {
@@ -415,8 +426,12 @@ describe('cdk-nag', () => {
       .flatMap((m) => Object.entries(m.data as Record<string, string>))
       .filter(([id]) => id.endsWith('AwsSolutions-SMG4'))
       .map(([, reason]) => reason)
-    expect(reasons).toHaveLength(1)
-    const reason = reasons[0] as string
+    // The Genesys client secret's, and the reply-routing key's (docs/operations.md, Reply routing).
+    expect(reasons).toHaveLength(2)
+    const routingKey = reasons.find((r) => r.includes('reply-routing') || r.includes('data-action')) as string
+    expect(routingKey).toMatch(/docs\/operations\.md, Reply routing\)/)
+    expect(readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')).toContain('## Reply routing')
+    const reason = reasons.find((r) => r !== routingKey) as string
     // Genesys can regenerate a client secret; what automatic rotation would need; the manual path.
     expect(reason).toContain('POST /api/v2/oauth/clients/{clientId}/secret')
     expect(reason).toMatch(/rotation Lambda/)

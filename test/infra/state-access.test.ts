@@ -14,7 +14,7 @@ import { TABLES } from '#lib/topology.ts'
 import { asArray, functionByPrefix, logicalIdOf, ofType, resources, testApp } from './template-helpers.ts'
 
 const template = Template.fromStack(new ProactiveMessagingStack(testApp(), 'PmStateAccess'))
-const [stateTableId] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingStateTable'))!
+const [stateTableId] = ofType(template, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('ProactiveMessagingDataStateTable'))!
 
 function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixes?: string[] }[] {
   const roleId = logicalIdOf(functionByPrefix(template, functionPrefix)[1].Properties.Role)
@@ -28,23 +28,23 @@ function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixe
 const writes = (statements: { actions: string[]; prefixes?: string[] }[]) => statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
-  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and suppress#', () => {
+  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and optout#', () => {
     const statements = stateStatementsOf('ProactiveMessagingPresenceFunction')
     expect(statements.length).toBeGreaterThan(0)
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*', 'capacity#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'suppress#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'optout#*'])
   })
 
-  it('send writes only delivery#, cap# and pace# items, and reads only delivery#, cap#, control# and suppress#', () => {
+  it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and optout#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(
       writes(statements)
         .flatMap((s) => s.prefixes)
         .sort(),
-    ).toEqual(['cap#*', 'delivery#*', 'pace#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'suppress#*'])
+    ).toEqual(['cap#*', 'delivery#*', 'pace#*', 'sent#*', 'thread#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'optout#*'])
   })
 
   it('every key prefix an adapter uses in the state table is granted to a function', () => {
@@ -87,7 +87,7 @@ describe('tables, archive and app bus', () => {
     const policies = ofType(template, 'AWS::Events::EventBusPolicy')
     expect(policies).toHaveLength(1)
     const [, policy] = policies[0]!
-    const appBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingAppBus'))![0]
+    const appBusId = ofType(template, 'AWS::Events::EventBus').find(([id]) => id.startsWith('ProactiveMessagingDataAppBus'))![0]
     expect(logicalIdOf(policy.Properties.EventBusName)).toBe(appBusId)
     const presenceRole = logicalIdOf(functionByPrefix(template, 'ProactiveMessagingPresenceFunction')[1].Properties.Role)
     expect(policy.Properties.Statement).toMatchObject({

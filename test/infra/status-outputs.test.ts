@@ -5,7 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions'
 import { describe, expect, it } from 'vitest'
 import { ProactiveMessagingStack } from '../../cdk/stack.ts'
-import { QUEUE_OUTPUT } from '../../local/status/gather-status.ts'
+import { QUEUE_OUTPUT } from '../../cli/status/gather-status.ts'
 import { ofType, testApp } from './template-helpers.ts'
 
 describe('stack outputs proactive status reads', () => {

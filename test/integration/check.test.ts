@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DETAIL_TYPES, GENESYS_TOPICS } from '#lib/topology.ts'
-import type { CommandIo } from '../../local/command-io.ts'
-import { main, runChecks, type CheckDeps, type CheckStep } from '../../local/commands/check/index.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { main, runChecks, type CheckDeps, type CheckStep } from '../../cli/commands/check/index.ts'
 import { startGenesysSimulator, TOKEN_PATH, type GenesysSimulator } from '../../local/genesys-simulator/index.ts'
 
 const DEPLOYMENT = '5e1f0c57-8f7a-4c0b-9d68-2f6b7c1a9e10'

@@ -7,7 +7,7 @@ import { runCommand } from '../support/run-command.ts'
 
 const SCENARIO = 'test/scenarios/window-edges/events.jsonl'
 
-const proactiveRun = (...args: string[]) => runCommand('npx', ['tsx', 'local/cli.ts', 'run', ...args])
+const proactiveRun = (...args: string[]) => runCommand('npx', ['tsx', 'local/proactive.ts', 'run', ...args])
 
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? ''
 

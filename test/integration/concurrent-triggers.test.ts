@@ -1,7 +1,7 @@
 /**
  * Two agents who both served one customer come back at the same moment (the 9:00 login storm in miniature).
  * Presence publishes a request from each trigger, since neither has been sent yet; send reserves the customer
- * before sending, so the customer is messaged once and the other request ends as `suppressed`. A third agent
+ * before sending, so the customer is messaged once and the other request ends as `capped`. A third agent
  * coming back after that does not even request the customer: presence reads the reservation first.
  */
 import { afterEach, describe, expect, it } from 'vitest'
@@ -35,7 +35,7 @@ async function deliver(local: LocalCloud, events: readonly unknown[], { drainEac
 }
 
 describe('concurrent triggers for one customer', () => {
-  it('messages the customer once; the other request is suppressed by send, and a later trigger requests nothing', async () => {
+  it('messages the customer once; the other request is capped by send, and a later trigger requests nothing', async () => {
     const local = (cloud = await LocalCloud.start())
     // Each agent handled one SMS conversation with the same customer earlier this morning.
     const history = AGENTS.flatMap((agentId, i) =>
@@ -55,8 +55,8 @@ describe('concurrent triggers for one customer', () => {
     const accepted = local.simulator!.agentlessRequests().filter((request) => request.status === 202 || request.status === 200)
     expect(accepted).toHaveLength(1)
     const outcomes = local.outcomes.map((event) => event.detail as { outcome: string; reason?: string; dedupeKey: string })
-    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['sent', 'suppressed'])
-    expect(outcomes.find((outcome) => outcome.outcome === 'suppressed')?.reason).toMatch(/messaged within the last 24 hours/)
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['capped', 'sent'])
+    expect(outcomes.find((outcome) => outcome.outcome === 'capped')?.reason).toMatch(/messaged within the last 24 hours/)
     expect(new Set(outcomes.map((outcome) => outcome.dedupeKey))).toEqual(new Set(requested.map((event) => (event.detail as { dedupeKey: string }).dedupeKey)))
 
     // The third agent comes back later: the customer is already reserved, so presence requests nothing.

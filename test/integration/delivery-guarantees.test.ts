@@ -4,15 +4,15 @@
  * send use case turns every fault into exactly one decision.
  */
 import { describe, expect, it } from 'vitest'
-import { retryDelaySeconds } from '#lib/domain/retry.ts'
+import { retryDelaySeconds } from '#lib/send/retry.ts'
 import { DynamoDbDeliveryLedger } from '#lib/adapters/dynamodb-delivery-ledger.ts'
 import { DynamoDbRateLimiter, PACE_WINDOW_MS, windowLimit } from '#lib/adapters/dynamodb-rate-limiter.ts'
-import { DynamoDbOutreachLedger } from '#lib/adapters/dynamodb-state.ts'
-import { DynamoDbSuppressionLookup } from '#lib/adapters/dynamodb-suppression-lookup.ts'
+import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
+import { DynamoDbOptOutLookup } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { channelSettings, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessSendResult, GenesysMessaging } from '#lib/domain/ports.ts'
-import { sendMessage, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendSettings } from '#lib/send/send-message.ts'
 import { useLocalDynamo } from '../support/local-dynamo.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 
@@ -54,12 +54,11 @@ describe('delivery ledger', () => {
     expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-1' })).toEqual(stillDead)
     expect(await ledger.begin(dead, 3_000, { attempt: 'message-3', redriveOf: 'message-2' })).toBe('started')
 
-    // A record from before attempts were kept (no attemptMessageId): any redrive claim restarts it, as it did then.
-    const legacy = key()
-    await ledger.begin(legacy, 1_000)
-    await ledger.finish(legacy, 'dead-lettered', 1_500, 'outcome-unknown')
-    expect(await ledger.begin(legacy, 2_000)).toEqual(stillDead)
-    expect(await ledger.begin(legacy, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toBe('started')
+    // An attempt that named no queue message: no redrive claim matches it.
+    const anonymous = key()
+    await ledger.begin(anonymous, 1_000)
+    await ledger.finish(anonymous, 'dead-lettered', 1_500, 'outcome-unknown')
+    expect(await ledger.begin(anonymous, 2_000, { attempt: 'message-5', redriveOf: 'message-4' })).toEqual(stillDead)
   })
 
   it("keeps a sent message's Genesys ids and gives them back with the settled state", async () => {
@@ -243,13 +242,12 @@ describe('send use case', () => {
   }
   const deps = (genesys: GenesysMessaging, wall = 10_000) => ({
     genesys,
-    clock: { now: () => 2_000 },
-    wallClock: { now: () => wall },
+    clock: { now: () => wall },
     pacer: { acquire: async () => {}, pause: () => {} },
     ledger: new DynamoDbDeliveryLedger(tables.dynamo, STATE),
-    outreach: new DynamoDbOutreachLedger(tables.dynamo, STATE),
-    suppressions: new DynamoDbSuppressionLookup(tables.dynamo, STATE),
-    recorded: sessions,
+    cap: new DynamoDbCapLedger(tables.dynamo, STATE),
+    optOuts: new DynamoDbOptOutLookup(tables.dynamo, STATE),
+    sessions,
   })
 
   it('sends once: a duplicate delivery after success is acknowledged without a call', async () => {

@@ -4,8 +4,9 @@
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { CommandIo } from '../../local/command-io.ts'
-import { main } from '../../local/commands/dlq.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
+import { main as operatorMain } from '../../cli/commands/dlq.ts'
+import { main } from '../../local/commands/dlq-local.ts'
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
 
@@ -44,5 +45,11 @@ describe('proactive dlq --local', () => {
     expect(io.stderr.join('\n')).toMatch(/unknown action "purge"/)
     expect(await main(['inspect'], captureIo())).toBe(2)
     expect(await main(['inspect', '--local'], captureIo())).toBe(2)
+  })
+
+  it('the operator CLI (the installed package) has no local cloud: --local exits 2 and says where it runs', async () => {
+    const io = captureIo()
+    expect(await operatorMain(['inspect', '--local', '--events', EXAMPLES], io)).toBe(2)
+    expect(io.stderr.join('\n')).toContain('runs from a clone of the repository (npm run proactive -- dlq inspect --local')
   })
 })

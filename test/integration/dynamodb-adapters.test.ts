@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAwsClients } from '#lib/adapters/aws-clients.ts'
 import { CachedQueueDirectory } from '#lib/adapters/cached-queue-directory.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
-import { DynamoDbAgentStateRepository, DynamoDbOutreachLedger, hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
-import { DynamoDbOutreachReservations } from '#lib/adapters/dynamodb-outreach-reservations.ts'
+import { DynamoDbAgentStateRepository, hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
+import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
 import type { Session } from '#lib/domain/model.ts'
 import type { QueueDirectory } from '#lib/domain/ports.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb.ts'
@@ -229,8 +229,8 @@ describe('DynamoDbAgentStateRepository', () => {
   })
 })
 
-describe('DynamoDbOutreachLedger', () => {
-  const ledger = () => new DynamoDbOutreachLedger(dynamo, TABLE_NAMES.state)
+describe('DynamoDbCapLedger: tryReserve', () => {
+  const ledger = () => new DynamoDbCapLedger(dynamo, TABLE_NAMES.state)
   const CAP = 24 * 3_600_000
   const T = 1_700_000_000_000
 
@@ -268,24 +268,24 @@ describe('DynamoDbOutreachLedger', () => {
   })
 })
 
-describe('DynamoDbOutreachReservations', () => {
+describe('DynamoDbCapLedger: reservationsOf', () => {
   const T = 1_700_000_000_000
   const CAP = 24 * 3_600_000
-  const writer = () => new DynamoDbOutreachLedger(dynamo, TABLE_NAMES.state)
+  const writer = () => new DynamoDbCapLedger(dynamo, TABLE_NAMES.state)
 
   it('reads what the ledger reserved, by recipient key, across several BatchGetItem calls', async () => {
     // 250 keys: three calls of at most 100. Every third one reserved.
     const recipients = Array.from({ length: 250 }, (_, i) => `sms:+1317${String(++sequence).padStart(7, '0')}-${i}`)
     const reserved = recipients.filter((_, i) => i % 3 === 0)
     for (const [i, recipient] of reserved.entries()) await writer().tryReserve(recipient, T + i, CAP, `trigger-${i}:conv`)
-    const found = await new DynamoDbOutreachReservations(dynamo, TABLE_NAMES.state).reservationsOf(recipients)
+    const found = await new DynamoDbCapLedger(dynamo, TABLE_NAMES.state).reservationsOf(recipients)
     expect(found.size).toBe(reserved.length)
     expect(found.get(reserved[5] as string)).toEqual({ reservedAt: T + 5, dedupeKey: 'trigger-5:conv' })
     expect(found.has(recipients[1] as string)).toBe(false)
   })
 
   it('returns an empty map for no keys, and tolerates the same key twice', async () => {
-    const reservations = new DynamoDbOutreachReservations(dynamo, TABLE_NAMES.state)
+    const reservations = new DynamoDbCapLedger(dynamo, TABLE_NAMES.state)
     expect((await reservations.reservationsOf([])).size).toBe(0)
     const recipient = `webmessaging:${uniqueId('contact')}`
     await writer().tryReserve(recipient, T, CAP, 'trigger-1:conv')
@@ -305,10 +305,10 @@ describe('DynamoDbOutreachReservations', () => {
         },
       }) as unknown as typeof dynamo
     const noWait = async () => {}
-    expect((await new DynamoDbOutreachReservations(throttling(2), TABLE_NAMES.state, noWait).reservationsOf([recipient])).get(recipient)).toMatchObject({ dedupeKey: 'trigger-1:conv' })
+    expect((await new DynamoDbCapLedger(throttling(2), TABLE_NAMES.state, noWait).reservationsOf([recipient])).get(recipient)).toMatchObject({ dedupeKey: 'trigger-1:conv' })
     expect(calls).toBe(3)
     calls = 0
-    await expect(new DynamoDbOutreachReservations(throttling(100), TABLE_NAMES.state, noWait).reservationsOf([recipient])).rejects.toThrow(/unprocessed after 6 BatchGetItem rounds/)
+    await expect(new DynamoDbCapLedger(throttling(100), TABLE_NAMES.state, noWait).reservationsOf([recipient])).rejects.toThrow(/unprocessed after 6 BatchGetItem rounds/)
   })
 })
 

@@ -99,7 +99,7 @@ describe('the hostile scenario through `proactive run --json`', () => {
 
 describe('the same scenario through `npm start` in a child process', () => {
   it('exits 0 with the same counts', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', 'run', ...ARGS], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'local/proactive.ts', 'run', ...ARGS], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 90_000,

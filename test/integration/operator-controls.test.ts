@@ -79,7 +79,7 @@ describe('sending mode', () => {
     await modeStore(c).write('paused', Date.now())
     // New customers for the next trigger (the first three are capped).
     const later = T0 + 60 * MINUTE
-    c.modeClock.offsetMs = MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const second = await runScenario(c, entries([...conversations(AGENT, later, 1), ...trigger(later + 30 * MINUTE)]))
     // The summary counts over the cloud's life: the second trigger added a trigger and three paused, nothing else.
     expect(second.triggers).toBe(2)
@@ -99,7 +99,7 @@ describe('sending mode', () => {
     expect(JSON.stringify(dry.dryRuns)).not.toContain('+15553330001')
 
     await modeStore(c).write('live', Date.now())
-    c.modeClock.offsetMs = MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const live = await runScenario(c, entries(trigger(T0 + 50 * MINUTE)))
     expect(live.messages.sent).toBe(3)
     const recipients = live.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddress ?? (request.body as Record<string, unknown>).externalContactId)
@@ -141,5 +141,13 @@ describe('pilot scope', () => {
     expect(c.tally.total('MessagesOutsidePilot')).toBe(1)
     const recipients = summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddress ?? (request.body as Record<string, unknown>).externalContactId)
     expect(recipients).not.toContain('+15553330003')
+  })
+
+  it('with ENABLED_CHANNELS only customers on those channels are requested; the others are counted as outside the pilot', async () => {
+    const c = await start({ ENABLED_CHANNELS: 'webmessaging' })
+    const summary = await runScenario(c, entries([...conversations(), ...trigger(T0 + 30 * MINUTE)]))
+    expect(summary.messages).toMatchObject({ requested: 1, sent: 1 })
+    expect(c.tally.total('MessagesOutsidePilot')).toBe(2)
+    expect(summary.genesys.requests.map((request) => (request.body as Record<string, unknown>).toAddressMessengerType)).toEqual(['webmessaging'])
   })
 })

@@ -6,10 +6,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DynamoDbSendingModeOverrides, MODE_CACHE_MS } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
-import { runMode, type ModeDeps } from '../../local/commands/mode.ts'
+import { runMode, type ModeDeps } from '../../cli/commands/mode.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
-import { StackOutputError } from '../../local/stack-outputs.ts'
+import { StackOutputError } from '../../cli/stack-outputs.ts'
 import { capturedIo } from '../support/captured-io.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom, type GenesysEnvelope } from '../support/genesys-events.ts'
 
@@ -61,7 +61,7 @@ describe('proactive mode', () => {
     expect(deps.asked).toEqual(['Pilot'])
     expect(io.stdout).toEqual(['Pilot: mode paused from 2026-11-28T21:00:00.000Z; in force everywhere within 30 s'])
 
-    c.modeClock.offsetMs = MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const later = T0 + 60 * MINUTE
     const second = await runScenario(c, entries([...customers(2, later), ...trigger(later + 30 * MINUTE)]))
     // Counted over the cloud's life: the second trigger added two paused requests and nothing sent.
@@ -75,7 +75,7 @@ describe('proactive mode', () => {
     const json = capturedIo()
     expect(await runMode(['live', '--stack', 'Pilot', '--json'], json, deps)).toBe(0)
     expect(JSON.parse(json.stdout[0] as string)).toEqual({ stack: 'Pilot', override: { mode: 'live', since: '2026-11-28T21:00:00.000Z' } })
-    c.modeClock.offsetMs = 2 * MODE_CACHE_MS
+    c.clock.advance(MODE_CACHE_MS)
     const third = await runScenario(c, entries([...customers(3, later + 60 * MINUTE), ...trigger(later + 90 * MINUTE)]))
     // Live again: the customers paused earlier were never capped, so they are messaged now with the new ones.
     expect(third.messages).toMatchObject({ sent: 6, paused: 2 })
@@ -86,7 +86,7 @@ describe('proactive mode', () => {
     const c = (cloud = await LocalCloud.start({}))
     const io = capturedIo()
     expect(await runMode([], io, depsFor(c))).toBe(0)
-    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (live unless set at deploy)'])
+    expect(io.stdout).toEqual(['ProactiveMessaging: no run-time override; the functions use their SENDING_MODE setting (dry-run unless sendingMode was set at deploy)'])
   })
 
   it('an unknown mode is an error naming the value, exit 2, and nothing is asked of AWS', async () => {

@@ -8,9 +8,9 @@ import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClien
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { runStatus } from '../../local/commands/status.ts'
-import { readStackOutputs } from '../../local/stack-outputs.ts'
-import type { StatusDeps } from '../../local/status/gather-status.ts'
+import { runStatus } from '../../cli/commands/status.ts'
+import { readStackOutputs } from '../../cli/stack-outputs.ts'
+import type { StatusDeps } from '../../cli/status/gather-status.ts'
 import type { LocalService } from '../../local/service-thread.ts'
 import { startLocalSqs } from '../../local/sqs.ts'
 import { capturedIo } from '../support/captured-io.ts'
@@ -88,7 +88,7 @@ describe('proactive status', () => {
     expect(await runStatus(['--stack', 'Pilot', '--json'], io, d)).toBe(0)
     const status = JSON.parse(io.stdout.join('\n'))
     expect(d.tablesRead).toEqual(['pilot-state'])
-    expect(status.mode).toEqual({ deployed: 'live', override: { mode: 'paused', since: '2026-11-29T00:30:00.000Z' }, inForce: 'paused' })
+    expect(status.mode).toEqual({ deployed: 'live', deployedFrom: null, override: { mode: 'paused', since: '2026-11-29T00:30:00.000Z' }, inForce: 'paused' })
     expect(status.outcomes.map((count: { metric: string }) => count.metric)).toEqual(Object.values(METRIC_NAMES))
     const outcome = (metric: string) => status.outcomes.find((count: { metric: string }) => count.metric === metric)
     expect(outcome('MessagesSent')).toEqual({ metric: 'MessagesSent', lastHour: 3, lastDay: 40, byService: { send: { lastHour: 3, lastDay: 40 } } })
@@ -117,10 +117,30 @@ describe('proactive status', () => {
     expect(await runStatus(['--stack', 'Pilot'], io, deps())).toBe(0)
     const text = io.stdout.join('\n')
     expect(text).toContain('sending mode: dry-run (no run-time override; deployed SENDING_MODE dry-run)')
+    expect(io.stdout[0]).toMatch(/^DRY RUN: nothing is sent to customers; .*deployed with sendingMode dry-run/)
     expect(text).toMatch(/MessagesSent\s+3\s+40 {2}\(send\)/)
     expect(text).toMatch(/MessagesCustomerBusy\s+1\s+7 {2}presence 5, send 2/)
     expect(text).toMatch(/SendDlqUrl\s+3\s+1\s+14 min {2}dead letters: proactive dlq inspect/)
     expect(text).toMatch(/SendQueueUrl\s+0\s+0\s+no data\n|SendQueueUrl\s+0\s+0\s+no data$/)
+  })
+
+  it('a stack deployed without sendingMode: the first line says it started in dry-run and how to go live', async () => {
+    stackWith({ ...outputs, SendingMode: 'dry-run', SendingModeSource: 'default' })
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
+    const io = capturedIo()
+    expect(await runStatus(['--stack', 'Pilot'], io, deps())).toBe(0)
+    const first = io.stdout.join('\n').split('\n')[0]
+    expect(first).toContain('DRY RUN: nothing is sent to customers')
+    expect(first).toContain('deployed without sendingMode, so it starts in dry-run')
+    expect(first).toContain('proactive mode live --stack Pilot')
+  })
+
+  it('live: no headline, the stack name comes first', async () => {
+    stackWith(outputs)
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
+    const io = capturedIo()
+    expect(await runStatus(['--stack', 'Pilot'], io, deps())).toBe(0)
+    expect(io.stdout.join('\n').split('\n')[0]).toMatch(/^Pilot at /)
   })
 
   it('a stack deployed before the SendingMode output: the mode says unknown, not live', async () => {
@@ -129,7 +149,7 @@ describe('proactive status', () => {
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
     const io = capturedIo()
     expect(await runStatus(['--stack', 'Pilot', '--json'], io, deps())).toBe(0)
-    expect(JSON.parse(io.stdout.join('\n')).mode).toEqual({ deployed: null, override: null, inForce: null })
+    expect(JSON.parse(io.stdout.join('\n')).mode).toEqual({ deployed: null, deployedFrom: null, override: null, inForce: null })
   })
 
   it('follows CloudWatch NextToken pages', async () => {

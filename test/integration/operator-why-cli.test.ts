@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../local/commands/why.ts'
+import { main as operatorMain } from '../../cli/commands/why.ts'
+import { main } from '../../local/commands/why-local.ts'
 import { capturedIo } from '../support/captured-io.ts'
 import { conversationLifecycle, presenceEvent, uuidFrom } from '../support/genesys-events.ts'
 
@@ -44,7 +45,7 @@ describe('proactive why --local', () => {
     expect(out).toContain('sessions: 1')
     expect(out).toMatch(/sms …4444 window .* last agent .* queue .* connected no/)
     expect(out).toMatch(/cap reservation: since 2025-06-10T09:30:\d\d.\d{3}Z, expires 2025-06-11T09:30/)
-    expect(out).toContain('suppression: not on the list')
+    expect(out).toContain('opt-out list: not on the list')
     expect(out).toContain('delivery ledger: sent')
     // The agentless response's ids, shortened: the full ids are behind --show-personal-data.
     expect(out).toMatch(/genesys: conversation [0-9a-f]{8}… message [0-9a-f]{8}…/)
@@ -79,9 +80,9 @@ describe('proactive why --local', () => {
     await writeFile(optOuts, '# customers who opted out\nsms +1 (555) 333-4444\n')
     const { code, out } = await why('--suppress', optOuts, '--conversation', CONVERSATION)
     expect(code).toBe(0)
-    expect(out).toContain('suppression: on the list')
+    expect(out).toContain('opt-out list: on the list')
     expect(out).toContain('cap reservation: none')
-    expect(out).toContain('why: No message: the customer is on the suppression list (opted out).')
+    expect(out).toContain('why: No message: the customer is on the opt-out list (opted out).')
     expect(out).not.toContain(PHONE)
   })
 
@@ -188,11 +189,17 @@ describe('proactive why --local', () => {
     expect(await why('--channel', 'fax', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('unknown channel "fax"') })
     expect(await why('--channel', 'sms')).toMatchObject({ code: 2, err: expect.stringContaining('say who') })
     expect(await why('--conversation', 'x', '--channel', 'sms', '--address', '1')).toMatchObject({ code: 2, err: expect.stringContaining('not both') })
-    // The same --set checks as `npm start` (local/args.ts): a name no function reads, with the known names.
+    // The same --set checks as `npm start` (cli/args.ts): a name no function reads, with the known names.
     expect(await why('--set', 'NOPE=1', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('--set NOPE: the setting "NOPE" is not one this project reads') })
     expect(await why('--set', 'nope', '--conversation', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('--set expects NAME=VALUE with an upper-case setting name, got "nope"') })
     const io = capturedIo()
     expect(await main(['--local', '--conversation', 'x'], io)).toBe(2)
     expect(io.stderr[0]).toContain('--local needs --events PATH')
+  })
+
+  it('the operator CLI (the installed package) has no local cloud: --local exits 2 and says where it runs', async () => {
+    const io = capturedIo()
+    expect(await operatorMain(['--local', '--events', 'examples', '--conversation', 'x'], io)).toBe(2)
+    expect(io.stderr.join('\n')).toContain('runs from a clone of the repository (npm run proactive -- why --local')
   })
 })

@@ -1,5 +1,5 @@
 /**
- * Opt-outs through the real handlers on the local cloud: a customer on the suppression list is
+ * Opt-outs through the real handlers on the local cloud: a customer on the opt-out list is
  * never requested by presence, and send refuses one who opted out after being requested (outcome `opted-out`,
  * reported on the app bus, not dead-lettered, no cap used), in live and dry-run mode. The list matches a customer
  * however the address was written.
@@ -7,9 +7,9 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ledgerKey } from '#lib/adapters/dynamodb-state.ts'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
-import { suppressionOfAddress } from '#lib/adapters/dynamodb-suppression-lookup.ts'
+import { capKey } from '#lib/adapters/dynamodb-cap-ledger.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
+import { optOutOfAddress } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { customerKey } from '#lib/domain/address.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
@@ -54,7 +54,7 @@ async function start(config: Record<string, string> = {}): Promise<LocalCloud> {
 async function suppress(c: LocalCloud, channel: string, address: string): Promise<void> {
   const key = optOutKeyOf(channel, address)
   if (!key.ok) throw new Error(key.problem)
-  await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable).add(key.channel, key.key, Date.now())
+  await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable).add(key.channel, key.key, Date.now())
 }
 
 const recipientsOf = (summary: Awaited<ReturnType<typeof runScenario>>) =>
@@ -63,7 +63,7 @@ const recipientsOf = (summary: Awaited<ReturnType<typeof runScenario>>) =>
     return String(body.toAddress ?? body.externalContactId)
   })
 
-describe('presence leaves out customers on the suppression list', () => {
+describe('presence leaves out customers on the opt-out list', () => {
   it('matched across address formats: a number written with spaces and brackets, a contact id in capitals', async () => {
     const c = await start()
     await suppress(c, 'sms', '+1 (555) 333-0001')
@@ -81,12 +81,12 @@ describe('presence leaves out customers on the suppression list', () => {
   it('the stored item is the hash of the normalised key, never the address', async () => {
     const c = await start()
     await suppress(c, 'sms', 'tel:+1 555.333.0001')
-    const items = await new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable).list()
+    const items = await new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable).list()
     expect(items).toHaveLength(1)
     expect(items[0]).toMatchObject({ channel: 'sms', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(JSON.stringify(items)).not.toContain('5553330001')
-    expect(await suppressionOfAddress(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable, 'sms', '+15553330001')).toEqual({ since: expect.any(Number) })
-    expect(await suppressionOfAddress(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable, 'sms', '+15553330002')).toBeUndefined()
+    expect(await optOutOfAddress(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable, 'sms', '+15553330001')).toEqual({ since: expect.any(Number) })
+    expect(await optOutOfAddress(DynamoDBDocumentClient.from(c.dynamo), LOCAL_NAMES.stateTable, 'sms', '+15553330002')).toBeUndefined()
   })
 })
 
@@ -108,11 +108,11 @@ describe('send checks again: a customer who opted out after being requested', ()
       expect(summary.deadLetters).toEqual([])
       const optedOut = c.outcomes.filter((event) => (event.detail as { outcome?: string }).outcome === 'opted-out')
       expect(optedOut).toHaveLength(1)
-      expect(optedOut[0]).toMatchObject({ 'detail-type': APP_DETAIL_TYPES.failed, detail: { channel: 'sms', reason: 'customer on the suppression list' } })
+      expect(optedOut[0]).toMatchObject({ 'detail-type': APP_DETAIL_TYPES.failed, detail: { channel: 'sms', reason: 'customer on the opt-out list' } })
       // Outcome events carry no address.
       expect(JSON.stringify(optedOut[0])).not.toContain('5553330001')
       expect(recipientsOf(summary)).not.toContain('+15553330001')
-      const cap = await c.dynamo.send(new GetItemCommand({ TableName: LOCAL_NAMES.stateTable, Key: { pk: { S: ledgerKey(customerKey({ channel: 'sms', address: '+15553330001' })) } } }))
+      const cap = await c.dynamo.send(new GetItemCommand({ TableName: LOCAL_NAMES.stateTable, Key: { pk: { S: capKey(customerKey({ channel: 'sms', address: '+15553330001' })) } } }))
       expect(cap.Item).toBeUndefined()
       expect(summary.reconciliation).toMatchObject({ notSentByControl: mode === 'live' ? 1 : 3, balanced: true })
     })

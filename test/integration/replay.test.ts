@@ -119,11 +119,11 @@ describe('replaying the partner-bus archive of a run', () => {
     // reservation refuse every repeated request. Still no customer messaged twice.
     await forgetAgents()
     const before = counts(local)
-    const refusedBefore = local.tally.get('send', METRIC_NAMES.messagesSuppressed)
+    const refusedBefore = local.tally.get('send', METRIC_NAMES.duplicatesAcknowledged)
     await replayAt('fix-soon-after-state-loss', true)
     await local.drain()
     expect(counts(local)).toMatchObject({ customersMessaged: everyone, triggers: before.triggers + 2, requested: before.requested + 5, sent: 5 })
-    expect(local.tally.get('send', METRIC_NAMES.messagesSuppressed) - refusedBefore).toBe(5)
+    expect(local.tally.get('send', METRIC_NAMES.duplicatesAcknowledged) - refusedBefore).toBe(5)
     expect(await local.deadLetters()).toEqual([])
   }, 120_000)
 })

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DynamoDbSuppressionAdmin } from '#lib/adapters/dynamodb-suppression-admin.ts'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { LOCAL_NAMES, LocalCloud } from '../../local/cloud.ts'
 import { main as run } from '../../local/commands/run.ts'
-import { runSuppress, type SuppressDeps } from '../../local/commands/suppress.ts'
+import { runSuppress, type SuppressDeps } from '../../cli/commands/suppress.ts'
 import { runScenario } from '../../local/run-scenario.ts'
 import type { ScenarioEntry } from '../../local/scenario.ts'
 import { capturedIo } from '../support/captured-io.ts'
@@ -48,7 +48,7 @@ function file(name: string, text: string): string {
 function depsFor(c: LocalCloud): SuppressDeps {
   return {
     stackOutputs: async () => ({ StateTableName: LOCAL_NAMES.stateTable }),
-    admin: (table) => new DynamoDbSuppressionAdmin(DynamoDBDocumentClient.from(c.dynamo), table),
+    admin: (table) => new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(c.dynamo), table),
     now: () => ADDED_AT,
   }
 }
@@ -67,7 +67,7 @@ describe('proactive suppress', () => {
     expect(await suppress(c, 'add', '--channel', 'sms', '+1 555 444 0002')).toMatchObject({ code: 0 })
 
     const listed = await suppress(c, 'list')
-    expect(listed.out).toContain('2 customer(s) on the suppression list')
+    expect(listed.out).toContain('2 customer(s) on the opt-out list')
     expect(listed.out).toContain('never the address')
     expect(listed.out).not.toMatch(/4440001|4440002/)
     const json = await suppress(c, 'list', '--json')
@@ -125,7 +125,7 @@ describe('npm start -- --suppress FILE', () => {
     expect(await run(['--events', scenario, '--suppress', optOuts, '--json', '--set', `GENESYS_ORG_ID=${TEST_ORG_ID}`], io)).toBe(0)
     const summary = JSON.parse(io.stdout.at(-1) ?? '{}')
     expect(summary.messages).toMatchObject({ requested: 1, sent: 1, optedOut: 2 })
-    expect(io.stderr.join('\n')).toContain('Suppression list: 2 customer(s)')
+    expect(io.stderr.join('\n')).toContain('Opt-out list: 2 customer(s)')
 
     const badIo = capturedIo()
     expect(await run(['--events', scenario, '--suppress', file('bad.txt', 'sms +15554440002\nsms 0044 7700\n')], badIo)).toBe(2)

@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { conversationEvent, conversationLifecycle, presenceEvent, type GenesysEnvelope, type MessagingType } from '../support/genesys-events.ts'
+import { agentlessConversationId } from '../../local/genesys-simulator/routes/agentless.ts'
+import { conversationEvent, conversationLifecycle, customerReply, presenceEvent, type GenesysEnvelope, type MessagingType } from '../support/genesys-events.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const SECOND = 1_000
@@ -306,6 +307,24 @@ const scenarios: Record<string, () => Line[]> = {
       presence(AGENT.a, 'OFFLINE', T + 21 * HOUR),
       // 24 h 1 min after the first message: the cap is over for customer 1; customer 2's session (26 h) is out of the window.
       presence(AGENT.a, 'AVAILABLE', T + 24 * HOUR + MINUTE),
+    ]
+  },
+
+  replies: () => {
+    const T = Date.parse('2025-12-03T09:00:00.000Z')
+    const customers = [sms(1), web(2), sms(3), sms(4)]
+    return [
+      ...customers.flatMap((customer, index) => shortConversation({ n: index + 1, customer, agentId: AGENT.a, endedAt: T - HOUR })),
+      presence(AGENT.a, 'OFFLINE', T - 30 * MINUTE),
+      presence(AGENT.a, 'AVAILABLE', T), // all four messaged
+      // 1 replies on the agentless conversation the simulator answered with (threaded); A takes it.
+      ...customerReply({ messageType: 'SMS', threadedOn: agentlessConversationId('sms', sms(1).address), at: T + HOUR, queueId: QUEUE.q1, agentId: AGENT.a }),
+      // A customer never messaged writes in: not a reply.
+      ...customerReply({ messageType: 'SMS', conversationId: conversationId(5), addressFrom: sms(5).address, at: T + HOUR + MINUTE, queueId: QUEUE.q1, agentId: AGENT.b }),
+      // 2 comes back in a new conversation; B takes it.
+      ...customerReply({ messageType: 'WEBMESSAGING', conversationId: conversationId(6), externalContactId: contactId(2), at: T + 2 * HOUR, queueId: QUEUE.q1, agentId: AGENT.b }),
+      // 3 writes 73 h later: after the 72 h reply window, not a reply. 4 never writes.
+      ...customerReply({ messageType: 'SMS', conversationId: conversationId(7), addressFrom: sms(3).address, at: T + 73 * HOUR, queueId: QUEUE.q1, agentId: AGENT.a }),
     ]
   },
 

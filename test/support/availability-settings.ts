@@ -1,4 +1,4 @@
-import type { AvailabilitySettings } from '#lib/usecases/handle-availability.ts'
+import type { AvailabilitySettings } from '#lib/presence/handle-availability.ts'
 
 const HOUR = 3_600_000
 

@@ -1,5 +1,5 @@
 /** A CommandIo that keeps what a command printed, for tests calling a command's main directly. */
-import type { CommandIo } from '../../local/command-io.ts'
+import type { CommandIo } from '../../cli/command-io.ts'
 
 export interface CapturedIo extends CommandIo {
   readonly stdout: string[]

@@ -1,4 +1,4 @@
-import type { SendSettings } from '#lib/usecases/send-message.ts'
+import type { SendSettings } from '#lib/send/send-message.ts'
 
 type SendSettingsOverrides = Partial<Omit<SendSettings, 'channels'>> & { readonly channels?: Partial<SendSettings['channels']> }
 

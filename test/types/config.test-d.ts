@@ -41,7 +41,7 @@ describe('loadConfig', () => {
   })
 
   test('each function reads only its own settings', () => {
-    expectTypeOf<SessionRecorderConfig>().not.toHaveProperty('STATE_TABLE_NAME')
+    expectTypeOf<SessionRecorderConfig>().not.toHaveProperty('SEND_DLQ_URL')
     expectTypeOf<PresenceConfig>().not.toHaveProperty('SEND_DLQ_URL')
     expectTypeOf<SendConfig>().not.toHaveProperty('TARGET_SCOPE')
   })

@@ -1,13 +1,13 @@
-/** The metrics presence counts for a trigger (lib/usecases/availability-metrics.ts). */
+/** The metrics presence counts for a trigger (lib/presence/availability-metrics.ts). */
 import { describe, expect, it } from 'vitest'
-import { triggerMetrics } from '#lib/usecases/availability-metrics.ts'
-import type { TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import { triggerMetrics } from '#lib/presence/availability-metrics.ts'
+import type { TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 const quiet: TriggeredOutcome = {
   kind: 'triggered',
   sessionsFound: 3,
   requested: 0,
-  suppressed: 0,
+  capped: 0,
   paused: 0,
   outsidePilot: 0,
   ineligible: 0,
@@ -20,20 +20,20 @@ const quiet: TriggeredOutcome = {
 } as TriggeredOutcome
 
 describe('triggerMetrics', () => {
-  it('counts the trigger, requested and suppressed always, even at 0, and nothing else when all else is 0', () => {
+  it('counts the trigger, requested and capped always, even at 0, and nothing else when all else is 0', () => {
     expect(triggerMetrics(quiet)).toEqual([
       ['AvailabilityTriggers', 1],
       ['MessagesRequested', 0],
-      ['MessagesSuppressed', 0],
+      ['MessagesCapped', 0],
     ])
   })
 
   it('adds each other count when it is not 0, and one fallback when the capacity lookup failed', () => {
-    const busy = { ...quiet, requested: 2, suppressed: 1, paused: 3, outsidePilot: 4, ineligible: 9, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
+    const busy = { ...quiet, requested: 2, capped: 1, paused: 3, outsidePilot: 4, ineligible: 9, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
     expect(triggerMetrics(busy)).toEqual([
       ['AvailabilityTriggers', 1],
       ['MessagesRequested', 2],
-      ['MessagesSuppressed', 1],
+      ['MessagesCapped', 1],
       ['MessagesPaused', 3],
       ['MessagesOutsidePilot', 4],
       ['MessagesIneligible', 9],

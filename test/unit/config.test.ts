@@ -24,6 +24,7 @@ describe('defaults', () => {
       SENDING_MODE: 'live',
       ENABLED_AGENT_IDS: [],
       ENABLED_QUEUE_IDS: [],
+      ENABLED_CHANNELS: ['webmessaging', 'sms', 'whatsapp', 'open'],
       TARGET_SCOPE: 'agent',
       AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],
@@ -46,11 +47,20 @@ describe('defaults', () => {
   })
 
   // CAP_HOURS is not part of the session recorder's configuration: nothing there reads it.
-  it('session recorder: 24 h window', () => {
-    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions' })).toEqual({
+  it('session recorder: 24 h window, 72 h reply window', () => {
+    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus' })).toEqual({
       SESSIONS_TABLE_NAME: 'sessions',
+      STATE_TABLE_NAME: 'state',
+      APP_EVENT_BUS_NAME: 'bus',
       WINDOW_HOURS: 24,
+      REPLY_WINDOW_HOURS: 72,
     })
+  })
+
+  it('reply window: at most 31 days, named when wrong', () => {
+    const env = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus' }
+    expect(() => loadConfig('session-recorder', sessionRecorderConfigSchema, { ...env, REPLY_WINDOW_HOURS: '745' })).toThrow(/REPLY_WINDOW_HOURS: must be at most 744 hours/)
+    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { ...env, REPLY_WINDOW_HOURS: '12' }).REPLY_WINDOW_HOURS).toBe(12)
   })
 
   it('send: 15 min max delay, the budget, the default text and senders', () => {
@@ -128,7 +138,9 @@ describe('values from the environment', () => {
   })
 
   it('ignores variables it does not know (Lambda sets many)', () => {
-    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', AWS_REGION: 'eu-west-1', PATH: '/usr/bin' })).not.toHaveProperty('PATH')
+    expect(
+      loadConfig('session-recorder', sessionRecorderConfigSchema, { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', AWS_REGION: 'eu-west-1', PATH: '/usr/bin' }),
+    ).not.toHaveProperty('PATH')
   })
 })
 

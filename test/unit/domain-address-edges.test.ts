@@ -3,7 +3,7 @@
  * where prefixes may stand, what is trimmed, and every key the cap may have been written under.
  */
 import { describe, expect, it } from 'vitest'
-import { customerKey, legacyCustomerKeys, normaliseAddress, normaliseContactId, normaliseOpenAddress, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
+import { customerKey, normaliseAddress, normaliseContactId, normaliseOpenAddress, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
 
 const problemOf = (result: ReturnType<typeof normaliseSmsNumber>): string => (result.ok ? `ok: ${result.value}` : result.problem)
 
@@ -91,30 +91,5 @@ describe('customer keys', () => {
   it('SMS by the number, falling back to the contact id', () => {
     expect(customerKey({ channel: 'sms', address: 'tel:+1 317 555 0123', externalContactId: '6c2b4b1e-8a51-4d5f-9b3a-0f6b1f7a2c11' })).toBe('sms:+13175550123')
     expect(customerKey({ channel: 'sms', externalContactId: '6C2B4B1E-8A51-4D5F-9B3A-0F6B1F7A2C11' })).toBe('sms:6c2b4b1e-8a51-4d5f-9b3a-0f6b1f7a2c11')
-  })
-})
-
-describe('legacyCustomerKeys: every key written before normalisation', () => {
-  const contact = '6c2b4b1e-8a51-4d5f-9b3a-0f6b1f7a2c11'
-
-  it('WhatsApp: the number with + and the raw spelling stored', () => {
-    expect(legacyCustomerKeys({ channel: 'whatsapp', address: 'whatsapp:+44 7700 900555' }).sort()).toEqual(['whatsapp:+447700900555', 'whatsapp:whatsapp:+44 7700 900555'])
-  })
-
-  it('Web Messaging: the contact id in capitals, by the contact id even when an address is stored', () => {
-    expect(legacyCustomerKeys({ channel: 'webmessaging', externalContactId: contact, address: 'ignored' })).toEqual([`webmessaging:${contact.toUpperCase()}`])
-  })
-
-  it('SMS with a number: its raw spelling only (never the contact id, which the number outranks)', () => {
-    expect(legacyCustomerKeys({ channel: 'sms', address: '+1 317 555 0123', externalContactId: contact.toUpperCase() })).toEqual(['sms:+1 317 555 0123'])
-  })
-
-  it('SMS by contact id only: the capitals and the raw stored value, the normalised key left out', () => {
-    expect(legacyCustomerKeys({ channel: 'sms', externalContactId: contact.toUpperCase() })).toEqual([`sms:${contact.toUpperCase()}`])
-    expect(legacyCustomerKeys({ channel: 'sms', externalContactId: contact })).toEqual([`sms:${contact.toUpperCase()}`])
-  })
-
-  it('nothing stored: no legacy key', () => {
-    expect(legacyCustomerKeys({ channel: 'open' })).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { customerKey, legacyCustomerKeys, normaliseContactId, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
+import { customerKey, normaliseContactId, normaliseSmsNumber, normaliseWhatsappId, shapeOf } from '#lib/domain/address.ts'
 import { parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts'
 import { buildAgentlessRequest } from '#lib/domain/payload.ts'
 import { applyConversationEvent } from '#lib/domain/session.ts'
@@ -65,13 +65,6 @@ describe('one normalisation of a customer address', () => {
 
   it('shows invisible characters in a shape', () => {
     expect(shapeOf('ab\u200b1')).toBe('"aa<U+200B>9", 4 characters')
-  })
-
-  it('lists the keys written before normalisation, which presence and send also check during the migration', () => {
-    expect(legacyCustomerKeys({ channel: 'whatsapp', address: '447700900555' })).toEqual(['whatsapp:+447700900555'])
-    expect(legacyCustomerKeys({ channel: 'whatsapp', address: '+447700900555' })).toEqual(['whatsapp:+447700900555'])
-    expect(legacyCustomerKeys({ channel: 'webmessaging', externalContactId: CONTACT })).toEqual([`webmessaging:${CONTACT.toUpperCase()}`])
-    expect(legacyCustomerKeys({ channel: 'sms', address: '+13175550123' })).toEqual([])
   })
 })
 

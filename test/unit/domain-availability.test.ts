@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '#lib/domain/availability.ts'
+import { decideAvailability, isAvailable, type AvailabilityDecision, type AvailabilityPolicy } from '#lib/presence/availability.ts'
 import { parseGenesysEvent, type AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState } from '#lib/domain/model.ts'
 import { loadConfig, presenceConfigSchema } from '#lib/config.ts'

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { applyConversationEvent } from '#lib/domain/session.ts'
 import type { ConversationEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
-import { comparePriority, limitRecipients, neverServed, parseMessageLimit, priorityFactsOf, type PriorityFacts } from '#lib/domain/capacity.ts'
+import { comparePriority, limitRecipients, neverServed, parseMessageLimit, priorityFactsOf, type PriorityFacts } from '#lib/presence/capacity.ts'
 
 const AT = Date.parse('2024-05-01T12:00:00.000Z')
 const facts = (conversationId: string, minutesAgo: number, abandoned = false): PriorityFacts => ({ conversationId, lastActiveAt: AT - minutesAgo * 60_000, abandoned })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { eligibilityScopeProblem, EVERY_SESSION, filterEligible, isEligible } from '#lib/domain/eligibility.ts'
+import { eligibilityScopeProblem, EVERY_SESSION, filterEligible, isEligible } from '#lib/presence/eligibility.ts'
 import { parseGenesysEvent } from '#lib/domain/events.ts'
 import { applyConversationEvent } from '#lib/domain/session.ts'
 import type { Session } from '#lib/domain/model.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '#lib/domain/template.ts'
+import { findUnknownPlaceholders, renderTemplate, TEMPLATE_FIELDS } from '#lib/send/template.ts'
 
 describe('renderTemplate', () => {
   it('fills the known placeholders, with or without spaces inside the braces', () => {

@@ -5,7 +5,7 @@
  * make every later event look stale.
  */
 import { describe, expect, it } from 'vitest'
-import { normaliseStatus } from '#lib/domain/availability.ts'
+import { normaliseStatus } from '#lib/presence/availability.ts'
 import { isStrictIsoDateTime, parseGenesysEvent } from '#lib/domain/events.ts'
 import { problemsOf } from '../support/event-problems.ts'
 import { presenceEvent } from '../support/genesys-events.ts'

@@ -9,9 +9,9 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
-import type { Suppression } from '#lib/domain/opt-outs.ts'
-import type { OutreachReservation, SessionRepository } from '#lib/domain/ports.ts'
-import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/usecases/handle-availability.ts'
+import type { OptOut } from '#lib/domain/opt-outs.ts'
+import type { CapReservation, SessionRepository } from '#lib/domain/ports.ts'
+import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
@@ -62,7 +62,7 @@ interface Calls {
   byAgent: { agentId: string; from: number; to: number }[]
   byQueue: { queueId: string; from: number; to: number }[]
   directory: string[]
-  suppressionKeys: string[][]
+  optOutKeys: string[][]
   reservationKeys: string[][]
   capacity: string[]
 }
@@ -72,12 +72,12 @@ function world(
   options: {
     queues?: Record<string, Session[]>
     suppressed?: string[]
-    reservations?: Record<string, OutreachReservation>
+    reservations?: Record<string, CapReservation>
     capacity?: () => Promise<number>
     directory?: string[]
   } = {},
 ) {
-  const calls: Calls = { byAgent: [], byQueue: [], directory: [], suppressionKeys: [], reservationKeys: [], capacity: [] }
+  const calls: Calls = { byAgent: [], byQueue: [], directory: [], optOutKeys: [], reservationKeys: [], capacity: [] }
   const sessions: SessionRepository = {
     get: async () => undefined,
     put: async () => 'written',
@@ -85,7 +85,7 @@ function world(
     findByQueue: async (queueId, from, to) => (calls.byQueue.push({ queueId, from, to }), options.queues?.[queueId] ?? []),
     findByCustomer: async () => [],
   }
-  const since: Suppression = { since: T - HOUR }
+  const since: OptOut = { since: T - HOUR }
   const deps: AvailabilityDeps = {
     agents: { get: async () => undefined, put: async () => 'written' },
     sessions,
@@ -96,9 +96,9 @@ function world(
         return new Map(Object.entries(options.reservations ?? {}).filter(([key]) => keys.includes(key)))
       },
     },
-    suppressions: {
-      suppressionsOf: async (keys) => {
-        calls.suppressionKeys.push([...keys])
+    optOuts: {
+      optOutsOf: async (keys) => {
+        calls.optOutKeys.push([...keys])
         return new Map((options.suppressed ?? []).filter((key) => keys.includes(key)).map((key) => [key, since]))
       },
     },
@@ -176,31 +176,30 @@ describe('fanOut: eligibility, opt-outs and the cap read', () => {
     const result = await fanOut(trigger(), deps, SETTINGS)
     expect(requested(result)).toEqual([conversation(1), conversation(3)])
     expect(triggered(result)).toMatchObject({ requested: 2, optedOut: 1 })
-    expect(calls.suppressionKeys).toEqual([[keyOf(1), keyOf(2), keyOf(3)]])
+    expect(calls.optOutKeys).toEqual([[keyOf(1), keyOf(2), keyOf(3)]])
   })
 
-  it('nobody left to check: neither the suppression list nor the cap ledger is read', async () => {
+  it('nobody left to check: neither the opt-out list nor the cap ledger is read', async () => {
     const { deps, calls } = world([session(1)])
     const result = await fanOut(trigger(), deps, { ...SETTINGS, pilot: { agentIds: [], queueIds: [QUEUE_B] } })
-    expect(triggered(result)).toMatchObject({ requested: 0, outsidePilot: 1, optedOut: 0, suppressed: 0 })
-    expect(calls.suppressionKeys).toEqual([])
+    expect(triggered(result)).toMatchObject({ requested: 0, outsidePilot: 1, optedOut: 0, capped: 0 })
+    expect(calls.optOutKeys).toEqual([])
     expect(calls.reservationKeys).toEqual([])
   })
 
-  it('the cap: a reservation inside the cap window suppresses, one exactly capMs old or this trigger’s own does not', async () => {
-    const reservations: Record<string, OutreachReservation> = {
+  it('the cap: a reservation inside the cap window caps, one exactly capMs old or this trigger’s own does not', async () => {
+    const reservations: Record<string, CapReservation> = {
       [keyOf(1)]: { reservedAt: T - 24 * HOUR + 1, dedupeKey: 'earlier' },
       [keyOf(2)]: { reservedAt: T - 24 * HOUR, dedupeKey: 'earlier' },
       [keyOf(3)]: { reservedAt: T - 1, dedupeKey: `trigger:${conversation(3)}` },
-      // A key written before addresses were normalised (upper-case contact id) caps the customer too.
-      [`webmessaging:${contact(4).toUpperCase()}`]: { reservedAt: T - HOUR, dedupeKey: 'earlier' },
+      [keyOf(4)]: { reservedAt: T - HOUR, dedupeKey: 'earlier' },
     }
     const { deps, calls } = world([session(1), session(2), session(3), session(4)], { reservations })
     const result = await fanOut(trigger(), deps, SETTINGS)
     expect(requested(result)).toEqual([conversation(2), conversation(3)])
-    expect(triggered(result)).toMatchObject({ requested: 2, suppressed: 2 })
+    expect(triggered(result)).toMatchObject({ requested: 2, capped: 2 })
     expect(calls.reservationKeys).toHaveLength(1)
-    expect(calls.reservationKeys[0]).toEqual(expect.arrayContaining([keyOf(1), keyOf(4), `webmessaging:${contact(4).toUpperCase()}`]))
+    expect(calls.reservationKeys[0]).toEqual([keyOf(1), keyOf(2), keyOf(3), keyOf(4)])
   })
 })
 
@@ -226,7 +225,7 @@ describe('fanOut: the per-trigger limit (MAX_MESSAGES_PER_TRIGGER)', () => {
     const { deps } = world([session(1), session(2), session(3), session(4)], { suppressed: [keyOf(1)], reservations })
     const result = await fanOut(trigger(), deps, { ...SETTINGS, perTrigger: { limit: 2, fallback: 4 } })
     expect(requested(result)).toEqual([conversation(3), conversation(4)])
-    expect(triggered(result)).toMatchObject({ requested: 2, optedOut: 1, suppressed: 1, deferred: 0 })
+    expect(triggered(result)).toMatchObject({ requested: 2, optedOut: 1, capped: 1, deferred: 0 })
   })
 
   it('agent-capacity: the agent’s message capacity from Genesys', async () => {

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
-import type { AgentStateRepository, MessageRequestPublisher, OutreachReservations, SessionRepository, WriteResult } from '#lib/domain/ports.ts'
-import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/usecases/handle-availability.ts'
+import type { AgentStateRepository, MessageRequestPublisher, CapLedger, SessionRepository, WriteResult } from '#lib/domain/ports.ts'
+import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
@@ -96,8 +96,8 @@ function world(sessionCount = 3) {
     findByQueue: async () => [],
     findByCustomer: async () => [],
   }
-  const reservations: OutreachReservations = { reservationsOf: async () => new Map() }
-  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, suppressions: { suppressionsOf: async () => new Map() } }
+  const reservations: Pick<CapLedger, 'reservationsOf'> = { reservationsOf: async () => new Map() }
+  const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, optOuts: { optOutsOf: async () => new Map() } }
   return { agents, publisher, deps }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, presenceConfigSchema, quietHoursFromConfig, sendConfigSchema } from '#lib/config.ts'
 import { CHANNELS } from '#lib/domain/model.ts'
-import { agentInPilot, filterPilotSessions, sessionInPilot } from '#lib/domain/pilot-scope.ts'
-import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '#lib/domain/quiet-hours.ts'
+import { agentInPilot, filterPilotSessions, sessionInPilot } from '#lib/presence/pilot-scope.ts'
+import { localMinuteOfDay, parseQuietWindow, quietHoursOf, quietWindowAt } from '#lib/send/quiet-hours.ts'
 import { effectiveMode, parseSendingMode } from '#lib/domain/sending-mode.ts'
 import { resolveSettings } from '../../cdk/settings.ts'
 
@@ -133,6 +133,19 @@ describe('pilot scope', () => {
     const config = loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_QUEUE_IDS: ' q1, q2 ,' })
     expect(config.ENABLED_QUEUE_IDS).toEqual(['q1', 'q2'])
     expect(config.ENABLED_AGENT_IDS).toEqual([])
+  })
+  it('only customers on enabled channels; no channel list means every channel', () => {
+    const scope = { agentIds: [], queueIds: [], channels: ['sms'] as const }
+    const { inside, outside } = filterPilotSessions(scope, [{ customer: { channel: 'sms' as const } }, { customer: { channel: 'webmessaging' as const } }])
+    expect(inside).toEqual([{ customer: { channel: 'sms' } }])
+    expect(outside).toBe(1)
+    expect(sessionInPilot({ agentIds: [], queueIds: [] }, { customer: { channel: 'open' } })).toBe(true)
+  })
+  it('ENABLED_CHANNELS: every channel by default; an unknown channel or an empty list fails naming the variable', () => {
+    expect(loadConfig('presence', presenceConfigSchema, presenceEnv).ENABLED_CHANNELS).toEqual(['webmessaging', 'sms', 'whatsapp', 'open'])
+    expect(loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: 'sms, open' }).ENABLED_CHANNELS).toEqual(['sms', 'open'])
+    expect(() => loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: 'sms,fax' })).toThrow(/ENABLED_CHANNELS\.1: unknown channel "fax"/)
+    expect(() => loadConfig('presence', presenceConfigSchema, { ...presenceEnv, ENABLED_CHANNELS: ' , ' })).toThrow(/ENABLED_CHANNELS/)
   })
 })
 

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { customerKey } from '#lib/domain/address.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import { optOutKeyOf, withoutOptedOut } from '#lib/domain/opt-outs.ts'
-import { parseQuietWindow } from '#lib/domain/quiet-hours.ts'
-import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
+import { parseQuietWindow } from '#lib/send/quiet-hours.ts'
+import { sendMessage, type SendDeps } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 
@@ -92,16 +92,15 @@ describe('sendMessage: the opt-out check in its place', () => {
   })
   const deps = (listed: boolean, calls: string[], mode: 'live' | 'dry-run' = 'live'): SendDeps => ({
     clock: { now: () => 2_000 },
-    wallClock: { now: () => 2_000 },
     genesys: { sendAgentless: async () => (calls.push('genesys'), { ok: true, status: 202 }) },
     pacer: { acquire: async () => void calls.push('pacer'), pause: () => {} },
-    outreach: { tryReserve: async () => (calls.push('cap'), true) },
+    cap: { tryReserve: async () => (calls.push('cap'), true) },
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     mode: { current: async () => mode },
-    recorded: recordedSessions(request),
-    suppressions: {
-      suppressionsOf: async (keys) => {
-        calls.push(`suppressions ${keys.length}`)
+    sessions: recordedSessions(request),
+    optOuts: {
+      optOutsOf: async (keys) => {
+        calls.push(`optOuts ${keys.length}`)
         return new Map(listed ? keys.map((key) => [key, { since: 1 }]) : [])
       },
     },
@@ -111,7 +110,7 @@ describe('sendMessage: the opt-out check in its place', () => {
     for (const mode of ['live', 'dry-run'] as const) {
       const calls: string[] = []
       expect(await sendMessage(request, deps(true, calls, mode), settings)).toEqual({ kind: 'opted-out' })
-      expect(calls).toEqual(['suppressions 1'])
+      expect(calls).toEqual(['optOuts 1'])
     }
     // Not on the list: the same request meets quiet hours next.
     expect(await sendMessage(request, deps(false, []), settings)).toMatchObject({ kind: 'quiet-hours' })
@@ -121,14 +120,14 @@ describe('sendMessage: the opt-out check in its place', () => {
     let asked: readonly string[] = []
     const d = deps(false, [])
     const spelled = { ...request, customer: { channel: 'sms' as const, address: '+1 (555) 333-0001' } }
-    await sendMessage(spelled, { ...d, suppressions: { suppressionsOf: async (keys) => ((asked = keys), new Map()) } }, { ...settings, quietHours: undefined })
+    await sendMessage(spelled, { ...d, optOuts: { optOutsOf: async (keys) => ((asked = keys), new Map()) } }, { ...settings, quietHours: undefined })
     expect(asked).toEqual([customerKey({ channel: 'sms', address: '+15553330001' })])
   })
 
   it('a request failing preflight is dead-lettered as invalid, not reported as opted out', async () => {
     const calls: string[] = []
     const broken = { ...request, customer: { channel: 'sms' as const, address: 'not a number' } }
-    expect(await sendMessage(broken, { ...deps(true, calls), recorded: recordedSessions(broken) }, settings)).toMatchObject({ kind: 'invalid' })
+    expect(await sendMessage(broken, { ...deps(true, calls), sessions: recordedSessions(broken) }, settings)).toMatchObject({ kind: 'invalid' })
     expect(calls).toEqual([])
   })
 })

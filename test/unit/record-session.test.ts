@@ -9,7 +9,7 @@ import { parseGenesysEvent, type ConversationEvent } from '#lib/domain/events.ts
 import type { Session } from '#lib/domain/model.ts'
 import type { SessionRepository, WriteResult } from '#lib/domain/ports.ts'
 import { hasConnectedAgent } from '#lib/domain/session.ts'
-import { recordSession } from '#lib/usecases/record-session.ts'
+import { recordSession } from '#lib/session-recorder/record-session.ts'
 import { conversationEvent, type ConversationEventInput, type ConversationTopicName } from '../support/genesys-events.ts'
 
 const CONVERSATION = '5a6b7c8d-0000-4000-8000-00000000c0a1'

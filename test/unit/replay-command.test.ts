@@ -7,7 +7,7 @@ import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client
 import { DescribeArchiveCommand, DescribeReplayCommand, EventBridgeClient, ListRulesCommand, ResourceNotFoundException, StartReplayCommand } from '@aws-sdk/client-eventbridge'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { main } from '../../local/commands/replay.ts'
+import { main } from '../../cli/commands/replay.ts'
 import { partnerArchiveName } from '#lib/topology.ts'
 
 const NOW = new Date('2026-11-28T12:00:00Z')

@@ -7,14 +7,15 @@ import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 
 const REQUESTED_AT = 1_000_000
 const MAX_DELAY_MS = 15 * 60_000
 const ATTEMPT_TIMEOUT_MS = 60_000
-const STARTED_AT = 5_000_000
+/** When an earlier attempt started: a minute after the trigger, well inside MAX_DELAY_MS. */
+const STARTED_AT = REQUESTED_AT + 60_000
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -34,12 +35,11 @@ const settings = testSendSettings({
   channels: { sms: { fromAddress: '+13175550100', text: 'Hi from {{brand}}' } },
 })
 
-function ports(options: { now: number; wallNow?: number; claim?: 'started' | DeliveryState; result?: AgentlessSendResult; reserved?: boolean; finishFails?: boolean }) {
+function ports(options: { now: number; claim?: 'started' | DeliveryState; result?: AgentlessSendResult; reserved?: boolean; finishFails?: boolean }) {
   const calls: string[] = []
   const sent: AgentlessRequest[] = []
   const deps: SendDeps = {
     clock: { now: () => options.now },
-    wallClock: { now: () => options.wallNow ?? STARTED_AT },
     genesys: {
       sendAgentless: async (body) => {
         calls.push('genesys.sendAgentless')
@@ -48,9 +48,9 @@ function ports(options: { now: number; wallNow?: number; claim?: 'started' | Del
       },
     },
     pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: (seconds) => void calls.push(`pacer.pause ${seconds}`) },
-    outreach: { tryReserve: async () => (calls.push('outreach.tryReserve'), options.reserved ?? true) },
-    suppressions: { suppressionsOf: async () => new Map() },
-    recorded: recordedSessions(request),
+    cap: { tryReserve: async () => (calls.push('cap.tryReserve'), options.reserved ?? true) },
+    optOuts: { optOutsOf: async () => new Map() },
+    sessions: recordedSessions(request),
     ledger: {
       begin: async () => (calls.push('ledger.begin'), options.claim ?? 'started'),
       finish: async (_key, outcome, _now, reason) => {
@@ -68,7 +68,7 @@ describe('sendMessage: request expiry at exactly maxDelayMs', () => {
     const { deps, calls, sent } = ports({ now: REQUESTED_AT + MAX_DELAY_MS })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'sent', status: 202, messageId: 'm-1', genesysConversationId: undefined })
     // Paced before the in-flight mark: the mark is written immediately before the call.
-    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'genesys.sendAgentless', 'ledger.finish sent'])
+    expect(calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin', 'genesys.sendAgentless', 'ledger.finish sent'])
     expect(sent[0]).toMatchObject({ toAddress: '+13175550123', textBody: 'Hi from Acme' })
   })
 
@@ -83,20 +83,20 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
   const inFlight: DeliveryState = { state: 'in-flight', startedAt: STARTED_AT }
 
   it('retries later while the attempt is one millisecond short of the timeout (it may still finish)', async () => {
-    const { deps, calls } = ports({ now: REQUESTED_AT, wallNow: STARTED_AT + ATTEMPT_TIMEOUT_MS - 1, claim: inFlight })
+    const { deps, calls } = ports({ now: STARTED_AT + ATTEMPT_TIMEOUT_MS - 1, claim: inFlight })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'retry', reason: 'attempt-in-progress' })
-    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin'])
+    expect(calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin'])
   })
 
   it('takes an attempt exactly attemptTimeoutMs old as dead: outcome unknown, dead-lettered in the ledger, never resent', async () => {
-    const { deps, calls } = ports({ now: REQUESTED_AT, wallNow: STARTED_AT + ATTEMPT_TIMEOUT_MS, claim: inFlight })
+    const { deps, calls } = ports({ now: STARTED_AT + ATTEMPT_TIMEOUT_MS, claim: inFlight })
     expect(await sendMessage(request, deps, settings)).toEqual({
       kind: 'outcome-unknown',
       detail: 'an earlier attempt started and never finished: Genesys may have accepted it',
       // The earlier attempt's start: where a look-up searches from.
       attemptStartedAt: STARTED_AT,
     })
-    expect(calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
+    expect(calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
   })
 })
 
@@ -126,8 +126,7 @@ describe('sendMessage: no false outcome-unknown from a pacing wait', () => {
     const deadlines: (number | undefined)[] = []
     let pausedUntil = STARTED_AT + 60_000 // a 429's Retry-After of 60 s: as long as the function timeout
     const deps: SendDeps = {
-      clock: { now: () => REQUESTED_AT },
-      wallClock: { now: () => wall },
+      clock: { now: () => wall },
       genesys: { sendAgentless: async (body) => (sent.push(body), { ok: true, status: 202 }) },
       pacer: {
         acquire: async (deadline?: number) => {
@@ -136,9 +135,9 @@ describe('sendMessage: no false outcome-unknown from a pacing wait', () => {
         },
         pause: () => {},
       },
-      outreach: { tryReserve: async () => true },
-      suppressions: { suppressionsOf: async () => new Map() },
-      recorded: recordedSessions(request),
+      cap: { tryReserve: async () => true },
+      optOuts: { optOutsOf: async () => new Map() },
+      sessions: recordedSessions(request),
       ledger,
     }
     const first = await sendMessage(request, deps, settings, { sendBy: STARTED_AT + 40_000 })
@@ -173,7 +172,7 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
   it('does not send to a customer already messaged within the cap (capped), and claims nothing', async () => {
     const { deps, calls } = ports({ now, reserved: false })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'capped' })
-    expect(calls).toEqual(['outreach.tryReserve'])
+    expect(calls).toEqual(['cap.tryReserve'])
   })
 
   it('answers duplicate for a request settled and reported before, and says what is unreported otherwise', async () => {
@@ -181,7 +180,7 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     expect(await sendMessage(request, ports({ now, claim: { state: 'sent', notified: false } }).deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
     const deadLettered = ports({ now, claim: { state: 'dead-lettered', notified: false, reason: 'genesys-rejected' } })
     expect(await sendMessage(request, deadLettered.deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'genesys-rejected' } })
-    expect(deadLettered.calls).toEqual(['outreach.tryReserve', 'pacer.acquire', 'ledger.begin'])
+    expect(deadLettered.calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin'])
   })
 
   it('dead-letters a permanent refusal in the ledger as genesys-rejected', async () => {
@@ -252,19 +251,19 @@ describe('sendMessage: a customer busy since the trigger, and the dry run', () =
     const now = REQUESTED_AT + 60_000
     const { deps, calls } = ports({ now })
     const lookups: { key: string; from: number }[] = []
-    const busyDeps: SendDeps = { ...deps, sessions: { findByCustomer: async (key, from) => (lookups.push({ key, from }), [conversation(now - 1_000)]) } }
+    const busyDeps: SendDeps = { ...deps, sessions: { ...deps.sessions, findByCustomer: async (key, from) => (lookups.push({ key, from }), [conversation(now - 1_000)]) } }
     expect(await sendMessage(request, busyDeps, busySettings)).toEqual({ kind: 'customer-busy' })
     expect(lookups).toEqual([{ key: 'sms:+13175550123', from: now - 4 * HOUR + 1 }])
     expect(calls).toEqual([])
   })
 
-  it('an ended or stale conversation does not block; without the busy setting the sessions are not read', async () => {
+  it('an ended or stale conversation does not block; without the busy setting the customer’s other sessions are not read', async () => {
     const now = REQUESTED_AT + 60_000
     const { deps } = ports({ now })
-    const quiet: SendDeps = { ...deps, sessions: { findByCustomer: async () => [conversation(now - 1_000, now - 500), conversation(now - 4 * HOUR)] } }
+    const quiet: SendDeps = { ...deps, sessions: { ...deps.sessions, findByCustomer: async () => [conversation(now - 1_000, now - 500), conversation(now - 4 * HOUR)] } }
     expect(await sendMessage(request, quiet, busySettings)).toMatchObject({ kind: 'sent' })
     const { deps: unset } = ports({ now })
-    const busyIfRead: SendDeps = { ...unset, sessions: { findByCustomer: async () => [conversation(now - 1_000)] } }
+    const busyIfRead: SendDeps = { ...unset, sessions: { ...unset.sessions, findByCustomer: async () => [conversation(now - 1_000)] } }
     expect(await sendMessage(request, busyIfRead, settings)).toMatchObject({ kind: 'sent' })
   })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MessageRequest } from '#lib/domain/model.ts'
-import { sessionMismatch } from '#lib/domain/session-trust.ts'
-import { sendMessage, type SendDeps, type SendSettings } from '#lib/usecases/send-message.ts'
+import { sessionMismatch } from '#lib/send/session-trust.ts'
+import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions, sessionBacking } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
 
@@ -43,14 +43,13 @@ describe('sendMessage: unknown-session after expiry and paused, before preflight
   })
   const deps = (calls: string[], sessions = recordedSessions(), mode: 'live' | 'paused' = 'live'): SendDeps => ({
     clock: { now: () => request.requestedAt + 1_000 },
-    wallClock: { now: () => 1 },
     genesys: { sendAgentless: async () => (calls.push('genesys'), { ok: true, status: 202 }) },
     pacer: { acquire: async () => void calls.push('pacer'), pause: () => {} },
-    outreach: { tryReserve: async () => (calls.push('cap'), true) },
+    cap: { tryReserve: async () => (calls.push('cap'), true) },
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
-    suppressions: { suppressionsOf: async () => (calls.push('suppressions'), new Map()) },
+    optOuts: { optOutsOf: async () => (calls.push('optOuts'), new Map()) },
     mode: { current: async () => mode },
-    recorded: { get: async (id) => (calls.push('sessions'), sessions.get(id)) },
+    sessions: { get: async (id) => (calls.push('sessions'), sessions.get(id)), findByCustomer: async () => [] },
   })
 
   it('a request no session backs is not sent: nothing checked or used after it', async () => {

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { handleSendRequest, planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
-import type { SendDeps } from '#lib/usecases/send-message.ts'
+import { handleSendRequest } from '#lib/send/handle-send-request.ts'
+import { planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import type { SendDeps } from '#lib/send/send-message.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
@@ -65,8 +66,8 @@ describe('planSettlement: one plan per decision kind', () => {
   it('opted-out and customer-busy: counted and reported as such, nothing dead-lettered, nothing marked', () => {
     expect(planSettlement({ kind: 'opted-out' }, request, message, settings)).toEqual({
       counts: ['MessagesOptedOut'],
-      log: { level: 'info', message: 'customer on the suppression list (opted out): not sent', fields },
-      report: { outcome: 'opted-out', reason: 'customer on the suppression list' },
+      log: { level: 'info', message: 'customer on the opt-out list (opted out): not sent', fields },
+      report: { outcome: 'opted-out', reason: 'customer on the opt-out list' },
     })
     expect(planSettlement({ kind: 'customer-busy' }, request, message, settings)).toEqual({
       counts: ['MessagesCustomerBusy'],
@@ -218,13 +219,12 @@ describe('settle without a request', () => {
       ...deps,
       outcomes: { publish: async (outcome) => void published.push(outcome) },
       clock: { now: () => request.requestedAt },
-      wallClock: { now: () => 5_000 },
       genesys: { sendAgentless: async () => ({ ok: true, status: 202, messageId: 'g-1' }) },
       pacer: { acquire: async (sendBy) => void deadlines.push(sendBy), pause: () => {} },
       ledger: { begin: async (_key, _now, options) => (begun.push(options), 'started'), finish: async () => {}, markNotified: async () => {} },
-      outreach: { tryReserve: async () => true },
-      suppressions: { suppressionsOf: async () => new Map() },
-      recorded: recordedSessions(request),
+      cap: { tryReserve: async () => true },
+      optOuts: { optOutsOf: async () => new Map() },
+      sessions: recordedSessions(request),
     }
     const sendSettings = { ...settings, ...testSendSettings() }
     const body = JSON.stringify({ source: APP_EVENT_SOURCE, 'detail-type': APP_DETAIL_TYPES.requested, detail: request })

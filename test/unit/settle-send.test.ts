@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { EventValidationError } from '#lib/domain/events.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { InboundMessage } from '#lib/domain/ports.ts'
-import { planSettlement, rejectedSettlement, RetryLater, settle, type SettleDeps } from '#lib/usecases/settle-send.ts'
-import type { SendDecision } from '#lib/usecases/send-message.ts'
+import { RetryLater } from '#lib/send/retry.ts'
+import { planSettlement, rejectedSettlement, settle, type SettleDeps } from '#lib/send/settle-send.ts'
+import type { SendDecision } from '#lib/send/send-message.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -76,12 +77,12 @@ describe('send settlement: the order of the steps per outcome kind', () => {
     ])
   })
 
-  it('capped: reported as suppressed with the cap window', async () => {
+  it('capped: reported as capped with the cap window', async () => {
     const { calls } = await settleDecision({ kind: 'capped' })
     expect(calls).toEqual([
-      ['count', 'MessagesSuppressed'],
+      ['count', 'MessagesCapped'],
       ['log.info', 'customer already messaged within the cap window: not sent'],
-      ['outcomes.publish', { ...ids, outcome: 'suppressed', reason: 'customer messaged within the last 24 hours' }],
+      ['outcomes.publish', { ...ids, outcome: 'capped', reason: 'customer messaged within the last 24 hours' }],
     ])
   })
 
@@ -120,7 +121,7 @@ describe('send settlement: the order of the steps per outcome kind', () => {
   it('duplicate, already reported: acknowledged with nothing written', async () => {
     const { calls } = await settleDecision({ kind: 'duplicate' })
     expect(calls).toEqual([
-      ['count', 'MessagesSuppressed'],
+      ['count', 'DuplicatesAcknowledged'],
       ['log.info', 'already settled (sent or dead-lettered): duplicate delivery acknowledged'],
     ])
   })

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import { logFailures } from '#functions/shared/sqs-batch.ts'
-import { RetryLater } from '#lib/usecases/settle-send.ts'
+import { RetryLater } from '#lib/send/retry.ts'
 
 const record = { messageId: 'm-1', body: '{}', attributes: { ApproximateReceiveCount: '3' } } as unknown as SQSRecord
 

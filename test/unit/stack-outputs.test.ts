@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterEach, describe, expect, it } from 'vitest'
-import { readStackOutputs, requireOutput } from '../../local/stack-outputs.ts'
+import { readStackOutputs, requireOutput } from '../../cli/stack-outputs.ts'
 
 const cfn = mockClient(CloudFormationClient)
 afterEach(() => cfn.reset())

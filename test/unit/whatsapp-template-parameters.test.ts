@@ -4,7 +4,7 @@ import { resolveSettings } from '../../cdk/settings.ts'
 import { channelSettings, ConfigError, loadConfig, sendConfigSchema } from '#lib/config.ts'
 import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
-import { sendMessage, type SendDeps } from '#lib/usecases/send-message.ts'
+import { sendMessage, type SendDeps } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 
 const BASE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
@@ -38,12 +38,11 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
     const sent: AgentlessRequest[] = []
     const deps = {
       clock: { now: () => 1_000 },
-      wallClock: { now: () => 1_000 },
       genesys: { sendAgentless: async (body: AgentlessRequest) => (sent.push(body), { ok: true, status: 202, messageId: 'm' }) },
       pacer: { acquire: async () => {}, pause: () => {} },
-      outreach: { tryReserve: async () => true },
-      suppressions: { suppressionsOf: async () => new Map() },
-      recorded: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
+      cap: { tryReserve: async () => true },
+      optOuts: { optOutsOf: async () => new Map() },
+      sessions: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
     } as unknown as SendDeps
     const request: MessageRequest = {

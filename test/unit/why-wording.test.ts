@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatWhy, isEmpty, whySentence } from '../../local/why/explain-why.ts'
+import { formatWhy, isEmpty, whySentence } from '../../cli/why/explain-why.ts'
 
 const session = {
   conversationId: 'abcdef12-0000-4000-8000-000000000001',
@@ -13,7 +13,7 @@ const session = {
 describe('why wording', () => {
   it.each([
     ['sent', 'A message was sent'],
-    ['suppressed', 'within the last 24 hours'],
+    ['capped', 'within the last 24 hours'],
     ['paused', 'paused'],
     ['dry-run', 'dry-run'],
     ['quiet-hours', 'quiet hours'],

@@ -3,6 +3,7 @@
  * the SDK, from fetch, or from the token endpoint. Never carries a token, a secret or a request.
  */
 import type { AgentlessSendResult } from '../../domain/ports.ts'
+import { CredentialsError } from '../genesys-credentials.ts'
 
 export type Failure = Extract<AgentlessSendResult, { ok: false }>
 
@@ -109,7 +110,7 @@ export function classifyLoginFailure(http: HttpFailure): Failure {
 export function credentialsFailure(error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error)
   // A malformed secret needs an operator; an unreachable Secrets Manager may recover by itself.
-  if (error instanceof Error && error.name === 'CredentialsError') return { ok: false, kind: 'permanent', code: 'bad.credentials', message }
+  if (error instanceof CredentialsError) return { ok: false, kind: 'permanent', code: 'bad.credentials', message }
   return { ok: false, kind: 'transient', code: 'credentials.unavailable', message }
 }
 

@@ -22,6 +22,7 @@ import {
   type Failure,
 } from './failure.ts'
 import { rateLimitReportOf, type RateLimitReport } from './rate-limit.ts'
+import { GENESYS_OPERATIONS } from '../../metrics-names.ts'
 
 export interface GenesysSessionOptions {
   readonly credentials: CredentialsSource
@@ -35,6 +36,8 @@ export interface GenesysSessionOptions {
   readonly fetch?: typeof fetch
   /** Called with every response's rate-limit headers, when present. */
   readonly onRateLimit?: (report: RateLimitReport) => void
+  /** Called after every HTTP request (login and API, answered or failed) with its operation and duration in ms. */
+  readonly onRequestTime?: (operation: string, milliseconds: number) => void
   /** A GET answered 429 waits Retry-After and tries once more when it is at most this. Default 10. */
   readonly maxRetryAfterWaitSeconds?: number
   readonly sleep?: (ms: number) => Promise<void>
@@ -56,8 +59,8 @@ export interface GenesysSession {
   withToken<T>(call: (token: string) => Promise<T>): Promise<T>
   /** Reports a response's rate-limit headers to the pacer. */
   observe(headers: unknown): void
-  /** GET a JSON resource; failures are GenesysApiErrors named after `label`. */
-  getJson<T>(path: string, label: string): Promise<T>
+  /** GET a JSON resource; failures are GenesysApiErrors named after `label`; its time is reported as `operation` (default `label`). */
+  getJson<T>(path: string, label: string, operation?: string): Promise<T>
   /** Every entity of a paged listing (`?pageSize=100&pageNumber=n` appended to `path`'s query). */
   getAllPages<T>(path: string, label: string): Promise<T[]>
   close(): void
@@ -97,7 +100,21 @@ export function createGenesysSession(options: GenesysSessionOptions): GenesysSes
 
   const loginError = (failure: Failure) => new LoginError(`Genesys login failed: ${describeFailure(failure)}`, failure)
 
+  /** Wall time of one request, whatever the pipeline clock says (a replay's clock may stand still). */
+  async function timed<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    try {
+      return await request()
+    } finally {
+      options.onRequestTime?.(operation, performance.now() - started)
+    }
+  }
+
   async function grant(creds: GenesysCredentials): Promise<Token> {
+    return timed(GENESYS_OPERATIONS.login.operation, () => grantOnce(creds))
+  }
+
+  async function grantOnce(creds: GenesysCredentials): Promise<Token> {
     let response: Response
     try {
       response = await doFetch(`${loginBase}/oauth/token`, {
@@ -169,7 +186,11 @@ export function createGenesysSession(options: GenesysSessionOptions): GenesysSes
     if (report) options.onRateLimit?.(report)
   }
 
-  async function fetchJson<T>(path: string, label: string, value: string): Promise<T> {
+  async function fetchJson<T>(path: string, label: string, operation: string, value: string): Promise<T> {
+    return timed(operation, () => fetchJsonOnce<T>(path, label, value))
+  }
+
+  async function fetchJsonOnce<T>(path: string, label: string, value: string): Promise<T> {
     let response: Response
     try {
       response = await doFetch(`${apiBase}${path}`, { headers: { authorization: `Bearer ${value}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
@@ -185,16 +206,16 @@ export function createGenesysSession(options: GenesysSessionOptions): GenesysSes
     throw new GenesysApiError(`Genesys ${label} failed: ${describeFailure(failure)}`, failure, http)
   }
 
-  async function getJson<T>(path: string, label: string): Promise<T> {
+  async function getJson<T>(path: string, label: string, operation = label): Promise<T> {
     try {
-      return await withToken((value) => fetchJson<T>(path, label, value))
+      return await withToken((value) => fetchJson<T>(path, label, operation, value))
     } catch (error) {
       const failure = classifyApiFailure(error, clock.now())
       const wait429 = failure.kind === 'rate-limited' ? (failure.retryAfterSeconds ?? retryAfterSeconds(undefined, 0)) : Number.POSITIVE_INFINITY
       if (wait429 > (options.maxRetryAfterWaitSeconds ?? 10)) throw error
       // Honour Retry-After once; a second 429 goes to the caller, which retries later.
       await wait(wait429 * 1000)
-      return withToken((value) => fetchJson<T>(path, label, value))
+      return withToken((value) => fetchJson<T>(path, label, operation, value))
     }
   }
 
@@ -209,7 +230,7 @@ export function createGenesysSession(options: GenesysSessionOptions): GenesysSes
       const all: T[] = []
       const separator = path.includes('?') ? '&' : '?'
       for (let page = 1; page <= MAX_PAGES; page++) {
-        const listing = await getJson<Listing<T>>(`${path}${separator}pageSize=${PAGE_SIZE}&pageNumber=${page}`, `${label} page ${page}`)
+        const listing = await getJson<Listing<T>>(`${path}${separator}pageSize=${PAGE_SIZE}&pageNumber=${page}`, `${label} page ${page}`, label)
         const entities = listing.entities ?? []
         all.push(...entities)
         const pageCount = listing.pageCount ?? (listing.total !== undefined ? Math.ceil(listing.total / PAGE_SIZE) : page)

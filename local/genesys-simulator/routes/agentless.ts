@@ -3,7 +3,7 @@
  * request answered 504), then the documented payload rules through `checkAgentlessRequest` (the same function
  * the send side uses) and the org's known fromAddresses.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { checkAgentlessRequest, type PayloadProblem } from '#lib/domain/payload.ts'
 import { errorBody, missingPermission, rateHeaders, send, simulatorOnlyHeader, tooManyRequests } from '../reply.ts'
@@ -12,6 +12,28 @@ import { PERMISSION_SEND, type IssuedToken, type SimulatorState } from '../state
 import type { FaultKind, RecordedRequest } from '../types.ts'
 
 export const AGENTLESS_PATH = '/api/v2/conversations/messages/agentless'
+
+/**
+ * The agentless conversation id the simulator answers with: derived from the recipient and how many messages it
+ * was sent before, so a scenario file can carry the customer's threaded reply on it (Genesys's ids are opaque).
+ */
+export function agentlessConversationId(messengerType: string, recipient: string, nth = 1): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify(['agentless-conversation', messengerType, recipient, nth]))
+    .digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+const sendsPerRecipient = new WeakMap<SimulatorState, Map<string, number>>()
+
+function nextConversationId(state: SimulatorState, messengerType: string, request: Record<string, unknown>): string {
+  const recipient = String(request.externalContactId ?? request.toAddress ?? '')
+  const counts = sendsPerRecipient.get(state) ?? new Map<string, number>()
+  sendsPerRecipient.set(state, counts)
+  const nth = (counts.get(`${messengerType}:${recipient}`) ?? 0) + 1
+  counts.set(`${messengerType}:${recipient}`, nth)
+  return agentlessConversationId(messengerType, recipient, nth)
+}
 
 /** Simulator-only detail codes (SIMULATOR_ONLY_DETAIL_CODES): Genesys does not document which it sends. */
 function errorCodeOf(problem: PayloadProblem): string {
@@ -75,10 +97,10 @@ function handle(call: RouteCall): void {
     send(res, record, 400, errorBody(400, 'bad.request', message, details), { ...rateHeaders(state, token), ...simulatorOnlyHeader(details) })
     return
   }
-  const acceptedAt = state.now()
+  const acceptedAt = state.conversationNow()
   const timestamp = new Date(acceptedAt).toISOString()
   const messengerType = String(request.toAddressMessengerType)
-  const conversationId = randomUUID()
+  const conversationId = nextConversationId(state, messengerType, request)
   const messageId = randomUUID()
   // Recorded before answering: a worker that dies after the 200 (crashAfterSend) leaves a message Genesys has.
   state.delivered.set(conversationId, {

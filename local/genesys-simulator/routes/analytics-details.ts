@@ -66,7 +66,7 @@ function readQuery(body: unknown): { problem: string } | { from: number; to: num
 }
 
 function analyticsConversation(message: DeliveredMessage, state: SimulatorState) {
-  const status = statusAt(message, state.now(), state.statusTiming)
+  const status = statusAt(message, state.conversationNow(), state.statusTiming)
   const deliveryStatus = status === 'delivery-success' ? 'DeliverySuccess' : status === 'delivery-failed' ? 'DeliveryFailed' : status === 'sent' ? 'Sent' : 'Queued'
   return {
     conversationId: message.conversationId,
@@ -110,7 +110,7 @@ function handle(call: RouteCall): void {
     send(res, record, 200, { conversations: 'none', totalHits: 'one' }, headers)
     return
   }
-  const now = state.now()
+  const now = state.conversationNow()
   const conversationFilters = read.query.conversationFilters as readonly Filter[] | undefined
   const segmentFilters = read.query.segmentFilters as readonly Filter[] | undefined
   const found = [...state.delivered.values()].filter(

@@ -37,7 +37,7 @@ function handle(call: RouteCall): void {
     send(res, record, 200, { id: message.conversationId, participants: 'none' }, headers)
     return
   }
-  const status = statusAt(message, state.now(), state.statusTiming)
+  const status = statusAt(message, state.conversationNow(), state.statusTiming)
   const failed = status === 'delivery-failed'
   const messageTime = new Date(message.acceptedAt).toISOString()
   send(

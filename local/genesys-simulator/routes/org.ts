@@ -1,5 +1,5 @@
 /**
- * Read-only org routes for `proactive check` (local/commands/check/). Real Platform API paths
+ * Read-only org routes for `proactive check` (cli/commands/check/). Real Platform API paths
  * (purecloud-platform-client-v2 262). They share the token check and rate-limit counting of every API call; a
  * fault drawn for them is not applied. The OAuth client's role is derived from its `permissions`: role id
  * `role-<clientId>`.

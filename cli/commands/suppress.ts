@@ -1,0 +1,173 @@
+/**
+ * `proactive suppress add|remove|list|import`: the opt-out list of the deployed
+ * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
+ * customer key is stored, never the address, so `list` shows hashes and dates.
+ */
+import { parseCommandArgs } from '../args.ts'
+import { readFile } from 'node:fs/promises'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
+import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
+import type { CommandIo } from '../command-io.ts'
+import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError, type StackOutputs } from '../stack-outputs.ts'
+import { parseOptOutFile } from '../opt-out-file.ts'
+
+export const HELP = `usage: proactive suppress add|remove --channel C ADDRESS [--stack NAME]
+       proactive suppress list [--stack NAME] [--json]
+       proactive suppress import FILE [--stack NAME]
+
+The opt-out list: a customer on it is never requested by presence nor sent by send (outcome
+opted-out). The address is normalised as send builds it (E.164 for sms, the digits for whatsapp, the contact id
+for webmessaging), so "+1 (555) 333-0001" and "+15553330001" are one customer. Only the SHA-256 of the
+normalised key is stored, never the address: list shows hashes, channels and when each was added.
+
+  add       adds the customer (one already on the list keeps its date)
+  remove    takes the customer off the list
+  list      every entry, oldest first (a scan of the state table)
+  import    adds every line of a CSV file: channel,address (a header line "channel,address" is optional;
+            quote an address that holds a comma). Every line is checked first: if any is bad, each bad line is
+            reported by number and nothing is imported. Progress is printed as it writes.
+
+  --channel C    webmessaging, sms, whatsapp or open
+  --stack NAME   the deployed stack (default ${DEFAULT_STACK_NAME}); its state table is found by the stack output
+                 StateTableName. AWS credentials and region come from the usual AWS environment.
+  --json         list as JSON
+  --local        the local cloud lives for one run only: preload a local run with npm start -- --suppress FILE
+`
+
+export interface SuppressDeps {
+  readonly stackOutputs: (stackName: string) => Promise<StackOutputs>
+  readonly admin: (stateTableName: string) => DynamoDbOptOutAdmin
+  readonly now: () => number
+}
+
+const awsDeps: SuppressDeps = {
+  stackOutputs: (stackName) => readStackOutputs(stackName),
+  admin: (table) => new DynamoDbOptOutAdmin(DynamoDBDocumentClient.from(new DynamoDBClient({})), table),
+  now: () => Date.now(),
+}
+
+export function main(args: string[], io: CommandIo): Promise<number> {
+  return runSuppress(args, io, awsDeps)
+}
+
+const ACTIONS = ['add', 'remove', 'list', 'import'] as const
+type Action = (typeof ACTIONS)[number]
+
+export async function runSuppress(args: string[], io: CommandIo, deps: SuppressDeps): Promise<number> {
+  const [action, ...rest] = args
+  if (action === undefined || action === '--help' || action === '-h') {
+    io.out(HELP)
+    return action === undefined ? 2 : 0
+  }
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    io.err(`proactive suppress: unknown action "${action}": add, remove, list or import\n\n${HELP}`)
+    return 2
+  }
+  const parsed = parseCommandArgs(
+    'proactive suppress',
+    {
+      args: rest,
+      options: {
+        channel: { type: 'string' },
+        stack: { type: 'string', default: DEFAULT_STACK_NAME },
+        json: { type: 'boolean', default: false },
+        local: { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+    },
+    HELP,
+    io,
+  )
+  if (typeof parsed === 'number') return parsed
+  const { values, positionals } = parsed
+  if (values.local) {
+    io.err('proactive suppress: the local cloud lives for one run only; preload a local run with npm start -- --suppress FILE (lines "channel address")')
+    return 2
+  }
+  const usage = checkUsage(action as Action, values.channel, positionals)
+  if (usage) {
+    io.err(`proactive suppress ${action}: ${usage}`)
+    return 2
+  }
+  const stack = values.stack as string
+  let admin: DynamoDbOptOutAdmin
+  try {
+    admin = deps.admin(requireOutput(await deps.stackOutputs(stack), 'StateTableName', stack))
+  } catch (error) {
+    if (!(error instanceof StackOutputError)) throw error
+    io.err(`proactive suppress: ${error.message}`)
+    return 1
+  }
+  switch (action as Action) {
+    case 'list':
+      return list(admin, io, values.json === true)
+    case 'import':
+      return importFile(admin, positionals[0] as string, io, deps.now())
+    default:
+      return addOrRemove(action as 'add' | 'remove', admin, values.channel as string, positionals[0] as string, io, deps.now())
+  }
+}
+
+function checkUsage(action: Action, channel: string | undefined, positionals: readonly string[]): string | undefined {
+  if (action === 'list') return positionals.length > 0 ? `takes no arguments, got ${positionals.length}` : undefined
+  if (action === 'import') return positionals.length === 1 ? undefined : 'one FILE is required (CSV lines channel,address)'
+  if (channel === undefined) return '--channel C is required (webmessaging, sms, whatsapp or open)'
+  return positionals.length === 1 ? undefined : 'one ADDRESS is required (quote it if it holds spaces)'
+}
+
+async function addOrRemove(action: 'add' | 'remove', admin: DynamoDbOptOutAdmin, channel: string, address: string, io: CommandIo, now: number): Promise<number> {
+  const key = optOutKeyOf(channel, address)
+  if (!key.ok) {
+    io.err(`proactive suppress ${action}: ${key.problem}`)
+    return 2
+  }
+  if (action === 'add') {
+    const result = await admin.add(key.channel, key.key, now)
+    io.out(result.added ? `added: ${key.channel} customer suppressed from ${iso(now)}` : `already on the list since ${iso(result.since)}: unchanged`)
+    return 0
+  }
+  const removed = await admin.remove(key.key)
+  io.out(removed ? `removed: the ${key.channel} customer (on the list since ${iso(removed.since)}) may be messaged again` : 'not on the list: nothing removed')
+  return 0
+}
+
+async function list(admin: DynamoDbOptOutAdmin, io: CommandIo, json: boolean): Promise<number> {
+  const entries = await admin.list()
+  if (json) {
+    io.out(JSON.stringify(entries.map((entry) => ({ hash: entry.hash, channel: entry.channel, addedAt: iso(entry.addedAt) }))))
+    return 0
+  }
+  io.out(`${entries.length} customer(s) on the opt-out list (only the SHA-256 of each normalised address is stored, never the address):`)
+  for (const entry of entries) io.out(`  ${iso(entry.addedAt)}  ${entry.channel.padEnd(12)}  ${entry.hash}`)
+  return 0
+}
+
+async function importFile(admin: DynamoDbOptOutAdmin, file: string, io: CommandIo, now: number): Promise<number> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    io.err(`proactive suppress import: cannot read ${file}: ${(error as Error).message}`)
+    return 2
+  }
+  const parsed = parseOptOutFile(text, 'csv')
+  if (parsed.bad.length > 0) {
+    for (const bad of parsed.bad) io.err(`${file}:${bad.line}: ${bad.problem}`)
+    io.err(`proactive suppress import: ${parsed.bad.length} bad line(s) of ${parsed.bad.length + parsed.entries.length}: nothing imported. Fix them and run the import again.`)
+    return 1
+  }
+  io.err(`importing ${parsed.entries.length} line(s) from ${file}…`)
+  let lastReported = 0
+  const result = await admin.addMany(parsed.entries, now, (written, total) => {
+    if (written === total || written - lastReported >= 500) {
+      lastReported = written
+      io.err(`  ${written} of ${total} new entries written`)
+    }
+  })
+  io.out(`imported: ${result.added} added, ${result.alreadyListed} already on the list (kept their dates), from ${parsed.entries.length} line(s)`)
+  return 0
+}
+
+const iso = (at: number): string => new Date(at).toISOString()

@@ -1,6 +1,0 @@
-#!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx proactive …` works without a build step.
-import { register } from 'tsx/esm/api'
-register()
-const { runCli } = await import('../cli.ts')
-process.exitCode = await runCli(process.argv.slice(2))
