@@ -9,8 +9,7 @@
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { parseGenesysEvent } from '#lib/domain/events.ts'
 import type { Channel, Session } from '#lib/domain/model.ts'
-import { customerKey } from '#lib/domain/address.ts'
-import { hashRecipientKey } from '#lib/adapters/dynamodb-state.ts'
+import { sessionItem } from '#lib/adapters/dynamodb-sessions.ts'
 import type { SessionRepository, WriteResult } from '#lib/domain/ports.ts'
 import { recordSession } from '#lib/session-recorder/record-session.ts'
 import { uuidFrom } from '../local/genesys-events.ts'
@@ -46,11 +45,9 @@ export function endedSession(options: { agentId: string; queueId: string; custom
   }
 }
 
-/** The repository's item for a session; absent index keys keep it out of that (sparse) index. */
+/** The repository's item for a session (its index keys included), versioned; absent keys are dropped. */
 function itemOf(session: Session): Record<string, unknown> {
-  // The byCustomer index key, as DynamoDbSessionRepository writes it.
-  const customerKeyHash = session.customer ? hashRecipientKey(customerKey(session.customer)) : undefined
-  const item: Record<string, unknown> = { ...session, customerKeyHash, version: session.version ?? 1 }
+  const item: Record<string, unknown> = { ...sessionItem(session), version: session.version ?? 1 }
   for (const key of Object.keys(item)) if (item[key] === undefined || item[key] === '') delete item[key]
   return item
 }
@@ -83,8 +80,7 @@ export async function recordInMemory(events: readonly unknown[], windowMs: numbe
       store.set(next.conversationId, { ...next, version: (next.version ?? 0) + 1 })
       return 'written'
     },
-    findByAgent: async () => [],
-    findByQueue: async () => [],
+    openCandidates: async function* () {},
     findByCustomer: async () => [],
   }
   for (const envelope of events) {

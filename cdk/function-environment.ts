@@ -1,16 +1,19 @@
 /**
- * The environment of each function: exactly the variable names lib/config.ts reads, plus Powertools and Node
- * settings. Validated at synth with the same zod schemas the functions use at start, so a setting the function
- * would reject fails `cdk synth` instead of the first invocation.
+ * The environment of each function: exactly the variable names its configuration reads (from the settings
+ * registry, lib/settings/registry.ts), plus Powertools and Node settings. Validated at synth with the same zod
+ * schemas the functions use at start, so a setting the function would reject fails `cdk synth` instead of the
+ * first invocation.
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
 import { presenceConfigSchema, replyRoutingConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, trackConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { STAGES, type FUNCTIONS } from '#lib/topology.ts'
+import type { FunctionKey, SettingReader, StackValues } from '#lib/settings/definition.ts'
+import { ENTRIES, entriesReadBy, FUNCTION_KEYS, toEnvironmentValue } from '#lib/settings/derive.ts'
+import { STAGES } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
 
-export type FunctionKey = keyof typeof FUNCTIONS
+export type { FunctionKey } from '#lib/settings/definition.ts'
 
 /** Resource names and ARNs (usually tokens) the environments refer to. */
 export interface PipelineResources {
@@ -34,75 +37,13 @@ export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = {
 }
 
 /** Which setting each configuration variable comes from, to name it in a synth error and in the settings table. */
-export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = {
-  GENESYS_ORG_ID: 'genesysOrgId',
-  GENESYS_SECRET_ARN: 'genesysSecretArn',
-  QUEUE_CACHE_MINUTES: 'queueCacheMinutes',
-  MAX_MESSAGES_PER_TRIGGER: 'maxMessagesPerTrigger',
-  FALLBACK_MESSAGES_PER_TRIGGER: 'fallbackMessagesPerTrigger',
-  ELIGIBLE_SESSIONS: 'eligibleSessions',
-  EXCLUDE_WRAPUP_CODES: 'excludeWrapupCodes',
-  CAPACITY_CACHE_MINUTES: 'capacityCacheMinutes',
-  GENESYS_TIMEOUT_MS: 'genesysTimeoutMs',
-  RETRY_BASE_SECONDS: 'retryBaseSeconds',
-  RETRY_MAX_SECONDS: 'retryMaxSeconds',
-  MESSAGE_TEXT_WEBMESSAGING: 'messageTextWebMessaging',
-  MESSAGE_TEXT_SMS: 'messageTextSms',
-  WHATSAPP_TEMPLATE_BODY_PARAMETERS: 'whatsappTemplateBodyParameters',
-  WHATSAPP_TEMPLATE_HEADER_PARAMETERS: 'whatsappTemplateHeaderParameters',
-  MESSAGE_TEXT_OPEN: 'messageTextOpen',
-  TARGET_SCOPE: 'scope',
-  SENDING_MODE: 'sendingMode',
-  ENABLED_AGENT_IDS: 'enabledAgentIds',
-  ENABLED_QUEUE_IDS: 'enabledQueueIds',
-  ENABLED_CHANNELS: 'enabledChannels',
-  QUIET_HOURS: 'quietHours',
-  QUIET_HOURS_TIMEZONE: 'quietHoursTimezone',
-  QUIET_HOURS_WEBMESSAGING: 'quietHoursWebMessaging',
-  QUIET_HOURS_SMS: 'quietHoursSms',
-  QUIET_HOURS_WHATSAPP: 'quietHoursWhatsapp',
-  QUIET_HOURS_OPEN: 'quietHoursOpen',
-  AVAILABLE_PRESENCES: 'availablePresences',
-  AVAILABLE_ROUTING_STATUSES: 'availableRoutingStatuses',
-  WINDOW_HOURS: 'windowHours',
-  CAP_HOURS: 'capHours',
-  ACTIVE_CONVERSATION_STALE_HOURS: 'activeConversationStaleHours',
-  REPLY_WINDOW_HOURS: 'replyWindowHours',
-  COOLDOWN_MINUTES: 'cooldownMinutes',
-  MAX_DELAY_MINUTES: 'maxDelayMinutes',
-  GENESYS_REGION: 'genesysRegion',
-  GENESYS_BUDGET_PER_MINUTE: 'budgetPerMinute',
-  GENESYS_BUDGET_HEADROOM: 'budgetHeadroom',
-  MESSAGE_TEXT: 'messageText',
-  BRAND_NAME: 'brandName',
-  WEBMESSAGING_DEPLOYMENT_ID: 'webMessagingDeploymentId',
-  SMS_FROM_NUMBER: 'smsFromNumber',
-  WHATSAPP_INTEGRATION_ID: 'whatsappIntegrationId',
-  WHATSAPP_TEMPLATE_ID: 'whatsappTemplateId',
-  OPEN_INTEGRATION_ID: 'openIntegrationId',
-  UNKNOWN_OUTCOME_LOOKUPS: 'unknownOutcomeLookups',
-  RESEND_IF_NOT_FOUND: 'resendIfNotFound',
-}
+export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = Object.fromEntries(ENTRIES.filter((entry) => entry.env && entry.prop).map((entry) => [entry.env, entry.prop]))
 
 /**
- * Configuration variables that no setting sets, and why. Every variable a function reads is either here or in
- * SETTING_OF_VARIABLE (test/unit/settings-docs.test.ts checks it), so nothing a user may need is out of reach.
+ * Configuration variables that no setting sets, and why (the registry's `whyNoProp`). Every variable a function
+ * reads is either here or in SETTING_OF_VARIABLE (test/unit/settings-docs.test.ts checks it).
  */
-export const VARIABLES_NOT_FROM_SETTINGS: Readonly<Record<string, string>> = {
-  SESSIONS_TABLE_NAME: 'set by the stack (its sessions table)',
-  STATE_TABLE_NAME: 'set by the stack (its state table)',
-  APP_EVENT_BUS_NAME: 'set by the stack (its app bus)',
-  SEND_DLQ_URL: "set by the stack (the send stage's dead-letter queue)",
-  SEND_QUEUE_URL: 'set by the stack (the send queue, where track puts a request it sends again)',
-  TRACK_QUEUE_URL: 'set by the stack (the track queue: look-up jobs)',
-  SEND_ATTEMPT_TIMEOUT_SECONDS: "set by the stack to the send function's timeout (lib/topology.ts), which it must equal",
-  GENESYS_GATEWAY_URL: 'not settable: local run and tests only; a deployed stack calls the Genesys region hosts',
-  AWS_REGION: 'set by Lambda (the region the function runs in)',
-  AWS_ENDPOINT_URL_DYNAMODB: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
-  AWS_ENDPOINT_URL_EVENTBRIDGE: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
-  AWS_ENDPOINT_URL_SQS: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: 'not settable: local run and tests only; a deployed function uses the AWS endpoints',
-}
+export const VARIABLES_NOT_FROM_SETTINGS: Readonly<Record<string, string>> = Object.fromEntries(ENTRIES.filter((entry) => entry.env && entry.whyNoProp).map((entry) => [entry.env, entry.whyNoProp]))
 
 function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
   return {
@@ -114,109 +55,28 @@ function runtimeEnv(key: FunctionKey, settings: ResolvedSettings): Env {
   }
 }
 
-/** Variables a function reads through lib/config.ts (everything except the runtime settings above). */
+/**
+ * A function's variables (everything but the runtime settings above), from the registry: each entry the
+ * function reads takes the stack's own value (`stackSets`) or its prop's value as the environment string; an
+ * unset optional prop sets nothing.
+ */
+function environmentOf(key: SettingReader, settings: ResolvedSettings, stack: Partial<StackValues>): Env {
+  const values = settings as unknown as Readonly<Record<string, unknown>>
+  const env: Env = {}
+  for (const entry of entriesReadBy(key)) {
+    const value = entry.stackSets ? stack[entry.stackSets] : entry.prop ? toEnvironmentValue(values[entry.prop]) : undefined
+    if (value !== undefined) env[entry.env] = value
+  }
+  return env
+}
+
+/** Variables each stage function reads through lib/config.ts. */
 export function configEnvironments(settings: ResolvedSettings, resources: PipelineResources): Record<FunctionKey, Env> {
-  const window = { WINDOW_HOURS: String(settings.windowHours) }
-  const cap = { CAP_HOURS: String(settings.capHours) }
-  const busy = { ACTIVE_CONVERSATION_STALE_HOURS: String(settings.activeConversationStaleHours) }
-  const replies = { REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
-  const genesys = {
-    GENESYS_REGION: settings.genesysRegion,
-    GENESYS_SECRET_ARN: resources.genesysSecretArn,
-    GENESYS_TIMEOUT_MS: String(settings.genesysTimeoutMs),
-  }
-  const quiet: Env = { QUIET_HOURS_TIMEZONE: settings.quietHoursTimezone }
-  if (settings.quietHours !== undefined) quiet.QUIET_HOURS = settings.quietHours
-  if (settings.quietHoursWebMessaging !== undefined) quiet.QUIET_HOURS_WEBMESSAGING = settings.quietHoursWebMessaging
-  if (settings.quietHoursSms !== undefined) quiet.QUIET_HOURS_SMS = settings.quietHoursSms
-  if (settings.quietHoursWhatsapp !== undefined) quiet.QUIET_HOURS_WHATSAPP = settings.quietHoursWhatsapp
-  if (settings.quietHoursOpen !== undefined) quiet.QUIET_HOURS_OPEN = settings.quietHoursOpen
-  const channelTexts: Env = {}
-  if (settings.messageTextWebMessaging !== undefined) channelTexts.MESSAGE_TEXT_WEBMESSAGING = settings.messageTextWebMessaging
-  if (settings.messageTextSms !== undefined) channelTexts.MESSAGE_TEXT_SMS = settings.messageTextSms
-  if (settings.messageTextOpen !== undefined) channelTexts.MESSAGE_TEXT_OPEN = settings.messageTextOpen
-  if (settings.whatsappTemplateBodyParameters !== undefined) channelTexts.WHATSAPP_TEMPLATE_BODY_PARAMETERS = JSON.stringify(settings.whatsappTemplateBodyParameters)
-  if (settings.whatsappTemplateHeaderParameters !== undefined) channelTexts.WHATSAPP_TEMPLATE_HEADER_PARAMETERS = JSON.stringify(settings.whatsappTemplateHeaderParameters)
-  // The functions check the org as well as the rules do (defence in depth), once a real org is known.
   const bus = settings.partnerBus
-  const orgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
-  const trustedOrg: Env = orgId ? { GENESYS_ORG_ID: orgId } : {}
-  return {
-    sessionRecorder: {
-      SESSIONS_TABLE_NAME: resources.sessionsTableName,
-      STATE_TABLE_NAME: resources.stateTableName,
-      APP_EVENT_BUS_NAME: resources.appEventBusName,
-      ...window,
-      ...replies,
-      ...trustedOrg,
-    },
-    presence: {
-      ...trustedOrg,
-      SESSIONS_TABLE_NAME: resources.sessionsTableName,
-      STATE_TABLE_NAME: resources.stateTableName,
-      APP_EVENT_BUS_NAME: resources.appEventBusName,
-      TARGET_SCOPE: settings.scope,
-      SENDING_MODE: settings.sendingMode,
-      ENABLED_AGENT_IDS: settings.enabledAgentIds.join(','),
-      ENABLED_QUEUE_IDS: settings.enabledQueueIds.join(','),
-      ENABLED_CHANNELS: settings.enabledChannels.join(','),
-      AVAILABLE_PRESENCES: settings.availablePresences.join(','),
-      AVAILABLE_ROUTING_STATUSES: settings.availableRoutingStatuses.join(','),
-      COOLDOWN_MINUTES: String(settings.cooldownMinutes),
-      QUEUE_CACHE_MINUTES: String(settings.queueCacheMinutes),
-      MAX_MESSAGES_PER_TRIGGER: String(settings.maxMessagesPerTrigger),
-      FALLBACK_MESSAGES_PER_TRIGGER: String(settings.fallbackMessagesPerTrigger),
-      CAPACITY_CACHE_MINUTES: String(settings.capacityCacheMinutes),
-      ELIGIBLE_SESSIONS: settings.eligibleSessions,
-      EXCLUDE_WRAPUP_CODES: settings.excludeWrapupCodes.join(','),
-      ...window,
-      ...cap,
-      ...busy,
-      ...genesys,
-    },
-    send: {
-      SESSIONS_TABLE_NAME: resources.sessionsTableName,
-      ...window,
-      STATE_TABLE_NAME: resources.stateTableName,
-      APP_EVENT_BUS_NAME: resources.appEventBusName,
-      SEND_DLQ_URL: resources.sendDlqUrl,
-      SENDING_MODE: settings.sendingMode,
-      ...quiet,
-      MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
-      ...cap,
-      ...replies,
-      ...busy,
-      SEND_ATTEMPT_TIMEOUT_SECONDS: String(STAGES.send.functionTimeoutSeconds),
-      RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
-      RETRY_MAX_SECONDS: String(settings.retryMaxSeconds),
-      GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
-      GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
-      MESSAGE_TEXT: settings.messageText,
-      ...channelTexts,
-      BRAND_NAME: settings.brandName,
-      WEBMESSAGING_DEPLOYMENT_ID: settings.webMessagingDeploymentId,
-      SMS_FROM_NUMBER: settings.smsFromNumber,
-      WHATSAPP_INTEGRATION_ID: settings.whatsappIntegrationId,
-      WHATSAPP_TEMPLATE_ID: settings.whatsappTemplateId,
-      OPEN_INTEGRATION_ID: settings.openIntegrationId,
-      TRACK_QUEUE_URL: resources.trackQueueUrl,
-      UNKNOWN_OUTCOME_LOOKUPS: settings.unknownOutcomeLookups,
-      ...genesys,
-    },
-    track: {
-      STATE_TABLE_NAME: resources.stateTableName,
-      APP_EVENT_BUS_NAME: resources.appEventBusName,
-      SEND_DLQ_URL: resources.sendDlqUrl,
-      SEND_QUEUE_URL: resources.sendQueueUrl,
-      TRACK_QUEUE_URL: resources.trackQueueUrl,
-      UNKNOWN_OUTCOME_LOOKUPS: settings.unknownOutcomeLookups,
-      RESEND_IF_NOT_FOUND: String(settings.resendIfNotFound),
-      MAX_DELAY_MINUTES: String(settings.maxDelayMinutes),
-      GENESYS_BUDGET_PER_MINUTE: String(settings.budgetPerMinute),
-      GENESYS_BUDGET_HEADROOM: String(settings.budgetHeadroom),
-      ...genesys,
-    },
-  }
+  // The functions check the org as well as the rules do (defence in depth), once a real org is known.
+  const trustedOrgId = bus.kind === 'create' ? (bus.placeholder ? undefined : bus.orgId) : bus.orgId
+  const stack: StackValues = { ...resources, sendAttemptTimeoutSeconds: String(STAGES.send.functionTimeoutSeconds), trustedOrgId }
+  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, environmentOf(key, settings, stack)])) as Record<FunctionKey, Env>
 }
 
 /** Tokens (table names, URLs) are only known at deploy; stand-ins let the schema check everything else. */
@@ -248,7 +108,7 @@ export function functionEnvironments(settings: ResolvedSettings, resources: Pipe
 
 /** The reply-routing look-up's environment (its secret's ARN is added by the construct), validated like the others. */
 export function replyRoutingEnvironment(settings: ResolvedSettings, resources: Pick<PipelineResources, 'stateTableName'>): Env {
-  const env: Env = { STATE_TABLE_NAME: resources.stateTableName, REPLY_WINDOW_HOURS: String(settings.replyWindowHours) }
+  const env = environmentOf('replyRouting', settings, resources)
   const result = replyRoutingConfigSchema.safeParse(withStandIns(env))
   if (!result.success) throw new Error(`The reply-routing function would reject its environment: ${result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join('; ')}`)
   return {

@@ -238,6 +238,7 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.availabilityTriggers, presence),
           emf(METRIC_NAMES.messagesRequested, presence),
           emf(METRIC_NAMES.messagesCapped, presence, 'suppressed (presence)'),
+          emf(METRIC_NAMES.messagesClaimedElsewhere, presence, 'claimed by a concurrent trigger'),
         ],
       },
       {
@@ -275,7 +276,7 @@ export class PipelineMonitoring extends Construct {
       {
         title: 'Operator controls: not sent on purpose',
         metrics: [
-          emf(METRIC_NAMES.messagesPaused, presence, 'paused (presence)'),
+          emf(METRIC_NAMES.triggersPaused, presence, 'triggers paused (presence)'),
           emf(METRIC_NAMES.messagesPaused, send, 'paused (send)'),
           emf(METRIC_NAMES.messagesDryRun, send, 'dry run'),
           emf(METRIC_NAMES.messagesOptedOut, send, 'opted out'),

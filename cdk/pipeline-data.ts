@@ -128,7 +128,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
         globalSecondaryIndexes: Object.entries(TABLES.sessions.indexes).map(([indexName, index]) => ({
           indexName,
           partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.NUMBER },
+          sortKey: { name: index.sortKey, type: index.sortKeyType === 'number' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING },
         })),
         ...tableDefaults(removalPolicy),
       })

@@ -1,7 +1,7 @@
 /** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { unknownNameMessage } from '#lib/did-you-mean.ts'
-import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+import { FUNCTION_SETTING_NAMES } from '#lib/settings/derive.ts'
 import type { CommandIo } from './command-io.ts'
 
 /**

@@ -21,6 +21,7 @@ export const OPERATOR_COMMANDS: CommandTable = {
   replay: { summary: "re-process a time range of archived Genesys events through the stack's own rules", load: () => import('./commands/replay.ts') },
   mode: { summary: 'set (or show) the sending mode of the deployed stack: live, dry-run or paused', load: () => import('./commands/mode.ts') },
   status: { summary: 'is it working? sending mode, outcome counts (last hour, day), queue and DLQ depths (deployed stack)', load: () => import('./commands/status.ts') },
+  report: { summary: 'did it work? sent, answered, served by the triggering agent, time to reply, over a period (deployed stack)', load: () => import('./commands/report.ts') },
   why: { summary: 'why a customer or conversation did or did not get a message (deployed stack or local replay)', load: () => import('./commands/why.ts') },
   dlq: { summary: 'inspect or redrive dead-lettered messages (deployed stack or local cloud)', load: () => import('./commands/dlq.ts') },
   suppress: { summary: 'the opt-out list: add, remove, list, import (deployed stack)', load: () => import('./commands/suppress.ts') },

@@ -41,8 +41,12 @@ export const METRIC_NAMES = {
   /** The agent's messaging capacity could not be looked up: FALLBACK_MESSAGES_PER_TRIGGER applied. */
   capacityLookupFallbacks: 'CapacityLookupFallbacks',
   messagesSent: 'MessagesSent',
-  /** Sending mode `paused`: a request presence did not publish, or send did not send. No cap used. */
+  /** Sending mode `paused`: a request send did not send. No cap used. */
   messagesPaused: 'MessagesPaused',
+  /** Sending mode `paused`: a trigger presence counted and did nothing else for (no read, no Genesys call). */
+  triggersPaused: 'TriggersPaused',
+  /** A customer another agent's concurrent trigger had just claimed: left to that trigger. */
+  messagesClaimedElsewhere: 'MessagesClaimedElsewhere',
   /** Sending mode `dry-run`: every check passed, nothing posted, no cap used. */
   messagesDryRun: 'MessagesDryRun',
   /** The customer is on the opt-out list (opted out). */

@@ -180,20 +180,31 @@ export const HTTP_FUNCTIONS = {
   replyRouting: { entry: 'functions/reply-routing/index.ts', functionTimeoutSeconds: 10, functionMemoryMb: 256, reservedConcurrency: 5 },
 } as const
 
+/** A global secondary index: its key attributes (the partition key a String) and the sort key's type. */
+export interface IndexLayout {
+  readonly partitionKey: string
+  readonly sortKey: string
+  readonly sortKeyType: 'string' | 'number'
+}
+
 /** Table layouts (keys and indexes) shared by the stack, the adapters and the local cloud. */
 export const TABLES = {
   sessions: {
     partitionKey: 'conversationId',
     ttlAttribute: 'expiresAt',
     indexes: {
-      byAgent: { partitionKey: 'lastAgentId', sortKey: 'lastActiveAt' },
-      byQueue: { partitionKey: 'queueId', sortKey: 'lastActiveAt' },
+      /**
+       * Open candidates (lib/domain/open-candidates.ts) of the agent who last handled them, and of their queue:
+       * sparse (only open sessions carry the key), sorted in the per-trigger priority order (`openRank`, a string).
+       */
+      openByAgent: { partitionKey: 'openAgentId', sortKey: 'openRank', sortKeyType: 'string' },
+      openByQueue: { partitionKey: 'openQueueId', sortKey: 'openRank', sortKeyType: 'string' },
       /**
        * A customer's conversations, for the busy-customer check (lib/domain/busy-customer.ts). The key is the
        * SHA-256 of the normalised customer key (address.ts `customerKey`), as in the cap ledger: never the
        * raw address. Sessions recorded before the index existed lack the attribute; they age out with the window.
        */
-      byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt' },
+      byCustomer: { partitionKey: 'customerKeyHash', sortKey: 'lastActiveAt', sortKeyType: 'number' },
     },
   },
   /** Agent state, the cap ledger, the queue-membership cache and the delivery ledger, by `pk`. */
@@ -208,7 +219,8 @@ export const TABLES = {
     keyPrefixes: {
       // `control#…` (the sending mode) and `optout#…` (the opt-out list) are written by operators
       // (`proactive mode`, `proactive suppress`), read by both functions.
-      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout'], write: ['agent', 'queues', 'capacity'] },
+      // `claim#…`: presence's short claim on each customer it chooses, so concurrent triggers choose different ones.
+      presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
       // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
       // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
       send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },

@@ -4,7 +4,7 @@
  * by themselves here) and nothing in the adapters uses transactions.
  */
 import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { TABLES } from '#lib/topology.ts'
+import { TABLES, type IndexLayout } from '#lib/topology.ts'
 import { type LocalService, startServiceThread } from './service-thread.ts'
 
 export type LocalDynamo = LocalService
@@ -14,21 +14,20 @@ export function startLocalDynamo(): Promise<LocalDynamo> {
   return startServiceThread('dynalite')
 }
 
-/** Key attributes that are Numbers; every other key attribute is a String. */
-const NUMBER_KEYS: ReadonlySet<string> = new Set(['lastActiveAt'])
-
 interface TableLayout {
   readonly partitionKey: string
-  readonly indexes: Readonly<Record<string, { readonly partitionKey: string; readonly sortKey: string }>>
+  readonly indexes: Readonly<Record<string, IndexLayout>>
 }
 
 export function createTableInput(tableName: string, layout: TableLayout): CreateTableCommandInput {
   const indexes = Object.entries(layout.indexes)
-  const keyNames = new Set([layout.partitionKey, ...indexes.flatMap(([, index]) => [index.partitionKey, index.sortKey])])
-  const attributeDefinitions: AttributeDefinition[] = [...keyNames].map((name) => ({
-    AttributeName: name,
-    AttributeType: NUMBER_KEYS.has(name) ? 'N' : 'S',
-  }))
+  // The table's and the indexes' partition keys are Strings; each sort key has the type its index declares.
+  const types = new Map<string, 'S' | 'N'>([[layout.partitionKey, 'S']])
+  for (const [, index] of indexes) {
+    types.set(index.partitionKey, 'S')
+    types.set(index.sortKey, index.sortKeyType === 'number' ? 'N' : 'S')
+  }
+  const attributeDefinitions: AttributeDefinition[] = [...types].map(([name, type]) => ({ AttributeName: name, AttributeType: type }))
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',

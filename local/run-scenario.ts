@@ -17,6 +17,8 @@ export interface RunSummary {
   events: { received: number; accepted: number; rejected: number; ignored: number }
   sessions: { recorded: number }
   triggers: number
+  /** Triggers while the sending mode was `paused`: counted, nothing read or requested for them (TriggersPaused). */
+  pausedTriggers: number
   messages: {
     requested: number
     sent: number
@@ -24,7 +26,7 @@ export interface RunSummary {
     deadLettered: number
     capped: number
     expired: number
-    /** Operator controls (docs/operations.md): not sent on purpose, no cap used. */
+    /** Operator controls (docs/operations.md): not sent on purpose, no cap used. `paused`: requests send held back. */
     paused: number
     dryRun: number
     optedOut: number
@@ -41,6 +43,8 @@ export interface RunSummary {
     overOutboxLimit: number
     /** Not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */
     ineligible: number
+    /** Customers another agent's trigger had just claimed (MessagesClaimedElsewhere): requested by that one. */
+    claimedElsewhere: number
     /** Messages the customer replied to within REPLY_WINDOW_HOURS (MessagesAnswered), once each. */
     answered: number
     /** Replies the triggering agent connected to (RepliesServedByTriggeringAgent). */
@@ -198,6 +202,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
     reconciliation: reconcile(cloud, deadLetters, await pendingInOutboxes(cloud)),
     sessions: { recorded: await cloud.sessionCount() },
     triggers: t.total(availabilityTriggers),
+    pausedTriggers: t.total(METRIC_NAMES.triggersPaused),
     messages: {
       requested: t.total(messagesRequested),
       sent: t.total(messagesSent),
@@ -215,6 +220,7 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       capacityFallbacks: t.total(METRIC_NAMES.capacityLookupFallbacks),
       overOutboxLimit: t.total(METRIC_NAMES.messagesOverOutboxLimit),
       ineligible: t.total(METRIC_NAMES.messagesIneligible),
+      claimedElsewhere: t.total(METRIC_NAMES.messagesClaimedElsewhere),
       answered: t.total(METRIC_NAMES.messagesAnswered),
       answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
       answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),

@@ -1,16 +1,21 @@
 /**
- * `npm run docs:settings`: regenerates the settings tables from the code, so the docs cannot drift from it.
- *   README.md            function settings, from the zod schemas in lib/config.ts (via CONFIG_SCHEMAS)
- *   docs/deployment.md   CDK settings, from cdk/settings.ts
+ * `npm run docs:settings`: regenerates what is written from the settings registry (lib/settings/registry.ts), so
+ * neither the docs nor the props can drift from it.
+ *   README.md                                     function settings, from the function schemas (CONFIG_SCHEMAS)
+ *   docs/deployment.md                            CDK settings, from the registry's props
+ *   cdk/proactive-messaging-props.generated.ts    the ProactiveMessagingProps interface
  * Each table sits between marker comments; the rest of the file is left alone. `--check` changes nothing and
- * exits 1 when a table differs (test/unit/settings-docs.test.ts makes the same comparison).
+ * exits 1 when anything differs (test/unit/settings-docs.test.ts makes the same comparison).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { z } from 'zod'
-import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS, type FunctionKey } from '../cdk/function-environment.ts'
+import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../cdk/function-environment.ts'
 import { APP_CONTEXT, SETTINGS_SCHEMA, type SettingName } from '../cdk/settings.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
+import { replyRoutingConfigSchema } from '#lib/config.ts'
+import type { SettingReader } from '#lib/settings/definition.ts'
+import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, SETTING_READERS, typeScriptOf } from '#lib/settings/derive.ts'
 
 export const REGENERATE = 'npm run docs:settings'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -53,17 +58,20 @@ function meaningOf(where: string, field: z.ZodType): string {
   return description
 }
 
+/** Every function's configuration schema: the stages' and the reply-routing look-up's. */
+const READER_SCHEMAS: Record<SettingReader, z.ZodType> = { ...CONFIG_SCHEMAS, replyRouting: replyRoutingConfigSchema }
+
 interface FunctionVariable {
   readonly name: string
-  readonly readBy: FunctionKey[]
+  readonly readBy: SettingReader[]
   readonly field: z.ZodType
 }
 
 /** Every configuration variable, with the functions whose schema reads it; one meaning and default per name. */
 export function functionVariables(): FunctionVariable[] {
   const byName = new Map<string, FunctionVariable>()
-  for (const key of ['presence', 'send', 'sessionRecorder', 'track'] as FunctionKey[]) {
-    for (const [name, field] of Object.entries(shapeOf(CONFIG_SCHEMAS[key]))) {
+  for (const key of SETTING_READERS) {
+    for (const [name, field] of Object.entries(shapeOf(READER_SCHEMAS[key]))) {
       const known = byName.get(name)
       if (!known) {
         byName.set(name, { name, readBy: [key], field })
@@ -87,8 +95,8 @@ function cdkCell(variable: string): string {
   const reason = VARIABLES_NOT_FROM_SETTINGS[variable]
   if (reason) return reason
   throw new Error(
-    `settings-docs: ${variable} is read by a function but no CDK setting sets it: add a setting in cdk/settings.ts and map it in ` +
-      `SETTING_OF_VARIABLE (cdk/function-environment.ts), or say why not in VARIABLES_NOT_FROM_SETTINGS`,
+    `settings-docs: ${variable} is read by a function but no CDK setting sets it: give its entry in lib/settings/registry.ts a prop, ` +
+      `or say why not (whyNoProp)`,
   )
 }
 
@@ -96,7 +104,7 @@ export function renderFunctionTable(): string {
   const variables = functionVariables()
   const known = new Set(variables.map((v) => v.name))
   for (const name of [...Object.keys(SETTING_OF_VARIABLE), ...Object.keys(VARIABLES_NOT_FROM_SETTINGS)]) {
-    if (!known.has(name)) throw new Error(`settings-docs: ${name} is mapped in cdk/function-environment.ts but no function schema reads it`)
+    if (!known.has(name)) throw new Error(`settings-docs: ${name} is in lib/settings/registry.ts but no function schema reads it`)
   }
   const rows = variables.map((v) =>
     [code(v.name), v.readBy.map((key) => SERVICE_NAMES[key]).join(', '), defaultCell(v.field), cdkCell(v.name), meaningOf(v.name, v.field)],
@@ -120,6 +128,35 @@ export function renderCdkTable(): string {
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+export const PROPS_FILE = 'cdk/proactive-messaging-props.generated.ts'
+
+/** A default as TypeScript writes it, for `@default`. */
+function typeScriptDefault(field: z.ZodType): string | undefined {
+  const parsed = field.safeParse(undefined)
+  if (!parsed.success || parsed.data === undefined) return undefined
+  const literal = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : String(value))
+  return Array.isArray(parsed.data) ? `[${parsed.data.map(literal).join(', ')}]` : literal(parsed.data)
+}
+
+/** The ProactiveMessagingProps interface: one documented, typed, optional prop per registry entry with a prop. */
+export function renderPropsFile(): string {
+  const props = PROP_ENTRIES.flatMap((entry) => {
+    if (!entry.propType) throw new Error(`settings-docs: ${entry.prop} has no propType in lib/settings/registry.ts`)
+    const fallback = typeScriptDefault(propField(entry))
+    const doc = inPropNames(meaningWithRange(entry)).replaceAll('*/', '*\\/')
+    return ['  /**', `   * ${doc}`, ...(fallback === undefined ? [] : [`   * @default ${fallback}`]), '   */', `  readonly ${entry.prop}?: ${typeScriptOf(entry.propType)}`]
+  })
+  return [
+    `// Generated by \`${REGENERATE}\` from lib/settings/registry.ts; do not edit by hand.`,
+    '',
+    '/** Typed, documented props of the ProactiveMessaging construct. Every prop is also a `cdk.json` context key. */',
+    'export interface ProactiveMessagingProps {',
+    ...props,
+    '}',
+    '',
+  ].join('\n')
 }
 
 export const TABLES: readonly GeneratedTable[] = [
@@ -163,6 +200,15 @@ function main(args: string[]): number {
     else {
       writeFileSync(path, updated)
       console.log(`${file}: ${marker} table regenerated`)
+    }
+  }
+  const props = renderPropsFile()
+  if (!existsSync(ROOT + PROPS_FILE) || readFileSync(ROOT + PROPS_FILE, 'utf8') !== props) {
+    stale++
+    if (check) console.error(`${PROPS_FILE} differs from lib/settings/registry.ts; run \`${REGENERATE}\``)
+    else {
+      writeFileSync(ROOT + PROPS_FILE, props)
+      console.log(`${PROPS_FILE}: regenerated`)
     }
   }
   return check && stale > 0 ? 1 : 0

@@ -172,7 +172,9 @@ function comparer(
     for (let run = 0; run < TARGETING_RUNS; run++) {
       readUnits.reset()
       let begin = performance.now()
-      const queried = selectRecipients(await sessionsRepository.findByAgent(scenario.agentId, from, to), trigger, WINDOW_MS).requests.length
+      const candidates: Session[] = []
+      for await (const candidate of sessionsRepository.openCandidates({ agentId: scenario.agentId }, from, to, 1_000)) candidates.push(candidate)
+      const queried = selectRecipients(candidates, trigger, WINDOW_MS).requests.length
       queryRuns.push(performance.now() - begin)
       if (queried !== scenario.n) throw new Error(`fan-out: the index query found ${queried} recipients, expected ${scenario.n}`)
       queryReadUnits = readUnits.total

@@ -2,6 +2,7 @@
 import type { AwsClients } from '#lib/adapters/aws-clients.ts'
 import { CachedCapacityLookup } from '#lib/adapters/cached-capacity-lookup.ts'
 import { CachedQueueDirectory } from '#lib/adapters/cached-queue-directory.ts'
+import { DynamoDbCustomerClaims } from '#lib/adapters/dynamodb-claims.ts'
 import { DynamoDbCapLedger } from '#lib/adapters/dynamodb-cap-ledger.ts'
 import { CachedSendingMode, DynamoDbSendingModeOverrides } from '#lib/adapters/dynamodb-sending-mode.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
@@ -56,6 +57,7 @@ export function availabilityDependencies(config: PresenceConfig, aws: AwsClients
     sessions: new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME),
     reservations: new DynamoDbCapLedger(aws.dynamo, config.STATE_TABLE_NAME),
     optOuts: new DynamoDbOptOutList(aws.dynamo, config.STATE_TABLE_NAME),
+    claims: new DynamoDbCustomerClaims(aws.dynamo, config.STATE_TABLE_NAME),
     publisher: new EventBridgeRequestPublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     ...(config.TARGET_SCOPE === 'queue' ? { queues: queueDirectory() } : {}),
     ...(config.MAX_MESSAGES_PER_TRIGGER === AGENT_CAPACITY ? { capacity: capacityLookup() } : {}),

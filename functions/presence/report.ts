@@ -38,7 +38,11 @@ export function createAvailabilityReport({ logger, telemetry }: Pick<Observabili
       if (outcome.kind === 'triggered') {
         countTrigger(outcome)
         if (outcome.capacityFallback) logger.warn('agent capacity lookup failed: FALLBACK_MESSAGES_PER_TRIGGER applies', { ...context, error: outcome.capacityLookupError })
-        logger.info(outcome.paused > 0 ? 'agent became available: sending paused, nothing requested' : 'agent became available: messages requested', { ...context, ...outcome })
+        logger.info('agent became available: messages requested', { ...context, ...outcome })
+      } else if (outcome.kind === 'paused') {
+        telemetry.count(METRIC_NAMES.availabilityTriggers)
+        telemetry.count(METRIC_NAMES.triggersPaused)
+        logger.info('agent became available: sending paused, nothing read or requested', context)
       } else if (outcome.kind === 'outside-pilot') {
         telemetry.count(METRIC_NAMES.triggersOutsidePilot)
         logger.info('agent became available outside the pilot (ENABLED_AGENT_IDS): nothing requested', context)

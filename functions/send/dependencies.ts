@@ -12,6 +12,7 @@ import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
 import { SqsFollowUps } from '#lib/adapters/sqs-follow-ups.ts'
 import { channelSettings, quietHoursFromConfig, type SendConfig } from '#lib/config.ts'
+import { parseDurations } from '#lib/domain/unknown-outcome.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
 import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
@@ -32,7 +33,7 @@ export function sendSettings(config: SendConfig): SendSettings & SettleSettings 
     retryBaseSeconds: config.RETRY_BASE_SECONDS,
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
     // No track queue (a handler built without one): an unknown outcome is dead-lettered at once, as before.
-    lookupScheduleMs: config.TRACK_QUEUE_URL ? config.UNKNOWN_OUTCOME_LOOKUPS : [],
+    lookupScheduleMs: config.TRACK_QUEUE_URL ? parseDurations(config.UNKNOWN_OUTCOME_LOOKUPS) : [],
     quietHours: quietHoursFromConfig(config),
     windowMs: config.WINDOW_HOURS * HOUR,
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },

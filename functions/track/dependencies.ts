@@ -8,6 +8,7 @@ import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letter
 import { SqsFollowUps, SqsResends } from '#lib/adapters/sqs-follow-ups.ts'
 import { ConfigError, type TrackConfig } from '#lib/config.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
+import { parseDurations } from '#lib/domain/unknown-outcome.ts'
 import { MINUTE } from '#lib/domain/time.ts'
 import type { LookupDeps, LookupSettings } from '#lib/track/look-up-unknown.ts'
 import { genesysCredentialsFor } from '../shared/genesys.ts'
@@ -15,7 +16,7 @@ import type { Observability } from '../shared/observability.ts'
 import type { HandlerOverrides } from '../shared/wiring.ts'
 
 export function trackSettings(config: TrackConfig): LookupSettings {
-  return { scheduleMs: config.UNKNOWN_OUTCOME_LOOKUPS, resendIfNotFound: config.RESEND_IF_NOT_FOUND, maxDelayMs: config.MAX_DELAY_MINUTES * MINUTE }
+  return { scheduleMs: parseDurations(config.UNKNOWN_OUTCOME_LOOKUPS), resendIfNotFound: config.RESEND_IF_NOT_FOUND, maxDelayMs: config.MAX_DELAY_MINUTES * MINUTE }
 }
 
 export function trackDependencies(config: TrackConfig, aws: AwsClients, overrides: HandlerOverrides, observability: Observability): LookupDeps {

@@ -1,11 +1,13 @@
 /**
  * Sessions in DynamoDB (`TABLES.sessions`): one item per conversation, compare-and-set on `version`,
- * window queries through the sparse `byAgent` / `byQueue` / `byCustomer` indexes (never a Scan).
+ * open candidates read in priority order from the sparse `openByAgent` / `openByQueue` indexes, a customer's
+ * sessions from `byCustomer` (never a Scan).
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { AgentLink, Channel, CustomerAddress, Session } from '../domain/model.ts'
 import type { SessionRepository, WriteResult } from '../domain/ports.ts'
 import { TABLES } from '../topology.ts'
+import { isOpenCandidate, openRankOf, openRankRanges, type CandidatePartition } from '../domain/open-candidates.ts'
 import { customerKey } from '../domain/address.ts'
 import { hashRecipientKey, putVersioned } from './dynamodb-state.ts'
 
@@ -18,7 +20,9 @@ export interface SessionRepositoryOptions {
 
 type Item = Record<string, unknown>
 
-function toItem(session: Session): Item {
+/** The item stored for a session (also what the bench loads straight into the table). */
+export function sessionItem(session: Session): Item {
+  const open = isOpenCandidate(session)
   return {
     conversationId: session.conversationId,
     channel: session.channel,
@@ -28,6 +32,10 @@ function toItem(session: Session): Item {
     lastAgentId: session.lastAgentId || undefined,
     // The hashed customer key (as the cap ledger hashes it): the raw address is never an index key.
     customerKeyHash: session.customer ? hashRecipientKey(customerKey(session.customer)) : undefined,
+    // The sparse open-candidate indexes: present only while the session is open (and has that agent or queue).
+    openAgentId: open ? session.lastAgentId || undefined : undefined,
+    openQueueId: open ? session.queueId || undefined : undefined,
+    openRank: open ? openRankOf(session) : undefined,
     agents: session.agents,
     lastActiveAt: session.lastActiveAt,
     customerEndedAt: session.customerEndedAt,
@@ -66,15 +74,31 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   put(next: Session): Promise<WriteResult> {
-    return putVersioned(this.client, this.tableName, layout.partitionKey, toItem(next), next.version)
+    return putVersioned(this.client, this.tableName, layout.partitionKey, sessionItem(next), next.version)
   }
 
-  findByAgent(agentId: string, from: number, to: number): Promise<Session[]> {
-    return this.queryWindow('byAgent', agentId, from, to)
-  }
-
-  findByQueue(queueId: string, from: number, to: number): Promise<Session[]> {
-    return this.queryWindow('byQueue', queueId, from, to)
+  async *openCandidates(partition: CandidatePartition, from: number, to: number, pageSize: number): AsyncIterable<Session> {
+    const [indexName, key] = 'agentId' in partition ? (['openByAgent', partition.agentId] as const) : (['openByQueue', partition.queueId] as const)
+    if (key === '') return
+    const index = layout.indexes[indexName]
+    for (const range of openRankRanges(from, to)) {
+      let exclusiveStartKey: Item | undefined
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#pk = :p AND #rank BETWEEN :low AND :high',
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#rank': index.sortKey },
+            ExpressionAttributeValues: { ':p': key, ':low': range.low, ':high': range.high },
+            ExclusiveStartKey: exclusiveStartKey,
+            Limit: this.options.pageSize ?? pageSize,
+          }),
+        )
+        for (const item of page.Items ?? []) yield toSession(item)
+        exclusiveStartKey = page.LastEvaluatedKey
+      } while (exclusiveStartKey)
+    }
   }
 
   findByCustomer(key: string, from: number): Promise<Session[]> {

@@ -4,6 +4,7 @@
  */
 import type { LatencyMetricName, MetricName } from '../metrics-names.ts'
 import type { AgentState, MessageRequest, Session } from './model.ts'
+import type { CandidatePartition } from './open-candidates.ts'
 import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
 import type { OptOut } from './opt-outs.ts'
@@ -24,10 +25,11 @@ export interface SessionRepository {
   get(conversationId: string): Promise<Session | undefined>
   /** Writes `next` if the stored version still equals `next.version` (absent ⇒ item must not exist). */
   put(next: Session): Promise<WriteResult>
-  /** Sessions whose `lastActiveAt` is in [from, to] for this agent (index on lastAgentId + lastActiveAt). */
-  findByAgent(agentId: string, from: number, to: number): Promise<Session[]>
-  /** Sessions whose `lastActiveAt` is in [from, to] for this queue (index on queueId + lastActiveAt). */
-  findByQueue(queueId: string, from: number, to: number): Promise<Session[]>
+  /**
+   * The open candidates (open-candidates.ts) of one agent or queue whose `lastActiveAt` is in [from, to], in
+   * priority order, read a page of `pageSize` at a time as the caller pulls them (a sparse index sorted by rank).
+   */
+  openCandidates(partition: CandidatePartition, from: number, to: number, pageSize: number): AsyncIterable<Session>
   /**
    * The customer's sessions whose `lastActiveAt` is `from` or later (index on the hashed customer key +
    * lastActiveAt). `customerKey`: address.ts `customerKey`, hashed by the adapter, never stored raw.
@@ -60,6 +62,19 @@ export interface CapLedger {
   tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
   /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
   reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, CapReservation>>
+}
+
+/**
+ * Presence's short claim on a customer it chooses, so two triggers at the same moment choose different customers.
+ * A claim lapses at `until` by itself: a request that is never sent does not keep its customer from others.
+ */
+export interface CustomerClaims {
+  /**
+   * Claims `customerKey` for the trigger `triggerEventId` at `at` until `until`, unless another trigger holds an
+   * unexpired claim on them. Atomic (a conditional write): of two concurrent callers at most one gets `true`; the
+   * same trigger claiming again (a retry) gets `true`.
+   */
+  claim(customerKey: string, triggerEventId: string, at: number, until: number): Promise<boolean>
 }
 
 /** Which queues an agent belongs to (Genesys `GET /api/v2/users/{userId}/queues`). */

@@ -127,6 +127,14 @@ function latestAgent(agents: Readonly<Record<string, AgentLink>>): string | unde
   return latest
 }
 
+/**
+ * Every agent link in a session comes from that agent's own user.start, user.end or acw: an empty map means no
+ * agent was ever connected (the customer left in queue or in the flow).
+ */
+export function neverServed(session: Pick<Session, 'agents'>): boolean {
+  return Object.keys(session.agents).length === 0
+}
+
 export function hasConnectedAgent(session: Session): boolean {
   return Object.values(session.agents).some((link) => link.connected)
 }

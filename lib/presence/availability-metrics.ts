@@ -6,7 +6,7 @@ type Counted = { readonly [K in keyof TriggeredOutcome]-?: TriggeredOutcome[K] e
 
 /** Counts that are 0 on most triggers: counted only when they are not, so a dashboard line means something. */
 const WHEN_NONZERO: readonly (readonly [Counted, MetricName])[] = [
-  ['paused', METRIC_NAMES.messagesPaused],
+  ['claimedElsewhere', METRIC_NAMES.messagesClaimedElsewhere],
   ['outsidePilot', METRIC_NAMES.messagesOutsidePilot],
   ['ineligible', METRIC_NAMES.messagesIneligible],
   ['optedOut', METRIC_NAMES.messagesOptedOut],

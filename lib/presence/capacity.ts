@@ -6,6 +6,9 @@
  * trigger (this agent's, or in queue scope any agent's) until their session leaves the window.
  */
 import type { Session } from '../domain/model.ts'
+import { neverServed } from '../domain/session.ts'
+
+export { neverServed }
 
 /** `agent-capacity`: the agent's `message` capacity in Genesys (utilization); a number: that many at most. */
 export type MessageLimitSetting = number | 'agent-capacity'
@@ -17,14 +20,6 @@ export interface PriorityFacts {
   readonly lastActiveAt: number
   /** true when no agent was ever connected to the conversation (its `agents` map is empty). */
   readonly abandoned: boolean
-}
-
-/**
- * Every agent link in a session comes from that agent's own user.start, user.end or acw: an empty map means no
- * agent was ever connected (the customer left in queue or in the flow).
- */
-export function neverServed(session: Pick<Session, 'agents'>): boolean {
-  return Object.keys(session.agents).length === 0
 }
 
 export function priorityFactsOf(session: Pick<Session, 'conversationId' | 'lastActiveAt' | 'agents'>): PriorityFacts {

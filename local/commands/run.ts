@@ -193,7 +193,7 @@ export function formatSummary(summary: RunSummary): string {
     `Capacity  ${messages.deferred} deferred to a later trigger (per-trigger limit)${messages.capacityFallbacks > 0 ? `, ${messages.capacityFallbacks} capacity lookup(s) failed: fallback limit used` : ''}`,
     `Eligible  ${messages.ineligible} not eligible (ELIGIBLE_SESSIONS, EXCLUDE_WRAPUP_CODES)`,
     `Replies   ${messages.answered} answered: ${messages.answeredByTriggeringAgent} served by the triggering agent, ${messages.answeredByOtherAgent} by another agent`,
-    `Controls  ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
+    `Controls  ${summary.pausedTriggers} trigger(s) paused, ${messages.paused} paused, ${messages.dryRun} dry run, ${messages.optedOut} opted out, ${messages.quietHours} in quiet hours, ${messages.customerBusy} customer busy (not sent on purpose)`,
     `Checks    ${summary.genesys.duplicateRecipients} recipient(s) messaged twice; every request settled once: ${summary.reconciliation.balanced ? 'yes' : `NO (${summary.reconciliation.unsettled} unsettled, ${summary.reconciliation.settledTwice} settled twice, ${summary.reconciliation.pendingInOutbox} pending in an agent's outbox)`}`,
   ]
   if (summary.genesys.requests.length > 0) {

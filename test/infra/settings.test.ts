@@ -77,8 +77,7 @@ describe('resolveSettings', () => {
 
 describe('function environments', () => {
   it('rejects a message text the send function would reject, naming messageText', () => {
-    const settings = resolveSettings({ messageText: 'Hi {{firstName}}' })
-    const error = errorOf(() => functionEnvironments(settings, RESOURCES))
+    const error = errorOf(() => functionEnvironments(resolveSettings({ messageText: 'Hi {{firstName}}' }), RESOURCES))
     expect(error.message).toContain('"messageText"')
     expect(error.message).toContain('MESSAGE_TEXT')
   })

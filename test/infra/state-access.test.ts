@@ -28,12 +28,12 @@ function stateStatementsOf(functionPrefix: string): { actions: string[]; prefixe
 const writes = (statements: { actions: string[]; prefixes?: string[] }[]) => statements.filter((s) => s.actions.some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a)))
 
 describe('state table: each function only its own key prefixes', () => {
-  it('presence writes only agent#, queues# and capacity# items, and reads only agent#, cap#, queues#, capacity#, control# and optout#', () => {
+  it('presence writes only agent#, queues#, capacity# and claim# items, and reads only agent#, cap#, queues#, capacity#, control#, optout# and claim#', () => {
     const statements = stateStatementsOf('ProactiveMessagingPresenceFunction')
     expect(statements.length).toBeGreaterThan(0)
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
-    expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*', 'capacity#*'])
-    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'optout#*'])
+    expect(writes(statements).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'queues#*', 'capacity#*', 'claim#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'optout#*', 'claim#*'])
   })
 
   it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and optout#', () => {

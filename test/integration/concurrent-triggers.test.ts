@@ -1,14 +1,17 @@
 /**
- * Two agents who both served one customer come back at the same moment (the 9:00 login storm in miniature).
- * Presence publishes a request from each trigger, since neither has been sent yet; send reserves the customer
- * before sending, so the customer is messaged once and the other request ends as `capped`. A third agent
- * coming back after that does not even request the customer: presence reads the reservation first.
+ * Triggers at the same moment (the 9:00 login storm in miniature), through the real handlers.
+ * - Two agents who both served one customer: the first trigger claims the customer, the second leaves them to it,
+ *   so one request, one message. A third agent coming back later does not request the customer either: presence
+ *   reads the reservation send made.
+ * - Queue scope, two agents of one queue On Queue and Idle at the same instant, 10 eligible customers, a limit of
+ *   3: six different customers requested, none capped at send, four left for later triggers.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalCloud, LOCAL_NAMES } from '../../local/cloud.ts'
 import type { EventEnvelope } from '../../local/event-bus.ts'
 import { APP_DETAIL_TYPES } from '#lib/topology.ts'
-import { conversationLifecycle, presenceEvent } from '../support/genesys-events.ts'
+import { activityEvent, conversationLifecycle, presenceEvent } from '../support/genesys-events.ts'
+import { METRIC_NAMES } from '#lib/metrics-names.ts'
 
 const MINUTE = 60_000
 const AT = Date.parse('2026-03-02T09:00:00.000Z')
@@ -35,7 +38,7 @@ async function deliver(local: LocalCloud, events: readonly unknown[], { drainEac
 }
 
 describe('concurrent triggers for one customer', () => {
-  it('messages the customer once; the other request is capped by send, and a later trigger requests nothing', async () => {
+  it('messages the customer once: the second trigger finds them claimed, and a later trigger requests nothing', async () => {
     const local = (cloud = await LocalCloud.start())
     // Each agent handled one SMS conversation with the same customer earlier this morning.
     const history = AGENTS.flatMap((agentId, i) =>
@@ -51,17 +54,43 @@ describe('concurrent triggers for one customer', () => {
     )
 
     const requested = local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)
-    expect(requested).toHaveLength(2)
+    expect(requested).toHaveLength(1)
+    expect(local.tally.total(METRIC_NAMES.messagesClaimedElsewhere)).toBe(1)
     const accepted = local.simulator!.agentlessRequests().filter((request) => request.status === 202 || request.status === 200)
     expect(accepted).toHaveLength(1)
-    const outcomes = local.outcomes.map((event) => event.detail as { outcome: string; reason?: string; dedupeKey: string })
-    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['capped', 'sent'])
-    expect(outcomes.find((outcome) => outcome.outcome === 'capped')?.reason).toMatch(/messaged within the last 24 hours/)
-    expect(new Set(outcomes.map((outcome) => outcome.dedupeKey))).toEqual(new Set(requested.map((event) => (event.detail as { dedupeKey: string }).dedupeKey)))
+    expect(local.outcomes.map((event) => (event.detail as { outcome: string }).outcome)).toEqual(['sent'])
 
     // The third agent comes back later: the customer is already reserved, so presence requests nothing.
     await deliver(local, [presenceEvent({ agentId: AGENTS[2]!, systemPresence: 'ON_QUEUE', at: AT + 5 * MINUTE })], { drainEach: false })
-    expect(local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)).toHaveLength(2)
+    expect(local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)).toHaveLength(1)
     expect(local.simulator!.agentlessRequests()).toHaveLength(1)
+  })
+
+  it('queue scope: two agents at the same instant, 10 eligible customers, limit 3: six different customers, none capped at send', async () => {
+    const local = (cloud = await LocalCloud.start({ config: { TARGET_SCOPE: 'queue', MAX_MESSAGES_PER_TRIGGER: '3' } }))
+    const [first, second, served] = AGENTS as [string, string, string]
+    const history = Array.from({ length: 10 }, (_, i) =>
+      conversationLifecycle({
+        conversationId: `c0a7e500-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`,
+        messageType: 'SMS',
+        start: AT - (5 * 60 - i * 10) * MINUTE,
+        agentId: served,
+        queueId: QUEUE,
+        addressFrom: `+131755502${String(i).padStart(2, '0')}`,
+      }),
+    ).flat()
+    const away = [first, second].map((agentId) => activityEvent({ agentId, systemPresence: 'OFFLINE', routingStatus: 'OFF_QUEUE', at: AT - 10 * MINUTE }))
+    await deliver(local, [...history, ...away], { drainEach: true })
+
+    const back = [first, second].map((agentId) => activityEvent({ agentId, systemPresence: 'ON_QUEUE', routingStatus: 'IDLE', activeQueueIds: [QUEUE], at: AT }))
+    await deliver(local, back, { drainEach: false })
+
+    const requested = local.bus.acceptedEvents(LOCAL_NAMES.appBus).filter((event) => event['detail-type'] === APP_DETAIL_TYPES.requested)
+    const conversations = new Set(requested.map((event) => (event.detail as { conversationId: string }).conversationId))
+    expect(requested).toHaveLength(6)
+    expect(conversations.size).toBe(6)
+    expect(local.outcomes.map((event) => (event.detail as { outcome: string }).outcome)).toEqual(Array(6).fill('sent'))
+    expect(local.simulator!.agentlessRequests().filter((request) => request.status === 202 || request.status === 200)).toHaveLength(6)
+    expect(local.tally.total(METRIC_NAMES.messagesCapped)).toBe(0)
   })
 })

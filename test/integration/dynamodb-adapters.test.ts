@@ -114,54 +114,76 @@ describe('DynamoDbSessionRepository', () => {
     expect(await repository().put(session({ conversationId: uniqueId('conv'), lastActiveAt: 1000, version: 3 }))).toBe('conflict')
   })
 
-  it('finds exactly the sessions of an agent in [from, to], inclusive at both edges', async () => {
+  const customer = () => ({ channel: 'webmessaging' as const, externalContactId: uniqueId('contact') })
+  const served = (agentId: string) => ({ [agentId]: { connected: false, changedAt: 1, connectedAt: 1 } })
+  const collect = async (candidates: AsyncIterable<Session>) => {
+    const found: Session[] = []
+    for await (const candidate of candidates) found.push(candidate)
+    return found
+  }
+
+  it("reads an agent's open candidates in [from, to], inclusive at both edges, newest first then by conversation id", async () => {
     const agentId = uniqueId('agent')
-    const times = [999, 1000, 1500, 2000, 2001]
-    for (const lastActiveAt of times) {
-      await repository().put(session({ conversationId: uniqueId('conv'), lastAgentId: agentId, lastActiveAt }))
-    }
-    await repository().put(session({ conversationId: uniqueId('conv'), lastAgentId: uniqueId('other-agent'), lastActiveAt: 1500 }))
-    const found = await repository().findByAgent(agentId, 1000, 2000)
-    expect(found.map((s) => s.lastActiveAt).sort((a, b) => a - b)).toEqual([1000, 1500, 2000])
-    expect(found.every((s) => s.lastAgentId === agentId)).toBe(true)
+    const open = (conversationId: string, lastActiveAt: number) => session({ conversationId, customer: customer(), lastAgentId: agentId, agents: served(agentId), lastActiveAt })
+    const [a, b] = [`${uniqueId('conv')}-a`, `${uniqueId('conv')}-b`]
+    for (const s of [open(uniqueId('conv'), 999), open(uniqueId('conv'), 1000), open(b, 1500), open(a, 1500), open(uniqueId('conv'), 2000), open(uniqueId('conv'), 2001)]) await repository().put(s)
+    // Not candidates: an agent still connected, no customer, another agent's.
+    await repository().put(session({ conversationId: uniqueId('conv'), customer: customer(), lastAgentId: agentId, agents: { [agentId]: { connected: true, changedAt: 1 } }, lastActiveAt: 1500 }))
+    await repository().put(session({ conversationId: uniqueId('conv'), lastAgentId: agentId, agents: served(agentId), lastActiveAt: 1500 }))
+    await repository().put(session({ conversationId: uniqueId('conv'), customer: customer(), lastAgentId: uniqueId('other'), agents: served('x'), lastActiveAt: 1500 }))
+    const found = await collect(repository().openCandidates({ agentId }, 1000, 2000, 10))
+    expect(found.map((s) => s.lastActiveAt)).toEqual([2000, 1500, 1500, 1000])
+    expect(found.slice(1, 3).map((s) => s.conversationId)).toEqual([a, b])
   })
 
-  it('finds exactly the sessions of a queue in [from, to], inclusive at both edges', async () => {
+  it("reads a queue's never-served candidates before its served ones, each newest first", async () => {
     const queueId = uniqueId('queue')
-    for (const lastActiveAt of [4999, 5000, 6000, 6001]) {
-      await repository().put(session({ conversationId: uniqueId('conv'), queueId, lastActiveAt }))
-    }
-    const found = await repository().findByQueue(queueId, 5000, 6000)
-    expect(found.map((s) => s.lastActiveAt).sort((a, b) => a - b)).toEqual([5000, 6000])
+    const agentId = uniqueId('agent')
+    const put = (lastActiveAt: number, neverServed: boolean) =>
+      repository().put(session({ conversationId: uniqueId('conv'), customer: customer(), queueId, ...(neverServed ? {} : { lastAgentId: agentId, agents: served(agentId) }), lastActiveAt }))
+    await put(6000, false)
+    await put(5000, true)
+    await put(5500, true)
+    await put(4999, true)
+    const found = await collect(repository().openCandidates({ queueId }, 5000, 6000, 10))
+    expect(found.map((s) => [s.lastActiveAt, Object.keys(s.agents).length])).toEqual([
+      [5500, 0],
+      [5000, 0],
+      [6000, 1],
+    ])
   })
 
-  it('returns nothing for an inverted window instead of failing', async () => {
-    expect(await repository().findByAgent('agent-1', 2000, 1000)).toEqual([])
+  it('reads nothing for an inverted window instead of failing', async () => {
+    expect(await collect(repository().openCandidates({ agentId: 'agent-1' }, 2000, 1000, 10))).toEqual([])
   })
 
-  it('follows pagination to the last page', async () => {
+  it('follows pagination to the last page, in order', async () => {
     const agentId = uniqueId('agent')
     const conversationIds = Array.from({ length: 7 }, () => uniqueId('conv'))
     for (const [i, conversationId] of conversationIds.entries()) {
-      await repository().put(session({ conversationId, lastAgentId: agentId, lastActiveAt: 10_000 + i }))
+      await repository().put(session({ conversationId, customer: customer(), lastAgentId: agentId, agents: served(agentId), lastActiveAt: 10_000 + i }))
     }
-    const paged = new DynamoDbSessionRepository(dynamo, TABLE_NAMES.sessions, { pageSize: 2 })
-    const found = await paged.findByAgent(agentId, 0, 20_000)
-    expect(found.map((s) => s.conversationId).sort()).toEqual([...conversationIds].sort())
+    const found = await collect(repository().openCandidates({ agentId }, 0, 20_000, 2))
+    expect(found.map((s) => s.conversationId)).toEqual([...conversationIds].reverse())
   })
 
-  it('keeps sessions without a queue out of the byQueue index', async () => {
-    const withoutQueue = session({ conversationId: uniqueId('conv'), lastAgentId: uniqueId('agent'), lastActiveAt: 7000 })
-    const emptyQueue = session({ conversationId: uniqueId('conv'), queueId: '', lastActiveAt: 7000 })
+  it('keeps a session in the open indexes only while it is open, and with a queue only in the queue one', async () => {
+    const agentId = uniqueId('agent')
+    const withoutQueue = session({ conversationId: uniqueId('conv'), customer: customer(), lastAgentId: agentId, agents: served(agentId), lastActiveAt: 7000 })
+    const emptyQueue = session({ conversationId: uniqueId('conv'), customer: customer(), queueId: '', lastActiveAt: 7000 })
     expect(await repository().put(withoutQueue)).toBe('written')
     expect(await repository().put(emptyQueue)).toBe('written')
     // A Scan of the index only to inspect it: the adapter itself never scans.
-    const { Items } = await dynamo.send(new ScanCommand({ TableName: TABLE_NAMES.sessions, IndexName: 'byQueue' }))
-    const indexed = new Set((Items ?? []).map((item) => item.conversationId))
-    expect(indexed.size).toBeGreaterThan(0)
-    expect(indexed.has(withoutQueue.conversationId)).toBe(false)
-    expect(indexed.has(emptyQueue.conversationId)).toBe(false)
-    expect(await repository().findByAgent(withoutQueue.lastAgentId!, 7000, 7000)).toHaveLength(1)
+    const indexed = async (indexName: string) =>
+      new Set(((await dynamo.send(new ScanCommand({ TableName: TABLE_NAMES.sessions, IndexName: indexName }))).Items ?? []).map((item) => item.conversationId))
+    const byQueue = await indexed('openByQueue')
+    expect(byQueue.has(withoutQueue.conversationId)).toBe(false)
+    expect(byQueue.has(emptyQueue.conversationId)).toBe(false)
+    expect(await collect(repository().openCandidates({ agentId }, 7000, 7000, 10))).toHaveLength(1)
+    // An agent connects again: no longer open, out of the index.
+    const stored = (await repository().get(withoutQueue.conversationId))!
+    expect(await repository().put({ ...stored, agents: { [agentId]: { connected: true, changedAt: 7001 } } })).toBe('written')
+    expect((await indexed('openByAgent')).has(withoutQueue.conversationId)).toBe(false)
   })
 
   it("finds a customer's sessions by the normalised key from `from` on, whichever spelling each event used, keyed by a hash", async () => {

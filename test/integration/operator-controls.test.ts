@@ -60,14 +60,15 @@ function modeStore(c: LocalCloud): DynamoDbSendingModeOverrides {
 }
 
 describe('sending mode', () => {
-  it('paused: availability is tracked, nothing requested or sent, every would-be request counted as paused', async () => {
+  it('paused: availability is tracked and the trigger counted; nothing read, requested or sent', async () => {
     const live = await runScenario(await start(), entries([...conversations(), ...trigger(T0 + 30 * MINUTE)]))
     await cloud!.close()
     cloud = undefined
     expect(live.messages.sent).toBe(3)
     const paused = await runScenario(await start({ SENDING_MODE: 'paused' }), entries([...conversations(), ...trigger(T0 + 30 * MINUTE)]))
     expect(paused.triggers).toBe(1)
-    expect(paused.messages).toMatchObject({ requested: 0, sent: 0, deadLettered: 0, paused: live.messages.requested })
+    expect(paused.pausedTriggers).toBe(1)
+    expect(paused.messages).toMatchObject({ requested: 0, sent: 0, deadLettered: 0, paused: 0, capped: 0, deferred: 0 })
     expect(paused.genesys.requests).toEqual([])
     expect(paused.reconciliation.balanced).toBe(true)
   })
@@ -81,9 +82,10 @@ describe('sending mode', () => {
     const later = T0 + 60 * MINUTE
     c.clock.advance(MODE_CACHE_MS)
     const second = await runScenario(c, entries([...conversations(AGENT, later, 1), ...trigger(later + 30 * MINUTE)]))
-    // The summary counts over the cloud's life: the second trigger added a trigger and three paused, nothing else.
+    // The summary counts over the cloud's life: the second trigger added a paused trigger, nothing else.
     expect(second.triggers).toBe(2)
-    expect(second.messages).toMatchObject({ requested: 3, sent: 3, paused: 3 })
+    expect(second.pausedTriggers).toBe(1)
+    expect(second.messages).toMatchObject({ requested: 3, sent: 3, paused: 0 })
     expect(second.genesys.requests).toHaveLength(3)
   })
 

@@ -8,16 +8,20 @@ import type * as events from 'aws-cdk-lib/aws-events'
 import type * as sqs from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { describe, expectTypeOf, test } from 'vitest'
-import type { z } from 'zod'
 import type { ProactiveMessagingComputeProps } from '../../cdk/pipeline-compute.ts'
 import type { ExistingData, PipelineData, ProactiveMessagingData, ProactiveMessagingDataProps } from '../../cdk/pipeline-data.ts'
 import type { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
 import type { QueueFedFunction } from '../../cdk/queue-fed-function.ts'
-import type { PartnerBusSource, ProactiveMessagingProps, ResolvedSettings, SETTINGS_SCHEMA } from '../../cdk/settings.ts'
+import type { PartnerBusSource, ProactiveMessagingProps, ResolvedSettings } from '../../cdk/settings.ts'
+import type { PropName, RegistryProps } from '#lib/settings/derive.ts'
 
 describe('ProactiveMessagingProps', () => {
   test('names exactly the settings the synth-time schema reads (one list of construct props and cdk.json keys)', () => {
-    expectTypeOf<keyof z.input<typeof SETTINGS_SCHEMA>>().toEqualTypeOf<keyof ProactiveMessagingProps>()
+    expectTypeOf<PropName>().toEqualTypeOf<keyof ProactiveMessagingProps>()
+  })
+
+  test('the generated interface has the types the registry declares (npm run docs:settings regenerates it)', () => {
+    expectTypeOf<ProactiveMessagingProps>().toEqualTypeOf<RegistryProps>()
   })
 
   test('every prop is optional: the construct deploys with no props at all', () => {

@@ -8,7 +8,7 @@ const quiet: TriggeredOutcome = {
   sessionsFound: 3,
   requested: 0,
   capped: 0,
-  paused: 0,
+  claimedElsewhere: 0,
   outsidePilot: 0,
   ineligible: 0,
   optedOut: 0,
@@ -17,7 +17,7 @@ const quiet: TriggeredOutcome = {
   deferred: 0,
   capacityFallback: false,
   skipped: { outsideWindow: 0, agentConnected: 0, noAddress: 0, sameCustomer: 0 },
-} as TriggeredOutcome
+}
 
 describe('triggerMetrics', () => {
   it('counts the trigger, requested and capped always, even at 0, and nothing else when all else is 0', () => {
@@ -29,12 +29,12 @@ describe('triggerMetrics', () => {
   })
 
   it('adds each other count when it is not 0, and one fallback when the capacity lookup failed', () => {
-    const busy = { ...quiet, requested: 2, capped: 1, paused: 3, outsidePilot: 4, ineligible: 9, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
+    const busy = { ...quiet, requested: 2, capped: 1, claimedElsewhere: 3, outsidePilot: 4, ineligible: 9, optedOut: 5, deferred: 6, overOutboxLimit: 7, customerBusy: 8, capacityFallback: true }
     expect(triggerMetrics(busy)).toEqual([
       ['AvailabilityTriggers', 1],
       ['MessagesRequested', 2],
       ['MessagesCapped', 1],
-      ['MessagesPaused', 3],
+      ['MessagesClaimedElsewhere', 3],
       ['MessagesOutsidePilot', 4],
       ['MessagesIneligible', 9],
       ['MessagesOptedOut', 5],

@@ -11,6 +11,7 @@ import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { Session } from '#lib/domain/model.ts'
 import type { OptOut } from '#lib/domain/opt-outs.ts'
 import type { CapReservation, SessionRepository } from '#lib/domain/ports.ts'
+import { InMemorySessions } from '../support/in-memory-sessions.ts'
 import { fanOut, type AvailabilityDeps, type TriggeredOutcome } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
@@ -77,14 +78,18 @@ function world(
     directory?: string[]
   } = {},
 ) {
-  const calls: Calls = { byAgent: [], byQueue: [], directory: [], optOutKeys: [], reservationKeys: [], capacity: [] }
-  const sessions: SessionRepository = {
-    get: async () => undefined,
-    put: async () => 'written',
-    findByAgent: async (agentId, from, to) => (calls.byAgent.push({ agentId, from, to }), found),
-    findByQueue: async (queueId, from, to) => (calls.byQueue.push({ queueId, from, to }), options.queues?.[queueId] ?? []),
-    findByCustomer: async () => [],
+  const store = new InMemorySessions([...found, ...Object.values(options.queues ?? {}).flat()])
+  const recorded = { directory: [] as string[], optOutKeys: [] as string[][], reservationKeys: [] as string[][], capacity: [] as string[] }
+  const calls: Calls = {
+    ...recorded,
+    get byAgent() {
+      return store.reads.openCandidates.flatMap(({ partition, from, to }) => ('agentId' in partition ? [{ agentId: partition.agentId, from, to }] : []))
+    },
+    get byQueue() {
+      return store.reads.openCandidates.flatMap(({ partition, from, to }) => ('queueId' in partition ? [{ queueId: partition.queueId, from, to }] : []))
+    },
   }
+  const sessions: SessionRepository = store
   const since: OptOut = { since: T - HOUR }
   const deps: AvailabilityDeps = {
     agents: { get: async () => undefined, put: async () => 'written' },
@@ -108,6 +113,9 @@ function world(
   return { deps, calls }
 }
 
+/** A trigger in queue scope, active on QUEUE_A (an activity event): never-served sessions have no agent to be found by. */
+const inQueueA = () => trigger({ activeQueueIds: [QUEUE_A] })
+
 const requested = (result: Awaited<ReturnType<typeof fanOut>>) => result.requests.map((request) => request.conversationId)
 const triggered = (result: Awaited<ReturnType<typeof fanOut>>) => result.outcome as TriggeredOutcome
 
@@ -128,14 +136,14 @@ describe('fanOut: pilot scope (ENABLED_AGENT_IDS, ENABLED_QUEUE_IDS)', () => {
 })
 
 describe('fanOut: where the sessions come from', () => {
-  it('agent scope: the byAgent index over exactly [trigger − window, trigger]', async () => {
+  it('agent scope: the agent’s open candidates over exactly [trigger − window, trigger]', async () => {
     const { deps, calls } = world([session(1)])
     await fanOut(trigger(), deps, SETTINGS)
     expect(calls.byAgent).toEqual([{ agentId: AGENT, from: T - 24 * HOUR, to: T }])
   })
 
   it('queue scope with an activity event: the queues it lists, no directory call', async () => {
-    const { deps, calls } = world([], { queues: { [QUEUE_A]: [session(1)], [QUEUE_B]: [session(2)] }, directory: ['never-asked'] })
+    const { deps, calls } = world([], { queues: { [QUEUE_A]: [session(1)], [QUEUE_B]: [session(2, 2, { queueId: QUEUE_B })] }, directory: ['never-asked'] })
     const result = await fanOut(trigger({ activeQueueIds: [QUEUE_A, QUEUE_B] }), deps, { ...SETTINGS, scope: 'queue' })
     expect(calls.directory).toEqual([])
     expect(calls.byQueue).toEqual([
@@ -147,7 +155,7 @@ describe('fanOut: where the sessions come from', () => {
   })
 
   it('queue scope without one: the agent’s queues from the directory; none wired is an error naming the Genesys call', async () => {
-    const { deps, calls } = world([], { queues: { [QUEUE_B]: [session(2)] }, directory: [QUEUE_B] })
+    const { deps, calls } = world([], { queues: { [QUEUE_B]: [session(2, 2, { queueId: QUEUE_B })] }, directory: [QUEUE_B] })
     const result = await fanOut(trigger(), deps, { ...SETTINGS, scope: 'queue' })
     expect(calls.directory).toEqual([AGENT])
     expect(requested(result)).toEqual([conversation(2)])
@@ -159,15 +167,16 @@ describe('fanOut: where the sessions come from', () => {
 describe('fanOut: eligibility, opt-outs and the cap read', () => {
   it('ELIGIBLE_SESSIONS=unserved and EXCLUDE_WRAPUP_CODES: the others are counted as ineligible', async () => {
     const { deps } = world([abandoned(1), session(2), abandoned(3, 3, { wrapupCodes: ['resolved'] })])
-    const result = await fanOut(trigger(), deps, { ...SETTINGS, scope: 'agent', eligibility: { sessions: 'unserved', excludeWrapupCodes: ['resolved'] } })
+    const result = await fanOut(inQueueA(), deps, { ...SETTINGS, scope: 'queue', eligibility: { sessions: 'unserved', excludeWrapupCodes: ['resolved'] } })
     expect(requested(result)).toEqual([conversation(1)])
     expect(triggered(result)).toMatchObject({ requested: 1, ineligible: 2 })
   })
 
   it('without the settings every session is eligible, wrap-up codes or not', async () => {
     const { deps } = world([session(1, 1, { wrapupCodes: ['resolved'] }), abandoned(2)])
-    const result = await fanOut(trigger(), deps, SETTINGS)
-    expect(requested(result)).toEqual([conversation(1), conversation(2)])
+    const result = await fanOut(inQueueA(), deps, { ...SETTINGS, scope: 'queue' })
+    // In priority order: never served first.
+    expect(requested(result)).toEqual([conversation(2), conversation(1)])
     expect(triggered(result)).toMatchObject({ requested: 2, ineligible: 0 })
   })
 
@@ -213,7 +222,7 @@ describe('fanOut: the per-trigger limit (MAX_MESSAGES_PER_TRIGGER)', () => {
 
   it('a number: never-served first, then the newest; the rest deferred; no capacity lookup', async () => {
     const { deps, calls } = world([session(1), session(2), abandoned(3, 30), session(4)], { capacity: async () => 99 })
-    const result = await fanOut(trigger(), deps, { ...SETTINGS, perTrigger: { limit: 2, fallback: 4 } })
+    const result = await fanOut(inQueueA(), deps, { ...SETTINGS, scope: 'queue', perTrigger: { limit: 2, fallback: 4 } })
     expect(requested(result)).toEqual([conversation(3), conversation(1)])
     expect(triggered(result)).toMatchObject({ requested: 2, deferred: 2, capacityFallback: false })
     expect(triggered(result)).not.toHaveProperty('capacityLookupError')
@@ -261,12 +270,12 @@ describe('fanOut: the per-trigger limit (MAX_MESSAGES_PER_TRIGGER)', () => {
     expect(triggered(result)).toMatchObject({ requested: 1, deferred: 1, capacityFallback: true, capacityLookupError: 'no capacity lookup wired' })
   })
 
-  it('paused after the limit: the chosen ones are counted as paused, none requested', async () => {
-    const { deps } = world([session(1), session(2), session(3)])
-    const result = await fanOut(trigger(), { ...deps, mode: { current: async () => 'paused' } }, { ...SETTINGS, perTrigger: { limit: 2, fallback: 4 } })
-    expect(result.requests).toEqual([])
-    expect(triggered(result)).toMatchObject({ requested: 0, paused: 2, deferred: 1 })
+  it('paused first: nothing read, no Genesys call, nothing requested', async () => {
+    const { deps, calls } = world([session(1), session(2), session(3)], { capacity: async () => 2, directory: [QUEUE_A] })
+    const paused = { ...deps, mode: { current: async () => 'paused' as const } }
+    expect(await fanOut(trigger(), paused, { ...SETTINGS, scope: 'queue', perTrigger: { limit: 'agent-capacity', fallback: 4 } })).toEqual({ outcome: { kind: 'paused' }, requests: [] })
+    expect(calls).toMatchObject({ byAgent: [], byQueue: [], directory: [], optOutKeys: [], reservationKeys: [], capacity: [] })
     const { deps: live } = world([session(1)])
-    expect(triggered(await fanOut(trigger(), { ...live, mode: { current: async () => 'live' } }, SETTINGS))).toMatchObject({ requested: 1, paused: 0 })
+    expect(triggered(await fanOut(trigger(), { ...live, mode: { current: async () => 'live' } }, SETTINGS))).toMatchObject({ requested: 1 })
   })
 })

@@ -8,10 +8,11 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentAvailabilityEvent } from '#lib/domain/events.ts'
 import type { AgentState, MessageRequest, Session } from '#lib/domain/model.ts'
-import type { AgentStateRepository, MessageRequestPublisher, CapLedger, SessionRepository, WriteResult } from '#lib/domain/ports.ts'
+import type { AgentStateRepository, CapLedger, MessageRequestPublisher, WriteResult } from '#lib/domain/ports.ts'
 import { FanOutPendingError, handleAvailability, MAX_OUTBOX_REQUESTS, type AvailabilityDeps } from '#lib/presence/handle-availability.ts'
 
 import { TEST_AVAILABILITY_SETTINGS } from '../support/availability-settings.ts'
+import { InMemorySessions } from '../support/in-memory-sessions.ts'
 const AGENT = '9ed7d9f6-0c59-4360-ac54-40dd35eb9c2f'
 const QUEUE = '33333333-0000-4000-8000-000000000001'
 const HOUR = 3_600_000
@@ -89,13 +90,7 @@ class RecordingPublisher implements MessageRequestPublisher {
 function world(sessionCount = 3) {
   const agents = new InMemoryAgents()
   const publisher = new RecordingPublisher(agents)
-  const sessions: SessionRepository = {
-    get: async () => undefined,
-    put: async () => 'written',
-    findByAgent: async () => Array.from({ length: sessionCount }, (_, i) => session(i + 1)),
-    findByQueue: async () => [],
-    findByCustomer: async () => [],
-  }
+  const sessions = new InMemorySessions(Array.from({ length: sessionCount }, (_, i) => session(i + 1)))
   const reservations: Pick<CapLedger, 'reservationsOf'> = { reservationsOf: async () => new Map() }
   const deps: AvailabilityDeps = { agents, sessions, reservations, publisher, optOuts: { optOutsOf: async () => new Map() } }
   return { agents, publisher, deps }
@@ -313,11 +308,12 @@ describe('handleAvailability: a publish that fails leaves the outbox for whoever
 })
 
 describe('handleAvailability: what never enters the outbox', () => {
-  it('paused: the state is saved without an outbox and nothing is published', async () => {
+  it('paused: the state is saved without an outbox, no session is read and nothing is published', async () => {
     const { agents, publisher, deps } = world(2)
     await offlineBefore(deps)
     const outcome = await handleAvailability(presence('ON_QUEUE', T), { ...deps, mode: { current: async () => 'paused' } }, SETTINGS)
-    expect(outcome).toMatchObject({ kind: 'triggered', requested: 0, paused: 2 })
+    expect(outcome).toEqual({ kind: 'paused' })
+    expect((deps.sessions as InMemorySessions).reads).toMatchObject({ openCandidates: [], byCustomer: [] })
     expect(publisher.calls).toEqual([])
     expect(agents.stored).toMatchObject({ presence: expect.anything() })
     expect(agents.stored?.pending).toBeUndefined()
@@ -340,28 +336,21 @@ describe('handleAvailability: busy customers are left alone', () => {
     const { publisher, deps } = world(3)
     const ownNotEnded: Session = { ...session(2), customerEndedAt: undefined }
     const elsewhere: Session = { ...session(99), customer: session(3).customer, lastAgentId: 'other-agent', customerEndedAt: undefined, lastActiveAt: T - 10 * 60_000 }
-    const lookups: { key: string; from: number }[] = []
-    const sessions: SessionRepository = {
-      ...deps.sessions,
-      findByAgent: async () => [session(1), ownNotEnded, session(3)],
-      findByCustomer: async (key, from) => {
-        lookups.push({ key, from })
-        return key.endsWith(session(3).customer!.externalContactId!) ? [session(3), elsewhere] : []
-      },
-    }
+    const sessions = new InMemorySessions([session(1), ownNotEnded, session(3), elsewhere])
     const busyDeps = { ...deps, sessions }
     await offlineBefore(busyDeps)
     const outcome = await handleAvailability(presence('ON_QUEUE', T, 'trigger-busy'), busyDeps, SETTINGS)
     expect(outcome).toMatchObject({ kind: 'triggered', requested: 1, customerBusy: 2 })
     expect(publisher.published).toEqual([`trigger-busy:${session(1).conversationId}`])
-    // Looked up from the oldest event that can still be active: stale ones are not read.
-    expect(lookups.every((lookup) => lookup.from === T - 4 * HOUR + 1)).toBe(true)
+    // Looked up from the window's start (their newest session in it stands for them; the window is longer than the
+    // time a conversation can stay active).
+    expect(sessions.reads.byCustomer.map((lookup) => lookup.from)).toEqual([T - 24 * HOUR, T - 24 * HOUR, T - 24 * HOUR])
   })
 
   it('a conversation with no event for the stale time no longer blocks its customer', async () => {
     const { publisher, deps } = world(1)
     const stale: Session = { ...session(1), customerEndedAt: undefined, lastActiveAt: T - 4 * HOUR }
-    const staleDeps = { ...deps, sessions: { ...deps.sessions, findByAgent: async () => [stale], findByCustomer: async () => [stale] } }
+    const staleDeps = { ...deps, sessions: new InMemorySessions([stale]) }
     await offlineBefore(staleDeps)
     expect(await handleAvailability(presence('ON_QUEUE', T, 'trigger-stale'), staleDeps, SETTINGS)).toMatchObject({ kind: 'triggered', requested: 1, customerBusy: 0 })
     expect(publisher.published).toEqual([`trigger-stale:${stale.conversationId}`])

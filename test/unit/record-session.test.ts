@@ -43,8 +43,7 @@ class InMemorySessions implements SessionRepository {
     return result
   }
 
-  findByAgent = async () => []
-  findByQueue = async () => []
+  openCandidates = async function* (): AsyncIterable<Session> {}
   findByCustomer = async () => []
 }
 

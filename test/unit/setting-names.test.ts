@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { presenceConfigSchema, sendConfigSchema, sessionRecorderConfigSchema } from '#lib/config.ts'
 import { closestName, editDistance, unknownNameMessage } from '#lib/did-you-mean.ts'
-import { FUNCTION_SETTING_NAMES } from '#lib/setting-names.ts'
+import { FUNCTION_SETTING_NAMES } from '#lib/settings/derive.ts'
 import type { CommandIo } from '../../cli/command-io.ts'
 import { main as runMain } from '../../local/commands/run.ts'
 

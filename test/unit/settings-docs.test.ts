@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../../cdk/function-environment.ts'
 import { SETTINGS_SCHEMA, SETTING_NAMES } from '../../cdk/settings.ts'
-import { defaultCell, functionVariables, generatedSection, REGENERATE, renderCdkTable, renderFunctionTable, replaceSection, TABLES } from '../../scripts/settings-docs.ts'
+import { defaultCell, functionVariables, generatedSection, PROPS_FILE, REGENERATE, renderCdkTable, renderFunctionTable, renderPropsFile, replaceSection, TABLES } from '../../scripts/settings-docs.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 
@@ -11,6 +11,12 @@ describe('the settings tables in the docs are the ones generated from the code',
   it.each(TABLES.map((t) => [t.file, t] as const))('%s', (file, table) => {
     const document = readFileSync(new URL(file, ROOT), 'utf8')
     expect(generatedSection(document, table.marker), `${file} differs from the code: run \`${REGENERATE}\``).toBe(table.render())
+  })
+})
+
+describe('the generated ProactiveMessagingProps', () => {
+  it(`${PROPS_FILE} is the one generated from the registry`, () => {
+    expect(readFileSync(new URL(PROPS_FILE, ROOT), 'utf8'), `${PROPS_FILE} differs from lib/settings/registry.ts: run \`${REGENERATE}\``).toBe(renderPropsFile())
   })
 })
 
