@@ -6,10 +6,10 @@
  */
 import { Token } from 'aws-cdk-lib'
 import type { z } from 'zod'
-import { presenceConfigSchema, replyRoutingConfigSchema, sendConfigSchema, sessionRecorderConfigSchema, trackConfigSchema } from '#lib/config.ts'
+import { replyRoutingConfigSchema } from '#lib/config.ts'
 import { METRICS_NAMESPACE, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import type { FunctionKey, SettingReader, StackValues } from '#lib/settings/definition.ts'
-import { ENTRIES, entriesReadBy, FUNCTION_KEYS, toEnvironmentValue } from '#lib/settings/derive.ts'
+import { ENTRIES, entriesReadBy, FUNCTION_KEYS, functionSchema, toEnvironmentValue } from '#lib/settings/derive.ts'
 import { STAGES } from '#lib/topology.ts'
 import { SettingError, type ResolvedSettings, type SettingName } from './settings.ts'
 
@@ -29,12 +29,8 @@ export interface PipelineResources {
 
 type Env = Record<string, string>
 
-export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = {
-  sessionRecorder: sessionRecorderConfigSchema,
-  presence: presenceConfigSchema,
-  send: sendConfigSchema,
-  track: trackConfigSchema,
-}
+/** Each stage function's configuration schema, derived from the registry as lib/config.ts does. */
+export const CONFIG_SCHEMAS: Record<FunctionKey, z.ZodType> = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, functionSchema(key)])) as unknown as Record<FunctionKey, z.ZodType>
 
 /** Which setting each configuration variable comes from, to name it in a synth error and in the settings table. */
 export const SETTING_OF_VARIABLE: Readonly<Record<string, SettingName>> = Object.fromEntries(ENTRIES.filter((entry) => entry.env && entry.prop).map((entry) => [entry.env, entry.prop]))

@@ -3,7 +3,6 @@
  * the alarms and dashboard. Stateless: it reads and writes the data (pipeline-data.ts) it is given, so it can be
  * redeployed or replaced without touching what is stored.
  */
-import { fileURLToPath } from 'node:url'
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib'
 import * as events from 'aws-cdk-lib/aws-events'
 import * as targets from 'aws-cdk-lib/aws-events-targets'
@@ -11,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam'
 import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sqs from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
+import { packageRootOf } from '#lib/package-root.ts'
 import { APP_DETAIL_TYPES, FUNCTIONS, rulePatterns, sendConcurrencyFor, TABLES, type RulePatterns } from '#lib/topology.ts'
 import { functionEnvironments, replyRoutingEnvironment, type FunctionKey } from './function-environment.ts'
 import { PipelineMonitoring } from './monitoring.ts'
@@ -22,8 +22,8 @@ import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } 
 /** EventBridge → SQS delivery: the most EventBridge allows, then the rule's own DLQ. */
 export const RULE_TARGET_RETRY = { retryAttempts: 185, maxEventAgeSeconds: 86_400 } as const
 
-/** The package root: entries in FUNCTIONS and package-lock.json are relative to it. */
-export const CODE_ROOT = fileURLToPath(new URL('..', import.meta.url))
+/** The package root: entries in FUNCTIONS, their prebuilt bundles and package-lock.json are relative to it. */
+export const CODE_ROOT = packageRootOf(import.meta.url)
 
 export interface RoutedRule {
   readonly rule: events.Rule

@@ -4,7 +4,7 @@
  * STAGES in lib/topology.ts.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
@@ -29,6 +29,36 @@ export const BUNDLING = {
   banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
   externalModules: [] as string[],
 } as const
+
+/** Where `npm run build` puts each function's bundle, relative to the package root: dist/functions/<name>/index.mjs. */
+export function prebuiltCodeDir(entry: string): string {
+  return join(PREBUILT_ROOT, dirname(entry))
+}
+export const PREBUILT_ROOT = 'dist'
+export const PREBUILT_FILE = 'index.mjs'
+
+/**
+ * The sources when they are there (a clone: bundled now, so what deploys is what is checked out, never an older
+ * build), else the prebuilt bundle the package ships (an installed package needs neither esbuild nor a lock file).
+ */
+function functionCode(scope: Construct, props: QueueFedFunctionProps, common: Omit<lambda.FunctionProps, 'code' | 'handler'>): lambda.Function {
+  const source = join(props.codeRoot, props.entry)
+  if (existsSync(source)) {
+    const lockFile = join(props.codeRoot, 'package-lock.json')
+    return new NodejsFunction(scope, 'Function', {
+      ...common,
+      entry: source,
+      projectRoot: props.codeRoot,
+      depsLockFilePath: existsSync(lockFile) ? lockFile : undefined,
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
+    })
+  }
+  const prebuilt = join(props.codeRoot, prebuiltCodeDir(props.entry))
+  if (!existsSync(join(prebuilt, PREBUILT_FILE))) {
+    throw new Error(`The ${props.stage} function has neither its source (${source}) nor its prebuilt bundle (${join(prebuilt, PREBUILT_FILE)}): run \`npm run build\` before \`npm pack\``)
+  }
+  return new lambda.Function(scope, 'Function', { ...common, code: lambda.Code.fromAsset(prebuilt), handler: 'index.handler' })
+}
 
 /**
  * An encrypted, TLS-only queue that keeps messages as long as SQS allows: the end of a retry path.
@@ -80,7 +110,10 @@ export interface QueueFedFunctionProps {
   readonly stage: StageName
   /** Entry file, relative to `codeRoot` (FUNCTIONS[...].entry). */
   readonly entry: string
-  /** Directory holding package.json, package-lock.json and the entry. */
+  /**
+   * The package root: package.json, and either the sources (a clone: the entry is bundled with esbuild, using
+   * package-lock.json) or the prebuilt bundle of the entry (an installed package, `prebuiltCodeDir`).
+   */
   readonly codeRoot: string
   readonly environment: Record<string, string>
   readonly logRetention: logs.RetentionDays
@@ -95,7 +128,8 @@ export interface QueueFedFunctionProps {
 export class QueueFedFunction extends Construct {
   readonly queue: sqs.IQueue
   readonly deadLetterQueue: sqs.IQueue
-  readonly function: NodejsFunction
+  /** A NodejsFunction bundled at synth from a clone, a Function on the prebuilt bundle from an installed package. */
+  readonly function: lambda.Function
   readonly logGroup: logs.LogGroup
   readonly role: iam.Role
   readonly eventSource: SqsEventSource
@@ -115,11 +149,7 @@ export class QueueFedFunction extends Construct {
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }))
 
-    const lockFile = join(props.codeRoot, 'package-lock.json')
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(props.codeRoot, props.entry),
-      projectRoot: props.codeRoot,
-      depsLockFilePath: existsSync(lockFile) ? lockFile : undefined,
+    const common = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: stage.functionMemoryMb,
@@ -129,8 +159,8 @@ export class QueueFedFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       environment: props.environment,
-      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
-    })
+    }
+    this.function = functionCode(this, props, common)
 
     this.eventSource = new SqsEventSource(this.queue, {
       batchSize: stage.batchSize,

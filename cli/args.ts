@@ -1,6 +1,6 @@
 /** Argument parsing shared by the `proactive` commands (those with many options use node:util parseArgs). */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { unknownNameMessage } from '#lib/did-you-mean.ts'
+import { closestName, unknownNameMessage } from '#lib/did-you-mean.ts'
 import { FUNCTION_SETTING_NAMES } from '#lib/settings/derive.ts'
 import type { CommandIo } from './command-io.ts'
 
@@ -28,14 +28,14 @@ interface FileArgs {
 }
 
 /** `[--json] FILE|-` and `--help`; shared by the explain commands. */
-export function parseFileArgs(args: readonly string[]): FileArgs {
+export function parseFileArgs(args: readonly string[], extraOptions: readonly string[] = []): FileArgs {
   let json = false
   let help = false
   const files: string[] = []
   for (const arg of args) {
     if (arg === '--json') json = true
     else if (arg === '--help' || arg === '-h') help = true
-    else if (arg.startsWith('-') && arg !== '-') return { json, help, error: `unknown option ${arg}` }
+    else if (arg.startsWith('-') && arg !== '-') return { json, help, error: unknownOption(arg, ['json', ...extraOptions]) }
     else files.push(arg)
   }
   if (help) return { json, help }
@@ -50,6 +50,23 @@ export function takeOption(args: string[], name: string): { value?: string; rest
   const value = args[index + 1]
   if (value === undefined || value.startsWith('--')) return { rest: args, error: `${name} needs a value` }
   return { value, rest: [...args.slice(0, index), ...args.slice(index + 2)] }
+}
+
+/** `unknown option --jsn. Did you mean --json?` for a mistyped option; parseArgs's own message otherwise. */
+export function unknownOption(option: string, known: readonly string[]): string {
+  const suggestion = closestName(option.replace(/^-+/, '').split('=')[0] as string, [...known, 'help'])
+  return `unknown option ${option}${suggestion ? `. Did you mean --${suggestion}?` : ''}`
+}
+
+/** `unknown action "purg". Did you mean "purge"? (inspect or redrive)` */
+export function unknownAction(action: string, known: readonly string[]): string {
+  const suggestion = closestName(action, known)
+  return `unknown action "${action}"${suggestion ? `. Did you mean "${suggestion}"?` : ''} (${known.slice(0, -1).join(', ')} or ${known.at(-1)})`
+}
+
+function usageProblem(error: Error & { code?: string }, known: readonly string[]): string {
+  const option = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(error.message)?.[1] : undefined
+  return option ? unknownOption(option, known) : error.message
 }
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const
@@ -69,7 +86,7 @@ export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['op
   try {
     parsed = parseArgs({ args: config.args, options: { ...config.options, ...HELP_OPTION }, strict: true, allowPositionals: (config.allowPositionals ?? false) as P })
   } catch (error) {
-    io.err(`${command}: ${(error as Error).message}\n\n${help}`)
+    io.err(`${command}: ${usageProblem(error as Error & { code?: string }, Object.keys(config.options))}\n\n${help}`)
     return 2
   }
   if ((parsed.values as { help?: boolean }).help) {

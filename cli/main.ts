@@ -5,6 +5,8 @@
  * runs it through local/proactive.ts, which adds the commands that need the local cloud (`run`, `--local`).
  */
 import { fileURLToPath } from 'node:url'
+import { closestName } from '#lib/did-you-mean.ts'
+import { packageVersionOf } from '#lib/package-root.ts'
 import { processIo, type Command, type CommandIo } from './command-io.ts'
 
 export interface CommandEntry {
@@ -34,6 +36,7 @@ export function usage(commands: CommandTable = OPERATOR_COMMANDS): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length))
   return [
     'usage: proactive <command> [options]',
+    '       proactive --version | --help',
     '',
     ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
@@ -41,16 +44,30 @@ export function usage(commands: CommandTable = OPERATOR_COMMANDS): string {
   ].join('\n')
 }
 
+/** Why `name` is not a command: a did-you-mean, or where a clone-only command runs. */
+function unknownCommand(name: string, commands: CommandTable): string {
+  if (Object.hasOwn(CLONE_ONLY, name)) return `proactive: unknown command "${name}": it needs the local cloud, which runs from a clone of the repository (${CLONE_ONLY[name]})`
+  const suggestion = closestName(name, Object.keys(commands))
+  return `proactive: unknown command "${name}"${suggestion ? `. Did you mean "${suggestion}"?` : ''}`
+}
+
 export async function runCli(argv: string[], io: CommandIo = processIo, commands: CommandTable = OPERATOR_COMMANDS): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.err(usage(commands))
+    return 2
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(usage(commands))
-    return name === undefined ? 2 : 0
+    return 0
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(packageVersionOf(import.meta.url))
+    return 0
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (!command) {
-    const where = Object.hasOwn(CLONE_ONLY, name) ? `: "${name}" needs the local cloud, which runs from a clone of the repository (${CLONE_ONLY[name]})` : ''
-    io.err(`proactive: unknown command "${name}"${where}\n\n${usage(commands)}`)
+    io.err(`${unknownCommand(name, commands)}\n\n${usage(commands)}`)
     return 2
   }
   const { main } = await command.load()

@@ -28,6 +28,7 @@ import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, t
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
 import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
+import { checkFunctionSettings, LOCAL_TIMINGS } from './function-settings.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
@@ -127,7 +128,10 @@ export class LocalCloud {
     process.env.AWS_EC2_METADATA_DISABLED = 'true'
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
     const region = process.env.AWS_REGION
+    // A refused setting stops here, before any service starts, so nothing is left running.
+    checkFunctionSettings(options.config ?? {})
     const closers: (() => Promise<void>)[] = []
+    let cloud: LocalCloud | undefined
     try {
       const dynamoServer: LocalDynamo = await startLocalDynamo()
       closers.push(() => dynamoServer.close())
@@ -172,21 +176,19 @@ export class LocalCloud {
         APP_EVENT_BUS_NAME: LOCAL_NAMES.appBus,
         POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
         ...(simulator ? { GENESYS_GATEWAY_URL: simulator.url } : { GENESYS_REGION: options.realGenesys?.region ?? '' }),
-        // Scaled to the local visibility timeout: retries and dead attempts are recognised in seconds, not minutes.
-        RETRY_BASE_SECONDS: '1',
-        RETRY_MAX_SECONDS: '2',
-        SEND_ATTEMPT_TIMEOUT_SECONDS: '3',
-        // The look-ups of an unknown outcome in seconds, not minutes: a local run ends once every one is settled.
-        UNKNOWN_OUTCOME_LOOKUPS: '1s,2s,3s',
+        ...LOCAL_TIMINGS,
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
-      const cloud = new LocalCloud(clock, options, sqs, dynamo, simulator, env)
+      cloud = new LocalCloud(clock, options, sqs, dynamo, simulator, env)
       cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
+      closers.length = 0
       await cloud.wire()
       return cloud
     } catch (error) {
+      // Everything started so far is closed: the bus listener, the servers and the clients that keep the process alive.
+      if (cloud) await cloud.close()
       for (const close of closers.reverse()) await close().catch(() => undefined)
       throw error
     }

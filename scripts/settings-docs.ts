@@ -1,7 +1,7 @@
 /**
  * `npm run docs:settings`: regenerates what is written from the settings registry (lib/settings/registry.ts), so
  * neither the docs nor the props can drift from it.
- *   README.md                                     function settings, from the function schemas (CONFIG_SCHEMAS)
+ *   README.md                                     function settings, from each function's schema
  *   docs/deployment.md                            CDK settings, from the registry's props
  *   cdk/proactive-messaging-props.generated.ts    the ProactiveMessagingProps interface
  * Each table sits between marker comments; the rest of the file is left alone. `--check` changes nothing and
@@ -10,12 +10,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { z } from 'zod'
-import { CONFIG_SCHEMAS, SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../cdk/function-environment.ts'
+import { SETTING_OF_VARIABLE, VARIABLES_NOT_FROM_SETTINGS } from '../cdk/function-environment.ts'
 import { APP_CONTEXT, SETTINGS_SCHEMA, type SettingName } from '../cdk/settings.ts'
 import { SERVICE_NAMES } from '#lib/metrics-names.ts'
-import { replyRoutingConfigSchema } from '#lib/config.ts'
 import type { SettingReader } from '#lib/settings/definition.ts'
-import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, SETTING_READERS, typeScriptOf } from '#lib/settings/derive.ts'
+import { inPropNames, meaningWithRange, PROP_ENTRIES, propField, readerSchemas, SETTING_READERS, typeScriptOf } from '#lib/settings/derive.ts'
 
 export const REGENERATE = 'npm run docs:settings'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -59,7 +58,7 @@ function meaningOf(where: string, field: z.ZodType): string {
 }
 
 /** Every function's configuration schema: the stages' and the reply-routing look-up's. */
-const READER_SCHEMAS: Record<SettingReader, z.ZodType> = { ...CONFIG_SCHEMAS, replyRouting: replyRoutingConfigSchema }
+const READER_SCHEMAS: Record<SettingReader, z.ZodType> = readerSchemas()
 
 interface FunctionVariable {
   readonly name: string

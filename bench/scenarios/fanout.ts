@@ -1,7 +1,8 @@
 /**
- * Fan-out: one availability trigger over N eligible sessions of one agent, from the presence event to the last
+ * Fan-out: the largest fan-out one trigger can make (MAX_OUTBOX_REQUESTS requests, with MAX_MESSAGES_PER_TRIGGER
+ * set that high) over a history of N eligible sessions of one agent, from the presence event to the last
  * ProactiveMessageRequested accepted on the app bus (the send stage is not fed: its rule is removed, so only
- * the presence function runs). The naive reference does the same targeting with a Scan and a filter over the
+ * the presence function runs). The naive reference reads the agent's candidates with a Scan and a filter over the
  * whole table, which also holds the other agents' sessions.
  *
  * A Scan's cost grows with the table and a Query's with the agent's own sessions, so the comparison is made at
@@ -12,6 +13,7 @@ import { performance } from 'node:perf_hooks'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
+import { MAX_OUTBOX_REQUESTS } from '#lib/presence/fan-out.ts'
 import type { Session } from '#lib/domain/model.ts'
 import { selectRecipients, windowOf } from '#lib/domain/targeting.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/topology.ts'
@@ -24,7 +26,7 @@ import { median } from '../stats.ts'
 import { HOUR } from '#lib/domain/time.ts'
 
 export interface FanOutOptions {
-  /** Eligible sessions of the agent who comes back. */
+  /** Eligible sessions of the agent who comes back (the history one trigger chooses from). */
   readonly n: number
   /**
    * The table sizes the targeting is compared at, ascending, each as a number of other agents with N sessions
@@ -41,7 +43,7 @@ export interface TargetingComparison {
   readonly tableItems: number
   /** The returning agent's sessions ÷ the table's items. */
   readonly agentShare: number
-  /** Targeting only (index Query + selectRecipients), as the presence function does it; median of 3. */
+  /** Every candidate of the agent read from the open-candidate index + selectRecipients; median of 3. */
   readonly queryTargetingMs: number
   /** Reference: Scan with a filter on lastAgentId and lastActiveAt, paginated, + selectRecipients; median of 3. */
   readonly scanTargetingMs: number
@@ -82,8 +84,9 @@ export async function runFanOut(options: FanOutOptions, at = Date.now()): Promis
   if (tables.length === 0 || tables.some((count, i) => count < 0 || (i > 0 && count <= (tables[i - 1] as number)))) {
     throw new Error(`fan-out: otherAgents must be ascending counts ≥ 0, got [${tables.join(', ')}]`)
   }
-  // The fan-out of N: no per-trigger limit below N (the default would request only the agent's capacity).
-  const cloud = await LocalCloud.start({ config: { MAX_MESSAGES_PER_TRIGGER: String(options.n) } })
+  // The largest fan-out a trigger makes: the per-trigger limit at the outbox bound (the default would request only
+  // the agent's capacity).
+  const cloud = await LocalCloud.start({ config: { MAX_MESSAGES_PER_TRIGGER: String(MAX_OUTBOX_REQUESTS) } })
   try {
     const agentId = uuidFrom('bench-agent', 'fan-out')
     const queueId = uuidFrom('bench-queue', 0)

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx proactive …` works without a build step.
-import { register } from 'tsx/esm/api'
-register()
-const { runCli } = await import('../main.ts')
-process.exitCode = await runCli(process.argv.slice(2))
+// A clone runs the TypeScript sources through tsx, so `npx proactive …` needs no build and never runs an older
+// one; an installed package has no sources and runs the compiled CLI that `npm run build` put in dist/.
+import { existsSync } from 'node:fs'
+
+const source = new URL('../main.ts', import.meta.url)
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api')
+  register()
+}
+const { runAsProgram } = await import(existsSync(source) ? source.href : new URL('../../dist/cli/main.mjs', import.meta.url).href)
+runAsProgram()

@@ -6,7 +6,7 @@
  *                    proactive dlq redrive --local --events PATH [--chaos SPEC]
  * AWS credentials and region come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
  */
-import { parseCommandArgs } from '../args.ts'
+import { parseCommandArgs, unknownAction } from '../args.ts'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { peekDeadLetters, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../dlq-admin.ts'
 import { CLONE_COMMAND, type Command, type CommandIo } from '../command-io.ts'
@@ -23,7 +23,7 @@ redrive   moves every message back to the queue it came from (SQS StartMessageMo
   --max N            inspect at most N messages (default 100)
   --local            use the local cloud: run --events PATH first (with --chaos SPEC to cause failures), then
                      inspect the send DLQ, or redrive it with the faults off and show what happened
-  --json             machine-readable output (inspect)
+  --json             machine-readable output: the letters (inspect), the move task's result (redrive)
 
 Reasons: genesys-rejected (400/403/404/409/413, with genesysCode, genesysMessage, contextId), outcome-unknown
 (Genesys may have accepted it; a redrive sends it once more: check first that the customer did not get it),
@@ -43,12 +43,16 @@ export const main: Command = dlqCommand()
 
 async function dlq(args: string[], io: CommandIo, runLocally: LocalDlq | undefined): Promise<number> {
   const [action, ...rest] = args
-  if (action === '--help' || action === '-h' || action === undefined) {
+  if (action === undefined) {
+    io.err(HELP)
+    return 2
+  }
+  if (action === '--help' || action === '-h') {
     io.out(HELP)
-    return action === undefined ? 2 : 0
+    return 0
   }
   if (action !== 'inspect' && action !== 'redrive') {
-    io.err(`proactive dlq: unknown action "${action}": inspect or redrive\n\n${HELP}`)
+    io.err(`proactive dlq: ${unknownAction(action, ['inspect', 'redrive'])}\n\n${HELP}`)
     return 2
   }
   const parsed = parseCommandArgs(
@@ -92,7 +96,7 @@ async function dlq(args: string[], io: CommandIo, runLocally: LocalDlq | undefin
       return 0
     }
     const result = await redriveDeadLetters(sqs, values.queue, { destinationArn: values.to, onProgress: (p) => io.err(formatProgress(p)) })
-    io.out(formatProgress(result))
+    io.out(values.json ? JSON.stringify(result) : formatProgress(result))
     return result.status === 'COMPLETED' ? 0 : 1
   } catch (error) {
     io.err(`proactive dlq: ${(error as Error).name}: ${(error as Error).message}`)

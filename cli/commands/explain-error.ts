@@ -48,7 +48,7 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   const status = takeOption(args, '--status')
   const retryAfter = takeOption(status.rest, '--retry-after')
   const pathOption = takeOption(retryAfter.rest, '--path')
-  const parsed = parseFileArgs(pathOption.rest)
+  const parsed = parseFileArgs(pathOption.rest, ['status', 'retry-after', 'path'])
   if (parsed.help) {
     io.out(HELP)
     return 0

@@ -75,7 +75,7 @@ export function renderExplanation(explanation: PayloadExplanation): string[] {
 export async function main(args: string[], io: CommandIo): Promise<number> {
   const pathAt = args.indexOf('--path')
   const path = pathAt === -1 ? undefined : args[pathAt + 1]
-  const parsed = parseFileArgs(pathAt === -1 ? args : [...args.slice(0, pathAt), ...args.slice(pathAt + 2)])
+  const parsed = parseFileArgs(pathAt === -1 ? args : [...args.slice(0, pathAt), ...args.slice(pathAt + 2)], ['path'])
   if (parsed.help) {
     io.out(HELP)
     return 0

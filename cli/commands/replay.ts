@@ -10,7 +10,7 @@ import { APP_CONTEXT } from '../../cdk/settings.ts'
 import type { CommandIo } from '../command-io.ts'
 import { parseReplayRange, type ReplayProgress, ReplayError, replayStack } from '../stack-replay.ts'
 
-export const HELP = `usage: proactive replay --from ISO --to ISO [--stack NAME]
+export const HELP = `usage: proactive replay --from ISO --to ISO [--stack NAME] [--json]
 
 Replays the Genesys events archived on the partner bus between --from and --to (EventBridge StartReplay) into
 this stack's own partner-bus rules only, then follows it until it ends. Events keep their id and get a
@@ -21,6 +21,8 @@ yesterday's events after a fix").
   --to ISO        end of the range (after --from, not in the future)
   --stack NAME    the deployed stack (default ${APP_CONTEXT.stackName.default}); its rules are the AWS::Events::Rule
                   resources of that stack (CloudFormation ListStackResources), not every rule named <stack>-…
+  --json          the outcome as one JSON object on stdout {replayName, archiveName, ruleArns, from, to, state,
+                  stateReason?, percent, lastReplayed?}; progress stays on stderr
 `
 
 export interface ReplayDeps {
@@ -39,6 +41,7 @@ export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {})
         from: { type: 'string' },
         to: { type: 'string' },
         stack: { type: 'string', default: APP_CONTEXT.stackName.default },
+        json: { type: 'boolean', default: false },
       },
     },
     HELP,
@@ -56,6 +59,7 @@ export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {})
   }
   const client = deps.client ?? new EventBridgeClient({})
   const cloudFormation = deps.cloudFormation ?? new CloudFormationClient({})
+  let started: { archiveName: string; ruleArns: readonly string[] } | undefined
   try {
     const result = await replayStack(client, {
       ...range,
@@ -63,11 +67,13 @@ export async function main(args: string[], io: CommandIo, deps: ReplayDeps = {})
       cloudFormation,
       now,
       sleep: deps.sleep,
-      onStart: ({ replayName, archiveName, ruleArns }) =>
-        io.err(`Replay ${replayName}: ${range.from.toISOString()} to ${range.to.toISOString()} from ${archiveName} into ${ruleArns.length} rule(s): ${ruleArns.join(', ')}`),
+      onStart: ({ replayName, archiveName, ruleArns }) => {
+        started = { archiveName, ruleArns }
+        io.err(`Replay ${replayName}: ${range.from.toISOString()} to ${range.to.toISOString()} from ${archiveName} into ${ruleArns.length} rule(s): ${ruleArns.join(', ')}`)
+      },
       onProgress: (progress) => io.err(formatProgress(progress)),
     })
-    io.out(formatProgress(result))
+    io.out(values.json ? JSON.stringify({ ...started, from: range.from, to: range.to, ...result }) : formatProgress(result))
     return result.state === 'COMPLETED' ? 0 : 1
   } catch (error) {
     io.err(`proactive replay: ${error instanceof ReplayError ? error.message : `${(error as Error).name}: ${(error as Error).message}`}`)

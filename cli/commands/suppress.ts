@@ -3,7 +3,7 @@
  * stack, in its state table (found by the stack output StateTableName). Only the SHA-256 of the normalised
  * customer key is stored, never the address, so `list` shows hashes and dates.
  */
-import { parseCommandArgs } from '../args.ts'
+import { parseCommandArgs, unknownAction } from '../args.ts'
 import { readFile } from 'node:fs/promises'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
@@ -11,11 +11,11 @@ import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
 import { optOutKeyOf } from '#lib/domain/opt-outs.ts'
 import type { CommandIo } from '../command-io.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError, type StackOutputs } from '../stack-outputs.ts'
-import { parseOptOutFile } from '../opt-out-file.ts'
+import { type OptOutFile, parseOptOutFile } from '../opt-out-file.ts'
 
-export const HELP = `usage: proactive suppress add|remove --channel C ADDRESS [--stack NAME]
+export const HELP = `usage: proactive suppress add|remove --channel C ADDRESS [--stack NAME] [--json]
        proactive suppress list [--stack NAME] [--json]
-       proactive suppress import FILE [--stack NAME]
+       proactive suppress import FILE [--stack NAME] [--json]
 
 The opt-out list: a customer on it is never requested by presence nor sent by send (outcome
 opted-out). The address is normalised as send builds it (E.164 for sms, the digits for whatsapp, the contact id
@@ -29,10 +29,12 @@ normalised key is stored, never the address: list shows hashes, channels and whe
             quote an address that holds a comma). Every line is checked first: if any is bad, each bad line is
             reported by number and nothing is imported. Progress is printed as it writes.
 
+The channel, the address and the file are checked before any AWS call.
+
   --channel C    webmessaging, sms, whatsapp or open
   --stack NAME   the deployed stack (default ${DEFAULT_STACK_NAME}); its state table is found by the stack output
                  StateTableName. AWS credentials and region come from the usual AWS environment.
-  --json         list as JSON
+  --json         the result as one JSON object (list: an array of {hash, channel, addedAt})
   --local        the local cloud lives for one run only: preload a local run with npm start -- --suppress FILE
 `
 
@@ -57,12 +59,16 @@ type Action = (typeof ACTIONS)[number]
 
 export async function runSuppress(args: string[], io: CommandIo, deps: SuppressDeps): Promise<number> {
   const [action, ...rest] = args
-  if (action === undefined || action === '--help' || action === '-h') {
+  if (action === undefined) {
+    io.err(HELP)
+    return 2
+  }
+  if (action === '--help' || action === '-h') {
     io.out(HELP)
-    return action === undefined ? 2 : 0
+    return 0
   }
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    io.err(`proactive suppress: unknown action "${action}": add, remove, list or import\n\n${HELP}`)
+    io.err(`proactive suppress: ${unknownAction(action, ACTIONS)}\n\n${HELP}`)
     return 2
   }
   const parsed = parseCommandArgs(
@@ -91,6 +97,10 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
     io.err(`proactive suppress ${action}: ${usage}`)
     return 2
   }
+  // Everything the arguments can get wrong is checked before the first AWS call.
+  const json = values.json === true
+  const operation = await prepare(action as Action, values.channel, positionals, json, io, deps.now())
+  if (typeof operation === 'number') return operation
   const stack = values.stack as string
   let admin: DynamoDbOptOutAdmin
   try {
@@ -100,14 +110,24 @@ export async function runSuppress(args: string[], io: CommandIo, deps: SuppressD
     io.err(`proactive suppress: ${error.message}`)
     return 1
   }
-  switch (action as Action) {
-    case 'list':
-      return list(admin, io, values.json === true)
-    case 'import':
-      return importFile(admin, positionals[0] as string, io, deps.now())
-    default:
-      return addOrRemove(action as 'add' | 'remove', admin, values.channel as string, positionals[0] as string, io, deps.now())
+  return operation(admin)
+}
+
+type Operation = (admin: DynamoDbOptOutAdmin) => Promise<number>
+
+/** The action with its arguments checked (an opt-out key, a parsed file), or the exit code of a usage error. */
+async function prepare(action: Action, channel: string | undefined, positionals: readonly string[], json: boolean, io: CommandIo, now: number): Promise<Operation | number> {
+  if (action === 'list') return (admin) => list(admin, io, json)
+  if (action === 'import') {
+    const entries = await readImportFile(positionals[0] as string, io)
+    return typeof entries === 'number' ? entries : (admin) => importEntries(admin, positionals[0] as string, entries, io, json, now)
   }
+  const key = optOutKeyOf(channel as string, positionals[0] as string)
+  if (!key.ok) {
+    io.err(`proactive suppress ${action}: ${key.problem}`)
+    return 2
+  }
+  return (admin) => (action === 'add' ? add(admin, key, io, json, now) : remove(admin, key, io, json))
 }
 
 function checkUsage(action: Action, channel: string | undefined, positionals: readonly string[]): string | undefined {
@@ -117,19 +137,20 @@ function checkUsage(action: Action, channel: string | undefined, positionals: re
   return positionals.length === 1 ? undefined : 'one ADDRESS is required (quote it if it holds spaces)'
 }
 
-async function addOrRemove(action: 'add' | 'remove', admin: DynamoDbOptOutAdmin, channel: string, address: string, io: CommandIo, now: number): Promise<number> {
-  const key = optOutKeyOf(channel, address)
-  if (!key.ok) {
-    io.err(`proactive suppress ${action}: ${key.problem}`)
-    return 2
-  }
-  if (action === 'add') {
-    const result = await admin.add(key.channel, key.key, now)
-    io.out(result.added ? `added: ${key.channel} customer suppressed from ${iso(now)}` : `already on the list since ${iso(result.since)}: unchanged`)
-    return 0
-  }
+type OptOutKey = Extract<ReturnType<typeof optOutKeyOf>, { ok: true }>
+
+async function add(admin: DynamoDbOptOutAdmin, key: OptOutKey, io: CommandIo, json: boolean, now: number): Promise<number> {
+  const result = await admin.add(key.channel, key.key, now)
+  const since = result.added ? now : result.since
+  if (json) io.out(JSON.stringify({ action: 'add', channel: key.channel, added: result.added, since: iso(since) }))
+  else io.out(result.added ? `added: ${key.channel} customer suppressed from ${iso(now)}` : `already on the list since ${iso(since)}: unchanged`)
+  return 0
+}
+
+async function remove(admin: DynamoDbOptOutAdmin, key: OptOutKey, io: CommandIo, json: boolean): Promise<number> {
   const removed = await admin.remove(key.key)
-  io.out(removed ? `removed: the ${key.channel} customer (on the list since ${iso(removed.since)}) may be messaged again` : 'not on the list: nothing removed')
+  if (json) io.out(JSON.stringify({ action: 'remove', channel: key.channel, removed: removed !== undefined, ...(removed ? { since: iso(removed.since) } : {}) }))
+  else io.out(removed ? `removed: the ${key.channel} customer (on the list since ${iso(removed.since)}) may be messaged again` : 'not on the list: nothing removed')
   return 0
 }
 
@@ -144,7 +165,8 @@ async function list(admin: DynamoDbOptOutAdmin, io: CommandIo, json: boolean): P
   return 0
 }
 
-async function importFile(admin: DynamoDbOptOutAdmin, file: string, io: CommandIo, now: number): Promise<number> {
+/** The file's entries, or the exit code when it cannot be read or has a bad line (nothing is imported then). */
+async function readImportFile(file: string, io: CommandIo): Promise<OptOutFile['entries'] | number> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -158,15 +180,20 @@ async function importFile(admin: DynamoDbOptOutAdmin, file: string, io: CommandI
     io.err(`proactive suppress import: ${parsed.bad.length} bad line(s) of ${parsed.bad.length + parsed.entries.length}: nothing imported. Fix them and run the import again.`)
     return 1
   }
-  io.err(`importing ${parsed.entries.length} line(s) from ${file}…`)
+  return parsed.entries
+}
+
+async function importEntries(admin: DynamoDbOptOutAdmin, file: string, entries: OptOutFile['entries'], io: CommandIo, json: boolean, now: number): Promise<number> {
+  io.err(`importing ${entries.length} line(s) from ${file}…`)
   let lastReported = 0
-  const result = await admin.addMany(parsed.entries, now, (written, total) => {
+  const result = await admin.addMany(entries, now, (written, total) => {
     if (written === total || written - lastReported >= 500) {
       lastReported = written
       io.err(`  ${written} of ${total} new entries written`)
     }
   })
-  io.out(`imported: ${result.added} added, ${result.alreadyListed} already on the list (kept their dates), from ${parsed.entries.length} line(s)`)
+  if (json) io.out(JSON.stringify({ action: 'import', lines: entries.length, added: result.added, alreadyListed: result.alreadyListed }))
+  else io.out(`imported: ${result.added} added, ${result.alreadyListed} already on the list (kept their dates), from ${entries.length} line(s)`)
   return 0
 }
 

@@ -13,8 +13,9 @@ import { parseCommandArgs } from '../args.ts'
 import { DEFAULT_STACK_NAME, readStackOutputs, requireOutput, StackOutputError } from '../stack-outputs.ts'
 import { formatWhy, isEmpty, type WhyView } from '../why/explain-why.ts'
 import { readWhyRecords, type WhyQuery, type WhyTables } from '../why/read-records.ts'
+import { whyJson } from '../why/why-json.ts'
 
-export const HELP = `usage: proactive why (--conversation ID | --channel C --address A) [--stack NAME] [--show-personal-data]
+export const HELP = `usage: proactive why (--conversation ID | --channel C --address A) [--stack NAME] [--show-personal-data] [--json]
        proactive why --local --events PATH [--set NAME=VALUE]... [--suppress FILE] (--conversation ID | --channel C --address A)
 
 Shows what is recorded about a customer or a conversation (sessions, the 24 h cap reservation, suppression,
@@ -30,10 +31,18 @@ nothing is found, 2 on a usage error.
   --suppress FILE        with --local: preload the opt-out list from FILE, lines "channel address"
                          (as npm start -- --suppress FILE)
   --show-personal-data   show addresses and full ids (masked by default)
+  --json                 the records and the sentence as one JSON object ({found, why, sessions, cap, optedOut,
+                         ledger, outcome, mode}); never an address, ids shortened unless --show-personal-data
 `
 
 /** `why --local`: replays the events through the local cloud, then answers; only a clone of the repository has it. */
-export type LocalWhy = (query: WhyQuery, options: LocalWhyOptions, show: boolean, io: CommandIo) => Promise<number>
+export type LocalWhy = (query: WhyQuery, options: LocalWhyOptions, format: WhyFormat, io: CommandIo) => Promise<number>
+
+/** Personal data shown or masked; text or one JSON object. */
+export interface WhyFormat {
+  readonly show: boolean
+  readonly json: boolean
+}
 
 export interface LocalWhyOptions {
   readonly events?: string
@@ -63,6 +72,7 @@ async function why(args: string[], io: CommandIo, replayLocally: LocalWhy | unde
         set: { type: 'string', multiple: true, default: [] },
         suppress: { type: 'string' },
         'show-personal-data': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
       },
     },
     HELP,
@@ -76,12 +86,13 @@ async function why(args: string[], io: CommandIo, replayLocally: LocalWhy | unde
     return 2
   }
   const show = values['show-personal-data'] === true
+  const format = { show, json: values.json === true }
   if (values.suppress !== undefined && !values.local) {
     io.err('proactive why: --suppress is for --local runs; on the stack the list is kept with proactive suppress')
     return 2
   }
   if (values.local) {
-    if (replayLocally) return replayLocally(query, values, show, io)
+    if (replayLocally) return replayLocally(query, values, format, io)
     io.err(`proactive why: --local replays events through the local cloud, which runs from a clone of the repository (${CLONE_COMMAND} why --local …)`)
     return 2
   }
@@ -96,7 +107,7 @@ async function why(args: string[], io: CommandIo, replayLocally: LocalWhy | unde
     return 1
   }
   const override = await new DynamoDbSendingModeOverrides(tables.client, tables.stateTable).read()
-  return answer({ ...(await readWhyRecords(tables, query)), ...(override ? { mode: override.mode } : {}) }, show, io)
+  return answer({ ...(await readWhyRecords(tables, query)), ...(override ? { mode: override.mode } : {}) }, format, io)
 }
 
 function parseQuery(values: { conversation?: string; channel?: string; address?: string }): WhyQuery | string {
@@ -111,11 +122,13 @@ function parseQuery(values: { conversation?: string; channel?: string; address?:
 }
 
 /** Prints the records and the one-sentence answer; exit 1 when nothing is recorded. */
-export function answer(view: WhyView, show: boolean, io: CommandIo): number {
+export function answer(view: WhyView, { show, json }: WhyFormat, io: CommandIo): number {
   if (isEmpty(view)) {
-    io.out('Nothing is recorded about this customer or conversation (sessions expire with their TTL).')
+    if (json) io.out(JSON.stringify({ found: false }))
+    else io.out('Nothing is recorded about this customer or conversation (sessions expire with their TTL).')
     return 1
   }
-  for (const line of formatWhy(view, show)) io.out(line)
+  if (json) io.out(JSON.stringify({ found: true, ...whyJson(view, show) }))
+  else for (const line of formatWhy(view, show)) io.out(line)
   return 0
 }

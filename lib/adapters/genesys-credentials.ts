@@ -2,6 +2,12 @@
  * Where the Genesys OAuth client credentials come from. In Lambda: a Secrets Manager secret read at run
  * time and cached; `invalidate()` (called on a 401) forces a re-read, so a rotated secret is picked up
  * without a redeploy. Error messages name the secret and the missing key, never the secret's value.
+ *
+ * Not @aws-lambda-powertools/parameters' SecretsProvider, whose cache (BaseProvider.get, 2.x) would lose three
+ * things the rotation relies on: concurrent callers there each call GetSecretValue (here they share one read);
+ * every fetch writes the cache when it ends, so a read that started before a 401's forced refresh can put the old
+ * secret back (here `generation` stops it); and its expiry reads Date.now(), not the injected clock the tests and
+ * replays drive. `forceFetch` alone would cover refresh-on-401, not these.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { Clock } from '../domain/ports.ts'

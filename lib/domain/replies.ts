@@ -10,7 +10,7 @@
  * - new: an inbound `customer.start` of another conversation of the same customer (address.ts `customerKey`).
  *
  * Only the latest message to a customer can be answered (the record is per customer), once; an agent connecting
- * to the reply afterwards says who served it. Pure: the use case (lib/usecases/recognise-reply.ts) reads and
+ * to the reply afterwards says who served it. Pure: the use case (lib/session-recorder/recognise-reply.ts) reads and
  * marks the record.
  */
 import type { ConversationEvent } from './events.ts'

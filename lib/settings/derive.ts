@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { FunctionKey, PropType, SettingDefinition, SettingReader } from './definition.ts'
+import { FUNCTIONS, HTTP_FUNCTIONS } from '../topology.ts'
 import { CROSS_CHECKS, SETTINGS } from './registry.ts'
 
 type Entry = (typeof SETTINGS)[number]
@@ -45,10 +46,14 @@ export type ParsedProps = {
 /** The registry as plain definitions (the `as const` types are for the derived types above). */
 export const ENTRIES: readonly SettingDefinition[] = SETTINGS
 
-export const FUNCTION_KEYS: readonly FunctionKey[] = ['sessionRecorder', 'presence', 'send', 'track']
+/** The queue-fed stage functions (lib/topology.ts FUNCTIONS): a stage added there reads its registry entries. */
+export const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[]
 
-/** Every function that reads settings, in the order the settings table lists them. */
-export const SETTING_READERS: readonly SettingReader[] = ['presence', 'send', 'sessionRecorder', 'track', 'replyRouting']
+/** Every function that reads settings, stages and HTTP functions, by name: the order the settings tables list them in. */
+export const SETTING_READERS = [...FUNCTION_KEYS, ...(Object.keys(HTTP_FUNCTIONS) as SettingReader[])].sort()
+
+/** Each function's configuration schema, by reader (lib/config.ts exports the ones the handlers import). */
+export const readerSchemas = (): Record<SettingReader, z.ZodType> => Object.fromEntries(SETTING_READERS.map((key) => [key, functionSchema(key)])) as unknown as Record<SettingReader, z.ZodType>
 
 /** The registry entries with a construct prop, in registry order. */
 export const PROP_ENTRIES = ENTRIES.filter((entry): entry is SettingDefinition & { readonly prop: string } => entry.prop !== undefined)

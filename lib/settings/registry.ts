@@ -460,7 +460,7 @@ export const SETTINGS = [
     env: 'GENESYS_BUDGET_HEADROOM',
     prop: 'budgetHeadroom',
     readBy: SEND_AND_TRACK,
-    schema: z.coerce.number().gt(0).max(1).default(DEFAULTS.budgetHeadroom),
+    schema: z.coerce.number().gt(0, 'must be more than 0 (a share of the budget)').max(1, 'must be at most 1 (the whole budget)').default(DEFAULTS.budgetHeadroom),
     propType: 'number',
     range: 'more than 0 and at most 1',
     meaning: 'Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.',
@@ -627,7 +627,7 @@ export const SETTINGS = [
   {
     prop: 'rateLimitedAlarmPercent',
     readBy: [],
-    schema: z.coerce.number().gt(0).max(100).default(10),
+    schema: z.coerce.number().gt(0, 'must be more than 0 percent').max(100, 'must be at most 100 percent').default(10),
     propType: 'number',
     range: 'more than 0 and at most 100',
     meaning: 'Alarm when this share (percent) of Genesys requests in 5 minutes get 429.',

@@ -55,7 +55,7 @@ export function rangeText(bounds: Pick<NumberBounds, 'min' | 'max' | 'unit' | 'i
 export function numberSetting(bounds: NumberBounds): NumberSetting {
   let schema = z.coerce.number()
   if (bounds.integer) schema = schema.int('must be a whole number')
-  schema = bounds.min === 'positive' ? schema.positive() : schema.min(bounds.min)
+  schema = bounds.min === 'positive' ? schema.positive(`must be more than 0 ${bounds.unit}`) : schema.min(bounds.min, `must be at least ${plain(bounds.min)} ${bounds.unit}`)
   schema = schema.max(bounds.max, `must be at most ${plain(bounds.max)} ${bounds.unit} (${bounds.why})`)
   const range = rangeText(bounds)
   return {

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { parseChaosSpec } from '../chaos.ts'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoDbOptOutAdmin } from '#lib/adapters/dynamodb-opt-out-admin.ts'
+import { ConfigError } from '#lib/config.ts'
 import { LOCAL_NAMES, LocalCloud, type LocalCloudOptions } from '../cloud.ts'
+import { checkFunctionSettings } from '../function-settings.ts'
 import { readSuppressOption, type OptOutFile } from '../../cli/opt-out-file.ts'
 import { runScenario, type EventReport, type RunSummary } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
@@ -122,6 +124,14 @@ export async function main(args: string[], io: CommandIo): Promise<number> {
   } else if (values.genesys !== 'simulator') {
     io.err(`proactive run: --genesys must be simulator or real, got "${values.genesys}"`)
     return 2
+  }
+
+  try {
+    checkFunctionSettings(config)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    io.err(`proactive run: ${error.message}`)
+    return 1
   }
 
   const path = values.events ?? DEFAULT_EVENTS

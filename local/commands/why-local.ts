@@ -13,7 +13,7 @@ import { LOCAL_NAMES, LocalCloud } from '../cloud.ts'
 import { runScenario } from '../run-scenario.ts'
 import { readScenario, ScenarioError } from '../scenario.ts'
 
-const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, show, io) => {
+const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, format, io) => {
   if (!events) {
     io.err('proactive why: --local needs --events PATH (the events to replay before asking)')
     return 2
@@ -51,7 +51,7 @@ const replayWhy: LocalWhy = async (query, { events, set: sets = [], suppress }, 
     const reported = cloud.outcomes.map((event) => event.detail as unknown as OutcomeDetail).filter((detail) => conversations.has(detail.conversationId))
     const last = reported.at(-1)
     const mode = config.SENDING_MODE?.trim().toLowerCase() ?? 'live'
-    return answer({ ...records, mode, ...(last ? { outcome: { outcome: last.outcome, ...(last.reason ? { reason: last.reason } : {}) } } : {}) }, show, io)
+    return answer({ ...records, mode, ...(last ? { outcome: { outcome: last.outcome, ...(last.reason ? { reason: last.reason } : {}) } } : {}) }, format, io)
   } finally {
     await cloud.close()
   }

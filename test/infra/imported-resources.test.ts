@@ -42,14 +42,19 @@ describe('imported partner bus and secret, settings from context', () => {
     expect(partnerRules).toHaveLength(2)
   })
 
-  it('creates no secret and grants read on exactly the imported ARN', () => {
-    expect(ofType(template, 'AWS::SecretsManager::Secret')).toHaveLength(0)
+  it('creates no Genesys secret and grants read on exactly the imported ARN', () => {
+    // The only secret created is the reply-routing look-up's own key, which nothing but that function reads.
+    const secrets = ofType(template, 'AWS::SecretsManager::Secret')
+    expect(secrets.map(([, secret]) => secret.Properties.Description as string)).toEqual([expect.stringContaining('reply-routing look-up')])
+    const [routingKeyId] = secrets[0]!
     expect(env('ProactiveMessagingSendFunction').GENESYS_SECRET_ARN).toBe(SECRET_ARN)
     expect(env('ProactiveMessagingPresenceFunction').GENESYS_SECRET_ARN).toBe(SECRET_ARN)
     const secretStatements = identityStatements(template).filter((s) => asArray<string>(s.Action).includes('secretsmanager:GetSecretValue'))
+    const genesys = secretStatements.filter((s) => (s.Resource as { Ref?: string }).Ref !== routingKeyId)
     // presence, send and track: the three functions that call Genesys.
-    expect(secretStatements).toHaveLength(3)
-    for (const s of secretStatements) expect(s.Resource).toBe(SECRET_ARN)
+    expect(genesys).toHaveLength(3)
+    for (const s of genesys) expect(s.Resource).toBe(SECRET_ARN)
+    expect(secretStatements).toHaveLength(4)
   })
 
   it('turns string context into typed settings', () => {

@@ -53,6 +53,26 @@ describe('npm run bench -- --quick --json', () => {
     }
   })
 
+  it('trigger cost: each trigger requests its limit for the same few requests whatever the history; two agents at one instant share out 6 customers', () => {
+    const costs = report.triggerCost?.perTrigger ?? []
+    expect(costs.map((c) => [c.scope, c.sessions])).toEqual(
+      QUICK.triggerCostSessions.flatMap((n) => [
+        ['agent', n],
+        ['queue', n],
+      ]),
+    )
+    for (const c of costs) {
+      expect(c.requested).toBe(4)
+      expect(c.genesysCalls).toBe(0)
+      expect(c.dynamodbRequests).toBeLessThanOrEqual(40)
+      expect(c.readUnits).toBeGreaterThan(0)
+    }
+    const bySize = (scope: string) => costs.filter((c) => c.scope === scope).map((c) => c.dynamodbRequests)
+    expect(new Set(bySize('queue')).size).toBe(1)
+    expect(report.triggerCost?.concurrent).toEqual({ requested: 6, distinctCustomers: 6 })
+    expect(report.targets.filter((t) => t.scenario === 'trigger-cost').map((t) => t.name)).toContain('two agents at the same instant: distinct customers requested')
+  })
+
   it('pacing: every request of the backlog is accepted, for 1, 2 and 4 workers', () => {
     expect(report.pacing?.map((r) => r.workers)).toEqual([1, 2, 4])
     for (const r of report.pacing ?? []) {

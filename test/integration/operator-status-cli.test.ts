@@ -186,7 +186,7 @@ describe('proactive status', () => {
 
     io = capturedIo()
     expect(await runStatus(['--stak', 'Pilot'], io, deps())).toBe(2)
-    expect(io.stderr.join('\n')).toContain("Unknown option '--stak'")
+    expect(io.stderr.join('\n')).toContain('unknown option --stak. Did you mean --stack?')
     expect(io.stdout).toEqual([])
   })
 

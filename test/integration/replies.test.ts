@@ -41,6 +41,17 @@ const answeredCounts = (summary: RunSummary) => ({
   answeredByOtherAgent: summary.messages.answeredByOtherAgent,
 })
 
+/**
+ * The message went out when send ran: the local clock is set to the trigger's time and runs on in real time, so a
+ * little after it. The time to reply is measured from then.
+ */
+function expectMessagedSoonAfter(detail: Record<string, unknown> | undefined, trigger: number): void {
+  const messagedAt = detail?.messagedAt as number
+  expect(messagedAt).toBeGreaterThanOrEqual(trigger)
+  expect(messagedAt).toBeLessThan(trigger + 30_000)
+  expect(detail?.timeToReplyMs).toBe((detail?.repliedAt as number) - messagedAt)
+}
+
 let cloud: LocalCloud | undefined
 afterEach(async () => {
   await cloud?.close()
@@ -55,9 +66,11 @@ describe('replies to proactive messages', () => {
     expect(summary.messages.sent).toBe(1)
     expect(answeredCounts(summary)).toEqual({ answered: 1, answeredByTriggeringAgent: 1, answeredByOtherAgent: 0 })
     const [answered] = details(cloud, APP_DETAIL_TYPES.answered)
-    expect(answered).toMatchObject({ dedupeKey: sentKeys(cloud)[0], channel: 'sms', agentId: AGENT_A, queueId: QUEUE, reply: 'threaded', conversationId: thread(), timeToReplyMs: HOUR + 1_000 })
+    // The reply's acd.start, 1 s after the customer wrote.
+    expect(answered).toMatchObject({ dedupeKey: sentKeys(cloud)[0], channel: 'sms', agentId: AGENT_A, queueId: QUEUE, reply: 'threaded', conversationId: thread(), repliedAt: T + HOUR + 1_000 })
+    expectMessagedSoonAfter(answered, T)
     expect(details(cloud, APP_DETAIL_TYPES.replyServed)[0]).toMatchObject({ servedBy: 'triggering-agent', servedByAgentId: AGENT_A, conversationId: thread() })
-    expect(cloud.tally.measured('TimeToReply')).toEqual([3601])
+    expect(cloud.tally.measured('TimeToReply')).toEqual([(answered?.timeToReplyMs as number) / 1000])
     // No personal data in what is published.
     expect(JSON.stringify(cloud.replies)).not.toContain('5554440001')
   })
@@ -67,7 +80,9 @@ describe('replies to proactive messages', () => {
     const reply = customerReply({ messageType: 'SMS', conversationId: uuidFrom('replies', 'new'), addressFrom: `tel:${NUMBER}`, at: T + 2 * HOUR, queueId: QUEUE, agentId: AGENT_A })
     const summary = await runScenario(cloud, entries([...history(), ...backOnQueue(T), ...reply]))
     expect(answeredCounts(summary)).toEqual({ answered: 1, answeredByTriggeringAgent: 1, answeredByOtherAgent: 0 })
-    expect(details(cloud, APP_DETAIL_TYPES.answered)[0]).toMatchObject({ reply: 'new-conversation', conversationId: uuidFrom('replies', 'new'), timeToReplyMs: 2 * HOUR })
+    const [answered] = details(cloud, APP_DETAIL_TYPES.answered)
+    expect(answered).toMatchObject({ reply: 'new-conversation', conversationId: uuidFrom('replies', 'new'), repliedAt: T + 2 * HOUR })
+    expectMessagedSoonAfter(answered, T)
   })
 
   it('a reply served by another agent says so', async () => {
@@ -97,7 +112,8 @@ describe('replies to proactive messages', () => {
     expect(answeredCounts(summary)).toEqual({ answered: 1, answeredByTriggeringAgent: 1, answeredByOtherAgent: 0 })
     const answered = details(cloud, APP_DETAIL_TYPES.answered)
     expect(new Set(answered.map((detail) => detail.dedupeKey))).toEqual(new Set([sentKeys(cloud)[1]]))
-    expect(answered[0]).toMatchObject({ messagedAt: second, timeToReplyMs: HOUR + 1_000 })
+    expect(answered[0]).toMatchObject({ repliedAt: second + HOUR + 1_000 })
+    expectMessagedSoonAfter(answered[0], second)
   })
 
   it('a customer never messaged is not a reply', async () => {

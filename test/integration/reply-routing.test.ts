@@ -17,6 +17,8 @@ const T = Date.parse('2025-06-10T12:00:00Z')
 const NUMBER = '+15554440101'
 
 let cloud: LocalCloud
+/** When the scenario's message was sent (read from the look-up once the scenario ran). */
+let messagedAt = T
 beforeAll(async () => {
   cloud = await LocalCloud.start({ config: { REPLY_WINDOW_HOURS: '72' } })
   const events = [
@@ -29,6 +31,9 @@ beforeAll(async () => {
     events.map((event, index) => ({ ok: true as const, event, origin: `event ${index + 1}` })),
   )
   expect(summary.messages.sent).toBe(1)
+  // Sent when send ran: the local clock was set to the trigger's time and runs on in real time.
+  cloud.clock.set(T + HOUR)
+  messagedAt = Date.parse(String((await lookUp({ channel: 'sms', address: NUMBER })).body.messagedAt))
 })
 afterAll(async () => {
   await cloud?.close()
@@ -43,8 +48,12 @@ async function lookUp(body: unknown, headers: Record<string, string> = { authori
 describe('reply-routing look-up', () => {
   it('finds the triggering agent by the agentless conversation and by the address, however spelt', async () => {
     cloud.clock.set(T + HOUR)
-    const expected = { preferredAgentId: AGENT_A, messagedAt: new Date(T).toISOString() }
-    expect(await lookUp({ conversationId: agentlessConversationId('sms', NUMBER) })).toEqual({ status: 200, body: expected })
+    const found = await lookUp({ conversationId: agentlessConversationId('sms', NUMBER) })
+    expect(found.status).toBe(200)
+    expect(messagedAt).toBeGreaterThanOrEqual(T)
+    expect(messagedAt).toBeLessThan(T + 30_000)
+    const expected = { preferredAgentId: AGENT_A, messagedAt: new Date(messagedAt).toISOString() }
+    expect(found.body).toEqual(expected)
     expect(await lookUp({ channel: 'sms', address: 'tel:+1 555 444 0101' })).toEqual({ status: 200, body: expected })
     // The flow's empty inputs are absent; the User Defined credential type's header works as Basic Auth does.
     expect(await lookUp({ conversationId: '', channel: 'sms', address: NUMBER, externalContactId: '' }, { 'x-reply-routing-key': cloud.replyRouting.key })).toEqual({ status: 200, body: expected })
@@ -59,9 +68,10 @@ describe('reply-routing look-up', () => {
   })
 
   it('answers 404 once the reply window has passed', async () => {
-    cloud.clock.set(T + 72 * HOUR + 1)
+    cloud.clock.set(messagedAt + 72 * HOUR + 1)
     expect((await lookUp({ channel: 'sms', address: NUMBER })).status).toBe(404)
-    cloud.clock.set(T + 72 * HOUR)
+    // Just inside the window (the clock runs on while the request is made).
+    cloud.clock.set(messagedAt + 72 * HOUR - 5_000)
     expect((await lookUp({ channel: 'sms', address: NUMBER })).status).toBe(200)
   })
 

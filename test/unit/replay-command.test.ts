@@ -110,6 +110,23 @@ describe('proactive replay', () => {
     expect(out.join('\n')).toContain('COMPLETED, 100% of the range')
   })
 
+  it('--json: the outcome as one JSON object on stdout, progress still on stderr', async () => {
+    const { code, out, err } = await run(['--from', '2026-11-27T00:00:00Z', '--to', '2026-11-28T00:00:00Z', '--json'])
+    expect(code).toBe(0)
+    expect(out).toHaveLength(1)
+    expect(JSON.parse(out[0]!)).toEqual({
+      replayName: 'ProactiveMessaging-20261128T120000Z',
+      archiveName: 'ProactiveMessaging-partner-events',
+      ruleArns: [ruleArn('ProactiveMessaging-ConversationEventsRule-1'), ruleArn('ProactiveMessaging-AgentEventsRule-2')],
+      from: '2026-11-27T00:00:00.000Z',
+      to: '2026-11-28T00:00:00.000Z',
+      state: 'COMPLETED',
+      percent: 100,
+      lastReplayed: expect.any(String),
+    })
+    expect(err.join('\n')).toContain('RUNNING, 25% of the range')
+  })
+
   it('replays into no rule of a stack named <stack>-2, though its rules share the <stack>- prefix', async () => {
     eventBridge.on(ListRulesCommand).resolves({
       Rules: [

@@ -18,6 +18,7 @@
  * status strings ("Active"); that the EventBridge integration exposes its topics as properties.eventFilter.
  */
 import { DEFAULTS } from '#lib/config.ts'
+import { unknownOption } from '../../args.ts'
 import type { CommandIo } from '../../command-io.ts'
 import { renderSteps } from './report.ts'
 import { runChecks, type CheckDeps } from './run-checks.ts'
@@ -68,7 +69,8 @@ export async function main(args: string[], io: CommandIo, deps: CheckDeps = {}):
   }
   const unknown = args.filter((arg) => arg !== '--json')
   if (unknown.length > 0) {
-    io.err(`check: unknown argument ${unknown[0]}\n\n${HELP}`)
+    const [first] = unknown as [string]
+    io.err(`check: ${first.startsWith('-') ? unknownOption(first, ['json']) : `unknown argument ${first}`}\n\n${HELP}`)
     return 2
   }
   const steps = await runChecks(io.env, deps)
