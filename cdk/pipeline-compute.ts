@@ -106,6 +106,7 @@ export class ProactiveMessagingCompute extends Construct {
         stateTable: this.data.stateTable,
         logRetention: settings.logRetentionDays as logs.RetentionDays,
         removalPolicy,
+        ...(this.data.replyRoutingKey ? { secret: this.data.replyRoutingKey } : {}),
       })
     }
 
@@ -178,6 +179,7 @@ export class ProactiveMessagingCompute extends Construct {
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${sessions}/index/byCustomer`] }))
     this.send.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.send.read))
     this.send.role.addToPolicy(stateItems(['dynamodb:PutItem', 'dynamodb:UpdateItem'], prefixes.send.write))
+    this.send.role.addToPolicy(stateItems(['dynamodb:DeleteItem'], prefixes.send.delete))
     appBus.grantPutEventsTo(this.send.role)
     this.send.role.addToPolicy(readSecret)
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.send.deadLetterQueue.queueArn] }))

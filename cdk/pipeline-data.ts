@@ -15,6 +15,7 @@ import { Construct } from 'constructs'
 import { APP_EVENT_SOURCE, FUNCTIONS, genesysEventSourceName, partnerArchiveName, partnerArchivePattern, TABLES, type RulePatterns } from '#lib/topology.ts'
 import type { FunctionKey } from './function-environment.ts'
 import { deadLetterQueue, StageQueues } from './queue-fed-function.ts'
+import { replyRoutingKey } from './reply-routing.ts'
 import { resolveSettings, type ProactiveMessagingProps, type ResolvedSettings } from './settings.ts'
 
 /** What the compute needs from the data, whether created by ProactiveMessagingData, imported or in another stack. */
@@ -24,6 +25,8 @@ export interface PipelineData {
   readonly sessionsTable: dynamodb.ITable
   readonly stateTable: dynamodb.ITable
   readonly genesysSecret: secretsmanager.ISecret
+  /** The reply-routing look-up's key (with `replyRouting` on). Absent: the compute creates it next to the look-up. */
+  readonly replyRoutingKey?: secretsmanager.ISecret
   /** Each function's queue and its dead-letter queue. */
   readonly stageQueues: Readonly<Record<FunctionKey, { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue }>>
   /** Where each rule's target puts the events it could not deliver. */
@@ -78,6 +81,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
   readonly sessionsTable: dynamodb.ITable
   readonly stateTable: dynamodb.ITable
   readonly genesysSecret: secretsmanager.ISecret
+  readonly replyRoutingKey?: secretsmanager.Secret
   readonly stageQueues: Readonly<Record<FunctionKey, StageQueues>>
   readonly ruleDeadLetterQueues: Readonly<Record<keyof RulePatterns, sqs.Queue>>
   readonly acceptsRulesFromOtherStacks: boolean
@@ -142,6 +146,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
       })
 
     this.genesysSecret = settings.genesysSecretArn ? secretsmanager.Secret.fromSecretCompleteArn(this, 'GenesysClient', settings.genesysSecretArn) : this.createGenesysSecret(removalPolicy)
+    if (settings.replyRouting) this.replyRoutingKey = replyRoutingKey(this, 'ReplyRoutingKey', removalPolicy)
 
     // Construct ids as in the single construct, so an upgrade keeps every queue (and the messages in it).
     const sendDlq = deadLetterQueue(this, 'SendDeadLetterQueue', 'send requests that failed permanently or exhausted their retries', 'redrive')

@@ -119,7 +119,7 @@ export interface ProactiveMessagingProps {
    */
   readonly excludeWrapupCodes?: readonly string[]
   /**
-   * Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `quietHoursTimezone`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.
+   * Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `quietHoursTimezone`: a request whose time of sending falls inside is not sent (outcome `quiet-hours`). Unset: none.
    */
   readonly quietHours?: string
   /**

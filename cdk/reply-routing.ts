@@ -25,29 +25,37 @@ export interface ReplyRoutingProps {
   readonly stateTable: dynamodb.ITable
   readonly logRetention: logs.RetentionDays
   readonly removalPolicy: RemovalPolicy
+  /** The key, kept with the data (ProactiveMessagingData); absent: created here. */
+  readonly secret?: secretsmanager.ISecret
+}
+
+/** The key the data action presents: generated at deploy, stateful (the Genesys integration holds a copy). */
+export function replyRoutingKey(scope: Construct, id: string, removalPolicy: RemovalPolicy): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description: 'The key the Genesys data action presents to the reply-routing look-up (Basic Auth password or X-Reply-Routing-Key header)',
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    removalPolicy,
+  })
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The same key is configured in the Genesys data-action integration credentials, which a rotation Lambda cannot update without a Genesys OAuth client allowed to edit integrations; operators rotate it by hand (docs/operations.md, Reply routing).',
+  })
+  return secret
 }
 
 export class ReplyRouting extends Construct {
   readonly function: NodejsFunction
   readonly url: lambda.FunctionUrl
   /** The key the data action presents (Basic Auth password, or the X-Reply-Routing-Key header). */
-  readonly secret: secretsmanager.Secret
+  readonly secret: secretsmanager.ISecret
   readonly logGroup: logs.LogGroup
   readonly role: iam.Role
 
   constructor(scope: Construct, id: string, props: ReplyRoutingProps) {
     super(scope, id)
     const settings = HTTP_FUNCTIONS.replyRouting
-    this.secret = new secretsmanager.Secret(this, 'Key', {
-      description: 'The key the Genesys data action presents to the reply-routing look-up (Basic Auth password or X-Reply-Routing-Key header)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: props.removalPolicy,
-    })
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The same key is configured in the Genesys data-action integration credentials, which a rotation Lambda cannot update without a Genesys OAuth client allowed to edit integrations; operators rotate it by hand (docs/operations.md, Reply routing).',
-    })
+    this.secret = props.secret ?? replyRoutingKey(this, 'Key', props.removalPolicy)
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy, dataProtectionPolicy: logDataProtectionPolicy(this) })
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }))

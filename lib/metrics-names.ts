@@ -34,6 +34,8 @@ export const METRIC_NAMES = {
   messagesCapped: 'MessagesCapped',
   /** send: a delivery of a request already settled (sent or dead-lettered): acknowledged, nothing sent again. */
   duplicatesAcknowledged: 'DuplicatesAcknowledged',
+  /** send: an operator's redrive of a dead letter that cannot be sent now (paused, quiet hours, expired, …): kept in the DLQ. */
+  redrivesNotSent: 'RedrivesNotSent',
   /** A customer over the per-trigger limit (MAX_MESSAGES_PER_TRIGGER): not requested now, still eligible later. */
   messagesDeferred: 'MessagesDeferred',
   /** A customer whose conversation is not eligible (ELIGIBLE_SESSIONS=unserved, EXCLUDE_WRAPUP_CODES): never requested. */

@@ -223,7 +223,8 @@ export const TABLES = {
       presence: { read: ['agent', 'cap', 'queues', 'capacity', 'control', 'optout', 'claim'], write: ['agent', 'queues', 'capacity', 'claim'] },
       // `sent#…` (the latest message sent to a customer) and `thread#…` (its agentless conversation): written by
       // send, read by the session recorder (which marks replies on `sent#…`) and the reply look-up.
-      send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'] },
+      // `delete`: send gives a cap reservation back when the request it was made for was not sent.
+      send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'], delete: ['cap'] },
       sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
       replyRouting: { read: ['sent', 'thread'], write: [] },
       // The delivery ledger of the requests it looks up, and the pace counter it shares with send.

@@ -295,9 +295,11 @@ function reconcile(cloud: LocalCloud, deadLetters: readonly DeadLetterRecord[], 
   for (const key of requested) {
     const history = ends.get(key) ?? []
     const last = history.at(-1)
-    // Only an operator's redrive may follow a dead letter with another outcome, and it takes the message out of the DLQ.
+    // Every settlement counts. Only an operator's redrive may follow a dead letter, and only by sending it (which
+    // takes it out of the DLQ): a dead letter followed by any other outcome (paused, expired, …) reports a request
+    // that Genesys may have delivered as not sent.
     const earlier = history.slice(0, -1)
-    const settledTwice = earlier.some((outcome) => outcome !== 'dead-lettered') || (earlier.length > 0 && stillDeadLettered.has(key))
+    const settledTwice = earlier.some((outcome) => outcome !== 'dead-lettered') || (earlier.length > 0 && (stillDeadLettered.has(key) || (last !== 'sent' && last !== 'dead-lettered')))
     if (last === undefined) totals.unsettled++
     else if (settledTwice) totals.settledTwice++
     else if (last === 'sent') totals.sent++

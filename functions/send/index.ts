@@ -43,10 +43,11 @@ function inboundMessage(record: SQSRecord, sendBy: number | undefined): InboundM
   }
 }
 
-function redriveClaimOf(record: SQSRecord): { redriveOf?: string } {
+function redriveClaimOf(record: SQSRecord): { redriveOf?: string; redriveReason?: string } {
   const attributes = record.messageAttributes ?? {}
   const source = attributes.sourceMessageId?.stringValue
-  return attributes.reason?.stringValue !== undefined && source ? { redriveOf: source } : {}
+  const reason = attributes.reason?.stringValue
+  return reason !== undefined && source ? { redriveOf: source, redriveReason: reason } : {}
 }
 
 export const handler = lazyHandler(() => createSendHandler())

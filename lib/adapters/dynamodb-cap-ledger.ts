@@ -1,12 +1,13 @@
 /**
  * The cap ledger in the state table: `cap#<sha256(recipientKey)>` holds the customer's standing reservation
- * (when, and for which request). Send reserves with one conditional PutItem; presence reads many at once with
+ * (when, and for which request). Send reserves with one conditional PutItem and gives back what it reserved
+ * for a request that was not sent; presence reads many at once with
  * BatchGetItem (100 keys a call, a few calls in flight) to leave capped customers out before publishing. The
  * IAM grants (lib/topology.ts) keep presence to reading.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { setTimeout as wait } from 'node:timers/promises'
-import type { CapLedger, CapReservation } from '../domain/ports.ts'
+import type { CapLedger, CapReservation, CapReservationResult } from '../domain/ports.ts'
 import { batchGetItems } from './dynamodb-batch-get.ts'
 import { hashRecipientKey, isConditionalCheckFailed } from './dynamodb-state.ts'
 
@@ -20,23 +21,41 @@ export class DynamoDbCapLedger implements CapLedger {
   ) {}
 
   /**
-   * One conditional PutItem. It succeeds when there is no reservation, the stored one is at least `capMs`
-   * older than `at`, or it was made with the same `dedupeKey` (a retry of the same request must still pass).
+   * One conditional PutItem: it succeeds when there is no reservation or the stored one is at least `capMs` older
+   * than `at`. When it fails, one consistent read tells a hold of this request (left as it is) from another's.
    */
-  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean> {
+  async tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<CapReservationResult> {
+    const pk = capKey(recipientKey)
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: capKey(recipientKey), reservedAt: at, dedupeKey, expiresAt: Math.ceil((at + capMs) / 1000) },
-          ConditionExpression: 'attribute_not_exists(pk) OR reservedAt <= :cutoff OR dedupeKey = :dedupeKey',
-          ExpressionAttributeValues: { ':cutoff': at - capMs, ':dedupeKey': dedupeKey },
+          Item: { pk, reservedAt: at, dedupeKey, expiresAt: Math.ceil((at + capMs) / 1000) },
+          ConditionExpression: 'attribute_not_exists(pk) OR reservedAt <= :cutoff',
+          ExpressionAttributeValues: { ':cutoff': at - capMs },
         }),
       )
-      return true
+      return { made: true, at }
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false
-      throw error
+      if (!isConditionalCheckFailed(error)) throw error
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }))
+    return Item?.dedupeKey === dedupeKey ? { made: false } : 'capped'
+  }
+
+  async release(recipientKey: string, dedupeKey: string, at: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: capKey(recipientKey) },
+          ConditionExpression: 'dedupeKey = :dedupeKey AND reservedAt = :at',
+          ExpressionAttributeValues: { ':dedupeKey': dedupeKey, ':at': at },
+        }),
+      )
+    } catch (error) {
+      // Already gone, or another request's since: nothing of this request's to give back.
+      if (!isConditionalCheckFailed(error)) throw error
     }
   }
 

@@ -43,6 +43,9 @@ export interface AgentStateRepository {
   put(next: AgentState): Promise<WriteResult>
 }
 
+/** `capped`: another request holds the customer. Otherwise held for this request; `made`: by this call, at `at`. */
+export type CapReservationResult = 'capped' | { readonly made: true; readonly at: number } | { readonly made: false }
+
 /** A customer's standing reservation in the cap ledger. */
 export interface CapReservation {
   readonly reservedAt: number
@@ -56,10 +59,13 @@ export interface CapReservation {
  */
 export interface CapLedger {
   /**
-   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists for another request.
-   * Atomic (a conditional write): of two concurrent callers at most one gets `true`.
+   * Reserves `recipientKey` at `at` unless a reservation newer than `at - capMs` exists. Atomic (a conditional
+   * write): of two concurrent callers at most one reserves. A standing reservation of the same request is
+   * left as it is (`made: false`): a redelivery neither moves the cap's start nor is refused by its own hold.
    */
-  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<boolean>
+  tryReserve(recipientKey: string, at: number, capMs: number, dedupeKey: string): Promise<CapReservationResult>
+  /** Gives back the reservation this request made at `at` (a request that was not sent); any other is left. */
+  release(recipientKey: string, dedupeKey: string, at: number): Promise<void>
   /** The reservations held for these recipient keys, by recipient key; keys with none are absent. */
   reservationsOf(recipientKeys: readonly string[]): Promise<ReadonlyMap<string, CapReservation>>
 }
@@ -246,6 +252,8 @@ export interface InboundMessage {
    * the dead letter written for that source message. The delivery ledger decides whether the claim holds.
    */
   readonly redriveOf?: string
+  /** With `redriveOf`: the reason the dead letter carried (`outcome-unknown`, `genesys-rejected`, …). */
+  readonly redriveReason?: string
   /** Opaque to the use case: what `Redelivery` needs to find this delivery again (SQS: queue ARN, receipt handle). */
   readonly delivery: { readonly queue: string; readonly receipt: string }
 }

@@ -129,7 +129,7 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
   }),
   'quiet-hours': (decision, { fields }) => ({
     counts: [METRIC_NAMES.messagesQuietHours],
-    log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
+    log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: decision.window } },
     report: { outcome: 'quiet-hours', reason: `quiet hours ${decision.window}` },
   }),
   invalid: (decision, { fields }) => ({
@@ -222,8 +222,26 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
 /** The plan for a decision about a readable request. */
 export function planSettlement(decision: SendDecision, request: MessageRequest, message: InboundMessage, settings: SettleSettings): Settlement {
   const fields = { dedupeKey: request.dedupeKey, conversationId: shortId(request.conversationId), channel: request.customer.channel }
+  if (message.redriveOf !== undefined && NOT_SENT_NOW.has(decision.kind)) return keptDeadLettered(decision.kind, message, fields)
   const plan = SETTLEMENTS[decision.kind] as (decision: SendDecision, context: PlanContext) => Settlement
   return plan(decision, { request, message, settings, fields })
+}
+
+/** Outcomes that send nothing and say nothing of whether an earlier attempt reached the customer. */
+const NOT_SENT_NOW: ReadonlySet<SendDecision['kind']> = new Set(['paused', 'dry-run', 'opted-out', 'customer-busy', 'quiet-hours', 'expired', 'capped'])
+
+/**
+ * An operator's redrive of a dead letter that cannot be sent now (paused, quiet hours, expired, …) stays a dead
+ * letter: acknowledging it as `paused` would consume the evidence (an `outcome-unknown` letter is the record
+ * that Genesys may have delivered it). It goes back to the DLQ with its reason and the same source message, so a
+ * later redrive is still recognised, and no second outcome is reported.
+ */
+function keptDeadLettered(kind: SendDecision['kind'], message: InboundMessage, fields: Readonly<Record<string, unknown>>): Settlement {
+  return {
+    counts: [METRIC_NAMES.redrivesNotSent],
+    log: { level: 'warn', message: 'redriven dead letter cannot be sent now: kept in the dead-letter queue', fields: { ...fields, notSentBecause: kind } },
+    deadLetter: { reason: message.redriveReason ?? 'redrive-not-sent', attributes: { detail: `redriven, not sent now: ${kind}`, notSentBecause: kind, sourceMessageId: message.redriveOf } },
+  }
 }
 
 /** The plan for a message that is not a valid request: dead-lettered with the problems, nothing to report. */
@@ -243,7 +261,7 @@ export async function settle(settlement: Settlement, message: InboundMessage, re
   deps.log[settlement.log.level](settlement.log.message, settlement.log.fields)
   if (settlement.deadLetter) {
     const { reason, attributes } = settlement.deadLetter
-    await deps.deadLetters.send({ body: message.body, reason, attributes: { ...attributes, sourceMessageId: message.id } })
+    await deps.deadLetters.send({ body: message.body, reason, attributes: { sourceMessageId: message.id, ...attributes } })
     count(METRIC_NAMES.messagesDeadLettered)
   }
   if (settlement.report) {

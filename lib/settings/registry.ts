@@ -418,7 +418,8 @@ export const SETTINGS = [
     schema: quietWindow(),
     propSchema: quietWindowShape(),
     propType: 'string',
-    meaning: 'Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose trigger time falls inside is not sent (outcome `quiet-hours`). Unset: none.',
+    meaning:
+      'Quiet hours `HH:MM-HH:MM` (may wrap midnight, e.g. `21:00-08:00`) in `QUIET_HOURS_TIMEZONE`: a request whose time of sending falls inside is not sent (outcome `quiet-hours`). Unset: none.',
     hint: QUIET_HINT,
   },
   {

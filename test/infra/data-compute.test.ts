@@ -114,6 +114,7 @@ describe('the single construct', () => {
     'PartnerBus',
     'PartnerEventsArchive',
     'GenesysClient',
+    'ReplyRoutingKey',
     'SendQueue',
     'SendDeadLetterQueue',
     'PresenceQueue',

@@ -36,14 +36,15 @@ describe('state table: each function only its own key prefixes', () => {
     expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['agent#*', 'cap#*', 'queues#*', 'capacity#*', 'control#*', 'optout#*', 'claim#*'])
   })
 
-  it('send writes only delivery#, cap#, pace#, sent# and thread# items, and reads only delivery#, cap#, control# and optout#', () => {
+  it('send writes only delivery#, cap#, pace#, sent# and thread# items, deletes only cap# items, and reads only delivery#, cap#, control# and optout#', () => {
     const statements = stateStatementsOf('ProactiveMessagingSendFunction')
     for (const s of statements) expect(s.prefixes, s.actions.join()).toBeDefined()
     expect(
       writes(statements)
         .flatMap((s) => s.prefixes)
         .sort(),
-    ).toEqual(['cap#*', 'delivery#*', 'pace#*', 'sent#*', 'thread#*'])
+    ).toEqual(['cap#*', 'cap#*', 'delivery#*', 'pace#*', 'sent#*', 'thread#*'])
+    expect(statements.filter((s) => s.actions.includes('dynamodb:DeleteItem')).flatMap((s) => s.prefixes)).toEqual(['cap#*'])
     expect(statements.filter((s) => s.actions.includes('dynamodb:GetItem')).flatMap((s) => s.prefixes)).toEqual(['delivery#*', 'cap#*', 'control#*', 'optout#*'])
   })
 

@@ -316,8 +316,10 @@ describe('send use case', () => {
     expect(await sendMessage(request(key(), phone), deps(genesys), settings)).toEqual({ kind: 'capped' })
     // The same request again is not capped by its own reservation: the delivery ledger recognises it.
     expect(await sendMessage(first, deps(genesys), settings)).toMatchObject({ kind: 'duplicate' })
-    const dayLater = sessions.record({ ...request(key(), phone), requestedAt: first.requestedAt + settings.capMs })
-    expect(await sendMessage(dayLater, { ...deps(genesys), clock: { now: () => dayLater.requestedAt + 1_000 } }, settings)).toMatchObject({ kind: 'sent' })
+    // The cap runs from when the first was reserved (the clock's now, 10_000 in deps), not from its trigger.
+    const dayLater = sessions.record({ ...request(key(), phone), requestedAt: 10_000 + settings.capMs - 1_000 })
+    expect(await sendMessage(dayLater, { ...deps(genesys), clock: { now: () => 10_000 + settings.capMs - 1 } }, settings)).toEqual({ kind: 'capped' })
+    expect(await sendMessage(dayLater, { ...deps(genesys), clock: { now: () => 10_000 + settings.capMs } }, settings)).toMatchObject({ kind: 'sent' })
     expect(calls).toHaveLength(2)
   })
 

@@ -258,24 +258,39 @@ describe('DynamoDbCapLedger: tryReserve', () => {
 
   it('allows one reservation per recipient per cap window', async () => {
     const recipient = `sms:+1317555${String(++sequence).padStart(4, '0')}`
-    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
-    expect(await ledger().tryReserve(recipient, T + 1000, CAP, 'trigger-2:conv')).toBe(false)
-    expect(await ledger().tryReserve(recipient, T + CAP - 1, CAP, 'trigger-3:conv')).toBe(false)
-    expect(await ledger().tryReserve(recipient, T + CAP, CAP, 'trigger-4:conv')).toBe(true)
-    expect(await ledger().tryReserve(recipient, T + CAP + 1, CAP, 'trigger-5:conv')).toBe(false)
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toEqual({ made: true, at: T })
+    expect(await ledger().tryReserve(recipient, T + 1000, CAP, 'trigger-2:conv')).toBe('capped')
+    expect(await ledger().tryReserve(recipient, T + CAP - 1, CAP, 'trigger-3:conv')).toBe('capped')
+    expect(await ledger().tryReserve(recipient, T + CAP, CAP, 'trigger-4:conv')).toEqual({ made: true, at: T + CAP })
+    expect(await ledger().tryReserve(recipient, T + CAP + 1, CAP, 'trigger-5:conv')).toBe('capped')
   })
 
-  it('lets a retry of the same trigger reserve again', async () => {
+  it('a redelivery of the same request finds its own hold and leaves it as it is (the cap does not restart)', async () => {
     const recipient = `webmessaging:${uniqueId('contact')}`
-    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
-    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toBe(true)
-    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-2:conv')).toBe(false)
+    expect(await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')).toEqual({ made: true, at: T })
+    expect(await ledger().tryReserve(recipient, T + 3_600_000, CAP, 'trigger-1:conv')).toEqual({ made: false })
+    expect(await ledger().tryReserve(recipient, T + 3_600_000, CAP, 'trigger-2:conv')).toBe('capped')
+    const { Item } = await dynamo.send(new GetCommand({ TableName: TABLE_NAMES.state, Key: { pk: `cap#${hashRecipientKey(recipient)}` } }))
+    expect(Item?.reservedAt).toBe(T)
+  })
+
+  it('release gives back only the reservation this request made at that time', async () => {
+    const recipient = `sms:+1317556${String(++sequence).padStart(4, '0')}`
+    await ledger().tryReserve(recipient, T, CAP, 'trigger-1:conv')
+    await ledger().release(recipient, 'trigger-2:conv', T)
+    await ledger().release(recipient, 'trigger-1:conv', T + 1)
+    expect(await ledger().tryReserve(recipient, T + 1000, CAP, 'trigger-2:conv')).toBe('capped')
+    await ledger().release(recipient, 'trigger-1:conv', T)
+    expect(await ledger().tryReserve(recipient, T + 1000, CAP, 'trigger-2:conv')).toEqual({ made: true, at: T + 1000 })
+    // Nothing left of this request's: a second release is a no-op.
+    await ledger().release(recipient, 'trigger-1:conv', T)
+    expect(await ledger().tryReserve(recipient, T + 2000, CAP, 'trigger-3:conv')).toBe('capped')
   })
 
   it('gives exactly one of 10 concurrent callers the reservation', async () => {
     const recipient = `whatsapp:${uniqueId('4477009')}`
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger().tryReserve(recipient, T + i, CAP, `trigger-${i}:conv`)))
-    expect(results.filter(Boolean)).toHaveLength(1)
+    expect(results.filter((result) => result !== 'capped')).toHaveLength(1)
   })
 
   it('stores the recipient key hashed, with no raw phone number in the table', async () => {

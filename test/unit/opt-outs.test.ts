@@ -12,6 +12,7 @@ import { parseQuietWindow } from '#lib/send/quiet-hours.ts'
 import { sendMessage, type SendDeps } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const keyOf = (channel: string, address: string) => {
   const key = optOutKeyOf(channel, address)
@@ -94,7 +95,7 @@ describe('sendMessage: the opt-out check in its place', () => {
     clock: { now: () => 2_000 },
     genesys: { sendAgentless: async () => (calls.push('genesys'), { ok: true, status: 202 }) },
     pacer: { acquire: async () => void calls.push('pacer'), pause: () => {} },
-    cap: { tryReserve: async () => (calls.push('cap'), true) },
+    cap: capLedger({ calls }),
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     mode: { current: async () => mode },
     sessions: recordedSessions(request),

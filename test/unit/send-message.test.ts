@@ -10,6 +10,7 @@ import type { AgentlessSendResult, DeliveryState } from '#lib/domain/ports.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const REQUESTED_AT = 1_000_000
 const MAX_DELAY_MS = 15 * 60_000
@@ -48,7 +49,7 @@ function ports(options: { now: number; claim?: 'started' | DeliveryState; result
       },
     },
     pacer: { acquire: async () => void calls.push('pacer.acquire'), pause: (seconds) => void calls.push(`pacer.pause ${seconds}`) },
-    cap: { tryReserve: async () => (calls.push('cap.tryReserve'), options.reserved ?? true) },
+    cap: capLedger({ calls, capped: options.reserved === false }),
     optOuts: { optOutsOf: async () => new Map() },
     sessions: recordedSessions(request),
     ledger: {
@@ -135,7 +136,7 @@ describe('sendMessage: no false outcome-unknown from a pacing wait', () => {
         },
         pause: () => {},
       },
-      cap: { tryReserve: async () => true },
+      cap: capLedger(),
       optOuts: { optOutsOf: async () => new Map() },
       sessions: recordedSessions(request),
       ledger,
@@ -180,14 +181,15 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
     expect(await sendMessage(request, ports({ now, claim: { state: 'sent', notified: false } }).deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'sent' } })
     const deadLettered = ports({ now, claim: { state: 'dead-lettered', notified: false, reason: 'genesys-rejected' } })
     expect(await sendMessage(request, deadLettered.deps, settings)).toEqual({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'genesys-rejected' } })
-    expect(deadLettered.calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin'])
+    // A duplicate holds no new reservation: the one this attempt made is given back.
+    expect(deadLettered.calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin', 'cap.release'])
   })
 
   it('dead-letters a permanent refusal in the ledger as genesys-rejected', async () => {
     const result = failure('permanent')
     const { deps, calls } = ports({ now, result })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'permanent', result })
-    expect(calls.at(-1)).toBe('ledger.finish dead-lettered genesys-rejected')
+    expect(calls.slice(-2)).toEqual(['ledger.finish dead-lettered genesys-rejected', 'cap.release'])
   })
 
   it('takes an unknown outcome as possibly accepted: dead-lettered, never retried, the code or status named', async () => {
@@ -203,17 +205,17 @@ describe('sendMessage: every other outcome, and what it leaves in the ledger', (
   it('on a 429 pauses every send for Retry-After (60 s without one) and retries after it', async () => {
     const withHeader = ports({ now, result: failure('rate-limited', { status: 429, retryAfterSeconds: 7 }) })
     expect(await sendMessage(request, withHeader.deps, settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 7 })
-    expect(withHeader.calls.slice(-2)).toEqual(['ledger.finish retryable', 'pacer.pause 7'])
+    expect(withHeader.calls.slice(-3)).toEqual(['ledger.finish retryable', 'pacer.pause 7', 'cap.release'])
     const without = ports({ now, result: failure('rate-limited', { status: 429 }) })
     expect(await sendMessage(request, without.deps, settings)).toMatchObject({ kind: 'retry', reason: 'rate-limited', delaySeconds: 60 })
-    expect(without.calls.at(-1)).toBe('pacer.pause 60')
+    expect(without.calls.slice(-2)).toEqual(['pacer.pause 60', 'cap.release'])
   })
 
   it('retries a transient failure, marking the attempt retryable', async () => {
     const result = failure('transient', { status: 503 })
     const { deps, calls } = ports({ now, result })
     expect(await sendMessage(request, deps, settings)).toEqual({ kind: 'retry', reason: 'transient', result })
-    expect(calls.at(-1)).toBe('ledger.finish retryable')
+    expect(calls.slice(-2)).toEqual(['ledger.finish retryable', 'cap.release'])
   })
 
   it('reports sent even when the ledger cannot record it, with the ledger error (never resent: the record stays in flight)', async () => {

@@ -4,6 +4,7 @@ import { sessionMismatch } from '#lib/send/session-trust.ts'
 import { sendMessage, type SendDeps, type SendSettings } from '#lib/send/send-message.ts'
 import { recordedSessions, sessionBacking } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const HOUR = 3_600_000
 const request: MessageRequest = {
@@ -45,7 +46,7 @@ describe('sendMessage: unknown-session after expiry and paused, before preflight
     clock: { now: () => request.requestedAt + 1_000 },
     genesys: { sendAgentless: async () => (calls.push('genesys'), { ok: true, status: 202 }) },
     pacer: { acquire: async () => void calls.push('pacer'), pause: () => {} },
-    cap: { tryReserve: async () => (calls.push('cap'), true) },
+    cap: capLedger({ calls }),
     ledger: { begin: async () => (calls.push('ledger'), 'started'), finish: async () => {}, markNotified: async () => {} },
     optOuts: { optOutsOf: async () => (calls.push('optOuts'), new Map()) },
     mode: { current: async () => mode },

@@ -13,6 +13,7 @@ import type { SendDeps } from '#lib/send/send-message.ts'
 import { APP_DETAIL_TYPES, APP_EVENT_SOURCE } from '#lib/domain/topics.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
 import { testSendSettings } from '../support/send-settings.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const request: MessageRequest = {
   dedupeKey: 'trigger-1:conversation-1',
@@ -103,7 +104,7 @@ describe('planSettlement: one plan per decision kind', () => {
   it('quiet-hours: logged and reported with the window in force', () => {
     expect(planSettlement({ kind: 'quiet-hours', window: '21:00-08:00 Europe/London' }, request, message, settings)).toEqual({
       counts: ['MessagesQuietHours'],
-      log: { level: 'info', message: "trigger time in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
+      log: { level: 'info', message: "time of sending in the channel's quiet hours: not sent", fields: { ...fields, window: '21:00-08:00 Europe/London' } },
       report: { outcome: 'quiet-hours', reason: 'quiet hours 21:00-08:00 Europe/London' },
     })
   })
@@ -222,7 +223,7 @@ describe('settle without a request', () => {
       genesys: { sendAgentless: async () => ({ ok: true, status: 202, messageId: 'g-1' }) },
       pacer: { acquire: async (sendBy) => void deadlines.push(sendBy), pause: () => {} },
       ledger: { begin: async (_key, _now, options) => (begun.push(options), 'started'), finish: async () => {}, markNotified: async () => {} },
-      cap: { tryReserve: async () => true },
+      cap: capLedger(),
       optOuts: { optOutsOf: async () => new Map() },
       sessions: recordedSessions(request),
     }
@@ -240,5 +241,38 @@ describe('settle without a request', () => {
     const send = { ...deps, deadLetters: { send: async (letter: { reason: string }) => void letters.push(letter) } }
     await handleSendRequest({ ...message, body: '{"not":"a request"}' }, { ...(unused as SendDeps), ...send, ledger: unused as SendDeps['ledger'] }, { ...settings } as never)
     expect(letters.map((l) => l.reason)).toEqual(['invalid-request'])
+  })
+})
+
+describe('planSettlement: a redriven dead letter that cannot be sent now', () => {
+  const redrive: InboundMessage = { ...message, id: 'm-2', redriveOf: 'm-1', redriveReason: 'outcome-unknown' }
+
+  it.each(['paused', 'dry-run', 'opted-out', 'customer-busy', 'quiet-hours', 'capped'] as const)('%s: back to the DLQ with its reason and source message, nothing reported', (kind) => {
+    const decision = kind === 'dry-run' ? { kind, body: {} as never } : kind === 'quiet-hours' ? { kind, window: '21:00-08:00' } : { kind }
+    expect(planSettlement(decision, request, redrive, settings)).toEqual({
+      counts: ['RedrivesNotSent'],
+      log: { level: 'warn', message: 'redriven dead letter cannot be sent now: kept in the dead-letter queue', fields: { ...fields, notSentBecause: kind } },
+      deadLetter: { reason: 'outcome-unknown', attributes: { detail: `redriven, not sent now: ${kind}`, notSentBecause: kind, sourceMessageId: 'm-1' } },
+    })
+  })
+
+  it('expired too; a redrive that is sent, or an ordinary delivery, settles as usual', () => {
+    expect(planSettlement({ kind: 'expired', ageMs: 1 }, request, redrive, settings).deadLetter?.attributes).toMatchObject({ notSentBecause: 'expired', sourceMessageId: 'm-1' })
+    expect(planSettlement({ kind: 'sent', status: 202 }, request, redrive, settings).report).toMatchObject({ outcome: 'sent' })
+    expect(planSettlement({ kind: 'paused' }, request, message, settings).report).toEqual({ outcome: 'paused', reason: 'sending mode paused' })
+  })
+
+  it('settle keeps the source message the plan names, so a later redrive is still recognised', async () => {
+    const letters: unknown[] = []
+    const deps = {
+      deadLetters: { send: async (letter: unknown) => void letters.push(letter) },
+      outcomes: { publish: async () => {} },
+      redelivery: { redeliverAfter: async () => {} },
+      ledger: { markNotified: async () => {} },
+      telemetry: { count: () => {} },
+      log: { info: () => {}, warn: () => {} },
+    } as unknown as SettleDeps
+    await settle(planSettlement({ kind: 'paused' }, request, redrive, settings), redrive, request, deps)
+    expect(letters).toEqual([{ body: '{}', reason: 'outcome-unknown', attributes: expect.objectContaining({ sourceMessageId: 'm-1' }) }])
   })
 })

@@ -6,6 +6,7 @@ import type { MessageRequest } from '#lib/domain/model.ts'
 import type { AgentlessRequest } from '#lib/domain/payload.ts'
 import { sendMessage, type SendDeps } from '#lib/send/send-message.ts'
 import { recordedSessions } from '../support/recorded-sessions.ts'
+import { capLedger } from '../support/cap-ledger.ts'
 
 const BASE_ENV = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus', SEND_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq', BRAND_NAME: 'Acme' }
 const load = (env: Record<string, string>) => loadConfig('send', sendConfigSchema, { ...BASE_ENV, ...env })
@@ -40,7 +41,7 @@ describe('WHATSAPP_TEMPLATE_BODY_PARAMETERS / _HEADER_PARAMETERS', () => {
       clock: { now: () => 1_000 },
       genesys: { sendAgentless: async (body: AgentlessRequest) => (sent.push(body), { ok: true, status: 202, messageId: 'm' }) },
       pacer: { acquire: async () => {}, pause: () => {} },
-      cap: { tryReserve: async () => true },
+      cap: capLedger(),
       optOuts: { optOutsOf: async () => new Map() },
       sessions: recordedSessions({ conversationId: 'c', customer: { channel: 'whatsapp', address: '+13175550123' }, requestedAt: 1_000 }),
       ledger: { begin: async () => 'started', finish: async () => {}, markNotified: async () => {} },
