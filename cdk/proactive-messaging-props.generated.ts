@@ -64,6 +64,11 @@ export interface ProactiveMessagingProps {
    */
   readonly availableRoutingStatuses?: readonly string[]
   /**
+   * A Genesys event whose own time (`modifiedDate`, `startTime`, `eventTime`) is more than this many seconds ahead of when EventBridge received it (the envelope's `time`), or of the function's clock, is taken at the receive time instead (counted as `EventTimesClamped`). Range: more than 0 and at most 3600 seconds (an hour: an event time further ahead is a wrong clock, not a delay).
+   * @default 300
+   */
+  readonly maxClockSkewSeconds?: number
+  /**
    * How far back from the triggering event's own time a session counts as recent; also sets the sessions' TTL. Range: more than 0 and at most 168 hours (a week: each trigger reads every session in the window).
    * @default 24
    */

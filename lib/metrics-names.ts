@@ -23,6 +23,11 @@ export const METRIC_NAMES = {
   eventsReceived: 'EventsReceived',
   /** The event failed schema validation. */
   eventsRejected: 'EventsRejected',
+  /**
+   * A Genesys event whose own time was more than MAX_CLOCK_SKEW_SECONDS ahead of when it was received (or of the
+   * function's clock): taken at the receive time instead.
+   */
+  eventTimesClamped: 'EventTimesClamped',
   /** Valid, but nothing to do (other media, older than the stored state, not a transition). */
   eventsIgnored: 'EventsIgnored',
   sessionsRecorded: 'SessionsRecorded',

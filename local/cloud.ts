@@ -9,7 +9,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
-import { startLocalSqs } from './sqs.ts'
+import { deleteQueues } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
@@ -27,8 +27,9 @@ import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageNam
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
-import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
+import { createTables, deleteTables } from './dynamodb.ts'
 import { checkFunctionSettings, LOCAL_TIMINGS } from './function-settings.ts'
+import { leaseLocalServices } from './local-services.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
@@ -133,11 +134,10 @@ export class LocalCloud {
     const closers: (() => Promise<void>)[] = []
     let cloud: LocalCloud | undefined
     try {
-      const dynamoServer: LocalDynamo = await startLocalDynamo()
-      closers.push(() => dynamoServer.close())
-      const sqsServer = await startLocalSqs()
-      closers.push(() => sqsServer.close())
-      const sqsEndpoint = sqsServer.endpoint
+      const lease = await leaseLocalServices()
+      closers.push(() => lease.release())
+      const dynamoServer = lease.services.dynamo
+      const sqsEndpoint = lease.services.sqs.endpoint
       const chaos = options.chaos ?? {}
       const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
       const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
@@ -157,6 +157,8 @@ export class LocalCloud {
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
       const dynamo = new DynamoDBClient({ endpoint: dynamoServer.endpoint, region, credentials })
       const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
+      // Services another cloud used: every table and queue it left goes.
+      if (lease.shared) await Promise.all([deleteTables(dynamo), deleteQueues(sqs)])
       await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
 
       let handlerDynamoEndpoint = dynamoServer.endpoint
@@ -309,6 +311,7 @@ export class LocalCloud {
     for (;;) {
       let inFlight = 0
       let skipped = false
+      const asked: { stage: Stage; idle: Worker[] }[] = []
       for (const stage of stages) {
         const idle = stage.workers.filter((worker) => !worker.busy)
         // Every worker has a batch: nothing to hand out, and the stage is not drained. Asking the depth anyway
@@ -324,8 +327,12 @@ export class LocalCloud {
           skipped = true
           continue
         }
-        // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
-        const depth = await this.depth(stage.queueUrl)
+        asked.push({ stage, idle })
+      }
+      // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few, asked of every stage at once.
+      const depths = await Promise.all(asked.map(({ stage }) => this.depth(stage.queueUrl)))
+      asked.forEach(({ stage, idle }, i) => {
+        const depth = depths[i] ?? { visible: 0, invisible: 0 }
         if (depth.visible + depth.invisible === 0) this.emptySeenAt.set(stage.name, Date.now())
         else this.emptySeenAt.delete(stage.name)
         inFlight += depth.visible + depth.invisible
@@ -338,7 +345,7 @@ export class LocalCloud {
           })
           running.add(poll)
         }
-      }
+      })
       if (running.size > 0) {
         await Promise.race([...running, sleep(20)])
         continue
@@ -463,6 +470,7 @@ export class LocalCloud {
   async close(): Promise<void> {
     this.sqs.destroy()
     this.dynamo.destroy()
-    for (const close of this.closers.reverse()) await close().catch(() => undefined)
+    // A second close finds nothing left to close.
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined)
   }
 }

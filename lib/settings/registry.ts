@@ -23,6 +23,7 @@ export const DEFAULTS = {
   capHours: 24,
   activeConversationStaleHours: 4,
   replyWindowHours: 72,
+  maxClockSkewSeconds: 300,
   cooldownMinutes: 10,
   maxDelayMinutes: 15,
   queueCacheMinutes: 5,
@@ -318,6 +319,14 @@ export const SETTINGS = [
     propType: 'list',
     meaning: 'Routing statuses that count as available, once any routing status (`v2.users.{id}.routingStatus` or `.activity`) has been seen for the agent; both this and the presence must hold.',
     hint: 'a comma-separated list such as IDLE',
+  },
+  {
+    env: 'MAX_CLOCK_SKEW_SECONDS',
+    prop: 'maxClockSkewSeconds',
+    readBy: ['sessionRecorder', 'presence'],
+    ...numberSetting({ min: 'positive', max: 3600, unit: 'seconds', default: DEFAULTS.maxClockSkewSeconds, why: 'an hour: an event time further ahead is a wrong clock, not a delay' }),
+    meaning:
+      "A Genesys event whose own time (`modifiedDate`, `startTime`, `eventTime`) is more than this many seconds ahead of when EventBridge received it (the envelope's `time`), or of the function's clock, is taken at the receive time instead (counted as `EventTimesClamped`).",
   },
   {
     env: 'WINDOW_HOURS',
