@@ -9,7 +9,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { QueueBatcher } from './queue-batcher.ts'
-import { startLocalSqs } from './sqs.ts'
+import { deleteQueues } from './sqs.ts'
 import { lambdaContext, toSqsRecord } from './lambda-event.ts'
 import { LocalClock } from './local-clock.ts'
 import { Tally, type ServiceName } from './tally.ts'
@@ -17,6 +17,7 @@ import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
 import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { createTrackHandler } from '#functions/track/index.ts'
 import { staticSecret } from '#lib/adapters/shared-secret.ts'
 import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
@@ -26,8 +27,9 @@ import { APP_DETAIL_TYPES, APP_EVENT_SOURCE, rulePatterns, STAGES, type StageNam
 import { peekDeadLetters, queueArnOf, redriveDeadLetters, type DeadLetterView, type RedriveResult } from '../cli/dlq-admin.ts'
 import { CrashAfterSend, startThrottlingProxy, type ChaosSpec } from './chaos.ts'
 import { seededRandom } from './random.ts'
-import { createTables, startLocalDynamo, type LocalDynamo } from './dynamodb.ts'
+import { createTables, deleteTables } from './dynamodb.ts'
 import { checkFunctionSettings, LOCAL_TIMINGS } from './function-settings.ts'
+import { leaseLocalServices } from './local-services.ts'
 import { LocalEventBridge, type EventEnvelope } from './event-bus.ts'
 import { startGenesysSimulator, type GenesysSimulator, type SimulatorOptions } from './genesys-simulator/index.ts'
 
@@ -36,7 +38,7 @@ export const LOCAL_NAMES = {
   appBus: 'proactive-messaging',
   sessionsTable: 'local-sessions',
   stateTable: 'local-state',
-  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send' } satisfies Record<StageName, string>,
+  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send', track: 'track' } satisfies Record<StageName, string>,
 } as const
 
 export interface LocalCloudOptions {
@@ -89,8 +91,6 @@ interface Stage {
 }
 
 export class LocalCloud {
-  /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
-  readonly clock = new LocalClock()
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
@@ -109,6 +109,8 @@ export class LocalCloud {
   readonly faults = { redelivered: 0, crashed: 0, dynamoThrottled: () => 0 }
 
   private constructor(
+    /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+    readonly clock: LocalClock,
     private readonly options: LocalCloudOptions,
     readonly sqs: SQSClient,
     readonly dynamo: DynamoDBClient,
@@ -132,11 +134,10 @@ export class LocalCloud {
     const closers: (() => Promise<void>)[] = []
     let cloud: LocalCloud | undefined
     try {
-      const dynamoServer: LocalDynamo = await startLocalDynamo()
-      closers.push(() => dynamoServer.close())
-      const sqsServer = await startLocalSqs()
-      closers.push(() => sqsServer.close())
-      const sqsEndpoint = sqsServer.endpoint
+      const lease = await leaseLocalServices()
+      closers.push(() => lease.release())
+      const dynamoServer = lease.services.dynamo
+      const sqsEndpoint = lease.services.sqs.endpoint
       const chaos = options.chaos ?? {}
       const genesysFaults = { http429: chaos.http429, http5xx: chaos.http5xx, timeout: chaos.timeout, token401: chaos.token401 }
       const anyGenesysFault = Object.values(genesysFaults).some((p) => (p ?? 0) > 0)
@@ -148,12 +149,16 @@ export class LocalCloud {
             faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 },
           }
         : (options.simulator ?? {})
-      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(simulatorOptions)
+      const clock = new LocalClock()
+      // Conversations are stamped on the handlers' clock, so a look-up from a replayed attempt's time finds them.
+      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator({ conversationClock: () => clock.now(), ...simulatorOptions })
       if (simulator) closers.push(() => simulator.close())
 
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
       const dynamo = new DynamoDBClient({ endpoint: dynamoServer.endpoint, region, credentials })
       const sqs = new SQSClient({ endpoint: sqsEndpoint, region, credentials })
+      // Services another cloud used: every table and queue it left goes.
+      if (lease.shared) await Promise.all([deleteTables(dynamo), deleteQueues(sqs)])
       await createTables(dynamo, { sessions: LOCAL_NAMES.sessionsTable, state: LOCAL_NAMES.stateTable })
 
       let handlerDynamoEndpoint = dynamoServer.endpoint
@@ -177,7 +182,7 @@ export class LocalCloud {
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
-      cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      cloud = new LocalCloud(clock, options, sqs, dynamo, simulator, env)
       cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
       closers.length = 0
@@ -203,6 +208,8 @@ export class LocalCloud {
     const queues = {} as Record<StageName, { url: string; arn: string; dlqUrl: string }>
     for (const name of Object.keys(STAGES) as StageName[]) queues[name] = await this.createStageQueues(name)
     this.env.SEND_DLQ_URL = queues.send.dlqUrl
+    this.env.SEND_QUEUE_URL = queues.send.url
+    this.env.TRACK_QUEUE_URL = queues.track.url
 
     const credentials: CredentialsSource = this.simulator
       ? staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
@@ -224,6 +231,7 @@ export class LocalCloud {
       conversationEvents: ['session-recorder', () => plainWorker(createSessionRecorderHandler(this.env, overrides('session-recorder'))), 1],
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
+      track: ['track', () => plainWorker(createTrackHandler(this.env, overrides('track'))), 1],
     }
     const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
     this.replyRouting = await serveReplyRouting(
@@ -303,6 +311,7 @@ export class LocalCloud {
     for (;;) {
       let inFlight = 0
       let skipped = false
+      const asked: { stage: Stage; idle: Worker[] }[] = []
       for (const stage of stages) {
         const idle = stage.workers.filter((worker) => !worker.busy)
         // Every worker has a batch: nothing to hand out, and the stage is not drained. Asking the depth anyway
@@ -318,8 +327,12 @@ export class LocalCloud {
           skipped = true
           continue
         }
-        // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few.
-        const depth = await this.depth(stage.queueUrl)
+        asked.push({ stage, idle })
+      }
+      // An empty ReceiveMessage costs tens of milliseconds here; the attributes cost a few, asked of every stage at once.
+      const depths = await Promise.all(asked.map(({ stage }) => this.depth(stage.queueUrl)))
+      asked.forEach(({ stage, idle }, i) => {
+        const depth = depths[i] ?? { visible: 0, invisible: 0 }
         if (depth.visible + depth.invisible === 0) this.emptySeenAt.set(stage.name, Date.now())
         else this.emptySeenAt.delete(stage.name)
         inFlight += depth.visible + depth.invisible
@@ -332,7 +345,7 @@ export class LocalCloud {
           })
           running.add(poll)
         }
-      }
+      })
       if (running.size > 0) {
         await Promise.race([...running, sleep(20)])
         continue
@@ -457,6 +470,7 @@ export class LocalCloud {
   async close(): Promise<void> {
     this.sqs.destroy()
     this.dynamo.destroy()
-    for (const close of this.closers.reverse()) await close().catch(() => undefined)
+    // A second close finds nothing left to close.
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined)
   }
 }

@@ -3,7 +3,7 @@
  * dynalite has no UpdateTimeToLive and no transactions, so TTL is not enabled locally (items never expire
  * by themselves here) and nothing in the adapters uses transactions.
  */
-import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, ListTablesCommand, type AttributeDefinition, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { TABLES, type IndexLayout } from '#lib/topology.ts'
 import { type LocalService, startServiceThread } from './service-thread.ts'
 
@@ -72,4 +72,24 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   throw new Error(`table ${tableName} did not become ACTIVE`)
+}
+
+/** Deletes every table and waits until each is gone. */
+export async function deleteTables(client: DynamoDBClient): Promise<void> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}))
+  await Promise.all(TableNames.map((TableName) => client.send(new DeleteTableCommand({ TableName }))))
+  for (const tableName of TableNames) await waitUntilGone(client, tableName)
+}
+
+async function waitUntilGone(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }))
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'ResourceNotFoundException') return
+      throw error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`table ${tableName} was not deleted`)
 }

@@ -20,11 +20,18 @@ export function createPresenceHandler(env: Env = process.env, overrides: Handler
   const config = loadConfig('presence', presenceConfigSchema, env)
   const observability = createObservability(SERVICE_NAMES.presence, overrides.telemetry)
   const settings = availabilitySettings(config)
-  const deps = availabilityDependencies(config, createAwsClients(config), overrides, overrides.clock ?? systemClock, observability.telemetry)
+  const clock = overrides.clock ?? systemClock
+  const deps = availabilityDependencies(config, createAwsClients(config), overrides, clock, observability.telemetry)
   const report = createAvailabilityReport(observability)
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
-    const event = acceptGenesysEvent(record, 'agent', { logger: observability.logger, telemetry: observability.telemetry, orgId: config.GENESYS_ORG_ID })
+    const event = acceptGenesysEvent(record, 'agent', {
+      logger: observability.logger,
+      telemetry: observability.telemetry,
+      orgId: config.GENESYS_ORG_ID,
+      clock,
+      maxClockSkewSeconds: config.MAX_CLOCK_SKEW_SECONDS,
+    })
     if (!event) return
     const context = { agentId: shortId(event.agentId), signal: event.signal, status: event.status, eventId: event.eventId }
     try {

@@ -9,6 +9,7 @@ import { DynamoDbSentMessages } from '#lib/adapters/dynamodb-sent-messages.ts'
 import { DynamoDbSessionRepository } from '#lib/adapters/dynamodb-sessions.ts'
 import { EventBridgePublisher, EventBridgeReplyPublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { loadConfig, sessionRecorderConfigSchema } from '#lib/config.ts'
+import { systemClock } from '#lib/domain/ports.ts'
 import { HOUR } from '#lib/domain/time.ts'
 import { METRIC_NAMES, SERVICE_NAMES } from '#lib/metrics-names.ts'
 import { recogniseReply } from '#lib/session-recorder/recognise-reply.ts'
@@ -25,6 +26,7 @@ export function createSessionRecorderHandler(env: Env = process.env, overrides: 
   const aws = createAwsClients(config)
   const sessions = new DynamoDbSessionRepository(aws.dynamo, config.SESSIONS_TABLE_NAME)
   const policy = { windowMs: config.WINDOW_HOURS * HOUR }
+  const clock = overrides.clock ?? systemClock
   const replyPolicy = { windowMs: config.REPLY_WINDOW_HOURS * HOUR }
   const replies = {
     records: new DynamoDbSentMessages(aws.dynamo, config.STATE_TABLE_NAME, replyPolicy.windowMs),
@@ -33,7 +35,7 @@ export function createSessionRecorderHandler(env: Env = process.env, overrides: 
   }
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
-    const event = acceptGenesysEvent(record, 'conversation', { logger, telemetry, orgId: config.GENESYS_ORG_ID })
+    const event = acceptGenesysEvent(record, 'conversation', { logger, telemetry, orgId: config.GENESYS_ORG_ID, clock, maxClockSkewSeconds: config.MAX_CLOCK_SKEW_SECONDS })
     if (!event) return
     const outcome = await recordSession(event, sessions, policy)
     const context = { conversationId: shortId(event.conversationId), topic: event.topic, eventId: event.eventId }

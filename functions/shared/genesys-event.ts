@@ -8,18 +8,19 @@ import type { SQSRecord } from 'aws-lambda'
 import { EventValidationError, parseEnvelopeJson, parseGenesysEvent, UnsupportedEventError, type GenesysEvent } from '#lib/domain/events.ts'
 import { checkEventSource } from '#lib/domain/source-trust.ts'
 import { METRIC_NAMES } from '#lib/metrics-names.ts'
+import type { Clock } from '#lib/domain/ports.ts'
 import type { Telemetry } from './observability.ts'
 
 export function acceptGenesysEvent<K extends GenesysEvent['kind']>(
   record: SQSRecord,
   kind: K,
-  context: { readonly logger: Logger; readonly telemetry: Telemetry; readonly orgId?: string },
+  context: { readonly logger: Logger; readonly telemetry: Telemetry; readonly orgId?: string; readonly clock: Clock; readonly maxClockSkewSeconds: number },
 ): Extract<GenesysEvent, { kind: K }> | undefined {
   const { logger, telemetry } = context
   telemetry.count(METRIC_NAMES.eventsReceived)
   let event: GenesysEvent
   try {
-    event = parseGenesysEvent(parseEnvelopeJson(record.body))
+    event = parseGenesysEvent(parseEnvelopeJson(record.body), { now: context.clock.now(), maxSkewMs: context.maxClockSkewSeconds * 1000 })
   } catch (error) {
     if (error instanceof EventValidationError) {
       telemetry.count(METRIC_NAMES.eventsRejected)
@@ -32,6 +33,11 @@ export function acceptGenesysEvent<K extends GenesysEvent['kind']>(
       return undefined
     }
     throw error
+  }
+  if (event.clockSkewClamped) {
+    // Ids only: the event's own times are what was wrong, and they say nothing about a person.
+    telemetry.count(METRIC_NAMES.eventTimesClamped)
+    logger.warn('event time ahead of its receipt: taken at the receive time', { messageId: record.messageId, eventId: event.eventId, kind: event.kind })
   }
   const trust = checkEventSource(event.source, { orgId: context.orgId })
   if (!trust.trusted) {

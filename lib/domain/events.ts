@@ -112,8 +112,10 @@ export { CONVERSATION_TOPICS, type ConversationTopic }
 interface EventCommon {
   /** Envelope id: unique per event, stable across redeliveries. */
   readonly eventId: string
-  /** The event's own time (epoch ms): the pipeline's clock for this event. */
+  /** The event's own time (epoch ms): the pipeline's clock for this event (clamped: see `clockOf`). */
   readonly at: number
+  /** A time in the event was too far ahead of its receipt and was replaced by the receive time. */
+  readonly clockSkewClamped?: true
   readonly source: string
   readonly correlationId?: string
 }
@@ -215,8 +217,48 @@ export function parseEnvelopeJson(body: string): unknown {
  * Validates an EventBridge envelope from the Genesys integration and returns the typed event.
  * Throws EventValidationError (naming each bad field) or UnsupportedEventError (a topic we do not handle).
  */
-export function parseGenesysEvent(input: unknown): GenesysEvent {
-  const envelope = parseWith(envelopeSchema, input, '')
+export function parseGenesysEvent(input: unknown, clock: EventClock = {}): GenesysEvent {
+  const event = parseEvent(parseWith(envelopeSchema, input, ''), clockOf(input, clock))
+  return event
+}
+
+/** What an event's own times are judged against: the processing clock and how far ahead a time may be. */
+export interface EventClock {
+  /** The processing clock's now (epoch ms); absent: only the envelope's receive time bounds the event's times. */
+  readonly now?: number
+  /** MAX_CLOCK_SKEW_SECONDS in ms (default 300 s). */
+  readonly maxSkewMs?: number
+}
+
+/**
+ * Time comes from the clock: a time in the event more than `maxSkewMs` ahead of when it was received (the
+ * envelope's `time`, set when EventBridge received it, or the processing clock if that is earlier) is replaced by
+ * that receive time. So an event dated in the future cannot move the pipeline's clock: no trigger, cooldown or
+ * session window judged by a time that has not come yet.
+ */
+function clockOf(input: unknown, clock: EventClock): { readonly clamp: (at: number) => number; readonly clamped: () => boolean } {
+  const envelopeTime = Date.parse(String((input as { time?: unknown }).time))
+  const receivedAt = Math.min(envelopeTime, clock.now ?? Number.POSITIVE_INFINITY)
+  const limit = receivedAt + (clock.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)
+  let clamped = false
+  return {
+    clamp: (at) => {
+      if (at <= limit) return at
+      clamped = true
+      return receivedAt
+    },
+    clamped: () => clamped,
+  }
+}
+
+const DEFAULT_MAX_SKEW_MS = 300_000
+
+function parseEvent(envelope: z.infer<typeof envelopeSchema>, clock: ReturnType<typeof clockOf>): GenesysEvent {
+  const event = parseWithTimes(envelope, clock.clamp)
+  return clock.clamped() ? { ...event, clockSkewClamped: true } : event
+}
+
+function parseWithTimes(envelope: z.infer<typeof envelopeSchema>, clamp: (at: number) => number): GenesysEvent {
   const detailType = envelope['detail-type']
   const { detail } = envelope
   const common = {
@@ -224,7 +266,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     source: envelope.source,
     correlationId: detail.metadata?.CorrelationId,
   }
-  const envelopeTime = Date.parse(detail.timestamp ?? envelope.time)
+  const envelopeTime = clamp(Date.parse(detail.timestamp ?? envelope.time))
 
   const signal = AGENT_SIGNALS.get(detailType)
   if (signal !== undefined) {
@@ -235,7 +277,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     const agent = { kind: 'agent' as const, signal, agentId: (match[1] ?? '').toLowerCase(), ...common }
     if (signal === 'presence') {
       const body = parseWith(presenceBodySchema, detail.eventBody, 'detail.eventBody')
-      const at = body.modifiedDate ? Date.parse(body.modifiedDate) : envelopeTime
+      const at = body.modifiedDate ? clamp(Date.parse(body.modifiedDate)) : envelopeTime
       const status = body.presenceDefinition.systemPresence
       return { ...agent, status, presence: { status, at }, presenceDefinitionId: body.presenceDefinition.id, at }
     }
@@ -244,11 +286,11 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
       if (body.id !== undefined && body.id.toLowerCase() !== agent.agentId) {
         throw new EventValidationError([{ field: 'detail.eventBody.id', problem: 'does not match the user id in detail.topicName' }])
       }
-      const at = body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime
+      const at = body.routingStatus.startTime ? clamp(Date.parse(body.routingStatus.startTime)) : envelopeTime
       const status = body.routingStatus.status
       return { ...agent, status, routing: { status, at }, at }
     }
-    return activityEvent(agent, parseWith(activityBodySchema, detail.eventBody, 'detail.eventBody'), envelopeTime)
+    return activityEvent(agent, parseWith(activityBodySchema, detail.eventBody, 'detail.eventBody'), envelopeTime, clamp)
   }
 
   const topic = CONVERSATION_DETAIL_TYPE_TO_TOPIC.get(detailType)
@@ -266,7 +308,7 @@ export function parseGenesysEvent(input: unknown): GenesysEvent {
     kind: 'conversation',
     topic,
     conversationId: body.conversationId.toLowerCase(),
-    at: body.eventTime,
+    at: clamp(body.eventTime),
     mediaType: body.mediaType.toUpperCase(),
     messageType: body.messageType?.toUpperCase(),
     channel,
@@ -285,12 +327,15 @@ function activityEvent(
   agent: Pick<AgentAvailabilityEvent, 'kind' | 'signal' | 'agentId' | 'eventId' | 'source' | 'correlationId'>,
   body: z.infer<typeof activityBodySchema>,
   envelopeTime: number,
+  clamp: (at: number) => number,
 ): AgentAvailabilityEvent {
   if (!body.presence && !body.routingStatus) {
     throw new EventValidationError([{ field: 'detail.eventBody', problem: 'carries neither presence nor routingStatus' }])
   }
-  const presence = body.presence ? { status: body.presence.presenceDefinition.systemPresence, at: body.presence.modifiedDate ? Date.parse(body.presence.modifiedDate) : envelopeTime } : undefined
-  const routing = body.routingStatus ? { status: body.routingStatus.status, at: body.routingStatus.startTime ? Date.parse(body.routingStatus.startTime) : envelopeTime } : undefined
+  const presence = body.presence
+    ? { status: body.presence.presenceDefinition.systemPresence, at: body.presence.modifiedDate ? clamp(Date.parse(body.presence.modifiedDate)) : envelopeTime }
+    : undefined
+  const routing = body.routingStatus ? { status: body.routingStatus.status, at: body.routingStatus.startTime ? clamp(Date.parse(body.routingStatus.startTime)) : envelopeTime } : undefined
   return {
     ...agent,
     status: [presence?.status, routing?.status].filter(Boolean).join('/'),

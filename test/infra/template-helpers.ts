@@ -8,8 +8,11 @@ export interface CfnResource {
   readonly DeletionPolicy?: string
 }
 
-/** An app that skips esbuild bundling, so template tests stay fast. */
-export const testApp = (context: Record<string, unknown> = {}) => new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
+/**
+ * An app for template tests: no esbuild bundling, and no built-in CloudFormation validation (its engine costs
+ * seconds a synthesis). `npm run synth` and test/infra/bundling.test.ts synthesize with both.
+ */
+export const testApp = (context: Record<string, unknown> = {}) => new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], ...context } })
 
 export function resources(template: Template): Record<string, CfnResource> {
   return template.toJSON().Resources as Record<string, CfnResource>

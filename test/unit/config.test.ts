@@ -28,6 +28,7 @@ describe('defaults', () => {
       TARGET_SCOPE: 'agent',
       AVAILABLE_PRESENCES: ['ON_QUEUE'],
       AVAILABLE_ROUTING_STATUSES: ['IDLE'],
+      MAX_CLOCK_SKEW_SECONDS: 300,
       WINDOW_HOURS: 24,
       CAP_HOURS: 24,
       // A conversation with no event for 4 h counts as ended (busy-customer check).
@@ -54,7 +55,14 @@ describe('defaults', () => {
       APP_EVENT_BUS_NAME: 'bus',
       WINDOW_HOURS: 24,
       REPLY_WINDOW_HOURS: 72,
+      MAX_CLOCK_SKEW_SECONDS: 300,
     })
+  })
+
+  it('clock skew: 300 s by default, at most an hour, named when wrong', () => {
+    const env = { SESSIONS_TABLE_NAME: 'sessions', STATE_TABLE_NAME: 'state', APP_EVENT_BUS_NAME: 'bus' }
+    expect(loadConfig('session-recorder', sessionRecorderConfigSchema, { ...env, MAX_CLOCK_SKEW_SECONDS: '3600' }).MAX_CLOCK_SKEW_SECONDS).toBe(3600)
+    expect(() => loadConfig('session-recorder', sessionRecorderConfigSchema, { ...env, MAX_CLOCK_SKEW_SECONDS: '3601' })).toThrow(/MAX_CLOCK_SKEW_SECONDS: must be at most 3600 seconds/)
   })
 
   it('reply window: at most 31 days, named when wrong', () => {
