@@ -21,6 +21,8 @@ export interface PipelineResources {
   readonly stateTableName: string
   readonly appEventBusName: string
   readonly sendDlqUrl: string
+  readonly sendQueueUrl: string
+  readonly trackQueueUrl: string
   readonly genesysSecretArn: string
   readonly sendMaxConcurrency: number
 }

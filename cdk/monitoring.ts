@@ -219,7 +219,7 @@ export class PipelineMonitoring extends Construct {
   }
 
   private addPipelineOverview(props: PipelineMonitoringProps): void {
-    const { sessionRecorder, presence, send } = SERVICE_NAMES
+    const { sessionRecorder, presence, send, track } = SERVICE_NAMES
     const groups: CustomMetricGroup[] = [
       {
         title: 'Events in',
@@ -260,6 +260,17 @@ export class PipelineMonitoring extends Construct {
           emf(METRIC_NAMES.messagesCapped, send, 'suppressed (send)'),
           emf(METRIC_NAMES.messagesCustomerBusy, presence, 'customer busy (presence)'),
           emf(METRIC_NAMES.messagesCustomerBusy, send, 'customer busy (send)'),
+        ],
+      },
+      {
+        title: 'Unknown outcomes: looked up in Genesys',
+        metrics: [
+          emf(METRIC_NAMES.outcomesUnknown, send, 'answer lost (send)'),
+          emf(METRIC_NAMES.unknownOutcomeLookups, track, 'look-ups'),
+          emf(METRIC_NAMES.messagesRecovered, track, 'found: sent'),
+          emf(METRIC_NAMES.messagesResent, track, 'not found: sent again'),
+          emf(METRIC_NAMES.messagesDeadLettered, track, 'not settled: dead-lettered'),
+          emf(METRIC_NAMES.lookupsFailed, track, 'look-ups failed'),
         ],
       },
       {

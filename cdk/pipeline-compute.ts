@@ -52,6 +52,8 @@ export class ProactiveMessagingCompute extends Construct {
   readonly sessionRecorder: QueueFedFunction
   readonly presence: QueueFedFunction
   readonly send: QueueFedFunction
+  /** Look-ups after a send (unknown outcomes), on the track queue that send writes to. */
+  readonly track: QueueFedFunction
   /** Maximum concurrency of the send event source, derived from the Genesys budget. */
   readonly sendMaxConcurrency: number
   readonly rules: Readonly<Record<keyof RulePatterns, RoutedRule>>
@@ -74,6 +76,8 @@ export class ProactiveMessagingCompute extends Construct {
       stateTableName: this.data.stateTable.tableName,
       appEventBusName: this.data.appBus.eventBusName,
       sendDlqUrl: stageQueues.send.deadLetterQueue.queueUrl,
+      sendQueueUrl: stageQueues.send.queue.queueUrl,
+      trackQueueUrl: stageQueues.track.queue.queueUrl,
       genesysSecretArn: this.data.genesysSecret.secretArn,
       sendMaxConcurrency: this.sendMaxConcurrency,
     })
@@ -91,6 +95,7 @@ export class ProactiveMessagingCompute extends Construct {
     this.sessionRecorder = stage('SessionRecorder', 'sessionRecorder')
     this.presence = stage('Presence', 'presence')
     this.send = stage('Send', 'send', this.sendMaxConcurrency)
+    this.track = stage('Track', 'track')
 
     this.grantAccess()
 
@@ -124,6 +129,8 @@ export class ProactiveMessagingCompute extends Construct {
         { name: 'sessionRecorder', stage: this.sessionRecorder, maxAge: 300 },
         { name: 'presence', stage: this.presence, maxAge: 300 },
         { name: 'send', stage: this.send, maxAge: settings.sendQueueMaxAgeSeconds },
+        // Jobs wait in the queue until due (the last look-up, by default 10 minutes after the attempt): older is stuck.
+        { name: 'track', stage: this.track, maxAge: 3_600 },
       ].map(({ name, stage: s, maxAge }) => ({
         name,
         function: s.function,
@@ -136,7 +143,7 @@ export class ProactiveMessagingCompute extends Construct {
 
   /** The functions, by key (as in FUNCTIONS). */
   get functions(): Readonly<Record<FunctionKey, QueueFedFunction>> {
-    return { sessionRecorder: this.sessionRecorder, presence: this.presence, send: this.send }
+    return { sessionRecorder: this.sessionRecorder, presence: this.presence, send: this.send, track: this.track }
   }
 
   /** Least privilege: each function gets only the actions, the resources and (state table) the key prefixes it uses. */
@@ -176,6 +183,18 @@ export class ProactiveMessagingCompute extends Construct {
     appBus.grantPutEventsTo(this.send.role)
     this.send.role.addToPolicy(readSecret)
     this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.send.deadLetterQueue.queueArn] }))
+    // An unknown outcome becomes a look-up job on the track queue.
+    this.send.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.track.queue.queueArn] }))
+
+    // track: the delivery ledger and the shared pace counter; outcome events; the next job, a resend (RESEND_IF_NOT_FOUND)
+    // and the dead letter of an outcome still unknown.
+    this.track.role.addToPolicy(stateItems(['dynamodb:GetItem'], prefixes.track.read))
+    this.track.role.addToPolicy(stateItems(['dynamodb:UpdateItem'], prefixes.track.write))
+    appBus.grantPutEventsTo(this.track.role)
+    this.track.role.addToPolicy(readSecret)
+    this.track.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [stageQueues.track.queue.queueArn, stageQueues.send.queue.queueArn, stageQueues.send.deadLetterQueue.queueArn] }),
+    )
 
     // Only presence may request a message: the app bus refuses ProactiveMessageRequested from any other principal.
     new events.CfnEventBusPolicy(this, 'OnlyPresenceRequestsMessages', {

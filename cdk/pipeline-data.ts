@@ -154,6 +154,7 @@ export class ProactiveMessagingData extends Construct implements PipelineData {
       sessionRecorder: new StageQueues(this, 'SessionRecorder', { stage: FUNCTIONS.sessionRecorder.stage }),
       presence: new StageQueues(this, 'Presence', { stage: FUNCTIONS.presence.stage }),
       send: new StageQueues(this, 'Send', { stage: FUNCTIONS.send.stage, deadLetterQueue: sendDlq }),
+      track: new StageQueues(this, 'Track', { stage: FUNCTIONS.track.stage }),
     }
     const ruleDlq = (key: keyof RulePatterns) => deadLetterQueue(this, `${RULE_IDS[key]}RuleDeadLetterQueue`, `events the ${RULE_IDS[key]} rule could not deliver to its queue`, 'direct')
     this.ruleDeadLetterQueues = { conversationEvents: ruleDlq('conversationEvents'), agentEvents: ruleDlq('agentEvents'), messageRequested: ruleDlq('messageRequested') }

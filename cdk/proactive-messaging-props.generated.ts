@@ -164,6 +164,16 @@ export interface ProactiveMessagingProps {
    */
   readonly budgetHeadroom?: number
   /**
+   * When a send's answer is lost (timeout, crash after sending), look the message up in Genesys (analytics conversation details) this long after the attempt started: found, it is settled `sent`; not found after the last, dead-lettered `outcome-unknown` with the evidence. `off`: dead-lettered at once. Range: at most 10 look-ups, the last within 12 hours (the longest SQS visibility).
+   * @default '30s,2m,10m'
+   */
+  readonly unknownOutcomeLookups?: string
+  /**
+   * After the last look-up found nothing (and none failed), send the message again instead of dead-lettering it, if it is still within `maxDelayMinutes`. Risk: a look-up that lags behind Genesys can cause a duplicate. Web Messaging is never resent.
+   * @default false
+   */
+  readonly resendIfNotFound?: boolean
+  /**
    * First retry delay after a transient Genesys failure (5xx, refused connection): base × 2^(delivery−1), with jitter. Range: 0 to 900 seconds (15 minutes).
    * @default 10
    */

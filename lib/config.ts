@@ -15,11 +15,13 @@ export { DEFAULTS } from './settings/registry.ts'
 export const sessionRecorderConfigSchema = functionSchema('sessionRecorder')
 export const presenceConfigSchema = functionSchema('presence')
 export const sendConfigSchema = functionSchema('send')
+export const trackConfigSchema = functionSchema('track')
 export const replyRoutingConfigSchema = functionSchema('replyRouting')
 
 export type SessionRecorderConfig = z.infer<typeof sessionRecorderConfigSchema>
 export type PresenceConfig = z.infer<typeof presenceConfigSchema>
 export type SendConfig = z.infer<typeof sendConfigSchema>
+export type TrackConfig = z.infer<typeof trackConfigSchema>
 export type ReplyRoutingConfig = z.infer<typeof replyRoutingConfigSchema>
 
 export class ConfigError extends Error {

@@ -14,6 +14,7 @@ export const SERVICE_NAMES = {
   sessionRecorder: 'session-recorder',
   presence: 'presence',
   send: 'send',
+  track: 'track',
   replyRouting: 'reply-routing',
 } as const
 
@@ -116,6 +117,18 @@ export const METRIC_NAMES = {
   genesysPermanentFailures: 'GenesysPermanentFailures',
   /** 5xx, timeouts, network errors. */
   genesysTransientFailures: 'GenesysTransientFailures',
+  /** A send whose answer was lost (timeout, crash after sending): handed to the look-up instead of an operator. */
+  outcomesUnknown: 'OutcomesUnknown',
+  /** One analytics look-up for a message whose send's answer was lost (track). */
+  unknownOutcomeLookups: 'UnknownOutcomeLookups',
+  /** An unknown outcome settled `sent` because the look-up found the conversation in Genesys. */
+  messagesRecovered: 'MessagesRecovered',
+  /** An unknown outcome sent again after the last look-up found nothing (RESEND_IF_NOT_FOUND). */
+  messagesResent: 'MessagesResent',
+  /** A look-up that failed (429, 5xx, 403, timeout) or whose answer could not be read. */
+  lookupsFailed: 'LookupsFailed',
+  /** A Genesys answer to a look-up that is not the documented shape: counted, and the look-up is tried again later. */
+  genesysResponsesMalformed: 'GenesysResponsesMalformed',
 } as const
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES]

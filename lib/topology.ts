@@ -131,6 +131,21 @@ export const STAGES = {
     maxConcurrency: 2,
     retentionSeconds: 4 * DAY,
   },
+  /**
+   * Look-ups after a send: jobs arrive delayed until they are due (SQS DelaySeconds, at most 15 minutes; a job
+   * received early is put back by visibility). Each receive is one look-up at most, so a 429 storm uses receives:
+   * room for it before dead-lettering. Two workers: look-ups are few and paced on the sends' budget.
+   */
+  track: {
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    functionTimeoutSeconds: 60,
+    functionMemoryMb: 512,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 10,
+    maxConcurrency: 2,
+    retentionSeconds: 4 * DAY,
+  },
 } as const satisfies Record<string, StageSettings>
 
 export type StageName = keyof typeof STAGES
@@ -153,6 +168,7 @@ export const FUNCTIONS = {
   sessionRecorder: { entry: 'functions/session-recorder/index.ts', stage: 'conversationEvents' },
   presence: { entry: 'functions/presence/index.ts', stage: 'agentEvents' },
   send: { entry: 'functions/send/index.ts', stage: 'send' },
+  track: { entry: 'functions/track/index.ts', stage: 'track' },
 } as const satisfies Record<string, { entry: string; stage: StageName }>
 
 /**
@@ -211,6 +227,8 @@ export const TABLES = {
       send: { read: ['delivery', 'cap', 'control', 'optout'], write: ['delivery', 'cap', 'pace', 'sent', 'thread'], delete: ['cap'] },
       sessionRecorder: { read: ['sent', 'thread'], write: ['sent'] },
       replyRouting: { read: ['sent', 'thread'], write: [] },
+      // The delivery ledger of the requests it looks up, and the pace counter it shares with send.
+      track: { read: ['delivery'], write: ['delivery', 'pace'] },
     },
   },
 } as const

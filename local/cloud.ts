@@ -17,6 +17,7 @@ import { createPresenceHandler } from '#functions/presence/index.ts'
 import { createSendHandler } from '#functions/send/index.ts'
 import { createReplyRoutingHandler } from '#functions/reply-routing/index.ts'
 import { createSessionRecorderHandler } from '#functions/session-recorder/index.ts'
+import { createTrackHandler } from '#functions/track/index.ts'
 import { staticSecret } from '#lib/adapters/shared-secret.ts'
 import { newRoutingKey, serveReplyRouting, type LocalReplyRouting } from './reply-routing-server.ts'
 import type { SqsHandler } from '#functions/shared/sqs-batch.ts'
@@ -37,7 +38,7 @@ export const LOCAL_NAMES = {
   appBus: 'proactive-messaging',
   sessionsTable: 'local-sessions',
   stateTable: 'local-state',
-  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send' } satisfies Record<StageName, string>,
+  queues: { conversationEvents: 'conversation-events', agentEvents: 'agent-events', send: 'send', track: 'track' } satisfies Record<StageName, string>,
 } as const
 
 export interface LocalCloudOptions {
@@ -90,8 +91,6 @@ interface Stage {
 }
 
 export class LocalCloud {
-  /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
-  readonly clock = new LocalClock()
   readonly tally = new Tally()
   readonly bus: LocalEventBridge
   /** ProactiveMessageSent / ProactiveMessageFailed events published on the app bus. */
@@ -110,6 +109,8 @@ export class LocalCloud {
   readonly faults = { redelivered: 0, crashed: 0, dynamoThrottled: () => 0 }
 
   private constructor(
+    /** Every handler's clock: a replay sets it to each event's time; tests advance it (e.g. past the 30 s mode cache). */
+    readonly clock: LocalClock,
     private readonly options: LocalCloudOptions,
     readonly sqs: SQSClient,
     readonly dynamo: DynamoDBClient,
@@ -148,7 +149,9 @@ export class LocalCloud {
             faults: { ...options.simulator?.faults, ...genesysFaults, seed: chaos.seed ?? 1, timeoutHoldMs: 2_000 },
           }
         : (options.simulator ?? {})
-      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator(simulatorOptions)
+      const clock = new LocalClock()
+      // Conversations are stamped on the handlers' clock, so a look-up from a replayed attempt's time finds them.
+      const simulator = options.genesys === 'real' ? undefined : await startGenesysSimulator({ conversationClock: () => clock.now(), ...simulatorOptions })
       if (simulator) closers.push(() => simulator.close())
 
       const credentials = { accessKeyId: 'local', secretAccessKey: 'local' }
@@ -179,7 +182,7 @@ export class LocalCloud {
         ...(anyGenesysFault ? { GENESYS_TIMEOUT_MS: '500' } : {}),
         ...options.config,
       }
-      cloud = new LocalCloud(options, sqs, dynamo, simulator, env)
+      cloud = new LocalCloud(clock, options, sqs, dynamo, simulator, env)
       cloud.faults.dynamoThrottled = dynamoThrottled
       cloud.closers.push(...closers)
       closers.length = 0
@@ -205,6 +208,8 @@ export class LocalCloud {
     const queues = {} as Record<StageName, { url: string; arn: string; dlqUrl: string }>
     for (const name of Object.keys(STAGES) as StageName[]) queues[name] = await this.createStageQueues(name)
     this.env.SEND_DLQ_URL = queues.send.dlqUrl
+    this.env.SEND_QUEUE_URL = queues.send.url
+    this.env.TRACK_QUEUE_URL = queues.track.url
 
     const credentials: CredentialsSource = this.simulator
       ? staticCredentials({ clientId: 'local-client', clientSecret: 'local-secret' })
@@ -226,6 +231,7 @@ export class LocalCloud {
       conversationEvents: ['session-recorder', () => plainWorker(createSessionRecorderHandler(this.env, overrides('session-recorder'))), 1],
       agentEvents: ['presence', () => plainWorker(createPresenceHandler(this.env, overrides('presence'))), 1],
       send: ['send', spawnSend, Math.max(1, this.options.sendWorkers ?? 1)],
+      track: ['track', () => plainWorker(createTrackHandler(this.env, overrides('track'))), 1],
     }
     const routingKey = this.options.replyRoutingKey ?? newRoutingKey()
     this.replyRouting = await serveReplyRouting(

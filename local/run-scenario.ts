@@ -51,6 +51,10 @@ export interface RunSummary {
     answeredByTriggeringAgent: number
     /** Replies another agent connected to (RepliesServedByOtherAgent). */
     answeredByOtherAgent: number
+    /** Sends whose answer was lost, settled `sent` because the look-up found them in Genesys (part of `sent`). */
+    recovered: number
+    /** Sends whose answer was lost, sent again after the last look-up found nothing (RESEND_IF_NOT_FOUND). */
+    resent: number
   }
   /** Dry run: what each request would have sent, the customer's address masked. */
   dryRuns: { conversationId: string; body: unknown }[]
@@ -220,6 +224,8 @@ export async function summarise(cloud: LocalCloud, events: RunSummary['events'])
       answered: t.total(METRIC_NAMES.messagesAnswered),
       answeredByTriggeringAgent: t.total(METRIC_NAMES.repliesServedByTriggeringAgent),
       answeredByOtherAgent: t.total(METRIC_NAMES.repliesServedByOtherAgent),
+      recovered: t.total(METRIC_NAMES.messagesRecovered),
+      resent: t.total(METRIC_NAMES.messagesResent),
     },
     dryRuns: dryRunBodies(cloud),
     genesys: {

@@ -2,7 +2,7 @@
 import type { Telemetry } from '#functions/shared/observability.ts'
 import type { MetricName } from '#lib/metrics-names.ts'
 
-export type ServiceName = 'session-recorder' | 'presence' | 'send' | 'reply-routing'
+export type ServiceName = 'session-recorder' | 'presence' | 'send' | 'reply-routing' | 'track'
 
 /** Counts every metric each handler reports, per service. */
 export class Tally {

@@ -108,6 +108,11 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       return { ok: true, status: response.status, ...(messageId ? { messageId } : {}), ...(typeof body.conversationId === 'string' ? { conversationId: body.conversationId } : {}) }
     },
 
+    // The look-up weighs what its query builder does; the variant measures bundles, so it only answers "failed".
+    async findAgentlessMessage() {
+      return { kind: 'failed' as const, reason: 'not implemented in the fetch variant' }
+    },
+
     close() {
       token = undefined
     },

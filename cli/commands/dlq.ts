@@ -17,7 +17,7 @@ inspect   lists the messages in a dead-letter queue with the reason each is ther
 redrive   moves every message back to the queue it came from (SQS StartMessageMoveTask) and waits until done
 
   --queue URL        a dead-letter queue of the deployed stack, by its stack output: SendDlqUrl (send failures),
-                     PresenceDlqUrl, SessionRecorderDlqUrl (function failures), ConversationEventsRuleDlqUrl,
+                     PresenceDlqUrl, SessionRecorderDlqUrl, TrackDlqUrl (function failures), ConversationEventsRuleDlqUrl,
                      AgentEventsRuleDlqUrl, MessageRequestedRuleDlqUrl (events a rule could not deliver)
   --to ARN           redrive to this queue instead of the source queue
   --max N            inspect at most N messages (default 100)

@@ -10,7 +10,9 @@ import { DynamoDbOptOutLookup } from '#lib/adapters/dynamodb-opt-out-lookup.ts'
 import { EventBridgeOutcomePublisher, EventBridgePublisher } from '#lib/adapters/eventbridge-publisher.ts'
 import { createGenesysClient } from '#lib/adapters/genesys-sdk.ts'
 import { SqsDeadLetterQueue, SqsRedelivery } from '#lib/adapters/sqs-dead-letters.ts'
+import { SqsFollowUps } from '#lib/adapters/sqs-follow-ups.ts'
 import { channelSettings, quietHoursFromConfig, type SendConfig } from '#lib/config.ts'
+import { parseDurations } from '#lib/domain/unknown-outcome.ts'
 import { systemClock, type Clock } from '#lib/domain/ports.ts'
 import { HOUR, MINUTE } from '#lib/domain/time.ts'
 import type { SendDeps, SendSettings } from '#lib/send/send-message.ts'
@@ -30,6 +32,8 @@ export function sendSettings(config: SendConfig): SendSettings & SettleSettings 
     capHours: config.CAP_HOURS,
     retryBaseSeconds: config.RETRY_BASE_SECONDS,
     retryMaxSeconds: config.RETRY_MAX_SECONDS,
+    // No track queue (a handler built without one): an unknown outcome is dead-lettered at once, as before.
+    lookupScheduleMs: config.TRACK_QUEUE_URL ? parseDurations(config.UNKNOWN_OUTCOME_LOOKUPS) : [],
     quietHours: quietHoursFromConfig(config),
     windowMs: config.WINDOW_HOURS * HOUR,
     busy: { staleMs: config.ACTIVE_CONVERSATION_STALE_HOURS * HOUR },
@@ -62,6 +66,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     redelivery: new SqsRedelivery(aws.sqs, config.AWS_ENDPOINT_URL_SQS),
+    ...(config.TRACK_QUEUE_URL ? { followUps: new SqsFollowUps(aws.sqs, config.TRACK_QUEUE_URL) } : {}),
     telemetry: observability.telemetry,
     log: observability.log,
   }

@@ -10,7 +10,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import middy from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { RetryLater } from '#lib/send/retry.ts'
+import { RetryLater } from '#lib/domain/retry-later.ts'
 
 /** `context` is the invocation's (Powertools' BatchProcessor passes it on): its remaining time bounds waits. */
 export type RecordProcessor = (record: SQSRecord, context?: Context) => Promise<void>

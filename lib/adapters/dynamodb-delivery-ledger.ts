@@ -5,12 +5,12 @@
  * attempt that never finished is reported as such and left for an operator.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { DeliveryLedger, DeliveryState, GenesysMessageIds } from '../domain/ports.ts'
+import type { DeliveryLedger, DeliveryState, GenesysMessageIds, UnknownOutcomeLedger } from '../domain/ports.ts'
 import { isConditionalCheckFailed } from './dynamodb-state.ts'
 
 const deliveryKey = (dedupeKey: string): string => `delivery#${dedupeKey}`
 
-export class DynamoDbDeliveryLedger implements DeliveryLedger {
+export class DynamoDbDeliveryLedger implements DeliveryLedger, UnknownOutcomeLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -46,6 +46,35 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   async finish(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string, genesys?: GenesysMessageIds): Promise<void> {
+    await this.update(dedupeKey, outcome, now, reason, genesys)
+  }
+
+  async read(dedupeKey: string): Promise<{ status: string; reason?: string; notified: boolean } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(dedupeKey) }, ConsistentRead: true }))
+    if (!Item) return undefined
+    return { status: String(Item.status), ...(typeof Item.reason === 'string' ? { reason: Item.reason } : {}), notified: Item.notified === true }
+  }
+
+  recover(dedupeKey: string, genesys: GenesysMessageIds, now: number): Promise<boolean> {
+    return this.whileUnknown(() => this.update(dedupeKey, 'sent', now, undefined, genesys, true))
+  }
+
+  reopen(dedupeKey: string, now: number): Promise<boolean> {
+    return this.whileUnknown(() => this.update(dedupeKey, 'retryable', now, undefined, undefined, true))
+  }
+
+  /** Only a record still dead-lettered as outcome-unknown (the look-up's) changes; false when another writer got there first. */
+  private async whileUnknown(write: () => Promise<void>): Promise<boolean> {
+    try {
+      await write()
+      return true
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false
+      throw error
+    }
+  }
+
+  private async update(dedupeKey: string, outcome: 'sent' | 'retryable' | 'dead-lettered', now: number, reason?: string, genesys?: GenesysMessageIds, onlyIfUnknown = false): Promise<void> {
     const ids = Object.entries({ genesysConversationId: genesys?.conversationId, genesysMessageId: genesys?.messageId, recoveredBy: genesys?.recoveredBy }).filter(
       (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
     )
@@ -55,8 +84,10 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
         TableName: this.tableName,
         Key: { pk: deliveryKey(dedupeKey) },
         UpdateExpression: `SET ${set.join(', ')}${reason ? '' : ' REMOVE reason'}`,
+        ...(onlyIfUnknown ? { ConditionExpression: '#status = :deadLettered AND reason = :unknown' } : {}),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ...(onlyIfUnknown ? { ':deadLettered': 'dead-lettered', ':unknown': 'outcome-unknown' } : {}),
           ':status': outcome,
           ':now': now,
           ':expiresAt': this.expiry(now),

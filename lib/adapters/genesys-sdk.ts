@@ -19,7 +19,9 @@
 import { regionHost } from './genesys-regions.ts'
 import { GENESYS_OPERATIONS } from '../metrics-names.ts'
 import platformClient from 'purecloud-platform-client-v2'
-import type { AgentlessSendResult, GenesysMessaging } from '../domain/ports.ts'
+import type { AgentlessSendResult, ConversationSearch, GenesysMessaging } from '../domain/ports.ts'
+import { describeFailure } from './genesys-http/failure.ts'
+import { agentlessMessageQuery, readLookupAnswer } from './genesys-conversation-search.ts'
 import type { AgentlessRequest } from '../domain/payload.ts'
 import { classifyApiFailure, createGenesysSession, type GenesysSessionOptions } from './genesys-http/index.ts'
 
@@ -38,7 +40,7 @@ interface ExtendedResponse<T> {
 /** The shared layer's options (credentials, region or `http(s)://host[:port][/prefix]` gateway, timeout, pacer hook). */
 export type GenesysClientOptions = GenesysSessionOptions
 
-export type GenesysClient = GenesysMessaging & { close(): void }
+export type GenesysClient = GenesysMessaging & ConversationSearch & { close(): void }
 
 const ApiClientClass: new () => SdkClient = (platformClient as unknown as { ApiClientClass?: new () => SdkClient }).ApiClientClass ?? (platformClient.ApiClient.constructor as new () => SdkClient)
 
@@ -109,6 +111,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   const session = createGenesysSession(options)
   const sdk = newSdkClient(options, options.timeoutMs ?? 10_000)
   const conversations = new platformClient.ConversationsApi(sdk)
+  const analytics = new platformClient.AnalyticsApi(sdk)
 
   async function call<T>(operation: string, request: () => Promise<unknown>): Promise<ExtendedResponse<T>> {
     try {
@@ -144,6 +147,16 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
         }
       } catch (error) {
         return classifyApiFailure(error, clock.now())
+      }
+    },
+
+    async findAgentlessMessage({ recipient, from, to }) {
+      try {
+        const response = await call<unknown>('postAnalyticsConversationsDetailsQuery', () => analytics.postAnalyticsConversationsDetailsQuery(agentlessMessageQuery(recipient, from, to)))
+        return readLookupAnswer(response.body)
+      } catch (error) {
+        const failure = classifyApiFailure(error, clock.now())
+        return { kind: 'failed', reason: describeFailure(failure).slice(0, 300), ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}) }
       }
     },
 

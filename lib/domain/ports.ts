@@ -9,6 +9,7 @@ import type { AgentlessRequest } from './payload.ts'
 import type { OutcomeDetail } from './requests.ts'
 import type { OptOut } from './opt-outs.ts'
 import type { SendingMode } from './sending-mode.ts'
+import type { LookupAnswer, LookupJob, LookupRecipient } from './unknown-outcome.ts'
 import type { ReplyAnsweredDetail, ReplyMark, ReplyServedDetail, SentMessage, ServedMark } from './replies.ts'
 
 export interface Clock {
@@ -297,4 +298,38 @@ export interface SendingModeSource {
 export interface OptOutList {
   /** The keys among these that are on the list, with when each was added; keys not on it are absent. */
   optOutsOf(customerKeys: readonly string[]): Promise<ReadonlyMap<string, OptOut>>
+}
+
+/** Finds an agentless message in Genesys whose send's answer was lost (the analytics conversation-details query). */
+export interface ConversationSearch {
+  /**
+   * An outbound messaging conversation to `recipient` that started in [from, to] (wall-clock epoch ms). `failed`:
+   * the look-up itself failed (429, 5xx, 403, a timeout) or its answer was not the documented shape (`malformed`).
+   */
+  findAgentlessMessage(query: {
+    readonly recipient: LookupRecipient
+    readonly from: number
+    readonly to: number
+  }): Promise<LookupAnswer & { readonly malformed?: boolean; readonly retryAfterSeconds?: number }>
+}
+
+/** Puts a look-up job on the track queue, to be handled no sooner than `delaySeconds` from now. */
+export interface FollowUps {
+  lookUp(job: LookupJob, delaySeconds: number): Promise<void>
+}
+
+/** Puts a request back on the send queue, as it came (RESEND_IF_NOT_FOUND). */
+export interface Resends {
+  resend(sendBody: string): Promise<void>
+}
+
+/** The delivery ledger as the look-up sees it. */
+export interface UnknownOutcomeLedger {
+  /** The record's status and reason (`dead-lettered`, `outcome-unknown` while the look-up is under way). */
+  read(dedupeKey: string): Promise<{ readonly status: string; readonly reason?: string; readonly notified: boolean } | undefined>
+  /** Sets the record `sent` (not notified) with the ids found, if it is still dead-lettered as outcome-unknown. */
+  recover(dedupeKey: string, genesys: GenesysMessageIds, now: number): Promise<boolean>
+  /** Lets send start the request again (`retryable`), if it is still dead-lettered as outcome-unknown. */
+  reopen(dedupeKey: string, now: number): Promise<boolean>
+  markNotified(dedupeKey: string): Promise<void>
 }

@@ -1,10 +1,4 @@
-/**
- * Thrown to leave a queue record unacknowledged on purpose: the queue delivers it again later. Recognised by
- * type (the batch handler does not log it as a failure: whoever planned the retry logged why).
- */
-export class RetryLater extends Error {
-  override readonly name = 'RetryLater'
-}
+export { RetryLater } from '../domain/retry-later.ts'
 
 /** Exponential backoff by how often the queue has delivered the record: base × 2^(n-1) up to a maximum, jittered down by up to half. */
 export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number, random: () => number = Math.random): number {

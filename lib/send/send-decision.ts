@@ -86,6 +86,7 @@ export type SendDecision =
   /** Settled before. `unreported`: its outcome was not reported yet (the reporting failed): finish that. */
   | { readonly kind: 'duplicate'; readonly unreported?: { readonly state: 'sent' | 'dead-lettered'; readonly reason?: string; readonly genesys?: GenesysMessageIds } }
   | { readonly kind: 'permanent'; readonly result: Failure }
-  | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly result?: Failure }
+  /** `attemptStartedAt`: epoch ms (the pipeline's clock) the attempt whose answer was lost started: where a look-up searches from. */
+  | { readonly kind: 'outcome-unknown'; readonly detail: string; readonly attemptStartedAt: number; readonly result?: Failure }
   /** `no-time-left`: pacing would outlast the invocation; handed back before anything was marked or sent. */
   | { readonly kind: 'retry'; readonly reason: 'rate-limited' | 'transient' | 'attempt-in-progress' | 'no-time-left'; readonly result?: Failure; readonly delaySeconds?: number }

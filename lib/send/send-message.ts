@@ -60,7 +60,8 @@ async function paceAndSend(
   const stopped = await runChecks(AT_SEND_CHECKS, checkPass(request, deps, settings, body))
   if (stopped) return stopped
 
-  const claim = await deps.ledger.begin(request.dedupeKey, deps.clock.now(), {
+  const attemptStartedAt = deps.clock.now()
+  const claim = await deps.ledger.begin(request.dedupeKey, attemptStartedAt, {
     ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
     ...(options.redriveOf !== undefined ? { redriveOf: options.redriveOf } : {}),
   })
@@ -72,7 +73,7 @@ async function paceAndSend(
     }
     if (deps.clock.now() - claim.startedAt < settings.attemptTimeoutMs) return { kind: 'retry', reason: 'attempt-in-progress' }
     await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.clock.now(), 'outcome-unknown')
-    return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it' }
+    return { kind: 'outcome-unknown', detail: 'an earlier attempt started and never finished: Genesys may have accepted it', attemptStartedAt: claim.startedAt }
   }
 
   const result = await deps.genesys.sendAgentless(body)
@@ -101,7 +102,7 @@ async function paceAndSend(
       return { kind: 'permanent', result }
     case 'unknown':
       await deps.ledger.finish(request.dedupeKey, 'dead-lettered', deps.clock.now(), 'outcome-unknown')
-      return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, result }
+      return { kind: 'outcome-unknown', detail: `Genesys may have accepted it: ${result.code ?? result.status ?? 'no answer'}`, attemptStartedAt, result }
     case 'rate-limited':
       await deps.ledger.finish(request.dedupeKey, 'retryable', deps.clock.now())
       deps.pacer.pause(result.retryAfterSeconds ?? 60)

@@ -2,7 +2,7 @@
  * send's settlement: what happens to a request once `sendMessage` has decided (or the request could not be
  * read). The entry point that reads, decides and settles is handle-send-request.ts. Each decision kind has one plan in SETTLEMENTS; `settle` carries every plan out in one fixed order:
  *
- *   count → log → dead-letter → report the outcome → mark notified → schedule the retry (and leave unacknowledged)
+ *   count → log → dead-letter → report the outcome → hand to the look-up → mark notified → schedule the retry (and leave unacknowledged)
  *
  * The order is the "never lost, never twice" guarantee. The dead letter is written before the outcome is
  * reported, and both before the ledger is marked notified: if any step fails the record is redelivered, and
@@ -12,7 +12,8 @@
  */
 import type { EventValidationError } from '../domain/events.ts'
 import type { MessageRequest } from '../domain/model.ts'
-import type { DeadLetter, DeadLetters, InboundMessage, Log, OutcomePublisher, Redelivery, Telemetry } from '../domain/ports.ts'
+import type { DeadLetter, DeadLetters, FollowUps, InboundMessage, Log, OutcomePublisher, Redelivery, Telemetry } from '../domain/ports.ts'
+import { lookupRecipientOf, type LookupJob } from '../domain/unknown-outcome.ts'
 import type { OutcomeDetail } from '../domain/requests.ts'
 import { retryDelaySeconds, RetryLater } from './retry.ts'
 import { shortId } from '../domain/short-id.ts'
@@ -31,6 +32,11 @@ export interface Settlement {
   readonly deadLetter?: Omit<DeadLetter, 'body'>
   /** The outcome event, published after the dead letter. Needs a readable request. */
   readonly report?: OutcomeReport
+  /**
+   * The send's answer was lost: a look-up job for the track function (it looks the message up in Genesys), after
+   * the outcome would have been reported and before the ledger is marked, so a failure here is retried.
+   */
+  readonly followUp?: { readonly job: LookupJob; readonly delaySeconds: number }
   /** Record in the delivery ledger that the outcome was reported: last, so a failure before it reports again, never sends again. */
   readonly markNotified?: boolean
   /** Not acknowledged: the queue delivers it again after `afterSeconds`. */
@@ -42,6 +48,11 @@ export interface SettleSettings {
   readonly capHours: number
   readonly retryBaseSeconds: number
   readonly retryMaxSeconds: number
+  /**
+   * UNKNOWN_OUTCOME_LOOKUPS: when each look-up of an unknown outcome is due, ms after the attempt started. Empty:
+   * no look-up, the request is dead-lettered `outcome-unknown` at once.
+   */
+  readonly lookupScheduleMs?: readonly number[]
 }
 
 export interface SettleDeps {
@@ -51,11 +62,14 @@ export interface SettleDeps {
   readonly ledger: Pick<SendDeps['ledger'], 'markNotified'>
   readonly telemetry: Telemetry
   readonly log: Log
+  /** The track queue (look-ups of unknown outcomes); needed when `lookupScheduleMs` is not empty. */
+  readonly followUps?: FollowUps
 }
 
 type Decision<K extends SendDecision['kind']> = Extract<SendDecision, { kind: K }>
 type Plan<K extends SendDecision['kind']> = (decision: Decision<K>, context: PlanContext) => Settlement
 interface PlanContext {
+  readonly request: MessageRequest
   readonly message: InboundMessage
   readonly settings: SettleSettings
   /** Ids for the log line: never the customer's address. */
@@ -151,8 +165,33 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
       markNotified: true,
     }
   },
-  'outcome-unknown': ({ detail, result }, { fields }) => {
+  'outcome-unknown': ({ detail, result, attemptStartedAt }, { fields, request, message, settings }) => {
     const { status, code, contextId } = result ?? {}
+    const recipient = lookupRecipientOf(request.customer)
+    const firstLookup = settings.lookupScheduleMs?.[0]
+    if (firstLookup !== undefined && recipient) {
+      const job: LookupJob = {
+        kind: 'lookup',
+        dedupeKey: request.dedupeKey,
+        conversationId: request.conversationId,
+        channel: request.customer.channel,
+        agentId: request.agentId,
+        requestedAt: request.requestedAt,
+        recipient,
+        attemptStartedAt,
+        done: 0,
+        failures: [],
+        sendBody: message.body,
+        sourceMessageId: message.id,
+        dueAt: attemptStartedAt + firstLookup,
+      }
+      return {
+        counts: [METRIC_NAMES.outcomesUnknown],
+        log: { level: 'warn', message: 'outcome unknown: looking the message up in Genesys, not resent', fields: { ...fields, status, code, detail } },
+        followUp: { job, delaySeconds: Math.ceil(firstLookup / 1000) },
+        markNotified: true,
+      }
+    }
     return {
       counts: [METRIC_NAMES.messagesFailed],
       log: { level: 'warn', message: 'outcome unknown: dead-lettered, not resent', fields: { ...fields, status, code, detail } },
@@ -185,7 +224,7 @@ export function planSettlement(decision: SendDecision, request: MessageRequest, 
   const fields = { dedupeKey: request.dedupeKey, conversationId: shortId(request.conversationId), channel: request.customer.channel }
   if (message.redriveOf !== undefined && NOT_SENT_NOW.has(decision.kind)) return keptDeadLettered(decision.kind, message, fields)
   const plan = SETTLEMENTS[decision.kind] as (decision: SendDecision, context: PlanContext) => Settlement
-  return plan(decision, { message, settings, fields })
+  return plan(decision, { request, message, settings, fields })
 }
 
 /** Outcomes that send nothing and say nothing of whether an earlier attempt reached the customer. */
@@ -231,6 +270,10 @@ export async function settle(settlement: Settlement, message: InboundMessage, re
     // retry reports it and sends nothing.
     const { dedupeKey, conversationId, agentId, requestedAt } = request
     await deps.outcomes.publish({ dedupeKey, conversationId, channel: request.customer.channel, agentId, requestedAt, ...settlement.report })
+  }
+  if (settlement.followUp) {
+    if (!deps.followUps) throw new Error('a settlement that looks an unknown outcome up needs the track queue (followUps)')
+    await deps.followUps.lookUp(settlement.followUp.job, settlement.followUp.delaySeconds)
   }
   if (settlement.markNotified) {
     if (!request) throw new Error('a settlement that marks the ledger needs the request')

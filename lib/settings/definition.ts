@@ -33,6 +33,8 @@ export interface StackValues {
   readonly stateTableName: string
   readonly appEventBusName: string
   readonly sendDlqUrl: string
+  readonly sendQueueUrl: string
+  readonly trackQueueUrl: string
   readonly genesysSecretArn: string
   readonly sendAttemptTimeoutSeconds: string
   /** The Genesys org the partner bus is for; unset while the placeholder org is used. */

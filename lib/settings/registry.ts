@@ -13,7 +13,7 @@ import { ELIGIBLE_SESSIONS, eligibilityScopeProblem } from '../presence/eligibil
 import { SENDING_MODES } from '../domain/sending-mode.ts'
 import { STAGES } from '../topology.ts'
 import type { CrossCheck, SettingDefinition } from './definition.ts'
-import { booleanText, commaList, messageText, nonEmptyList, numberSetting, oneOf, quietWindow, quietWindowShape, tableName, templateParameters, timeZone } from './schemas.ts'
+import { booleanText, commaList, durationList, messageText, nonEmptyList, numberSetting, oneOf, quietWindow, quietWindowShape, tableName, templateParameters, timeZone } from './schemas.ts'
 
 export const DEFAULTS = {
   scope: 'agent',
@@ -41,6 +41,7 @@ export const DEFAULTS = {
     open: '00000000-0000-4000-8000-0000000000b2',
   },
   whatsappTemplateId: '00000000-0000-4000-8000-0000000000c3',
+  unknownOutcomeLookups: '30s,2m,10m',
 } as const
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -51,8 +52,12 @@ export const MAX_PER_TRIGGER = 10_000
 
 const ALL = ['sessionRecorder', 'presence', 'send'] as const
 /** The stages and the reply-routing look-up: every function with an AWS client. */
-const EVERY_FUNCTION = [...ALL, 'replyRouting'] as const
+const EVERY_FUNCTION = [...ALL, 'track', 'replyRouting'] as const
 const PRESENCE_AND_SEND = ['presence', 'send'] as const
+/** The functions that call Genesys. */
+const GENESYS_CALLERS = ['presence', 'send', 'track'] as const
+/** send and track: the Genesys budget they share, the send queue's dead letters, the request's expiry. */
+const SEND_AND_TRACK = ['send', 'track'] as const
 const LOCAL_ONLY = 'not settable: local run and tests only; a deployed function uses the AWS endpoints'
 const QUIET_HINT = 'HH:MM-HH:MM on a 24-hour clock, e.g. 21:00-08:00'
 const TEXT_HINT = 'a text of 1 to 4000 characters using only known placeholders'
@@ -107,7 +112,7 @@ export const SETTINGS = [
   },
   {
     env: 'APP_EVENT_BUS_NAME',
-    readBy: ALL,
+    readBy: [...ALL, 'track'],
     schema: z.string().min(1),
     meaning: 'The app event bus that carries requests and outcomes (resource name).',
     stackSets: 'appEventBusName',
@@ -115,11 +120,27 @@ export const SETTINGS = [
   },
   {
     env: 'SEND_DLQ_URL',
-    readBy: ['send'],
+    readBy: SEND_AND_TRACK,
     schema: z.url(),
-    meaning: "The send stage's dead-letter queue, where permanent failures go with their reason (resource URL).",
+    meaning: "The send stage's dead-letter queue, where permanent failures (and unknown outcomes the look-ups could not settle) go with their reason (resource URL).",
     stackSets: 'sendDlqUrl',
     whyNoProp: "set by the stack (the send stage's dead-letter queue)",
+  },
+  {
+    env: 'SEND_QUEUE_URL',
+    readBy: ['track'],
+    schema: z.url(),
+    meaning: 'The send queue: RESEND_IF_NOT_FOUND puts a request back there (resource URL).',
+    stackSets: 'sendQueueUrl',
+    whyNoProp: 'set by the stack (the send queue)',
+  },
+  {
+    env: 'TRACK_QUEUE_URL',
+    readBy: SEND_AND_TRACK,
+    schema: z.url().optional(),
+    meaning: 'The track queue: look-ups of unknown outcomes (resource URL). Unset (a handler built without one): no look-ups, an unknown outcome is dead-lettered at once.',
+    stackSets: 'trackQueueUrl',
+    whyNoProp: 'set by the stack (the track queue: look-up jobs)',
   },
   {
     env: 'SEND_ATTEMPT_TIMEOUT_SECONDS',
@@ -138,7 +159,7 @@ export const SETTINGS = [
   },
   {
     env: 'GENESYS_GATEWAY_URL',
-    readBy: PRESENCE_AND_SEND,
+    readBy: GENESYS_CALLERS,
     schema: z.url().optional(),
     meaning: 'http(s)://host:port of a gateway for all Genesys calls, overriding the region hosts; the local run points it at the simulator.',
     whyNoProp: 'not settable: local run and tests only; a deployed stack calls the Genesys region hosts',
@@ -189,7 +210,7 @@ export const SETTINGS = [
   {
     env: 'GENESYS_REGION',
     prop: 'genesysRegion',
-    readBy: PRESENCE_AND_SEND,
+    readBy: GENESYS_CALLERS,
     schema: z
       .string()
       .regex(/^[a-z0-9._-]+$/, 'must be a region host such as mypurecloud.ie or an SDK region key such as eu_west_1')
@@ -201,7 +222,7 @@ export const SETTINGS = [
   {
     env: 'GENESYS_SECRET_ARN',
     prop: 'genesysSecretArn',
-    readBy: PRESENCE_AND_SEND,
+    readBy: GENESYS_CALLERS,
     schema: z.string().optional(),
     propSchema: z
       .string()
@@ -216,7 +237,7 @@ export const SETTINGS = [
   {
     env: 'GENESYS_TIMEOUT_MS',
     prop: 'genesysTimeoutMs',
-    readBy: PRESENCE_AND_SEND,
+    readBy: GENESYS_CALLERS,
     ...numberSetting({ min: 'positive', integer: true, max: 59_999, unit: 'milliseconds', default: 10_000, why: "below the functions' 60 s timeout" }),
     meaning: 'Timeout of one Genesys request. A timed-out send may have been accepted: it is dead-lettered as `outcome-unknown`, never resent automatically.',
   },
@@ -426,14 +447,14 @@ export const SETTINGS = [
   {
     env: 'MAX_DELAY_MINUTES',
     prop: 'maxDelayMinutes',
-    readBy: ['send'],
+    readBy: SEND_AND_TRACK,
     ...numberSetting({ min: 'positive', max: 1440, unit: 'minutes', default: DEFAULTS.maxDelayMinutes, why: 'a day: an older request no longer answers "an agent is available"' }),
     meaning: 'A request older than this when it reaches the send function is not sent ("an agent is available" would no longer be true).',
   },
   {
     env: 'GENESYS_BUDGET_PER_MINUTE',
     prop: 'budgetPerMinute',
-    readBy: ['send'],
+    readBy: SEND_AND_TRACK,
     ...numberSetting({
       min: 'positive',
       integer: true,
@@ -448,12 +469,33 @@ export const SETTINGS = [
   {
     env: 'GENESYS_BUDGET_HEADROOM',
     prop: 'budgetHeadroom',
-    readBy: ['send'],
+    readBy: SEND_AND_TRACK,
     schema: z.coerce.number().gt(0, 'must be more than 0 (a share of the budget)').max(1, 'must be at most 1 (the whole budget)').default(DEFAULTS.budgetHeadroom),
     propType: 'number',
     range: 'more than 0 and at most 1',
     meaning: 'Share of the budget this pipeline may use while no rate-limit headers have been seen. All send workers share one rate through a counter in the state table.',
     hint: 'a number greater than 0 and at most 1',
+  },
+  {
+    env: 'UNKNOWN_OUTCOME_LOOKUPS',
+    prop: 'unknownOutcomeLookups',
+    readBy: SEND_AND_TRACK,
+    schema: durationList(DEFAULTS.unknownOutcomeLookups, { max: 10, withinMs: 12 * 3_600_000 }),
+    propType: 'string',
+    range: 'at most 10 look-ups, the last within 12 hours (the longest SQS visibility)',
+    meaning:
+      "When a send's answer is lost (timeout, crash after sending), look the message up in Genesys (analytics conversation details) this long after the attempt started: found, it is settled `sent`; not found after the last, dead-lettered `outcome-unknown` with the evidence. `off`: dead-lettered at once.",
+    hint: "a comma-separated list of ascending durations such as 30s,2m,10m, or 'off'",
+  },
+  {
+    env: 'RESEND_IF_NOT_FOUND',
+    prop: 'resendIfNotFound',
+    readBy: ['track'],
+    schema: booleanText(false),
+    propType: 'boolean',
+    meaning:
+      'After the last look-up found nothing (and none failed), send the message again instead of dead-lettering it, if it is still within `MAX_DELAY_MINUTES`. Risk: a look-up that lags behind Genesys can cause a duplicate. Web Messaging is never resent.',
+    hint: 'true or false',
   },
   {
     env: 'RETRY_BASE_SECONDS',

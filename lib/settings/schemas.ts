@@ -4,6 +4,7 @@
  * string first (derive.ts, `toEnvironmentValue`), so one schema checks a value at synth and at function start.
  */
 import { z } from 'zod'
+import { parseDurations } from '../domain/unknown-outcome.ts'
 import { findUnknownPlaceholders } from '../send/template.ts'
 import { checkTimeZone, parseQuietWindow, QuietHoursError } from '../send/quiet-hours.ts'
 import type { PropType } from './definition.ts'
@@ -157,3 +158,26 @@ export const booleanText = (fallback: boolean) =>
     .enum(['true', 'false'])
     .default(String(fallback) as 'true' | 'false')
     .transform((v) => v === 'true')
+
+/**
+ * A comma-separated list of ascending durations (`30s,2m,10m`, units ms, s, m, h), or `off` for none. Checked
+ * here and kept as text (a prop round-trips through the environment string); the reader parses it with
+ * `parseDurations`. `max` items at most, the last within `withinMs`.
+ */
+export const durationList = (fallback: string, limits: { readonly max: number; readonly withinMs: number }) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((raw, ctx) => {
+      let schedule: number[]
+      try {
+        schedule = parseDurations(raw)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of durations such as 30s,2m,10m, or off: ${(error as Error).message}` })
+        return
+      }
+      if (schedule.some((ms, i) => ms <= 0 || (i > 0 && ms <= (schedule[i - 1] ?? 0))))
+        ctx.addIssue({ code: 'custom', message: `the durations must be positive and ascending, got ${JSON.stringify(raw)}` })
+      else if (schedule.length > limits.max || (schedule.at(-1) ?? 0) > limits.withinMs)
+        ctx.addIssue({ code: 'custom', message: `at most ${limits.max} durations, the last within ${limits.withinMs / 3_600_000} hours, got ${JSON.stringify(raw)}` })
+    })

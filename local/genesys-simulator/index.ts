@@ -1,6 +1,7 @@
 /**
  * A local stand-in for the Genesys Cloud Platform API subset this project uses: client-credentials
- * OAuth, the agentless send, a user's queue memberships and the read-only org routes of `proactive check`.
+ * OAuth, the agentless send, the message-status read and the analytics conversation-details query (over the
+ * messages it really accepted, delivered.ts), a user's queue memberships and the read-only org routes of `proactive check`.
  * It enforces the documented payload rules (through `checkAgentlessRequest`, the same function the send side
  * uses), the rate limit and permissions, and can inject faults deterministically.
  *
@@ -15,6 +16,8 @@ import type { AddressInfo } from 'node:net'
 import { errorBody, rateHeaders, send } from './reply.ts'
 import { matchRoute, type Route } from './route.ts'
 import { agentless, AGENTLESS_PATH } from './routes/agentless.ts'
+import { analyticsDetailsQuery } from './routes/analytics-details.ts'
+import { messageStatus } from './routes/message-status.ts'
 import { oauthToken, TOKEN_PATH } from './routes/oauth-token.ts'
 import { orgRoutes } from './routes/org.ts'
 import { userQueues } from './routes/user-queues.ts'
@@ -23,12 +26,14 @@ import { SimulatorState } from './state.ts'
 import type { GenesysSimulator, RecordedRequest, SimulatorOptions } from './types.ts'
 
 export { AGENTLESS_PATH } from './routes/agentless.ts'
+export { ANALYTICS_DETAILS_PATH } from './routes/analytics-details.ts'
+export { SIMULATED_DELIVERY_FAILURE, type DeliveredMessage } from './delivered.ts'
 export { TOKEN_PATH } from './routes/oauth-token.ts'
-export { PERMISSION_QUEUES, PERMISSION_SEND, PERMISSION_UTILIZATION } from './state.ts'
+export { PERMISSION_ANALYTICS_DETAILS, PERMISSION_MESSAGE_VIEW, PERMISSION_QUEUES, PERMISSION_SEND, PERMISSION_UTILIZATION } from './state.ts'
 export type * from './types.ts'
 
 /** Every route served, first match wins. */
-const ROUTES: readonly Route[] = [oauthToken, agentless, userQueues, routingUserUtilization, ...orgRoutes]
+const ROUTES: readonly Route[] = [oauthToken, agentless, messageStatus, analyticsDetailsQuery, userQueues, routingUserUtilization, ...orgRoutes]
 
 function parseBody(raw: string, contentType: string | undefined, path: string): { body: unknown; parsed: boolean } {
   if (raw === '') return { body: undefined, parsed: false }
@@ -89,6 +94,15 @@ export async function startGenesysSimulator(options: SimulatorOptions = {}): Pro
     },
     setUtilization: (utilization) => {
       state.utilization = utilization
+    },
+    delivered: () => [...state.delivered.values()],
+    setAnalyticsLag: (ms) => {
+      if (!(ms >= 0)) throw new Error(`setAnalyticsLag: ms must be 0 or more, got ${ms}`)
+      state.analyticsLagMs = ms
+    },
+    setAnswer: (route, answer) => {
+      if (route === 'status') state.statusAnswer = answer
+      else state.queryAnswer = answer
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

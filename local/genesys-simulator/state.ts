@@ -4,13 +4,18 @@
  */
 import { randomBytes } from 'node:crypto'
 import { seededRandom } from '../random.ts'
-import type { FaultKind, RecordedRequest, SimulatorClient, SimulatorFaults, SimulatorOptions, SimulatorUtilization } from './types.ts'
+import type { DeliveredMessage, StatusTiming } from './delivered.ts'
+import type { FaultKind, RecordedRequest, SimulatorAnswer, SimulatorClient, SimulatorFaults, SimulatorOptions, SimulatorUtilization } from './types.ts'
 
 export const PERMISSION_SEND = 'conversation:message:create'
 export const PERMISSION_QUEUES = 'routing:queue:view'
 /** `GET /api/v2/routing/users/{userId}/utilization` requires routing:utilization:view or :manage (SDK docs). */
 export const PERMISSION_UTILIZATION = 'routing:utilization:view'
-const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES, PERMISSION_UTILIZATION]
+/** The message-status read (routes/message-status.ts). */
+export const PERMISSION_MESSAGE_VIEW = 'conversation:message:view'
+/** `POST /api/v2/analytics/conversations/details/query` (the unknown-outcome look-up). */
+export const PERMISSION_ANALYTICS_DETAILS = 'analytics:conversationDetail:view'
+const DEFAULT_PERMISSIONS: readonly string[] = [PERMISSION_SEND, PERMISSION_QUEUES, PERMISSION_UTILIZATION, PERMISSION_MESSAGE_VIEW, PERMISSION_ANALYTICS_DETAILS]
 const DEFAULT_CLIENTS: Record<string, SimulatorClient> = { 'local-client': { secret: 'local-secret' } }
 
 interface RateCounter {
@@ -27,6 +32,8 @@ export interface IssuedToken extends RateCounter {
 
 export class SimulatorState {
   readonly now: () => number
+  /** The time conversations are stamped and read in (the platform's conversation data); default `now`. */
+  readonly conversationNow: () => number
   readonly clients: Readonly<Record<string, SimulatorClient>>
   readonly tokenTtlSeconds: number
   /** Requests allowed per window; `setRateLimit` changes it during a run (a limit raised by Genesys support). */
@@ -40,6 +47,15 @@ export class SimulatorState {
   readonly tokens = new Map<string, IssuedToken>()
   /** Requests held by a `timeout` fault; cleared on close. */
   readonly held = new Set<NodeJS.Timeout>()
+  /** Every agentless message accepted (answered 200), by Genesys conversation id: what was really delivered. */
+  readonly delivered = new Map<string, DeliveredMessage>()
+  /** How long after acceptance a message shows in the analytics details query. */
+  analyticsLagMs: number
+  /** `malformed`: the message-status read answers a 200 without usable messages. */
+  statusAnswer: SimulatorAnswer = 'ok'
+  /** `malformed`: the analytics query answers a 200 that is not an AnalyticsConversationQueryResponse. */
+  queryAnswer: SimulatorAnswer = 'ok'
+  private undeliverableRandom: () => number = seededRandom(2)
   private readonly clientCounters = new Map<string, RateCounter>()
   private faults: SimulatorFaults = {}
   private random: () => number = seededRandom(1)
@@ -47,12 +63,24 @@ export class SimulatorState {
 
   constructor(readonly options: SimulatorOptions) {
     this.now = options.now ?? Date.now
+    this.conversationNow = options.conversationClock ?? this.now
     this.clients = options.clients ?? DEFAULT_CLIENTS
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 86_400
     this.rateLimit = options.rateLimitPerMinute ?? 300
     this.rateWindowMs = options.rateWindowMs ?? 60_000
     this.utilization = options.utilization ?? {}
+    this.analyticsLagMs = options.analyticsLagMs ?? 0
     this.setFaults(options.faults)
+  }
+
+  get statusTiming(): StatusTiming {
+    return { statusLagMs: this.faults.statusLagMs ?? 0 }
+  }
+
+  /** Drawn once per accepted message from its own generator, so the send faults' sequence is unchanged. */
+  drawUndeliverable(): boolean {
+    const share = this.faults.undeliverable ?? 0
+    return share > 0 && this.undeliverableRandom() < share
   }
 
   get timeoutHoldMs(): number {
@@ -62,6 +90,7 @@ export class SimulatorState {
   setFaults(next: SimulatorFaults | undefined): void {
     this.faults = next ?? {}
     this.random = seededRandom(this.faults.seed ?? 1)
+    this.undeliverableRandom = seededRandom((this.faults.seed ?? 1) + 7)
     this.sequence = [...(this.faults.sequence ?? [])]
   }
 
@@ -136,6 +165,7 @@ export class SimulatorState {
   /** Forgets recorded requests and rate-limit counters, and restores the initial faults (reseeded). */
   reset(): void {
     this.requests.length = 0
+    this.delivered.clear()
     for (const token of this.tokens.values()) {
       token.windowStart = this.now()
       token.count = 0

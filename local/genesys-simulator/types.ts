@@ -1,5 +1,6 @@
 /** The simulator's public option and record types. */
 import type { Channel } from '#lib/domain/model.ts'
+import type { DeliveredMessage } from './delivered.ts'
 
 export interface SimulatorClient {
   readonly secret: string
@@ -7,7 +8,11 @@ export interface SimulatorClient {
   readonly permissions?: readonly string[]
 }
 
-export type FaultKind = 'http429' | 'http5xx' | 'timeout' | 'token401'
+/**
+ * `timeout`: the request is held and answered 504, never accepted. `acceptedTimeout` (sequence only): accepted,
+ * then held and answered 504, as when Genesys took the message and the answer was lost on the way back.
+ */
+export type FaultKind = 'http429' | 'http5xx' | 'timeout' | 'token401' | 'acceptedTimeout'
 
 export interface SimulatorFaults {
   /** Probabilities in [0, 1] per API request; they share one draw, so their sum should stay ≤ 1. */
@@ -25,7 +30,14 @@ export interface SimulatorFaults {
   readonly sequence?: readonly (FaultKind | 'none')[]
   /** How long a `timeout` fault holds the request before answering 504. Make it longer than the client timeout. */
   readonly timeoutHoldMs?: number
+  /** Share in [0, 1] of accepted messages that end Delivery-failure (with an `errorInfo`); drawn at acceptance. */
+  readonly undeliverable?: number
+  /** Each status change (queued → sent → delivered or failed) shows this many ms after the one before. Default 0. */
+  readonly statusLagMs?: number
 }
+
+/** `malformed`: a 200 whose body is not the documented shape (for the callers' bad-input handling). */
+export type SimulatorAnswer = 'ok' | 'malformed'
 
 export interface SimulatorOptions {
   /** clientId → client. Default: `local-client` / `local-secret` with both permissions. */
@@ -56,6 +68,14 @@ export interface SimulatorOptions {
   readonly port?: number
   /** Read-only org data for `proactive check` (see SimulatorOrg). */
   readonly org?: SimulatorOrg
+  /** How long after acceptance a message shows in the analytics details query (its data lag). Default 0. */
+  readonly analyticsLagMs?: number
+  /**
+   * The clock conversations are stamped with and read by (the message status, the analytics interval), when it is
+   * not `now`: the local cloud's shifted clock, so a look-up from a replayed event's time finds what was sent then,
+   * while tokens and rate windows keep to real time. Default `now`.
+   */
+  readonly conversationClock?: () => number
 }
 
 /** The simulator's answer to the utilization lookup (the agent's messaging capacity). */
@@ -121,5 +141,11 @@ export interface GenesysSimulator {
   setCompetingShare(share: number): void
   /** Changes what the utilization lookup answers from now on. */
   setUtilization(utilization: SimulatorUtilization): void
+  /** Every agentless message the simulator accepted (answered 200): what was really delivered, by conversation. */
+  delivered(): readonly DeliveredMessage[]
+  /** Changes the analytics query's data lag from now on. */
+  setAnalyticsLag(ms: number): void
+  /** Makes the message-status read or the analytics query answer a malformed 200 (or the documented shape again). */
+  setAnswer(route: 'status' | 'query', answer: SimulatorAnswer): void
   close(): Promise<void>
 }

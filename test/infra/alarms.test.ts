@@ -34,8 +34,8 @@ const topicId = ofType(template, 'AWS::SNS::Topic')[0]![0]
 
 describe('every alarm', () => {
   it('the stack has the alarms of every stage, rule and Genesys check', () => {
-    // 3 stages × (DLQ, age, faults, throttles) + 3 rules × (3 delivery metrics + DLQ) + 2 Genesys.
-    expect(alarms.length).toBe(26)
+    // 4 stages (session-recorder, presence, send, track) × (DLQ, age, faults, throttles) + 3 rules × (3 delivery metrics + DLQ) + 2 Genesys.
+    expect(alarms.length).toBe(30)
   })
 
   it.each(alarms.map(([id, alarm]) => [id, alarm] as const))('%s: says what it means, the first step, and links a runbook section that exists', (_id, alarm) => {

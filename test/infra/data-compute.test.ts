@@ -34,7 +34,7 @@ describe('data and compute in two stacks', () => {
     for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Events::EventBus', 'AWS::Events::Archive', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret']) expect(types, type).toContain(type)
     for (const type of COMPUTE) expect(types, type).not.toContain(type)
     // 3 stage queues, 3 stage DLQs, 3 rule DLQs.
-    expect(ofType(dataTemplate, 'AWS::SQS::Queue')).toHaveLength(9)
+    expect(ofType(dataTemplate, 'AWS::SQS::Queue')).toHaveLength(11)
   })
 
   it('puts the functions, rules and alarms in the compute stack, and nothing that stores state', () => {
@@ -124,6 +124,8 @@ describe('the single construct', () => {
     'ConversationEventsRuleDeadLetterQueue',
     'AgentEventsRuleDeadLetterQueue',
     'MessageRequestedRuleDeadLetterQueue',
+    'TrackQueue',
+    'TrackDeadLetterQueue',
   ]
 
   it('holds every stateful resource in its Data child, and no other stateful resource', () => {

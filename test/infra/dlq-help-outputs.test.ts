@@ -22,7 +22,7 @@ describe('proactive dlq --help and the stack outputs', () => {
     }
   })
 
-  it('names the output of every dead-letter queue (the six that redrive policies and rule targets point to)', () => {
+  it('names the output of every dead-letter queue (the seven that redrive policies and rule targets point to)', () => {
     const deadLetterQueueIds = new Set<string>()
     for (const [, queue] of ofType(template, 'AWS::SQS::Queue')) {
       const target = queue.Properties?.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0]
@@ -31,7 +31,7 @@ describe('proactive dlq --help and the stack outputs', () => {
     for (const [, rule] of ofType(template, 'AWS::Events::Rule')) {
       for (const t of rule.Properties.Targets) deadLetterQueueIds.add(t.DeadLetterConfig.Arn['Fn::GetAtt'][0])
     }
-    expect(deadLetterQueueIds.size).toBe(6)
+    expect(deadLetterQueueIds.size).toBe(7)
     const helpQueueIds = namedInHelp.map((name) => (outputs[name]!.Value as { Ref: string }).Ref)
     expect(new Set(helpQueueIds)).toEqual(deadLetterQueueIds)
   })

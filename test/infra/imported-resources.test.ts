@@ -51,9 +51,10 @@ describe('imported partner bus and secret, settings from context', () => {
     expect(env('ProactiveMessagingPresenceFunction').GENESYS_SECRET_ARN).toBe(SECRET_ARN)
     const secretStatements = identityStatements(template).filter((s) => asArray<string>(s.Action).includes('secretsmanager:GetSecretValue'))
     const genesys = secretStatements.filter((s) => (s.Resource as { Ref?: string }).Ref !== routingKeyId)
-    expect(genesys).toHaveLength(2)
+    // presence, send and track: the three functions that call Genesys.
+    expect(genesys).toHaveLength(3)
     for (const s of genesys) expect(s.Resource).toBe(SECRET_ARN)
-    expect(secretStatements).toHaveLength(3)
+    expect(secretStatements).toHaveLength(4)
   })
 
   it('turns string context into typed settings', () => {

@@ -20,6 +20,7 @@ const FUNCTION_PREFIX: Record<FunctionKey, string> = {
   sessionRecorder: 'ProactiveMessagingSessionRecorderFunction',
   presence: 'ProactiveMessagingPresenceFunction',
   send: 'ProactiveMessagingSendFunction',
+  track: 'ProactiveMessagingTrackFunction',
 }
 
 // ------------------------------------------------------------------ what the code calls
@@ -188,7 +189,9 @@ function needsOf(key: FunctionKey, facts: FunctionFacts): { allowed: Set<string>
         need(action, facts.env('GENESYS_SECRET_ARN')!)
         break
       case 'sqs':
-        if (action === 'sqs:SendMessage') need(action, facts.env('SEND_DLQ_URL')!)
+        // Every queue the function is configured to write to: the send DLQ, the track queue (look-up jobs), the
+        // send queue (a request sent again).
+        if (action === 'sqs:SendMessage') for (const variable of ['SEND_DLQ_URL', 'TRACK_QUEUE_URL', 'SEND_QUEUE_URL']) if (facts.env(variable)) need(action, facts.env(variable)!)
         break
       default:
         throw new Error(`no resource rule for ${action}`)
@@ -223,6 +226,8 @@ const TABLE_CALLS: Record<FunctionKey, Record<string, string[]>> = {
   presence: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   // Send reads the recorded session by conversation id (unknown-session) and nothing else there by item.
   send: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:PutItem'], SESSIONS_TABLE_NAME: ['dynamodb:GetItem'] },
+  // track reads and conditionally updates the delivery ledger, and claims the shared pace counter.
+  track: { STATE_TABLE_NAME: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
 }
 
 it.each(Object.keys(TABLE_CALLS) as FunctionKey[])('the %s role can make the item calls its use case makes', (key) => {

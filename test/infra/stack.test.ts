@@ -26,6 +26,7 @@ const FUNCTION_PREFIX: Record<FunctionKey, string> = {
   sessionRecorder: 'ProactiveMessagingSessionRecorderFunction',
   presence: 'ProactiveMessagingPresenceFunction',
   send: 'ProactiveMessagingSendFunction',
+  track: 'ProactiveMessagingTrackFunction',
 }
 const RULE_OF_STAGE = { sessionRecorder: 'conversationEvents', presence: 'agentEvents', send: 'messageRequested' } as const
 
@@ -78,7 +79,7 @@ describe('event buses and rules', () => {
     const patterns = rulePatterns({ orgId: ORG_ID })
     const [partnerBusId] = ofType(template, 'AWS::Events::EventBus').find(([, r]) => r.Properties.EventSourceName)!
     const [appBusId] = ofType(template, 'AWS::Events::EventBus').find(([, r]) => !r.Properties.EventSourceName)!
-    for (const key of Object.keys(RULE_OF_STAGE) as FunctionKey[]) {
+    for (const key of Object.keys(RULE_OF_STAGE) as (keyof typeof RULE_OF_STAGE)[]) {
       const ruleName = RULE_OF_STAGE[key]
       const rule = ruleFor(ruleName)
       expect(rule.Properties.EventPattern).toEqual(patterns[ruleName])
@@ -115,7 +116,7 @@ describe('event buses and rules', () => {
 describe('queues', () => {
   it('encrypts every queue and allows only TLS', () => {
     const queues = ofType(template, 'AWS::SQS::Queue')
-    expect(queues).toHaveLength(9)
+    expect(queues).toHaveLength(11)
     const tlsOnly = new Set(
       ofType(template, 'AWS::SQS::QueuePolicy')
         .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false' && s.Action === 'sqs:*'))
@@ -140,10 +141,10 @@ describe('queues', () => {
     expect(dlq.Properties.MessageRetentionPeriod).toBe(DLQ_RETENTION_SECONDS)
   })
 
-  it('outputs the URL of every queue, so `dlq --queue <URL>` can use each of the six dead-letter queues', () => {
+  it('outputs the URL of every queue, so `dlq --queue <URL>` can use each of the seven dead-letter queues', () => {
     const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value))
     const queues = ofType(template, 'AWS::SQS::Queue').map(([id]) => id)
-    expect(queues).toHaveLength(9)
+    expect(queues).toHaveLength(11)
     for (const id of queues) expect(outputs, id).toContain(JSON.stringify({ Ref: id }))
   })
 
@@ -283,17 +284,17 @@ describe('least privilege', () => {
     }
   })
 
-  it('lets only the send function write to the send DLQ, and only presence and send read the secret', () => {
+  it('lets only send and track write to queues, and only the Genesys callers read the secret', () => {
     const statements = ofType(template, 'AWS::IAM::Policy').map(([, p]) => ({
       role: logicalIdOf(p.Properties.Roles[0])!,
       statements: p.Properties.PolicyDocument.Statement as any[],
     }))
     const rolesWith = (action: string) => statements.filter((p) => p.statements.some((s) => asArray<string>(s.Action).includes(action))).map((p) => p.role.replace(/Role.*/, ''))
-    expect(rolesWith('sqs:SendMessage')).toEqual(['ProactiveMessagingSend'])
+    expect(rolesWith('sqs:SendMessage').sort()).toEqual(['ProactiveMessagingSend', 'ProactiveMessagingTrack'])
     // The reply-routing look-up reads its own key (its own secret), not the Genesys credentials.
-    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingReplyRouting', 'ProactiveMessagingSend'])
-    // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed.
-    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder'])
+    expect(rolesWith('secretsmanager:GetSecretValue').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingReplyRouting', 'ProactiveMessagingSend', 'ProactiveMessagingTrack'])
+    // The session recorder publishes ProactiveMessageAnswered / ProactiveReplyServed; track the outcomes of the look-ups.
+    expect(rolesWith('events:PutEvents').sort()).toEqual(['ProactiveMessagingPresence', 'ProactiveMessagingSend', 'ProactiveMessagingSessionRecorder', 'ProactiveMessagingTrack'])
     expect(rolesWith('dynamodb:Scan')).toEqual([])
   })
 
@@ -315,7 +316,7 @@ describe('alarms and dashboard', () => {
 
   it('alarms on any message in any dead-letter queue', () => {
     const { stage, rule } = deadLetterQueueIds()
-    expect(stage.length + rule.length).toBe(6)
+    expect(stage.length + rule.length).toBe(7)
     for (const id of [...stage, ...rule]) {
       const alarms = alarmsOn(template, 'ApproximateNumberOfMessagesVisible', ['QueueName', getAtt(id, 'QueueName')])
       expect(alarms, id).toHaveLength(1)

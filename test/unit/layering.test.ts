@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { ROOT } from '../support/run-command.ts'
 
 const CODE_FOLDERS = ['lib', 'functions', 'cdk', 'cli', 'local']
-const STAGES = ['lib/presence/', 'lib/send/', 'lib/session-recorder/', 'lib/reply-routing/']
-const HANDLERS = ['functions/presence/', 'functions/send/', 'functions/session-recorder/', 'functions/reply-routing/']
+const STAGES = ['lib/presence/', 'lib/send/', 'lib/session-recorder/', 'lib/reply-routing/', 'lib/track/']
+const HANDLERS = ['functions/presence/', 'functions/send/', 'functions/session-recorder/', 'functions/reply-routing/', 'functions/track/']
 /** Pure modules at the root of lib/ that a use case may read: the metric vocabulary and a concurrency helper. */
 const PURE_LIB_ROOT = ['lib/metrics-names.ts', 'lib/concurrency.ts']
 

@@ -94,6 +94,8 @@ describe('sendMessage: an unfinished earlier attempt at exactly attemptTimeoutMs
     expect(await sendMessage(request, deps, settings)).toEqual({
       kind: 'outcome-unknown',
       detail: 'an earlier attempt started and never finished: Genesys may have accepted it',
+      // The earlier attempt's start: where a look-up searches from.
+      attemptStartedAt: STARTED_AT,
     })
     expect(calls).toEqual(['cap.tryReserve', 'pacer.acquire', 'ledger.begin', 'ledger.finish dead-lettered outcome-unknown'])
   })

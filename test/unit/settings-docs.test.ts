@@ -62,7 +62,7 @@ describe('every CDK setting', () => {
 
   it('shows the headroom default the code uses (0.95), in both tables', () => {
     expect(renderCdkTable()).toContain('| `budgetHeadroom` | `0.95` |')
-    expect(renderFunctionTable()).toContain('| `GENESYS_BUDGET_HEADROOM` | send | `0.95` |')
+    expect(renderFunctionTable()).toContain('| `GENESYS_BUDGET_HEADROOM` | send, track | `0.95` |')
   })
 })
 

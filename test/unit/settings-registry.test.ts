@@ -36,6 +36,8 @@ const RESOURCES = {
   stateTableName: 'state',
   appEventBusName: 'app-bus',
   sendDlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/send-dlq',
+  sendQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/send',
+  trackQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/track',
   genesysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:g-AbC123',
   sendMaxConcurrency: 2,
 }

@@ -127,15 +127,40 @@ describe('planSettlement: one plan per decision kind', () => {
     })
   })
 
-  it('outcome-unknown: a warning, dead-lettered and reported as outcome-unknown, marked', () => {
+  it('outcome-unknown with no look-up schedule: a warning, dead-lettered and reported as outcome-unknown, marked', () => {
     const result = { ok: false, kind: 'unknown', status: 504, code: 'gateway.timeout', contextId: 'ctx' } as const
-    expect(planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', result }, request, message, settings)).toEqual({
+    expect(planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', attemptStartedAt: 1, result }, request, message, settings)).toEqual({
       counts: ['MessagesFailed'],
       log: { level: 'warn', message: 'outcome unknown: dead-lettered, not resent', fields: { ...fields, status: 504, code: 'gateway.timeout', detail: 'Genesys may have accepted it: 504' } },
       deadLetter: { reason: 'outcome-unknown', attributes: { detail: 'Genesys may have accepted it: 504', genesysStatus: 504, genesysCode: 'gateway.timeout', contextId: 'ctx' } },
       report: { outcome: 'dead-lettered', reason: 'outcome-unknown' },
       markNotified: true,
     })
+  })
+
+  it('outcome-unknown with a look-up schedule: no dead letter, no report; a look-up job for the track queue, then marked', () => {
+    const result = { ok: false, kind: 'unknown', status: 504, code: 'gateway.timeout' } as const
+    const plan = planSettlement({ kind: 'outcome-unknown', detail: 'Genesys may have accepted it: 504', attemptStartedAt: 5_000, result }, request, message, {
+      ...settings,
+      lookupScheduleMs: [30_000, 120_000],
+    })
+    expect(plan.deadLetter).toBeUndefined()
+    expect(plan.report).toBeUndefined()
+    expect(plan.counts).toEqual(['OutcomesUnknown'])
+    expect(plan.markNotified).toBe(true)
+    expect(plan.followUp?.delaySeconds).toBe(30)
+    expect(plan.followUp?.job).toMatchObject({
+      kind: 'lookup',
+      dedupeKey: request.dedupeKey,
+      attemptStartedAt: 5_000,
+      done: 0,
+      failures: [],
+      dueAt: 35_000,
+      sendBody: message.body,
+      sourceMessageId: message.id,
+    })
+    // The recipient as the request built it (WhatsApp: the normalised toAddress), for the analytics segment filter.
+    expect(plan.followUp?.job.recipient).toEqual({ addressTo: '447700900555' })
   })
 
   it('retry: a warning with the reason; the delay is Retry-After, the pacing wait, or the backoff', () => {

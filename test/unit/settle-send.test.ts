@@ -113,7 +113,7 @@ describe('send settlement: the order of the steps per outcome kind', () => {
   })
 
   it('outcome-unknown: dead letter, report, then mark notified; never a retry', async () => {
-    const { calls } = await settleDecision({ kind: 'outcome-unknown', detail: 'timed out' })
+    const { calls } = await settleDecision({ kind: 'outcome-unknown', detail: 'timed out', attemptStartedAt: 1 })
     expect(names(calls)).toEqual(['count', 'log.warn', 'deadLetters.send', 'count', 'outcomes.publish', 'ledger.markNotified'])
     expect(calls[2]).toEqual(['deadLetters.send', { body: message.body, reason: 'outcome-unknown', attributes: { detail: 'timed out', sourceMessageId: 'm-1' } }])
   })

@@ -79,7 +79,7 @@ function handle(call: RouteCall): void {
     missingPermission(state, res, record, token, PERMISSION_SEND)
     return
   }
-  if (fault) {
+  if (fault && fault !== 'acceptedTimeout') {
     applyFault(state, res, record, token, fault)
     return
   }
@@ -97,21 +97,40 @@ function handle(call: RouteCall): void {
     send(res, record, 400, errorBody(400, 'bad.request', message, details), { ...rateHeaders(state, token), ...simulatorOnlyHeader(details) })
     return
   }
-  const timestamp = new Date(state.now()).toISOString()
+  const acceptedAt = state.conversationNow()
+  const timestamp = new Date(acceptedAt).toISOString()
   const messengerType = String(request.toAddressMessengerType)
+  const conversationId = nextConversationId(state, messengerType, request)
+  const messageId = randomUUID()
+  // Recorded before answering: a worker that dies after the 200 (crashAfterSend) leaves a message Genesys has.
+  state.delivered.set(conversationId, {
+    conversationId,
+    messageId,
+    channel: messengerType,
+    fromAddress: String(request.fromAddress),
+    ...(typeof request.toAddress === 'string' ? { toAddress: request.toAddress } : {}),
+    ...(typeof request.externalContactId === 'string' ? { externalContactId: request.externalContactId } : {}),
+    acceptedAt,
+    undeliverable: state.drawUndeliverable(),
+  })
+  if (fault === 'acceptedTimeout') {
+    applyFault(state, res, record, token, 'timeout')
+    record.fault = fault
+    return
+  }
   send(
     res,
     record,
     200,
     {
       id: randomUUID(),
-      conversationId: nextConversationId(state, messengerType, request),
+      conversationId,
       fromAddress: request.fromAddress,
       ...(request.toAddress !== undefined ? { toAddress: request.toAddress } : {}),
       messengerType,
       timestamp,
       message: {
-        id: randomUUID(),
+        id: messageId,
         status: 'queued',
         direction: 'outbound',
         messengerType,
