@@ -41,7 +41,11 @@ export const PREBUILT_FILE = 'index.mjs'
  * The sources when they are there (a clone: bundled now, so what deploys is what is checked out, never an older
  * build), else the prebuilt bundle the package ships (an installed package needs neither esbuild nor a lock file).
  */
-function functionCode(scope: Construct, props: QueueFedFunctionProps, common: Omit<lambda.FunctionProps, 'code' | 'handler'>): lambda.Function {
+export function functionCode(
+  scope: Construct,
+  props: { readonly stage: string; readonly entry: string; readonly codeRoot: string },
+  common: Omit<lambda.FunctionProps, 'code' | 'handler'>,
+): lambda.Function {
   const source = join(props.codeRoot, props.entry)
   if (existsSync(source)) {
     const lockFile = join(props.codeRoot, 'package-lock.json')

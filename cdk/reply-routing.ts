@@ -4,19 +4,16 @@
  * Secrets Manager that the data action presents, and reserved concurrency as its throttle. On by default; the prop
  * `replyRouting: false` leaves all of it out.
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib'
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as lambda from 'aws-cdk-lib/aws-lambda'
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import { Construct } from 'constructs'
 import { HTTP_FUNCTIONS, TABLES } from '#lib/topology.ts'
 import { logDataProtectionPolicy } from './log-data-protection.ts'
-import { BUNDLING } from './queue-fed-function.ts'
+import { functionCode } from './queue-fed-function.ts'
 
 export interface ReplyRoutingProps {
   readonly codeRoot: string
@@ -45,7 +42,7 @@ export function replyRoutingKey(scope: Construct, id: string, removalPolicy: Rem
 }
 
 export class ReplyRouting extends Construct {
-  readonly function: NodejsFunction
+  readonly function: lambda.Function
   readonly url: lambda.FunctionUrl
   /** The key the data action presents (Basic Auth password, or the X-Reply-Routing-Key header). */
   readonly secret: secretsmanager.ISecret
@@ -68,11 +65,7 @@ export class ReplyRouting extends Construct {
     )
     this.secret.grantRead(this.role)
 
-    const lockFile = join(props.codeRoot, 'package-lock.json')
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(props.codeRoot, settings.entry),
-      projectRoot: props.codeRoot,
-      depsLockFilePath: existsSync(lockFile) ? lockFile : undefined,
+    this.function = functionCode(this, { stage: 'reply-routing', entry: settings.entry, codeRoot: props.codeRoot }, {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: settings.functionMemoryMb,
@@ -82,7 +75,6 @@ export class ReplyRouting extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       environment: { ...props.environment, REPLY_ROUTING_SECRET_ARN: this.secret.secretArn },
-      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
     })
     // A Genesys data action can present Basic Auth or its own headers, not AWS SigV4: the function checks the key.
     this.url = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE })

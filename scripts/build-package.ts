@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path'
 import { build, type BuildOptions } from 'esbuild'
 import { BUNDLING, PREBUILT_FILE, PREBUILT_ROOT, prebuiltCodeDir } from '../cdk/queue-fed-function.ts'
 import { packageRootOf } from '#lib/package-root.ts'
-import { FUNCTIONS } from '#lib/topology.ts'
+import { FUNCTIONS, HTTP_FUNCTIONS } from '#lib/topology.ts'
 
 const ROOT = packageRootOf(import.meta.url)
 const DIST = join(ROOT, PREBUILT_ROOT)
@@ -23,7 +23,7 @@ const NODE = { bundle: true, platform: 'node', format: 'esm', absWorkingDir: ROO
 
 /** The functions exactly as NodejsFunction bundles them from the sources (BUNDLING), so both deploy the same code. */
 async function buildFunctions(): Promise<void> {
-  for (const { entry } of Object.values(FUNCTIONS)) {
+  for (const { entry } of [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]) {
     await build({
       ...NODE,
       entryPoints: [entry],
@@ -81,4 +81,4 @@ function buildDeclarations(): void {
 rmSync(DIST, { recursive: true, force: true })
 await Promise.all([buildFunctions(), buildConstructLibrary(), buildCli()])
 buildDeclarations()
-process.stderr.write(`built ${relative(ROOT, DIST)}/: ${Object.keys(FUNCTIONS).length} functions, the construct library, the CLI and the declarations\n`)
+process.stderr.write(`built ${relative(ROOT, DIST)}/: ${Object.keys(FUNCTIONS).length + Object.keys(HTTP_FUNCTIONS).length} functions, the construct library, the CLI and the declarations\n`)

@@ -15,7 +15,10 @@ import { Template } from 'aws-cdk-lib/assertions'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProactiveMessaging } from '../../cdk/proactive-messaging.ts'
 import { CODE_ROOT } from '../../cdk/pipeline-compute.ts'
-import { FUNCTIONS } from '#lib/topology.ts'
+import { FUNCTIONS, HTTP_FUNCTIONS } from '#lib/topology.ts'
+
+/** Every Lambda function the construct deploys: the queue-fed stages and the HTTPS look-ups. */
+const ALL_FUNCTIONS = [...Object.values(FUNCTIONS), ...Object.values(HTTP_FUNCTIONS)]
 import { testApp } from './template-helpers.ts'
 
 const PACKAGE = JSON.parse(readFileSync(join(CODE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string; devDependencies: Record<string, string> }
@@ -93,7 +96,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('package/dist/cdk/index.js')
     expect(files).toContain('package/dist/types/cdk/index.d.ts')
     expect(files).toContain('package/dist/cli/main.mjs')
-    for (const { entry } of Object.values(FUNCTIONS)) expect(files).toContain(`package/dist/${entry.replace(/index\.ts$/, 'index.mjs')}`)
+    for (const { entry } of ALL_FUNCTIONS) expect(files).toContain(`package/dist/${entry.replace(/index\.ts$/, 'index.mjs')}`)
     expect(files.filter((file) => /^package\/(test|bench|lib|functions|cdk|local|scripts)\//.test(file))).toEqual([])
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([])
   })
@@ -127,7 +130,7 @@ describe.each([
 
   it('synthesizes the functions, rules and alarms the construct has', { timeout: 120_000 }, () => {
     const expected = reference()
-    expect(count(template, 'AWS::Lambda::Function')).toBe(Object.keys(FUNCTIONS).length)
+    expect(count(template, 'AWS::Lambda::Function')).toBe(ALL_FUNCTIONS.length)
     for (const type of ['AWS::Lambda::Function', 'AWS::Events::Rule', 'AWS::CloudWatch::Alarm', 'AWS::SQS::Queue', 'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table']) {
       expect(count(template, type), type).toBe(count(expected, type))
     }
@@ -136,8 +139,8 @@ describe.each([
 
   it('deploys the prebuilt bundles as the function code, byte for byte (nothing bundled at synth)', () => {
     const assets = readdirSync(join(consumer, outdir)).filter((name) => name.startsWith('asset.') && existsSync(join(consumer, outdir, name, 'index.mjs')))
-    expect(assets).toHaveLength(Object.keys(FUNCTIONS).length)
-    const prebuilt = Object.values(FUNCTIONS).map(({ entry }) => digest(join(consumer, 'node_modules', PACKAGE.name, 'dist', entry.replace(/index\.ts$/, 'index.mjs'))))
+    expect(assets).toHaveLength(ALL_FUNCTIONS.length)
+    const prebuilt = ALL_FUNCTIONS.map(({ entry }) => digest(join(consumer, 'node_modules', PACKAGE.name, 'dist', entry.replace(/index\.ts$/, 'index.mjs'))))
     expect(assets.map((asset) => digest(join(consumer, outdir, asset, 'index.mjs'))).sort()).toEqual(prebuilt.sort())
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Handler).toBe('index.handler')
   })
