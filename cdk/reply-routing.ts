@@ -65,17 +65,21 @@ export class ReplyRouting extends Construct {
     )
     this.secret.grantRead(this.role)
 
-    this.function = functionCode(this, { stage: 'reply-routing', entry: settings.entry, codeRoot: props.codeRoot }, {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: settings.functionMemoryMb,
-      timeout: Duration.seconds(settings.functionTimeoutSeconds),
-      reservedConcurrentExecutions: settings.reservedConcurrency,
-      tracing: lambda.Tracing.DISABLED,
-      logGroup: this.logGroup,
-      role: this.role,
-      environment: { ...props.environment, REPLY_ROUTING_SECRET_ARN: this.secret.secretArn },
-    })
+    this.function = functionCode(
+      this,
+      { stage: 'reply-routing', entry: settings.entry, codeRoot: props.codeRoot },
+      {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: settings.functionMemoryMb,
+        timeout: Duration.seconds(settings.functionTimeoutSeconds),
+        reservedConcurrentExecutions: settings.reservedConcurrency,
+        tracing: lambda.Tracing.DISABLED,
+        logGroup: this.logGroup,
+        role: this.role,
+        environment: { ...props.environment, REPLY_ROUTING_SECRET_ARN: this.secret.secretArn },
+      },
+    )
     // A Genesys data action can present Basic Auth or its own headers, not AWS SigV4: the function checks the key.
     this.url = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE })
 

@@ -50,7 +50,11 @@ class InMemorySessions implements SessionRepository {
 describe('recordSession', () => {
   it('creates the session on the first event and says so', async () => {
     const sessions = new InMemorySessions()
-    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: true, session: expect.objectContaining({ conversationId: CONVERSATION, channel: 'sms' }) })
+    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({
+      kind: 'recorded',
+      created: true,
+      session: expect.objectContaining({ conversationId: CONVERSATION, channel: 'sms' }),
+    })
     expect(sessions.stored).toMatchObject({ conversationId: CONVERSATION, channel: 'sms', version: 1 })
     expect(sessions.puts).toEqual(['written'])
   })
@@ -110,7 +114,11 @@ describe('recordSession', () => {
       raced = true
       sessions.stored = { conversationId: CONVERSATION, agents: {}, lastActiveAt: T - 1, expiresAt: 0, version: 1 }
     }
-    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({ kind: 'recorded', created: false, session: expect.objectContaining({ conversationId: CONVERSATION }) })
+    expect(await recordSession(parse('customer.start', { at: T, addressFrom: '+13175550123' }), sessions, POLICY)).toEqual({
+      kind: 'recorded',
+      created: false,
+      session: expect.objectContaining({ conversationId: CONVERSATION }),
+    })
     expect(sessions.puts).toEqual(['conflict', 'written'])
   })
 
