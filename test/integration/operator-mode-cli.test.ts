@@ -50,7 +50,7 @@ function depsFor(c: LocalCloud | undefined, outputs: Record<string, string> = { 
 }
 
 describe('proactive mode', () => {
-  it('paused by the command: the next trigger, once the 30 s cache has passed, requests and sends nothing', async () => {
+  it('paused by the command: the next trigger, once the 30 s cache has passed, is counted paused, requests and sends nothing', async () => {
     const c = (cloud = await LocalCloud.start({ config: { GENESYS_ORG_ID: '32aa07aa-db1b-4987-abd0-9483601ec29d' } }))
     const first = await runScenario(c, entries([...customers(1, T0), ...trigger(T0 + 30 * MINUTE)]))
     expect(first.messages.sent).toBe(2)
@@ -64,8 +64,10 @@ describe('proactive mode', () => {
     c.clock.advance(MODE_CACHE_MS)
     const later = T0 + 60 * MINUTE
     const second = await runScenario(c, entries([...customers(2, later), ...trigger(later + 30 * MINUTE)]))
-    // Counted over the cloud's life: the second trigger added two paused requests and nothing sent.
-    expect(second.messages).toMatchObject({ requested: 2, sent: 2, paused: 2, deadLettered: 0 })
+    // Counted over the cloud's life: the second trigger was paused before it read a customer, so it requested
+    // nothing and nothing more was sent.
+    expect(second.pausedTriggers).toBe(1)
+    expect(second.messages).toMatchObject({ requested: 2, sent: 2, deadLettered: 0 })
     expect(second.genesys.requests).toHaveLength(2)
 
     const shown = capturedIo()
@@ -77,8 +79,9 @@ describe('proactive mode', () => {
     expect(JSON.parse(json.stdout[0] as string)).toEqual({ stack: 'Pilot', override: { mode: 'live', since: '2026-11-28T21:00:00.000Z' } })
     c.clock.advance(MODE_CACHE_MS)
     const third = await runScenario(c, entries([...customers(3, later + 60 * MINUTE), ...trigger(later + 90 * MINUTE)]))
-    // Live again: the customers paused earlier were never capped, so they are messaged now with the new ones.
-    expect(third.messages).toMatchObject({ sent: 6, paused: 2 })
+    // Live again: the customers left out while paused were never capped, so they are messaged now with the new ones.
+    expect(third.messages).toMatchObject({ sent: 6 })
+    expect(third.pausedTriggers).toBe(1)
     // Three replays in one cloud: took 30 s once on the shared 2-core machine under load.
   }, 90_000)
 
