@@ -10,7 +10,7 @@ import { summariseRates } from '../../bench/rates.ts'
 import { checkDeliveries, recipientOfBody, recipientOfWorkloadCustomer } from '../../bench/recipients.ts'
 import { parseArgs, QUICK, type BenchReport } from '../../bench/run.ts'
 import { quantile } from '../../bench/stats.ts'
-import { sendConcurrencyFor } from '#lib/topology.ts'
+import { FUNCTIONS, sendConcurrencyFor } from '#lib/topology.ts'
 import { runCommand } from '../support/run-command.ts'
 import { AGENTLESS_PATH, startGenesysSimulator, TOKEN_PATH, type GenesysSimulator, type RecordedRequest } from '../../local/genesys-simulator/index.ts'
 
@@ -139,9 +139,9 @@ describe('npm run bench -- --quick --json', () => {
     expect(limited?.missing).toBeLessThanOrEqual(limited?.deferred ?? 0)
   })
 
-  it('cold start: the three functions bundled as the CDK stack does, and the SDK variants are smaller', () => {
+  it('cold start: every queue-fed function bundled as the CDK stack does, and the SDK variants are smaller', () => {
     const functions = report.coldStart?.functions ?? []
-    expect(functions.map((f) => f.function).sort()).toEqual(['presence', 'send', 'sessionRecorder'])
+    expect(functions.map((f) => f.function).sort()).toEqual(Object.keys(FUNCTIONS).sort())
     for (const f of functions) {
       expect(f.mirrorIdentical).toBe(true)
       expect(f.cdk.bytes).toBeGreaterThan(100_000)
