@@ -17,16 +17,25 @@ export const shared = {
 /** The local clouds of one test file share their dynalite and SQS (test/support/shared-local-services.ts). */
 const SHARED_LOCAL_SERVICES = './test/support/shared-local-services.ts'
 
+/** Unit files that replace a module with `vi.mock`: a mock needs a module graph of its own, so each file is isolated. */
+const MOCKING_UNIT_FILES = ['test/unit/settings-registry.test.ts']
+
 /** Pure tests in and around the domain: no local service, no child process. */
 const unit: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'unit',
     include: ['test/unit/**/*.test.ts', 'test/fuzz/events.fuzz.test.ts', 'test/fuzz/log-masking.fuzz.test.ts', 'test/fuzz/template.fuzz.test.ts'],
+    exclude: MOCKING_UNIT_FILES,
     // Nothing here keeps state between files: one module graph per worker instead of one per file.
     pool: 'threads',
     isolate: false,
   },
+}
+
+const unitIsolated: TestProjectInlineConfiguration = {
+  extends: true,
+  test: { name: 'unit-isolated', include: MOCKING_UNIT_FILES, pool: 'threads', isolate: true },
 }
 
 /**
@@ -80,6 +89,6 @@ export default defineConfig({
     // One worker more than cores (vitest's default is one fewer: a single worker on CI's 2 cores). Most local
     // cloud tests wait on timers and local services rather than compute.
     maxWorkers: availableParallelism() + 1,
-    projects: [unit, types, integration, infra, chaos],
+    projects: [unit, unitIsolated, types, integration, infra, chaos],
   },
 })

@@ -1,6 +1,6 @@
 /** What a route is, and the API-call guard every Platform API route starts with. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { errorBody, rateHeaders, send, tooManyRequests } from './reply.ts'
+import { errorBody, missingPermission, rateHeaders, send, tooManyRequests } from './reply.ts'
 import type { IssuedToken, SimulatorState } from './state.ts'
 import type { FaultKind, RecordedRequest } from './types.ts'
 
@@ -74,4 +74,28 @@ export function authorizeApiCall({ req, res, record, state }: RouteCall): { toke
     return undefined
   }
   return { token, fault }
+}
+
+/**
+ * The prologue of a read that follows a sent message (status read, analytics query): the token, the permission,
+ * then a drawn 5xx or timeout (503) or 429. Returns the rate headers to answer with, or undefined once answered.
+ */
+export function admitMessageRead(call: RouteCall, permission: string): Record<string, string> | undefined {
+  const { res, record, state } = call
+  const authorized = authorizeApiCall(call)
+  if (!authorized) return undefined
+  if (!state.hasPermission(authorized.token, permission)) {
+    missingPermission(state, res, record, authorized.token, permission)
+    return undefined
+  }
+  const headers = rateHeaders(state, authorized.token)
+  if (authorized.fault === 'http5xx' || authorized.fault === 'timeout') {
+    send(res, record, 503, errorBody(503, 'service.unavailable', 'Service is currently unavailable.'), headers)
+    return undefined
+  }
+  if (authorized.fault === 'http429') {
+    send(res, record, 429, errorBody(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [1] seconds'), { ...headers, 'Retry-After': '1' })
+    return undefined
+  }
+  return headers
 }

@@ -8,8 +8,8 @@
  * Permission: analytics:conversationDetail:view (SDK documentation: ANY of it or analytics:agentConversationDetail:view).
  */
 import { addressToOf, statusAt, type DeliveredMessage } from '../delivered.ts'
-import { errorBody, missingPermission, rateHeaders, send } from '../reply.ts'
-import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
+import { errorBody, send } from '../reply.ts'
+import { admitMessageRead, type Route, type RouteCall } from '../route.ts'
 import { PERMISSION_ANALYTICS_DETAILS, type SimulatorState } from '../state.ts'
 
 export const ANALYTICS_DETAILS_PATH = '/api/v2/analytics/conversations/details/query'
@@ -86,21 +86,8 @@ function analyticsConversation(message: DeliveredMessage, state: SimulatorState)
 
 function handle(call: RouteCall): void {
   const { res, record, state, body } = call
-  const authorized = authorizeApiCall(call)
-  if (!authorized) return
-  if (!state.hasPermission(authorized.token, PERMISSION_ANALYTICS_DETAILS)) {
-    missingPermission(state, res, record, authorized.token, PERMISSION_ANALYTICS_DETAILS)
-    return
-  }
-  const headers = rateHeaders(state, authorized.token)
-  if (authorized.fault === 'http5xx' || authorized.fault === 'timeout') {
-    send(res, record, 503, errorBody(503, 'service.unavailable', 'Service is currently unavailable.'), headers)
-    return
-  }
-  if (authorized.fault === 'http429') {
-    send(res, record, 429, errorBody(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [1] seconds'), { ...headers, 'Retry-After': '1' })
-    return
-  }
+  const headers = admitMessageRead(call, PERMISSION_ANALYTICS_DETAILS)
+  if (!headers) return
   const read = readQuery(body)
   if ('problem' in read) {
     send(res, record, 400, errorBody(400, 'bad.request', read.problem), headers)

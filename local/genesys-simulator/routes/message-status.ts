@@ -7,27 +7,14 @@
  * and the simulator agree. `statusAnswer: 'malformed'` answers a 200 without usable messages.
  */
 import { addressToOf, SIMULATED_DELIVERY_FAILURE, statusAt } from '../delivered.ts'
-import { errorBody, missingPermission, rateHeaders, send } from '../reply.ts'
-import { authorizeApiCall, type Route, type RouteCall } from '../route.ts'
+import { errorBody, send } from '../reply.ts'
+import { admitMessageRead, type Route, type RouteCall } from '../route.ts'
 import { PERMISSION_MESSAGE_VIEW } from '../state.ts'
 
 function handle(call: RouteCall): void {
   const { res, record, state, params } = call
-  const authorized = authorizeApiCall(call)
-  if (!authorized) return
-  if (!state.hasPermission(authorized.token, PERMISSION_MESSAGE_VIEW)) {
-    missingPermission(state, res, record, authorized.token, PERMISSION_MESSAGE_VIEW)
-    return
-  }
-  const headers = rateHeaders(state, authorized.token)
-  if (authorized.fault === 'http5xx' || authorized.fault === 'timeout') {
-    send(res, record, 503, errorBody(503, 'service.unavailable', 'Service is currently unavailable.'), headers)
-    return
-  }
-  if (authorized.fault === 'http429') {
-    send(res, record, 429, errorBody(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [1] seconds'), { ...headers, 'Retry-After': '1' })
-    return
-  }
+  const headers = admitMessageRead(call, PERMISSION_MESSAGE_VIEW)
+  if (!headers) return
   const message = state.delivered.get(params[0] ?? '')
   if (!message) {
     send(res, record, 404, errorBody(404, 'not.found', 'The conversation was not found.'), headers)
