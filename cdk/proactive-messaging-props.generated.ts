@@ -89,6 +89,11 @@ export interface ProactiveMessagingProps {
    */
   readonly replyWindowHours?: number
   /**
+   * `on`: after each message is sent, the triggering agent's id is written as the participant attribute `proactiveTriggeringAgentId` of the agentless conversation's customer participant, for an Architect flow to read. Two more Genesys requests per message (read the conversation, then the PATCH), paced like the sends; a failure is counted (`AgentAttributeFailures`) and never changes the send.
+   * @default 'off'
+   */
+  readonly replyAgentAttribute?: 'off' | 'on'
+  /**
    * After a trigger, the same agent does not trigger again for this long (flapping). Range: 0 to 1440 minutes (a day).
    * @default 10
    */

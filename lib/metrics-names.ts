@@ -103,6 +103,10 @@ export const METRIC_NAMES = {
    * will not be recognised or routed to the triggering agent. The message itself is not resent.
    */
   sentRecordsFailed: 'SentRecordsFailed',
+  /** REPLY_AGENT_ATTRIBUTE=on: the triggering agent's id written on the agentless conversation's customer participant. */
+  agentAttributesWritten: 'AgentAttributesWritten',
+  /** REPLY_AGENT_ATTRIBUTE=on: the attribute could not be written (the message is sent all the same). */
+  agentAttributeFailures: 'AgentAttributeFailures',
   /** reply-routing: the data action got the triggering agent of a message in the reply window. */
   replyRoutingFound: 'ReplyRoutingFound',
   /** reply-routing: no message to this customer in the reply window (404: the flow routes as usual). */

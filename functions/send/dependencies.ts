@@ -66,6 +66,7 @@ export function sendDependencies(config: SendConfig, aws: AwsClients, overrides:
     deadLetters: new SqsDeadLetterQueue(aws.sqs, config.SEND_DLQ_URL),
     outcomes: new EventBridgeOutcomePublisher(new EventBridgePublisher(aws.eventBridge, config.APP_EVENT_BUS_NAME)),
     redelivery: new SqsRedelivery(aws.sqs, config.AWS_ENDPOINT_URL_SQS),
+    ...(config.REPLY_AGENT_ATTRIBUTE === 'on' ? { agentAttributes: genesys } : {}),
     ...(config.TRACK_QUEUE_URL ? { followUps: new SqsFollowUps(aws.sqs, config.TRACK_QUEUE_URL) } : {}),
     telemetry: observability.telemetry,
     log: observability.log,

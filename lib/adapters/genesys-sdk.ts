@@ -19,7 +19,7 @@
 import { regionHost } from './genesys-regions.ts'
 import { GENESYS_OPERATIONS } from '../metrics-names.ts'
 import platformClient from 'purecloud-platform-client-v2'
-import type { AgentlessSendResult, ConversationSearch, GenesysMessaging } from '../domain/ports.ts'
+import type { AgentlessSendResult, ConversationAttributes, ConversationSearch, GenesysMessaging } from '../domain/ports.ts'
 import { describeFailure } from './genesys-http/failure.ts'
 import { agentlessMessageQuery, readLookupAnswer } from './genesys-conversation-search.ts'
 import type { AgentlessRequest } from '../domain/payload.ts'
@@ -105,7 +105,7 @@ interface ExtendedResponse<T> {
   body?: T
 }
 
-export function createGenesysClient(options: GenesysClientOptions): GenesysClient {
+export function createGenesysClient(options: GenesysClientOptions): GenesysClient & ConversationAttributes {
   const clock = options.clock ?? { now: () => Date.now() }
   // The shared layer owns the token, re-login and classification; the SDK only makes the typed call.
   const session = createGenesysSession(options)
@@ -130,6 +130,15 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     } catch (error) {
       if (typeof error === 'object' && error !== null && 'headers' in error) session.observe((error as { headers: unknown }).headers)
       throw error
+    }
+  }
+
+  /** A call whose failure is thrown as an Error that names the status and code only (never the request). */
+  async function callOrThrow<T>(operation: string, request: () => Promise<unknown>): Promise<ExtendedResponse<T>> {
+    try {
+      return await call<T>(operation, request)
+    } catch (error) {
+      throw new Error(`${operation}: ${describeFailure(classifyApiFailure(error, clock.now()))}`)
     }
   }
 
@@ -158,6 +167,19 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
         const failure = classifyApiFailure(error, clock.now())
         return { kind: 'failed', reason: describeFailure(failure).slice(0, 300), ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}) }
       }
+    },
+
+    async customerParticipantId(conversationId) {
+      const response = await callOrThrow<platformClient.Models.MessageConversation>('GET /api/v2/conversations/messages/{conversationId}', () => conversations.getConversationsMessage(conversationId))
+      // UNVERIFIED in a real org: that the agentless conversation's recipient is the participant of purpose `customer`.
+      const participants = Array.isArray(response.body?.participants) ? response.body.participants : []
+      return participants.find((participant) => participant.purpose === 'customer' && typeof participant.id === 'string')?.id
+    },
+
+    async writeParticipantAttributes(conversationId, participantId, attributes) {
+      await callOrThrow('PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes', () =>
+        conversations.patchConversationsMessageParticipantAttributes(conversationId, participantId, { body: { attributes: { ...attributes } } }),
+      )
     },
 
     close() {

@@ -124,6 +124,16 @@ export interface GenesysMessaging {
   sendAgentless(request: AgentlessRequest): Promise<AgentlessSendResult>
 }
 
+/**
+ * Participant attributes on a message conversation: the triggering agent's id written on the agentless
+ * conversation (REPLY_AGENT_ATTRIBUTE). Each method is one Genesys request; each throws on a failure.
+ */
+export interface ConversationAttributes {
+  /** The id of the conversation's customer participant (purpose `customer`), or undefined when it has none. */
+  customerParticipantId(conversationId: string): Promise<string | undefined>
+  writeParticipantAttributes(conversationId: string, participantId: string, attributes: Readonly<Record<string, string>>): Promise<void>
+}
+
 /** What Genesys returned for a sent message (the agentless response), or what a look-up found. Ids only. */
 export interface GenesysMessageIds {
   readonly conversationId?: string

@@ -6,6 +6,7 @@ import type {
   AgentlessSendResult,
   CapLedger,
   Clock,
+  ConversationAttributes,
   DeliveryLedger,
   GenesysMessageIds,
   GenesysMessaging,
@@ -15,6 +16,7 @@ import type {
   SentMessageLog,
   SessionRepository,
 } from '../domain/ports.ts'
+import type { AgentAttributeOutcome } from './agent-attribute.ts'
 import type { QuietHours } from './quiet-hours.ts'
 import type { SessionMismatch } from './session-trust.ts'
 
@@ -53,6 +55,8 @@ export interface SendDeps {
   readonly mode?: SendingModeSource
   /** The latest message sent to each customer, which replies are matched against. Absent: replies not tracked. */
   readonly sentMessages?: SentMessageLog
+  /** REPLY_AGENT_ATTRIBUTE=on: the triggering agent's id is written on the agentless conversation. Absent: off. */
+  readonly agentAttributes?: ConversationAttributes
 }
 
 type Failure = Extract<AgentlessSendResult, { ok: false }>
@@ -66,6 +70,8 @@ export type SendDecision =
       readonly ledgerError?: string
       /** The sent-message record (replies) could not be written: the message is sent all the same. */
       readonly sentRecordError?: string
+      /** REPLY_AGENT_ATTRIBUTE=on: whether the agent attribute was written (best effort; the message is sent either way). */
+      readonly agentAttribute?: AgentAttributeOutcome
     }
   | { readonly kind: 'expired'; readonly ageMs: number }
   /** The customer was messaged for another request within the cap window (another trigger got there first). */

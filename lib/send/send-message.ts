@@ -9,6 +9,7 @@ import type { MessageRequest } from '../domain/model.ts'
 import type { AgentlessRequest } from '../domain/payload.ts'
 import { recipientKey } from '../domain/targeting.ts'
 import type { SendDecision, SendDeps, SendSettings } from './send-decision.ts'
+import { writeAgentAttribute } from './agent-attribute.ts'
 import { AT_SEND_CHECKS, checkPass, runChecks, SEND_CHECKS } from './send-checks.ts'
 
 export type { SendDecision, SendDeps, SendSettings } from './send-decision.ts'
@@ -87,6 +88,7 @@ async function paceAndSend(
       ledgerError = (error as Error).message
     }
     const sentRecordError = await recordSent(request, result.conversationId, deps)
+    const agentAttribute = deps.agentAttributes ? await writeAgentAttribute(result.conversationId, request.agentId, { attributes: deps.agentAttributes, pacer: deps.pacer }, options.sendBy) : undefined
     return {
       kind: 'sent',
       status: result.status,
@@ -94,6 +96,7 @@ async function paceAndSend(
       genesysConversationId: result.conversationId,
       ...(ledgerError !== undefined ? { ledgerError } : {}),
       ...(sentRecordError !== undefined ? { sentRecordError } : {}),
+      ...(agentAttribute ? { agentAttribute } : {}),
     }
   }
   switch (result.kind) {

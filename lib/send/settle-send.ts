@@ -78,19 +78,26 @@ interface PlanContext {
 
 /** One plan per decision kind. */
 const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
-  sent: (decision, { fields }) => ({
-    counts: decision.sentRecordError === undefined ? [METRIC_NAMES.messagesSent] : [METRIC_NAMES.messagesSent, METRIC_NAMES.sentRecordsFailed],
-    log:
-      decision.sentRecordError === undefined
-        ? { level: 'info', message: 'message sent', fields: { ...fields, status: decision.status } }
-        : {
-            level: 'warn',
-            message: 'message sent; its sent-message record was not written: a reply will not be recognised',
-            fields: { ...fields, status: decision.status, error: decision.sentRecordError },
-          },
-    report: { outcome: 'sent', genesys: { status: decision.status, messageId: decision.messageId, conversationId: decision.genesysConversationId } },
-    markNotified: true,
-  }),
+  sent: (decision, { fields }) => {
+    const attribute = decision.agentAttribute
+    const counts: MetricName[] = [METRIC_NAMES.messagesSent]
+    if (decision.sentRecordError !== undefined) counts.push(METRIC_NAMES.sentRecordsFailed)
+    if (attribute) counts.push(attribute.written ? METRIC_NAMES.agentAttributesWritten : METRIC_NAMES.agentAttributeFailures)
+    const attributeError = attribute && !attribute.written ? { agentAttributeError: attribute.error } : {}
+    return {
+      counts,
+      log:
+        decision.sentRecordError === undefined
+          ? { level: attribute && !attribute.written ? 'warn' : 'info', message: 'message sent', fields: { ...fields, status: decision.status, ...attributeError } }
+          : {
+              level: 'warn',
+              message: 'message sent; its sent-message record was not written: a reply will not be recognised',
+              fields: { ...fields, status: decision.status, error: decision.sentRecordError, ...attributeError },
+            },
+      report: { outcome: 'sent', genesys: { status: decision.status, messageId: decision.messageId, conversationId: decision.genesysConversationId } },
+      markNotified: true,
+    }
+  },
   expired: (decision, { fields, settings }) => ({
     counts: [METRIC_NAMES.messagesExpired],
     log: { level: 'info', message: 'request expired: not sent', fields: { ...fields, ageMs: decision.ageMs } },

@@ -359,6 +359,15 @@ export const SETTINGS = [
       "A customer's activity within this many hours after a proactive message is its reply (`ProactiveMessageAnswered`), threaded into the agentless conversation or in a new one; later activity is not. Also how long the sent-message records (and the reply-routing answer) last. Genesys's messaging threading timeline is 72 h by default.",
   },
   {
+    env: 'REPLY_AGENT_ATTRIBUTE',
+    prop: 'replyAgentAttribute',
+    readBy: ['send'],
+    ...oneOf(['off', 'on'], 'off'),
+    meaning:
+      "`on`: after each message is sent, the triggering agent's id is written as the participant attribute `proactiveTriggeringAgentId` of the agentless conversation's customer participant, for an Architect flow to read. Two more Genesys requests per message (read the conversation, then the PATCH), paced like the sends; a failure is counted (`AgentAttributeFailures`) and never changes the send.",
+    hint: "'off' or 'on'",
+  },
+  {
     env: 'COOLDOWN_MINUTES',
     prop: 'cooldownMinutes',
     readBy: ['presence'],

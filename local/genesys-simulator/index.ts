@@ -18,6 +18,7 @@ import { matchRoute, type Route } from './route.ts'
 import { agentless, AGENTLESS_PATH } from './routes/agentless.ts'
 import { analyticsDetailsQuery } from './routes/analytics-details.ts'
 import { messageStatus } from './routes/message-status.ts'
+import { participantAttributes } from './routes/participant-attributes.ts'
 import { oauthToken, TOKEN_PATH } from './routes/oauth-token.ts'
 import { orgRoutes } from './routes/org.ts'
 import { userQueues } from './routes/user-queues.ts'
@@ -33,7 +34,7 @@ export { PERMISSION_ANALYTICS_DETAILS, PERMISSION_MESSAGE_VIEW, PERMISSION_QUEUE
 export type * from './types.ts'
 
 /** Every route served, first match wins. */
-const ROUTES: readonly Route[] = [oauthToken, agentless, messageStatus, analyticsDetailsQuery, userQueues, routingUserUtilization, ...orgRoutes]
+const ROUTES: readonly Route[] = [oauthToken, agentless, messageStatus, participantAttributes, analyticsDetailsQuery, userQueues, routingUserUtilization, ...orgRoutes]
 
 function parseBody(raw: string, contentType: string | undefined, path: string): { body: unknown; parsed: boolean } {
   if (raw === '') return { body: undefined, parsed: false }

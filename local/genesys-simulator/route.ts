@@ -18,7 +18,7 @@ export interface RouteCall {
 }
 
 export interface Route {
-  readonly method: 'GET' | 'POST'
+  readonly method: 'GET' | 'POST' | 'PATCH'
   /** The exact path, or a pattern whose capture groups become `params`. */
   readonly path: string | RegExp
   handle(call: RouteCall): void
@@ -78,13 +78,13 @@ export function authorizeApiCall({ req, res, record, state }: RouteCall): { toke
 
 /**
  * The prologue of a read that follows a sent message (status read, analytics query): the token, the permission,
- * then a drawn 5xx or timeout (503) or 429. Returns the rate headers to answer with, or undefined once answered.
+ * (none for a call Genesys documents as needing none), then a drawn 5xx or timeout (503) or 429. Returns the rate headers to answer with, or undefined once answered.
  */
-export function admitMessageRead(call: RouteCall, permission: string): Record<string, string> | undefined {
+export function admitMessageRead(call: RouteCall, permission: string | undefined): Record<string, string> | undefined {
   const { res, record, state } = call
   const authorized = authorizeApiCall(call)
   if (!authorized) return undefined
-  if (!state.hasPermission(authorized.token, permission)) {
+  if (permission !== undefined && !state.hasPermission(authorized.token, permission)) {
     missingPermission(state, res, record, authorized.token, permission)
     return undefined
   }

@@ -35,7 +35,7 @@ function handle(call: RouteCall): void {
       id: message.conversationId,
       participants: [
         {
-          id: `${message.conversationId.slice(0, 24)}customer0000`,
+          id: customerParticipantIdOf(message.conversationId),
           purpose: 'customer',
           state: 'disconnected',
           direction: 'outbound',
@@ -49,6 +49,11 @@ function handle(call: RouteCall): void {
     },
     headers,
   )
+}
+
+/** The simulated id of an agentless conversation's customer participant. */
+export function customerParticipantIdOf(conversationId: string): string {
+  return `${conversationId.slice(0, 24)}customer0000`
 }
 
 export const MESSAGE_CONVERSATION_PATH = /^\/api\/v2\/conversations\/messages\/([0-9a-f-]{36})$/
