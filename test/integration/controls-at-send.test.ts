@@ -50,6 +50,16 @@ async function runWithControl(control: (c: LocalCloud) => Promise<void>) {
   return { summary, requests, sentAfterControl: requests.filter((request) => request.receivedAt > changedAt).length }
 }
 
+/**
+ * How many reached Genesys before the control: the first, and on a busy machine sometimes a second that the pacer
+ * let through before the watcher saw the first. Never all four: the others were still waiting when it changed.
+ */
+function sentBeforeControl(requests: readonly unknown[]): number {
+  expect(requests.length).toBeGreaterThanOrEqual(1)
+  expect(requests.length).toBeLessThan(PHONES.length)
+  return requests.length
+}
+
 describe('controls at the instant of sending', () => {
   it('a pause while requests wait in the pacer: nothing sent after it, the rest end as paused', async () => {
     const { summary, requests, sentAfterControl } = await runWithControl(async (c) => {
@@ -57,10 +67,10 @@ describe('controls at the instant of sending', () => {
       // Every instance's cache has expired: the bound docs/operations.md states.
       c.clock.advance(MODE_CACHE_MS)
     })
-    expect(requests).toHaveLength(1)
+    const sent = sentBeforeControl(requests)
     expect(sentAfterControl).toBe(0)
-    expect(summary.messages).toMatchObject({ requested: 4, sent: 1, paused: 3 })
-    expect(summary.reconciliation).toMatchObject({ sent: 1, notSentByControl: 3, balanced: true })
+    expect(summary.messages).toMatchObject({ requested: 4, sent, paused: 4 - sent })
+    expect(summary.reconciliation).toMatchObject({ sent, notSentByControl: 4 - sent, balanced: true })
   }, 60_000)
 
   it('an opt-out while requests wait in the pacer: none of the opted-out customers is sent to', async () => {
@@ -71,9 +81,9 @@ describe('controls at the instant of sending', () => {
         Date.now(),
       )
     })
-    expect(requests).toHaveLength(1)
+    const sent = sentBeforeControl(requests)
     expect(sentAfterControl).toBe(0)
-    expect(summary.messages).toMatchObject({ requested: 4, sent: 1, optedOut: 3 })
+    expect(summary.messages).toMatchObject({ requested: 4, sent, optedOut: 4 - sent })
     expect(summary.reconciliation.balanced).toBe(true)
   }, 60_000)
 })
