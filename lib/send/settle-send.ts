@@ -152,7 +152,16 @@ const SETTLEMENTS: { readonly [K in SendDecision['kind']]: Plan<K> } = {
     report: { outcome: 'dead-lettered', reason: 'genesys-rejected', genesys: { status, code, contextId } },
     markNotified: true,
   }),
-  duplicate: ({ unreported }, { fields }) => {
+  duplicate: ({ unreported }, context) => {
+    const { fields, request } = context
+    // An unknown outcome whose hand-over to the look-up did not finish (the job or its mark failed): hand it over
+    // again rather than report it dead-lettered, which a look-up finding it sent would then contradict. A second
+    // job is harmless: track settles a request once. The attempt began after the request, so the look-up's
+    // interval starts at the request's time.
+    if (unreported?.state === 'dead-lettered' && (unreported.reason ?? 'outcome-unknown') === 'outcome-unknown') {
+      const handedOver = SETTLEMENTS['outcome-unknown']({ kind: 'outcome-unknown', detail: 'its hand-over to the look-up did not finish', attemptStartedAt: request.requestedAt }, context)
+      if (handedOver.followUp) return handedOver
+    }
     if (!unreported) {
       return { counts: [METRIC_NAMES.duplicatesAcknowledged], log: { level: 'info', message: 'already settled (sent or dead-lettered): duplicate delivery acknowledged', fields } }
     }

@@ -163,6 +163,19 @@ describe('planSettlement: one plan per decision kind', () => {
     expect(plan.followUp?.job.recipient).toEqual({ addressTo: '447700900555' })
   })
 
+  it('a redelivery finding an unknown outcome whose hand-over did not finish hands it to the look-up again, not to the DLQ', () => {
+    const withLookups = { ...settings, lookupScheduleMs: [30_000, 120_000] }
+    const plan = planSettlement({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'outcome-unknown' } }, request, message, withLookups)
+    expect(plan.deadLetter).toBeUndefined()
+    expect(plan.report).toBeUndefined()
+    expect(plan.markNotified).toBe(true)
+    // The attempt's own start is not known here: the look-up's interval starts at the request's time.
+    expect(plan.followUp?.job).toMatchObject({ kind: 'lookup', dedupeKey: request.dedupeKey, attemptStartedAt: request.requestedAt, dueAt: request.requestedAt + 30_000 })
+    // Another reason stays a dead letter to report; without look-ups, an unknown outcome does too.
+    expect(planSettlement({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'genesys-rejected' } }, request, message, withLookups).deadLetter?.reason).toBe('genesys-rejected')
+    expect(planSettlement({ kind: 'duplicate', unreported: { state: 'dead-lettered', reason: 'outcome-unknown' } }, request, message, settings).deadLetter?.reason).toBe('outcome-unknown')
+  })
+
   it('retry: a warning with the reason; the delay is Retry-After, the pacing wait, or the backoff', () => {
     const transient = { ok: false, kind: 'transient', status: 503, code: 'service.unavailable' } as const
     expect(planSettlement({ kind: 'retry', reason: 'transient', result: transient }, request, message, settings)).toEqual({
