@@ -1,6 +1,6 @@
 /**
  * The tests Stryker runs against each mutant (`npm run test:mutation`): the unit tests of lib/domain and
- * lib/usecases. Integration tests start local services and would make a run take hours on 2 cores; the unit
+ * the stage folders (lib/presence, lib/send, lib/session-recorder). Integration tests start local services and would make a run take hours on 2 cores; the unit
  * tests of the CLI, the simulator and the CDK wiring do not exercise the mutated code and only slow each run.
  */
 import { defineConfig } from 'vitest/config'

@@ -2,7 +2,7 @@
  * reply-routing: the HTTPS look-up (Lambda function URL) a Genesys data action calls from the inbound message flow.
  * POST `{ conversationId?, channel?, address?, externalContactId? }` → 200 `{ preferredAgentId, messagedAt }` of
  * the latest proactive message to that customer within the reply window, 404 otherwise, 400 naming a bad field,
- * 401 for wrong or missing credentials. Wiring only: the use case is lib/usecases/route-reply.ts.
+ * 401 for wrong or missing credentials. Wiring only: the use case is lib/reply-routing/route-reply.ts.
  */
 import middy from '@middy/core'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
